@@ -1,0 +1,32 @@
+// `npm test`: installs what is missing, type-checks, then runs every test/**/*.test.ts with
+// node's test runner through tsx. Extra arguments are test file filters (substrings).
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureNodeModules, ensureTestSystemPackages } from './setup.mjs';
+
+ensureNodeModules();
+ensureTestSystemPackages();
+
+function listTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listTests(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+const files = listTests('test').filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+
+if (filters.length === 0) {
+  const tsc = spawnSync('npx', ['tsc', '--noEmit'], { stdio: 'inherit' });
+  if (tsc.status !== 0) {
+    console.error('tsc --noEmit failed');
+    process.exit(tsc.status ?? 1);
+  }
+}
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+process.exit(res.status ?? 1);
