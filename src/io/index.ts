@@ -1,0 +1,2 @@
+// File formats only: each helper module below is one format. Nothing here imports other stages.
+export { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
