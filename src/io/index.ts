@@ -1,2 +1,3 @@
 // File formats only: each helper module below is one format. Nothing here imports other stages.
 export { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
+export { readNpy, parseNpy, writeNpy, serializeNpy, type NpyArray, type NpyData } from './npy.ts';
