@@ -19,6 +19,8 @@ const DEBIAN_FOR_TESTS = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'python3-nibabel', present: () => spawnSync('/usr/bin/python3', ['-c', 'import nibabel']).status === 0 },
   { pkg: 'python3-sklearn', present: () => spawnSync('/usr/bin/python3', ['-c', 'import sklearn']).status === 0 },
+  { pkg: 'sox', present: () => existsSync('/usr/bin/sox') },
+  { pkg: 'libsox-fmt-all', present: () => spawnSync('/usr/bin/sox', ['-n', '-t', 'mp3', '/dev/null', 'trim', '0', '0.01']).status === 0 },
 ];
 
 export function ensureTestSystemPackages() {
