@@ -1,0 +1,7 @@
+// Evaluation metrics of decoded embeddings (domain.md §2). Pure functions, one per file.
+export { rowCorrelations, type RowMajor } from './rowCorrelations.ts';
+export { identificationAccuracy, type IdentificationResult } from './identificationAccuracy.ts';
+export { nWayTop1, type TopOneResult } from './nWayTop1.ts';
+export { pearsonPerDimension, type PearsonPerDimensionResult } from './pearsonPerDimension.ts';
+export { accuracyByGroup, type GroupAccuracy } from './accuracyByGroup.ts';
+export { averageWindows } from './averageWindows.ts';
