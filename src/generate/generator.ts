@@ -1,0 +1,30 @@
+/**
+ * A music generator: turns a decoded music embedding (the time-average of one clip's predicted
+ * windows, as Brain2Music conditions MusicLM) into new audio.
+ */
+export interface GenerationOptions {
+  /** How many different samples to draw for this embedding. */
+  samples: number;
+  /** Seed of the first sample; sample k uses `seed + k`, so results are reproducible. */
+  seed: number;
+  /** Sampling temperature: 0 picks the most likely music, larger values explore more. */
+  temperature: number;
+  /** Length of each generated clip in seconds. */
+  durationSec: number;
+}
+
+export interface GeneratedClip {
+  /** Mono audio in [-1, 1]. */
+  samples: Float32Array;
+  sampleRate: number;
+  /** What the generator was conditioned on (musical parameters, or the text prompt), saved beside the audio. */
+  conditioning: Record<string, unknown>;
+}
+
+export interface Generator {
+  readonly name: string;
+  /** `embedding`: one clip's decoded embedding, length = the embedding model's dimension. */
+  generate(embedding: Float32Array, options: GenerationOptions): Promise<GeneratedClip[]>;
+}
+
+export const DEFAULT_GENERATION: GenerationOptions = { samples: 1, seed: 0, temperature: 1, durationSec: 15 };
