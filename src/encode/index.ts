@@ -1,0 +1,13 @@
+// Voxelwise encoding: feature spaces aligned to scans, per-voxel ridge, significance, comparisons, maps.
+export { type FeatureSpace, checkFeatureSpace } from './featureSpace.ts';
+export { genreOneHot } from './genreOneHot.ts';
+export { scanWindows } from './scanWindows.ts';
+export { delayFeatures } from './delayFeatures.ts';
+export type { EncodingResponses } from './encodingResponses.ts';
+export { buildEncodingDesign, type EncodingDesign, type EncodingDesignOptions } from './buildEncodingDesign.ts';
+export { gatherRows, gatherMeanRows, gatherRepetitions } from './gatherRows.ts';
+export { scoreColumns } from './scoreColumns.ts';
+export { histogram2d, type Histogram2d } from './histogram2d.ts';
+export { compareSpaces, type SpaceComparison, type SpaceScores } from './compareSpaces.ts';
+export { partitionVariance, type VariancePartition } from './partitionVariance.ts';
+export { roiSummary, type RoiCount } from './roiSummary.ts';
