@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail } from '../errors.ts';
+import { writeJsonAtomic } from '../io/index.ts';
+import type { ChecksumCache } from './checksum.ts';
+import type { RunConfig } from './runConfig.ts';
+import type { StageName, StageSummary } from './stage.ts';
+
+export const MANIFEST_FORMAT = 'brain2music-run/1';
+
+/** What happened to a stage the last time the pipeline reached it. */
+export interface StageRecord {
+  /** done: outputs in place; failed: threw (message in `error`); not-run: `reason` says why. */
+  status: 'done' | 'failed' | 'not-run';
+  /** True when the last pipeline invocation skipped it because its outputs were current. */
+  reused?: boolean;
+  reason?: string;
+  error?: string;
+  seed?: number;
+  /** sha256 over the stage's params, seed and input checksums: equal hash + outputs present → skip. */
+  inputsHash?: string;
+  inputs?: { path: string; sha256: string }[];
+  outputs?: string[];
+  params?: unknown;
+  startedAt?: string;
+  /** Wall-clock seconds of the last actual execution. */
+  seconds?: number;
+  summary?: StageSummary;
+}
+
+/**
+ * `RUN/run.json`: the full configuration, software versions, seeds, input checksums and what
+ * every stage did with its timing.
+ */
+export interface RunManifest {
+  format: typeof MANIFEST_FORMAT;
+  createdAt: string;
+  updatedAt: string;
+  config: RunConfig;
+  versions: { brain2music: string; node: string; platform: string; packages: Record<string, string> };
+  /** Master seed and the seed each stage received. */
+  seeds: { master: number } & Partial<Record<StageName, number>>;
+  /** Checksums of every file read as an input (also a cache keyed by size and mtime). */
+  checksums: ChecksumCache;
+  stages: Partial<Record<StageName, StageRecord>>;
+}
+
+/** Path of the manifest inside a run folder. */
+export function manifestPath(runDir: string): string {
+  return join(runDir, 'run.json');
+}
+
+/**
+ * Reads `RUN/run.json`, or returns undefined when there is none.
+ * @throws BAD_FILE when it exists but is not a brain2music run manifest
+ */
+export function readManifest(runDir: string): RunManifest | undefined {
+  let text: string;
+  try {
+    text = readFileSync(manifestPath(runDir), 'utf8');
+  } catch {
+    return undefined;
+  }
+  let m: unknown;
+  try {
+    m = JSON.parse(text);
+  } catch (err) {
+    fail('BAD_FILE', `${manifestPath(runDir)} is not valid JSON (${(err as Error).message}); delete it to start the run afresh.`);
+  }
+  if (typeof m !== 'object' || m === null || (m as { format?: unknown }).format !== MANIFEST_FORMAT) {
+    fail('BAD_FILE', `${manifestPath(runDir)} is not a ${MANIFEST_FORMAT} manifest; point the run at an empty folder or a brain2music run folder.`);
+  }
+  return m as RunManifest;
+}
+
+/** Writes `RUN/run.json` atomically. */
+export function writeManifest(runDir: string, manifest: RunManifest): void {
+  writeJsonAtomic(manifestPath(runDir), manifest);
+}

@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fail } from '../errors.ts';
+import { bool, either, int, list, num, obj, oneOf, optional, str, withDefault, type Field } from './configSchema.ts';
+
+/**
+ * The configuration of one pipeline run (`brain2music run CONFIG.json`), after validation and
+ * defaults. Paths are absolute (relative ones are resolved against the config file's folder).
+ *
+ * Example (real data):
+ * ```json
+ * { "out": "runs/ds003720", "dataset": { "bids": "/data/ds003720", "source": "derivative" },
+ *   "stimuli": "/data/gtzan-excerpts", "subjects": ["sub-001"],
+ *   "embeddings": [{ "name": "clap", "modelDir": "/models/clap" }], "align": { "lagTr": 3 } }
+ * ```
+ */
+export interface RunConfig {
+  /** Run directory that receives every output. */
+  out: string;
+  /** Master seed; each stage gets its own seed derived from it (recorded in run.json). */
+  seed: number;
+  dataset: SimulatedDatasetConfig | BidsDatasetConfig;
+  /** Folder of stimulus clips `<genre>.<NNNNN>.wav` (default: `<dataset>/stimuli`). */
+  stimuli: string | undefined;
+  /** Subjects to analyse, or every subject of the dataset. */
+  subjects: string[] | 'all';
+  /** Embedding models; the first is the decoding target unless `decode.target` names another. */
+  embeddings: EmbeddingConfig[];
+  align: { lagTr: number; scansPerClip: number };
+  decode: { target: string | undefined; topRois: number; folds: number };
+  /** Music library to retrieve from (default: `<dataset>/library` when it exists). */
+  library: { audio: string | undefined } | undefined;
+  generate: { name: string; modelDir: string | undefined } | undefined;
+  encode: { spaces: string[] | undefined; fdrQ: number; folds: number } | undefined;
+  report: boolean;
+}
+
+/** A dataset simulated into `RUN/dataset` by the simulate stage. */
+export interface SimulatedDatasetConfig {
+  simulate: { subjects: number; preset: 'demo' | 'small' };
+}
+
+/** An existing dataset in the ds003720 BIDS layout (raw NIfTI runs and/or derivative arrays). */
+export interface BidsDatasetConfig {
+  bids: string;
+  source: 'auto' | 'raw' | 'derivative';
+}
+
+export interface EmbeddingConfig {
+  name: string;
+  modelDir: string | undefined;
+  allowDownload: boolean;
+}
+
+const embeddingField = obj({ name: str(), modelDir: optional(str()), allowDownload: withDefault(bool(), false) });
+
+const schema = obj({
+  out: str(),
+  seed: withDefault(int(0, 2 ** 32 - 1), 0),
+  dataset: either(
+    obj({ simulate: obj({ subjects: withDefault(int(1, 5), 2), preset: withDefault(oneOf(['demo', 'small'] as const), 'demo') }) }),
+    'simulate',
+    obj({ bids: str(), source: withDefault(oneOf(['auto', 'raw', 'derivative'] as const), 'auto') }),
+    'bids',
+  ),
+  stimuli: optional(str()),
+  subjects: withDefault(subjectsField(), 'all' as const),
+  embeddings: withDefault(list(embeddingField, 1), () => [{ name: 'builtin', modelDir: undefined, allowDownload: false }]),
+  align: withDefault(obj({ lagTr: withDefault(int(0, 20), 3), scansPerClip: withDefault(int(1, 100), 10) }), () => ({ lagTr: 3, scansPerClip: 10 })),
+  decode: withDefault(
+    obj({ target: optional(str()), topRois: withDefault(int(1, 1000), 6), folds: withDefault(int(2, 100), 5) }),
+    () => ({ target: undefined, topRois: 6, folds: 5 }),
+  ),
+  library: withDefault(nullable(obj({ audio: optional(str()) })), () => ({ audio: undefined })),
+  generate: withDefault(nullable(obj({ name: withDefault(str(), 'builtin'), modelDir: optional(str()) })), () => ({ name: 'builtin', modelDir: undefined })),
+  encode: withDefault(
+    nullable(obj({ spaces: optional(list(str(), 1)), fdrQ: withDefault(num(0, 1), 0.05), folds: withDefault(int(2, 100), 5) })),
+    () => ({ spaces: undefined, fdrQ: 0.05, folds: 5 }),
+  ),
+  report: withDefault(bool(), true),
+});
+
+/** `null` switches a stage off (undefined); an object configures it. */
+function nullable<T>(field: Field<T>): Field<T | undefined> {
+  return { expected: `${field.expected} or null`, check: (v, p, s) => (v === null ? undefined : field.check(v, p, s)) };
+}
+
+function subjectsField(): Field<string[] | 'all'> {
+  const ids = list(str(), 1);
+  return {
+    expected: `"all" or a list of subject ids such as ["sub-001"]`,
+    check(v, p, s) {
+      if (v === 'all') return 'all';
+      const out = ids.check(v, p, s);
+      for (const [i, id] of out.entries()) {
+        if (!/^sub-[A-Za-z0-9]+$/.test(id)) fail('BAD_INPUT', `${s}: '${p}[${i}]' must be a BIDS subject id like "sub-001", got ${JSON.stringify(id)}.`);
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * Validates a parsed JSON configuration and fills in defaults.
+ * @param value the parsed JSON
+ * @param source name used in error messages (the config file path)
+ * @param baseDir folder that relative paths are resolved against
+ * @throws Brain2MusicError BAD_INPUT naming the key, what is expected and what was found
+ */
+export function parseRunConfig(value: unknown, source: string, baseDir: string): RunConfig {
+  const c = schema.check(value, '', source);
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const absOpt = (p: string | undefined) => (p === undefined ? undefined : abs(p));
+  const names = c.embeddings.map((e) => e.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) fail('BAD_INPUT', `${source}: embedding '${dup}' is listed twice in 'embeddings'; list each model once.`);
+  if (c.decode.target !== undefined && !names.includes(c.decode.target)) {
+    fail('BAD_INPUT', `${source}: 'decode.target' is '${c.decode.target}' but 'embeddings' lists only ${names.join(', ')}; add it there or pick one of those.`);
+  }
+  const dataset: SimulatedDatasetConfig | BidsDatasetConfig = 'bids' in c.dataset ? { ...c.dataset, bids: abs(c.dataset.bids) } : c.dataset;
+  return {
+    ...c,
+    out: abs(c.out),
+    dataset,
+    stimuli: absOpt(c.stimuli),
+    embeddings: c.embeddings.map((e) => ({ ...e, modelDir: absOpt(e.modelDir) })),
+    library: c.library && { audio: absOpt(c.library.audio) },
+    generate: c.generate && { ...c.generate, modelDir: absOpt(c.generate.modelDir) },
+  };
+}
+
+/**
+ * Reads and validates a JSON configuration file.
+ * @throws NOT_FOUND when the file is missing, BAD_FILE when it is not JSON, BAD_INPUT when invalid
+ */
+export function loadRunConfig(path: string): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    fail('NOT_FOUND', `configuration file ${path} does not exist or cannot be read; pass the path of a JSON file (see README, "Run on your data").`);
+  }
+  if (/\.ya?ml$/i.test(path)) {
+    fail('UNSUPPORTED', `${path}: YAML configurations are not supported by this version; write the same keys as JSON (CONFIG.json).`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    fail('BAD_FILE', `${path} is not valid JSON (${(err as Error).message}); fix the syntax.`);
+  }
+  return parseRunConfig(value, path, dirname(resolve(path)));
+}

@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+
+/**
+ * Where everything lives inside a run folder (design §3), as run-relative paths with '/'
+ * separators, plus the shapes of the JSON files the stages write. Stages write these; the report
+ * and `serve` read them. Every path helper here is pure.
+ *
+ * ```
+ * RUN/run.json                                   manifest (see manifest.ts)
+ * RUN/dataset/                                   the simulated dataset (simulate stage only)
+ * RUN/embeddings/<model>.npy|.json               clips × windows × dim, + clip ids, window starts
+ * RUN/subjects/<sub>/decode/                     predictions.npy|.json, identification.npy, rois.json, metrics.json
+ * RUN/subjects/<sub>/encode/                     <space>_r|_q|_sig.nii.gz, background.nii.gz, summary.json
+ * RUN/library/                                   library embeddings and index
+ * RUN/retrieval/<sub>.json                       retrieved clips per test clip, with the oracle
+ * RUN/generated/<sub>/<clip>.wav                 generated audio per test clip
+ * RUN/metrics.json                               the summary table (SummaryMetrics)
+ * RUN/report/index.html                          the report
+ * ```
+ */
+export const runLayout = {
+  manifest: 'run.json',
+  dataset: 'dataset',
+  embeddings: 'embeddings',
+  embedding: (model: string) => ({ npy: `embeddings/${model}.npy`, json: `embeddings/${model}.json` }),
+  subjects: 'subjects',
+  decodeDir: (sub: string) => `subjects/${sub}/decode`,
+  encodeDir: (sub: string) => `subjects/${sub}/encode`,
+  encodeMap: (sub: string, space: string, kind: 'r' | 'q' | 'sig') => `subjects/${sub}/encode/${space}_${kind}.nii.gz`,
+  library: 'library',
+  retrieval: 'retrieval',
+  retrievalFile: (sub: string) => `retrieval/${sub}.json`,
+  generated: 'generated',
+  generatedClip: (sub: string, clipId: string) => `generated/${sub}/${clipId}.wav`,
+  metrics: 'metrics.json',
+  report: 'report',
+} as const;
+
+/** Absolute path of a run-relative path. */
+export function runPath(runDir: string, rel: string): string {
+  return join(runDir, ...rel.split('/'));
+}
+
+/** A metric with the value a random guess would get. */
+export interface ScoreWithChance {
+  value: number;
+  chance: number;
+  /** The same metric with the true embedding instead of the predicted one, where defined. */
+  oracle?: number;
+}
+
+/** `subjects/<sub>/decode/metrics.json`. */
+export interface DecodeMetrics {
+  subject: string;
+  /** Embedding model decoded. */
+  target: string;
+  /** Items compared in identification: clips (windows averaged) or windows. */
+  unit: 'clips' | 'windows';
+  lagTr: number;
+  identificationTest: ScoreWithChance;
+  identificationTrain: ScoreWithChance;
+  /** N-way top-1 among the N test clips (chance 1/N). */
+  nWayTop1: ScoreWithChance & { n: number };
+  /** Mean over embedding dimensions of Pearson r between predicted and true, test set. */
+  meanR: number;
+  /** Identification accuracy (test) per genre. */
+  perGenre: Record<string, number>;
+}
+
+/** `subjects/<sub>/decode/rois.json`: the ROIs chosen on training data. */
+export interface DecodeRois {
+  selected: { name: string; index: number; nVoxels: number; cvR: number }[];
+}
+
+/** `subjects/<sub>/decode/predictions.json` next to predictions.npy and identification.npy. */
+export interface DecodePredictionsInfo {
+  /** Test clip ids: rows of predictions.npy and of the identification matrix. */
+  clipIds: string[];
+  genres: string[];
+  /** identification.npy[i][j] = Pearson r between prediction i and true embedding j. */
+  identification: 'identification.npy';
+}
+
+/** `retrieval/<sub>.json`. */
+export interface RetrievalResult {
+  subject: string;
+  librarySize: number;
+  items: {
+    clipId: string;
+    genre: string;
+    retrieved: { id: string; genre: string; score: number; audio: string }[];
+    oracle: { id: string; genre: string; score: number }[];
+  }[];
+  /** Genre of the top retrieved clip equals the clip's genre. */
+  genreAgreement: ScoreWithChance;
+  identification?: ScoreWithChance;
+}
+
+/** `subjects/<sub>/encode/summary.json`. */
+export interface EncodeSummary {
+  subject: string;
+  /** What background.nii.gz is: 'anatomy' or 'mean functional' or 'reference'. */
+  background: string;
+  fdrQ: number;
+  spaces: { name: string; nVoxels: number; nSignificant: number; meanR: number; maxR: number }[];
+}
+
+/** `RUN/metrics.json`: one row per subject with everything the demo prints. */
+export interface SummaryMetrics {
+  subjects: Record<
+    string,
+    {
+      decode?: DecodeMetrics;
+      retrieval?: { genreAgreement: ScoreWithChance; identification?: ScoreWithChance };
+      generation?: { genreAgreement?: ScoreWithChance; identification?: ScoreWithChance };
+      encode?: { name: string; nSignificant: number; nVoxels: number }[];
+    }
+  >;
+}

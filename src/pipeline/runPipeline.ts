@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { Brain2MusicError, fail } from '../errors.ts';
+import type { CliUi } from '../cli/ui.ts';
+import { checksumPath, pathExists } from './checksum.ts';
+import { MANIFEST_FORMAT, readManifest, writeManifest, type RunManifest, type StageRecord } from './manifest.ts';
+import { packageVersions } from './packageVersions.ts';
+import type { RunConfig } from './runConfig.ts';
+import { STAGE_NAMES, type Stage, type StageName, type StagePlan, type StageSummary } from './stage.ts';
+
+/** How one stage ended in this pipeline invocation. */
+export interface StageOutcome {
+  name: StageName;
+  /**
+   * ran: executed now; reused: outputs current, skipped; not-run: switched off or a needed stage
+   * did not finish; unavailable: this build has no implementation of the stage.
+   */
+  status: 'ran' | 'reused' | 'not-run' | 'unavailable';
+  seconds?: number;
+  reason?: string;
+  summary?: StageSummary;
+}
+
+export interface PipelineOptions {
+  ui: CliUi;
+  /** Stage names to run even when their outputs are current. */
+  force?: readonly StageName[];
+}
+
+/** A stage's seed: a 32-bit FNV-1a hash of the master seed and the stage name. */
+export function stageSeed(master: number, name: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of `${master}:${name}`) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+function runRelative(runDir: string, p: string): string {
+  const r = relative(runDir, p);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r.split(sep).join('/') : p;
+}
+
+function listFiles(dir: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const abs = join(dir, name);
+    const r = rel ? `${rel}/${name}` : name;
+    if (statSync(abs).isDirectory()) out.push(...listFiles(abs, r));
+    else out.push(r);
+  }
+  return out;
+}
+
+function checkOutputPath(stage: string, p: string): void {
+  if (isAbsolute(p) || p.split('/').some((part) => part === '..' || part === '' || part.startsWith('.')) || p === 'run.json') {
+    fail('INTERNAL', `stage ${stage} declared output '${p}', which is not a plain path inside the run folder.`);
+  }
+}
+
+/**
+ * Moves a finished stage's outputs from its staging folder into the run folder. Each output is
+ * replaced by one rename, so readers see either the old or the new version, never a mixture.
+ */
+function commitOutputs(stage: string, staging: string, runDir: string, outputs: readonly string[]): void {
+  for (const out of outputs) {
+    if (!pathExists(join(staging, out))) fail('INTERNAL', `stage ${stage} finished without writing its declared output ${out}.`);
+  }
+  const claimed = (f: string) => outputs.some((o) => f === o || f.startsWith(o + '/'));
+  const stray = listFiles(staging).filter((f) => !claimed(f));
+  if (stray.length > 0) fail('INTERNAL', `stage ${stage} wrote files it did not declare: ${stray.slice(0, 5).join(', ')}.`);
+  for (const out of outputs) {
+    const dst = join(runDir, out);
+    mkdirSync(dirname(dst), { recursive: true });
+    const old = join(runDir, '.staging', `${stage}.old`);
+    rmSync(old, { recursive: true, force: true });
+    if (pathExists(dst)) renameSync(dst, old);
+    renameSync(join(staging, out), dst);
+    rmSync(old, { recursive: true, force: true });
+  }
+}
+
+function inputsHash(plan: StagePlan, seed: number, inputs: { path: string; sha256: string }[]): string {
+  return createHash('sha256').update(JSON.stringify({ params: plan.params, seed, inputs, outputs: plan.outputs })).digest('hex');
+}
+
+function newManifest(config: RunConfig): RunManifest {
+  const now = new Date().toISOString();
+  return { format: MANIFEST_FORMAT, createdAt: now, updatedAt: now, config, versions: packageVersions(), seeds: { master: config.seed }, checksums: {}, stages: {} };
+}
+
+/**
+ * Runs the stages in the canonical order into `config.out`, resuming an earlier run there: a
+ * stage whose recorded input hash still matches (same params, seed and input checksums) and whose
+ * outputs all exist is skipped. After every stage, `RUN/run.json` is rewritten atomically with the
+ * configuration, versions, seeds, checksums and timings, so an interrupted run resumes at the
+ * stage it was in. A stage that throws is recorded as failed and its error is rethrown; its
+ * partial outputs stay in `RUN/.staging` and are discarded on the next run.
+ *
+ * @param stages the implemented stages (any order; missing ones are reported `unavailable`)
+ * @returns one outcome per canonical stage, in order
+ */
+export async function runPipeline(config: RunConfig, stages: readonly Stage[], opts: PipelineOptions): Promise<StageOutcome[]> {
+  const runDir = config.out;
+  mkdirSync(runDir, { recursive: true });
+  const manifest = readManifest(runDir) ?? newManifest(config);
+  manifest.config = config;
+  manifest.versions = packageVersions();
+  manifest.seeds = { master: config.seed };
+  const save = () => {
+    manifest.updatedAt = new Date().toISOString();
+    writeManifest(runDir, manifest);
+  };
+  save();
+  const byName = new Map(stages.map((s) => [s.name, s]));
+  const outcomes: StageOutcome[] = [];
+  const record = (name: StageName, r: StageRecord) => {
+    manifest.stages[name] = r;
+    save();
+  };
+
+  for (const name of STAGE_NAMES) {
+    const stage = byName.get(name);
+    if (!stage) {
+      outcomes.push({ name, status: 'unavailable', reason: 'not implemented in this build' });
+      record(name, { status: 'not-run', reason: 'not implemented in this build' });
+      continue;
+    }
+    const seed = stageSeed(config.seed, name);
+    manifest.seeds[name] = seed;
+    const missing = stage.needs.filter((n) => manifest.stages[n]?.status !== 'done');
+    if (missing.length > 0) {
+      const reason = `needs ${missing.join(', ')}, which did not finish`;
+      outcomes.push({ name, status: 'not-run', reason });
+      record(name, { status: 'not-run', reason });
+      continue;
+    }
+    const ctx = { runDir, config, seed, previous: manifest.stages };
+    const plan = stage.plan(ctx);
+    if ('skip' in plan) {
+      outcomes.push({ name, status: 'not-run', reason: plan.skip });
+      record(name, { status: 'not-run', reason: plan.skip });
+      continue;
+    }
+    for (const out of plan.outputs) checkOutputPath(name, out);
+    const inputs = plan.inputs.map((p) => ({ path: runRelative(runDir, p), sha256: checksumPath(p, manifest.checksums) }));
+    const hash = inputsHash(plan, seed, inputs);
+    const prev = manifest.stages[name];
+    const current = prev?.status === 'done' && prev.inputsHash === hash && plan.outputs.every((o) => pathExists(join(runDir, o)));
+    if (current && !opts.force?.includes(name)) {
+      record(name, { ...prev, reused: true });
+      outcomes.push({ name, status: 'reused', seconds: prev.seconds, summary: prev.summary });
+      continue;
+    }
+
+    const staging = join(runDir, '.staging', name);
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    const startedAt = new Date().toISOString();
+    const t0 = performance.now();
+    opts.ui.info(`${name}: ${stage.title}`);
+    let summary: StageSummary;
+    try {
+      summary = await stage.run(
+        { ...ctx, outDir: staging, ui: opts.ui, progress: (task) => opts.ui.progress(`${name}: ${task}`) },
+        plan,
+      );
+      commitOutputs(name, staging, runDir, plan.outputs);
+    } catch (err) {
+      const seconds = (performance.now() - t0) / 1000;
+      record(name, { status: 'failed', error: err instanceof Error ? err.message : String(err), seed, inputs, params: plan.params, startedAt, seconds });
+      if (err instanceof Brain2MusicError) throw err;
+      throw new Brain2MusicError('INTERNAL', `stage ${name} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    rmSync(staging, { recursive: true, force: true });
+    const seconds = (performance.now() - t0) / 1000;
+    record(name, { status: 'done', reused: false, seed, inputsHash: hash, inputs, outputs: plan.outputs, params: plan.params, startedAt, seconds, summary });
+    outcomes.push({ name, status: 'ran', seconds, summary });
+  }
+  rmSync(join(runDir, '.staging'), { recursive: true, force: true });
+  return outcomes;
+}

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRunConfig, parseRunConfig } from '../../src/pipeline/index.ts';
+import { Brain2MusicError } from '../../src/errors.ts';
+
+function rejects(value: unknown, pattern: RegExp) {
+  assert.throws(
+    () => parseRunConfig(value, 'cfg.json', '/base'),
+    (err: unknown) => err instanceof Brain2MusicError && err.code === 'BAD_INPUT' && pattern.test(err.message),
+  );
+}
+
+test('parseRunConfig(minimal) fills every default and resolves paths against the config folder', () => {
+  const c = parseRunConfig({ out: 'runs/a', dataset: { bids: '../data/ds' } }, 'cfg.json', '/base/cfg');
+  assert.equal(c.out, '/base/cfg/runs/a');
+  assert.deepEqual(c.dataset, { bids: '/base/data/ds', source: 'auto' });
+  assert.equal(c.seed, 0);
+  assert.equal(c.subjects, 'all');
+  assert.deepEqual(c.embeddings, [{ name: 'builtin', modelDir: undefined, allowDownload: false }]);
+  assert.deepEqual(c.align, { lagTr: 3, scansPerClip: 10 });
+  assert.deepEqual(c.decode, { target: undefined, topRois: 6, folds: 5 });
+  assert.deepEqual(c.encode, { spaces: undefined, fdrQ: 0.05, folds: 5 });
+  assert.deepEqual(c.generate, { name: 'builtin', modelDir: undefined });
+  assert.equal(c.report, true);
+});
+
+test('parseRunConfig(null stage) switches that stage off', () => {
+  const c = parseRunConfig({ out: '/r', dataset: { simulate: {} }, generate: null, library: null, encode: null }, 'cfg.json', '/');
+  assert.equal(c.generate, undefined);
+  assert.equal(c.library, undefined);
+  assert.equal(c.encode, undefined);
+  assert.deepEqual(c.dataset, { simulate: { subjects: 2, preset: 'demo' } });
+});
+
+test('parseRunConfig(wrong type) names the key, the expectation and the value', () => {
+  rejects({ out: '/r', dataset: { bids: '/d' }, align: { lagTr: '3' } }, /'align\.lagTr' must be an integer in \[0, 20\], got "3"/);
+  rejects({ out: '/r', dataset: { bids: '/d' }, decode: { topRois: 0 } }, /'decode\.topRois' must be an integer in \[1, 1000\], got 0/);
+  rejects({ out: '/r', dataset: { bids: '/d' }, subjects: ['001'] }, /'subjects\[0\]' must be a BIDS subject id like "sub-001", got "001"/);
+  rejects({ out: '/r', dataset: { bids: '/d', source: 'npy' } }, /'dataset\.source' must be one of 'auto', 'raw', 'derivative', got "npy"/);
+});
+
+test('parseRunConfig(misspelled key) rejects it and lists the known keys', () => {
+  rejects({ out: '/r', dataset: { bids: '/d' }, decode: { topRoi: 6 } }, /unknown key 'decode\.topRoi'\. Known keys here: target, topRois, folds/);
+});
+
+test('parseRunConfig(missing or ambiguous dataset) says what to give', () => {
+  rejects({ out: '/r' }, /missing key 'dataset'/);
+  rejects({ out: '/r', dataset: { bids: '/d', simulate: {} } }, /has both 'simulate' and 'bids'/);
+  rejects({ out: '/r', dataset: {} }, /'dataset' must be an object with either 'simulate' or 'bids'/);
+});
+
+test('parseRunConfig(decode.target not among embeddings) is rejected', () => {
+  rejects({ out: '/r', dataset: { bids: '/d' }, decode: { target: 'clap' } }, /'decode\.target' is 'clap' but 'embeddings' lists only builtin/);
+  rejects({ out: '/r', dataset: { bids: '/d' }, embeddings: [{ name: 'a' }, { name: 'a' }] }, /embedding 'a' is listed twice/);
+});
+
+test('loadRunConfig(file) reports missing files, bad JSON and YAML with distinct codes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'b2m-cfg-'));
+  const code = (f: () => unknown) => {
+    try {
+      f();
+    } catch (err) {
+      return err instanceof Brain2MusicError ? err.code : 'other';
+    }
+    return 'none';
+  };
+  assert.equal(code(() => loadRunConfig(join(dir, 'nope.json'))), 'NOT_FOUND');
+  writeFileSync(join(dir, 'bad.json'), '{ "out": ');
+  assert.equal(code(() => loadRunConfig(join(dir, 'bad.json'))), 'BAD_FILE');
+  writeFileSync(join(dir, 'c.yaml'), 'out: x\n');
+  assert.equal(code(() => loadRunConfig(join(dir, 'c.yaml'))), 'UNSUPPORTED');
+  writeFileSync(join(dir, 'ok.json'), JSON.stringify({ out: 'run', dataset: { simulate: { subjects: 1 } } }));
+  assert.equal(loadRunConfig(join(dir, 'ok.json')).out, join(dir, 'run'));
+});
