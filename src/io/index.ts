@@ -2,3 +2,8 @@
 export { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 export { readNpy, parseNpy, writeNpy, serializeNpy, type NpyArray, type NpyData } from './npy.ts';
 export { readTsv, parseTsv, writeTsv, formatTsv, unquote, type TsvTable, type ReadTsvOptions } from './tsv.ts';
+export {
+  readNifti, readNiftiSync, readNiftiHeader, readNiftiMasked, parseNifti, writeNifti, serializeNifti, maskToIndices,
+  type NiftiImage, type NiftiMaskedImage, type ReadNiftiOptions, type NiftiWriteInput,
+} from './nifti.ts';
+export { niftiAffine, niftiScaling, parseNiftiHeader, type NiftiHeader, type NiftiDatatype, type NiftiData } from './niftiHeader.ts';
