@@ -1,0 +1,246 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as lancedb from '@lancedb/lancedb';
+import { fail } from '../errors.ts';
+import { writeJsonAtomic } from '../io/index.ts';
+import { cosineTopK } from './cosineTopK.ts';
+
+/** The table that holds the tracks inside the LanceDB folder. */
+export const TRACKS_TABLE = 'tracks';
+/** Sidecar file with the model that made the vectors (`DIR/library.json`). */
+export const LIBRARY_INFO_FILE = 'library.json';
+
+/** How the vectors of a library were made; stored in `DIR/library.json`. */
+export interface LibraryInfo {
+  /** Embedder registry name (e.g. `clap`, `builtin`), or a free name for vectors made elsewhere. */
+  model: string;
+  /** Embedder version string. */
+  version: string;
+  dim: number;
+  /** Seconds of each track that were embedded, from its start (15 as in the paper). */
+  excerptSec: number;
+  /** Embedding window and hop in seconds; the track vector is the mean of its window vectors. */
+  windowSec: number;
+  hopSec: number;
+}
+
+/** One track of the library. `genre` is null when unknown. */
+export interface LibraryEntry {
+  id: string;
+  path: string;
+  genre: string | null;
+  /** dim float32 values. */
+  vector: Float32Array;
+}
+
+/** All tracks in one block: `vectors` is N × dim row-major, row i belongs to `ids[i]`. */
+export interface LibraryVectors {
+  ids: string[];
+  paths: string[];
+  genres: (string | null)[];
+  vectors: Float32Array;
+  dim: number;
+}
+
+/** One search result: `score` is the cosine similarity (1 = same direction). */
+export interface SearchHit {
+  id: string;
+  path: string;
+  genre: string | null;
+  score: number;
+}
+
+/**
+ * 'exact' (default): brute-force cosine in TypeScript over all vectors (the reference).
+ * 'flat': LanceDB's own exhaustive search with cosine distance (also exact, bypasses any index).
+ * 'ann': LanceDB's approximate index (see {@link LibraryStore.createAnnIndex}); faster on large
+ * libraries, with recall below 1 (measure it with bench/ann.bench.ts).
+ */
+export type SearchMode = 'exact' | 'flat' | 'ann';
+
+export interface SearchOptions {
+  /** Hits per query (default 5). */
+  k?: number;
+  mode?: SearchMode;
+  /** 'ann' only: IVF partitions to probe (default 20). More: higher recall, slower. */
+  nprobes?: number;
+  /** 'ann' only: re-rank refineFactor · k candidates with full vectors (default 5). */
+  refineFactor?: number;
+}
+
+/** Options of the ANN index. */
+export interface AnnIndexOptions {
+  /** IVF partitions (default √N, at least 1). */
+  numPartitions?: number;
+  /** PQ sub-vectors (default dim / 8 so that each covers 8 dimensions). */
+  numSubVectors?: number;
+}
+
+/**
+ * A music library on disk: a LanceDB folder with one table `tracks` (columns `id`, `path`,
+ * `genre` ('' when unknown), `vector` FixedSizeList<Float32>[dim]) and `library.json` (the
+ * {@link LibraryInfo}). Open one with {@link openLibrary}.
+ */
+export class LibraryStore {
+  readonly dir: string;
+  info: LibraryInfo | null;
+  private readonly db: lancedb.Connection;
+  private table: lancedb.Table | null;
+
+  constructor(dir: string, db: lancedb.Connection, table: lancedb.Table | null, info: LibraryInfo | null) {
+    this.dir = dir;
+    this.db = db;
+    this.table = table;
+    this.info = info;
+  }
+
+  /** Number of tracks. */
+  async count(): Promise<number> {
+    return this.table ? this.table.countRows() : 0;
+  }
+
+  /** Ids of the tracks already stored (to skip them when a build resumes). */
+  async ids(): Promise<Set<string>> {
+    if (!this.table) return new Set();
+    const t = await this.table.query().select(['id']).toArrow();
+    const out = new Set<string>();
+    for (const id of t.getChild('id')!.toArray() as Iterable<string>) out.add(id);
+    return out;
+  }
+
+  /**
+   * Records how the vectors are made; on an existing library the info must match (same model,
+   * version, dim, excerpt and windows) or the vectors would not be comparable.
+   */
+  setInfo(info: LibraryInfo): void {
+    if (this.info) {
+      const a = this.info;
+      const same = a.model === info.model && a.version === info.version && a.dim === info.dim &&
+        a.excerptSec === info.excerptSec && a.windowSec === info.windowSec && a.hopSec === info.hopSec;
+      if (!same) {
+        fail('MISMATCH', `library ${this.dir} holds ${a.model} (${a.version}, ${a.dim}-d) vectors, but this build uses ${info.model} (${info.version}, ${info.dim}-d); use another --db folder or the same model.`);
+      }
+      return;
+    }
+    writeJsonAtomic(join(this.dir, LIBRARY_INFO_FILE), info);
+    this.info = info;
+  }
+
+  /** Appends tracks (one LanceDB commit: after a crash either all of them are stored or none). */
+  async add(entries: readonly LibraryEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const dim = this.info?.dim ?? entries[0]!.vector.length;
+    // LanceDB infers the schema from the first batch: Utf8 columns and FixedSizeList<Float32>[dim] for `vector`.
+    const rows: Record<string, unknown>[] = entries.map((e) => {
+      if (e.vector.length !== dim) fail('MISMATCH', `track ${e.id} has a ${e.vector.length}-d vector; library ${this.dir} holds ${dim}-d vectors.`);
+      return { id: e.id, path: e.path, genre: e.genre ?? '', vector: e.vector };
+    });
+    if (this.table) await this.table.add(rows);
+    else this.table = await this.db.createTable(TRACKS_TABLE, rows);
+  }
+
+  /** Every track with its vector, in storage order. */
+  async readAll(): Promise<LibraryVectors> {
+    const dim = this.info?.dim ?? 0;
+    if (!this.table) return { ids: [], paths: [], genres: [], vectors: new Float32Array(0), dim };
+    const t = await this.table.query().select(['id', 'path', 'genre', 'vector']).toArrow();
+    const n = t.numRows;
+    const ids = Array.from(t.getChild('id')!.toArray() as Iterable<string>);
+    const paths = Array.from(t.getChild('path')!.toArray() as Iterable<string>);
+    const genres = Array.from(t.getChild('genre')!.toArray() as Iterable<string>, (g) => (g === '' ? null : g));
+    const col = t.getChild('vector')!;
+    const d = n > 0 ? col.get(0)!.length : dim;
+    const vectors = new Float32Array(n * d);
+    let row = 0;
+    for (const chunk of col.data) {
+      const child = chunk.children[0]!;
+      const values = child.values as Float32Array;
+      const start = (chunk.offset + child.offset) * d;
+      vectors.set(values.subarray(start, start + chunk.length * d), row * d);
+      row += chunk.length;
+    }
+    return { ids, paths, genres, vectors, dim: d };
+  }
+
+  /**
+   * Top-k tracks by cosine similarity for each query.
+   * @param queries nQueries × dim row-major (the library's dim).
+   * @returns one list of hits per query, best first.
+   */
+  async search(queries: Float32Array, opts: SearchOptions = {}): Promise<SearchHit[][]> {
+    const k = opts.k ?? 5;
+    const mode = opts.mode ?? 'exact';
+    const dim = this.info?.dim ?? 0;
+    if (!this.table || dim === 0) fail('NOT_FOUND', `library ${this.dir} is empty; build it first with 'brain2music library build --db ${this.dir}'.`);
+    if (queries.length % dim !== 0) fail('MISMATCH', `queries have ${queries.length} values, not a multiple of the library's dim ${dim} (model ${this.info?.model}); embed the queries with the same model.`);
+    const Q = queries.length / dim;
+    if (mode === 'exact') {
+      const lib = await this.readAll();
+      const top = cosineTopK(lib.vectors, queries, dim, k);
+      return Array.from({ length: Q }, (_, q) => {
+        const hits: SearchHit[] = [];
+        for (let j = 0; j < top.k; j++) {
+          const i = top.indices[q * top.k + j]!;
+          hits.push({ id: lib.ids[i]!, path: lib.paths[i]!, genre: lib.genres[i]!, score: top.scores[q * top.k + j]! });
+        }
+        return hits;
+      });
+    }
+    if (mode !== 'flat' && mode !== 'ann') fail('BAD_INPUT', `search mode '${String(mode)}' is not one of exact, flat, ann.`);
+    if (mode === 'ann' && !(await this.hasAnnIndex())) {
+      fail('NOT_FOUND', `library ${this.dir} has no ANN index; build one with 'brain2music library build --db ${this.dir} --ann' or search with mode exact.`);
+    }
+    const out: SearchHit[][] = [];
+    for (let q = 0; q < Q; q++) {
+      let query = this.table.vectorSearch(queries.subarray(q * dim, (q + 1) * dim)).distanceType('cosine');
+      query = mode === 'flat' ? query.bypassVectorIndex() : query.nprobes(opts.nprobes ?? 20).refineFactor(opts.refineFactor ?? 5);
+      const rows = (await query.select(['id', 'path', 'genre', '_distance']).limit(k).toArray()) as { id: string; path: string; genre: string; _distance: number }[];
+      out.push(rows.map((r) => ({ id: r.id, path: r.path, genre: r.genre === '' ? null : r.genre, score: 1 - r._distance })));
+    }
+    return out;
+  }
+
+  /** Builds (or rebuilds) an IVF_PQ index on the vectors with cosine distance, for mode 'ann'. */
+  async createAnnIndex(opts: AnnIndexOptions = {}): Promise<void> {
+    if (!this.table || !this.info) fail('NOT_FOUND', `library ${this.dir} is empty; nothing to index.`);
+    const n = await this.table.countRows();
+    const dim = this.info.dim;
+    const numSubVectors = opts.numSubVectors ?? (dim % 8 === 0 ? dim / 8 : 1);
+    await this.table.createIndex('vector', {
+      config: lancedb.Index.ivfPq({ distanceType: 'cosine', numPartitions: opts.numPartitions ?? Math.max(1, Math.round(Math.sqrt(n))), numSubVectors }),
+      replace: true,
+    });
+  }
+
+  /** Whether the vector column has an index (for mode 'ann'). */
+  async hasAnnIndex(): Promise<boolean> {
+    if (!this.table) return false;
+    return (await this.table.listIndices()).some((ix) => ix.columns.includes('vector'));
+  }
+
+  close(): void {
+    this.table?.close();
+    this.db.close();
+  }
+}
+
+/**
+ * Opens the library in folder `dir` (created if missing). A folder that exists but holds no
+ * brain2music library (no `library.json` and no table) is opened empty.
+ */
+export async function openLibrary(dir: string): Promise<LibraryStore> {
+  const infoPath = join(dir, LIBRARY_INFO_FILE);
+  let info: LibraryInfo | null = null;
+  if (existsSync(infoPath)) {
+    try {
+      info = JSON.parse(readFileSync(infoPath, 'utf8')) as LibraryInfo;
+    } catch (err) {
+      fail('BAD_FILE', `${infoPath} is not valid JSON; delete the library folder and build it again.`, err);
+    }
+  }
+  const db = await lancedb.connect(dir);
+  const names = await db.tableNames();
+  const table = names.includes(TRACKS_TABLE) ? await db.openTable(TRACKS_TABLE) : null;
+  if (table && !info) fail('BAD_FILE', `${dir} has a '${TRACKS_TABLE}' table but no ${LIBRARY_INFO_FILE}; it was not written by brain2music. Build the library in a new folder.`);
+  return new LibraryStore(dir, db, table, info);
+}
