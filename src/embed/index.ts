@@ -1,0 +1,9 @@
+// Music embeddings: windowing, the Embedder interface and registry, the builtin auditory model,
+// CLAP / w2v-BERT adapters (transformers.js) and the genre one-hot control, embeddings files.
+export { windowStarts, cutWindows } from './windows.ts';
+export type { Embedder, EmbedContext, EmbedderOptions } from './embedder.ts';
+export { createEmbedder, embedderNames, EMBEDDERS, type EmbedderFactory } from './registry.ts';
+export { GTZAN_GENRES, genreOfClipId, createGenreEmbedder } from './adapters/genre.ts';
+export { createBuiltinEmbedder, BUILTIN_VERSION } from './builtin/builtinEmbedder.ts';
+export { auditoryFeatures, auditoryFeatureNames } from './builtin/auditoryFeatures.ts';
+export { fitProjection, applyProjection, type Projection } from './builtin/projection.ts';
