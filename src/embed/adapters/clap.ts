@@ -15,7 +15,7 @@ export const CLAP_HUB_IDS = ['Xenova/larger_clap_music_and_speech', 'Xenova/clap
 interface ClapPreprocessorConfig {
   sampling_rate: number;
   nb_max_samples: number;
-  feature_extractor_type?: string;
+  truncation?: string;
 }
 
 function preprocessorConfig(src: ModelSource): ClapPreprocessorConfig | null {
@@ -29,6 +29,9 @@ function preprocessorConfig(src: ModelSource): ClapPreprocessorConfig | null {
   }
   if (!(cfg.sampling_rate > 0) || !(cfg.nb_max_samples > 0)) {
     fail('BAD_FILE', `${path} lacks sampling_rate / nb_max_samples; it is not a CLAP preprocessor config.`);
+  }
+  if (cfg.truncation === 'fusion') {
+    fail('UNSUPPORTED', `${path} is a fused CLAP (truncation 'fusion'), which transformers.js cannot pre-process; use an unfused model such as ${CLAP_HUB_IDS.join(' or ')}.`);
   }
   return cfg;
 }
