@@ -4,3 +4,7 @@ export {
   openLibrary, LibraryStore, TRACKS_TABLE, LIBRARY_INFO_FILE,
   type LibraryInfo, type LibraryEntry, type LibraryVectors, type SearchHit, type SearchMode, type SearchOptions, type AnnIndexOptions,
 } from './libraryStore.ts';
+export { embedExcerpt, excerptSettings, type ExcerptOptions } from './embedExcerpt.ts';
+export { listAudioTracks, AUDIO_EXTENSIONS, type AudioTrack } from './listAudioTracks.ts';
+export { buildLibrary, type AudioLoader, type BuildLibraryOptions, type BuildLibraryResult } from './buildLibrary.ts';
+export { evaluateRetrieval, type RetrievalEvalInput, type RetrievalEvaluation, type ClipRetrieval, type Triple } from './evaluateRetrieval.ts';

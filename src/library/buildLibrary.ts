@@ -1,0 +1,80 @@
+import { Brain2MusicError } from '../errors.ts';
+import type { Embedder } from '../embed/index.ts';
+import { embedExcerpt, excerptSettings, type ExcerptOptions } from './embedExcerpt.ts';
+import type { LibraryEntry, LibraryStore } from './libraryStore.ts';
+import type { AudioTrack } from './listAudioTracks.ts';
+
+/** Reads a file as mono samples at `sampleRate` Hz (e.g. io's `readAudio`). */
+export type AudioLoader = (path: string, sampleRate: number) => Promise<Float32Array>;
+
+export interface BuildLibraryOptions extends ExcerptOptions {
+  tracks: readonly AudioTrack[];
+  embedder: Embedder;
+  loadAudio: AudioLoader;
+  /** Tracks per commit to the table (default 16): an interrupt loses at most this many. */
+  batchSize?: number;
+  /** Called after every track: `done` of `total` tracks handled (stored, skipped or failed). */
+  onProgress?: (done: number, total: number) => void;
+  /** Stops after the current batch is committed; a later build resumes from there. */
+  signal?: AbortSignal;
+}
+
+export interface BuildLibraryResult {
+  total: number;
+  /** Tracks embedded and stored by this call. */
+  added: number;
+  /** Tracks already in the library (from an earlier, possibly interrupted, build). */
+  skipped: number;
+  /** Tracks whose audio could not be read (corrupt or unsupported file), with the reason. */
+  failed: { id: string; path: string; reason: string }[];
+  /** True when `signal` stopped the build before the end. */
+  aborted: boolean;
+}
+
+/**
+ * Embeds the first seconds of every track (see {@link embedExcerpt}) and stores the vectors in
+ * the library. Resumable: tracks whose id is already stored are skipped, and vectors are
+ * committed in batches, so an interrupted build (crash, Ctrl-C, `signal`) keeps every finished
+ * batch and the next call does only the rest. The first call records the model and excerpt
+ * settings in the library; later calls must use the same ones.
+ *
+ * A file that cannot be decoded (a Brain2MusicError from `loadAudio`) is reported in `failed` and
+ * the build goes on; any other error (e.g. from the model) stops it.
+ */
+export async function buildLibrary(store: LibraryStore, opts: BuildLibraryOptions): Promise<BuildLibraryResult> {
+  const { tracks, embedder } = opts;
+  const settings = excerptSettings(embedder, opts);
+  store.setInfo({ model: embedder.name, version: embedder.version, dim: embedder.dim, ...settings });
+  const have = await store.ids();
+  const batchSize = Math.max(1, opts.batchSize ?? 16);
+  const result: BuildLibraryResult = { total: tracks.length, added: 0, skipped: 0, failed: [], aborted: false };
+  let batch: LibraryEntry[] = [];
+  let done = 0;
+  const flush = async () => {
+    await store.add(batch);
+    result.added += batch.length;
+    batch = [];
+  };
+  for (const track of tracks) {
+    if (opts.signal?.aborted) { result.aborted = true; break; }
+    if (have.has(track.id)) {
+      result.skipped++;
+    } else {
+      let samples: Float32Array | null = null;
+      try {
+        samples = await opts.loadAudio(track.path, embedder.sampleRate);
+      } catch (err) {
+        if (!(err instanceof Brain2MusicError)) throw err;
+        result.failed.push({ id: track.id, path: track.path, reason: err.message });
+      }
+      if (samples) {
+        batch.push({ id: track.id, path: track.path, genre: track.genre, vector: await embedExcerpt(samples, embedder, settings) });
+        have.add(track.id);
+        if (batch.length >= batchSize) await flush();
+      }
+    }
+    opts.onProgress?.(++done, tracks.length);
+  }
+  await flush();
+  return result;
+}

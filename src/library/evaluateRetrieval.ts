@@ -1,0 +1,149 @@
+import { fail } from '../errors.ts';
+import { identificationAccuracy } from '../evaluate/index.ts';
+import { mulberry32 } from '../stats/random.ts';
+import { cosineTopK } from './cosineTopK.ts';
+import type { LibraryVectors } from './libraryStore.ts';
+
+export interface RetrievalEvalInput {
+  /** Decoded embedding per test clip, n × dim (the clip's windows already averaged). */
+  predicted: Float32Array;
+  /** True embedding of each test clip (its audio through the same model), n × dim. */
+  truth: Float32Array;
+  /** Genre of each test clip (null when unknown). */
+  clipGenres: readonly (string | null)[];
+  /** Id of each test clip; a library track with the same id is left out of that clip's search. */
+  clipIds?: readonly string[];
+  library: Pick<LibraryVectors, 'ids' | 'genres' | 'vectors'>;
+  dim: number;
+  /** Tracks retrieved per clip (default 5). */
+  k?: number;
+  /** Seed of the random library clip drawn as the chance baseline (default 0). */
+  seed?: number;
+}
+
+/** What was retrieved for one test clip. Genre matches are null when a genre is unknown. */
+export interface ClipRetrieval {
+  /** Top-k library ids with the predicted embedding, best first, and their cosine scores. */
+  retrievedIds: string[];
+  scores: number[];
+  genreMatch: boolean | null;
+  /** Fraction of the top k with the clip's genre (null when the clip's genre is unknown). */
+  genreMatchTopK: number | null;
+  /** Oracle: top-1 with the true embedding. */
+  oracleId: string;
+  oracleGenreMatch: boolean | null;
+  /** Chance: a library track drawn uniformly at random. */
+  chanceId: string;
+  chanceGenreMatch: boolean | null;
+}
+
+/** A metric for retrieval with the prediction, the oracle (true embedding) and chance (random track). */
+export interface Triple {
+  predicted: number;
+  oracle: number;
+  chance: number;
+}
+
+export interface RetrievalEvaluation {
+  n: number;
+  k: number;
+  perClip: ClipRetrieval[];
+  /**
+   * Fraction of clips whose top-1 track has the clip's genre, over clips where both genres are
+   * known (`nWithGenre` of them). `chanceExpected` is the exact expectation for a random track:
+   * the mean over clips of the share of the library in the clip's genre.
+   */
+  genreAgreement: Triple & { chanceExpected: number; nWithGenre: number };
+  /**
+   * Identification accuracy (clips as items, chance 0.5) of the top-1 tracks' embeddings against
+   * the true embeddings of the test clips; `decoded` is that of the predictions themselves.
+   */
+  identification: Triple & { decoded: number };
+}
+
+/**
+ * Retrieval evaluation of decoded embeddings (domain.md §1.5, §2): for each test clip the top-k
+ * library tracks by cosine similarity, and, beside them, the oracle (retrieval with the clip's
+ * true embedding) and chance (a random library track).
+ * @example evaluateRetrieval({ predicted, truth, clipGenres, library, dim: 128 }).genreAgreement
+ */
+export function evaluateRetrieval(input: RetrievalEvalInput): RetrievalEvaluation {
+  const { predicted, truth, clipGenres, library, dim } = input;
+  const k = input.k ?? 5;
+  const n = clipGenres.length;
+  const N = library.ids.length;
+  if (predicted.length !== n * dim || truth.length !== n * dim) {
+    fail('MISMATCH', `evaluateRetrieval: ${n} clips of dim ${dim} need ${n * dim} values; predicted has ${predicted.length}, truth ${truth.length}.`);
+  }
+  if (library.vectors.length !== N * dim) fail('MISMATCH', `evaluateRetrieval: library has ${N} ids but ${library.vectors.length} values for dim ${dim}.`);
+  if (input.clipIds && input.clipIds.length !== n) fail('MISMATCH', `evaluateRetrieval: ${input.clipIds.length} clip ids for ${n} clips.`);
+  if (N < 2) fail('BAD_INPUT', `evaluateRetrieval: the library has ${N} track(s); retrieval needs at least 2.`);
+  const selfIndex = new Map(library.ids.map((id, i) => [id, i]));
+  // one extra candidate so that a clip's own track can be dropped
+  const extra = input.clipIds ? 1 : 0;
+  const topPred = cosineTopK(library.vectors, predicted, dim, k + extra);
+  const topTrue = cosineTopK(library.vectors, truth, dim, 1 + extra);
+  const rand = mulberry32(input.seed ?? 0);
+  const match = (a: string | null, b: string | null): boolean | null => (a === null || b === null ? null : a === b);
+
+  const perClip: ClipRetrieval[] = [];
+  const retrievedVec = new Float32Array(n * dim);
+  const oracleVec = new Float32Array(n * dim);
+  const chanceVec = new Float32Array(n * dim);
+  /** The best `count` library rows of query q other than the clip's own track, with scores. */
+  const pick = (top: typeof topPred, q: number, count: number, self: number | undefined): { i: number; score: number }[] => {
+    const out: { i: number; score: number }[] = [];
+    for (let j = 0; j < top.k && out.length < count; j++) {
+      const i = top.indices[q * top.k + j]!;
+      if (i !== self) out.push({ i, score: top.scores[q * top.k + j]! });
+    }
+    return out;
+  };
+  for (let q = 0; q < n; q++) {
+    const self = input.clipIds ? selfIndex.get(input.clipIds[q]!) : undefined;
+    const hits = pick(topPred, q, k, self);
+    const got = hits.map((h) => h.i);
+    const oracle = pick(topTrue, q, 1, self)[0]!.i;
+    let chance = Math.floor(rand() * N);
+    while (chance === self) chance = Math.floor(rand() * N);
+    const g = clipGenres[q] ?? null;
+    const topKMatches = got.map((i) => match(g, library.genres[i] ?? null)).filter((m): m is boolean => m !== null);
+    perClip.push({
+      retrievedIds: got.map((i) => library.ids[i]!),
+      scores: hits.map((h) => h.score),
+      genreMatch: match(g, library.genres[got[0]!] ?? null),
+      genreMatchTopK: topKMatches.length ? topKMatches.filter(Boolean).length / topKMatches.length : null,
+      oracleId: library.ids[oracle]!,
+      oracleGenreMatch: match(g, library.genres[oracle] ?? null),
+      chanceId: library.ids[chance]!,
+      chanceGenreMatch: match(g, library.genres[chance] ?? null),
+    });
+    retrievedVec.set(library.vectors.subarray(got[0]! * dim, (got[0]! + 1) * dim), q * dim);
+    oracleVec.set(library.vectors.subarray(oracle * dim, (oracle + 1) * dim), q * dim);
+    chanceVec.set(library.vectors.subarray(chance * dim, (chance + 1) * dim), q * dim);
+  }
+
+  const rate = (xs: (boolean | null)[]) => {
+    const known = xs.filter((x): x is boolean => x !== null);
+    return known.length ? known.filter(Boolean).length / known.length : Number.NaN;
+  };
+  const genreCounts = new Map<string, number>();
+  let known = 0;
+  for (const g of library.genres) if (g !== null) { genreCounts.set(g, (genreCounts.get(g) ?? 0) + 1); known++; }
+  const withGenre = clipGenres.filter((g): g is string => g !== null);
+  const chanceExpected = withGenre.length && known ? withGenre.reduce((s, g) => s + (genreCounts.get(g) ?? 0) / known, 0) / withGenre.length : Number.NaN;
+  const ident = (P: Float32Array) => (n >= 2 ? identificationAccuracy(P, truth, n, dim).mean : Number.NaN);
+  return {
+    n,
+    k,
+    perClip,
+    genreAgreement: {
+      predicted: rate(perClip.map((c) => c.genreMatch)),
+      oracle: rate(perClip.map((c) => c.oracleGenreMatch)),
+      chance: rate(perClip.map((c) => c.chanceGenreMatch)),
+      chanceExpected,
+      nWithGenre: perClip.filter((c) => c.genreMatch !== null).length,
+    },
+    identification: { predicted: ident(retrievedVec), oracle: ident(oracleVec), chance: ident(chanceVec), decoded: ident(predicted) },
+  };
+}
