@@ -1,0 +1,21 @@
+import type { Matrix } from './matrix.ts';
+
+/** Operand transposes for {@link GemmBackend.gemm}. */
+export interface GemmOptions {
+  /** Use Aᵀ (A is stored k×m). */
+  transA?: boolean;
+  /** Use Bᵀ (B is stored n×k). */
+  transB?: boolean;
+}
+
+/**
+ * The one kernel a backend must provide: C = op(A)·op(B), with op(A) m×k and op(B) k×n.
+ * Both operands have the same dtype (float32 or float64) and C has that dtype; all row-major.
+ * Shapes are checked by the caller (`matmul`). Everything else in linalg is built on top of it.
+ */
+export interface GemmBackend {
+  readonly name: string;
+  gemm(a: Matrix, b: Matrix, opts: GemmOptions): Promise<Matrix>;
+  /** Releases native resources (sessions); the backend must not be used afterwards. */
+  dispose?(): Promise<void>;
+}

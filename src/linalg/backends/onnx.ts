@@ -1,0 +1,67 @@
+import { availableParallelism } from 'node:os';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { GemmBackend, GemmOptions } from '../backend.ts';
+import type { Matrix } from '../matrix.ts';
+import { buildOnnxModel, ONNX_DOUBLE, ONNX_FLOAT } from './onnxModel.ts';
+
+type Ort = typeof import('onnxruntime-node');
+
+/** The ONNX graph for C = op(A)·op(B): one `Gemm` node with symbolic dimensions. */
+export function gemmModel(dtype: 'float32' | 'float64', transA: boolean, transB: boolean): Uint8Array {
+  const elemType = dtype === 'float32' ? ONNX_FLOAT : ONNX_DOUBLE;
+  return buildOnnxModel({
+    name: `gemm_${dtype}_${transA ? 't' : 'n'}${transB ? 't' : 'n'}`,
+    nodes: [{ opType: 'Gemm', inputs: ['A', 'B'], outputs: ['C'], attributes: [{ name: 'transA', int: transA ? 1 : 0 }, { name: 'transB', int: transB ? 1 : 0 }] }],
+    inputs: [
+      { name: 'A', elemType, dims: ['a_rows', 'a_cols'] },
+      { name: 'B', elemType, dims: ['b_rows', 'b_cols'] },
+    ],
+    outputs: [{ name: 'C', elemType, dims: ['m', 'n'] }],
+  });
+}
+
+/**
+ * The ONNX Runtime backend (CPU execution provider, MLAS kernels, `threads` intra-op threads,
+ * default: all cores). One session per dtype × transpose configuration, built on first use and
+ * reused. Throws if `onnxruntime-node` or its native binary cannot be loaded.
+ */
+export async function createOnnxBackend(opts: { threads?: number } = {}): Promise<GemmBackend> {
+  const ort: Ort = await import('onnxruntime-node');
+  const threads = opts.threads ?? availableParallelism();
+  const sessions = new Map<string, Promise<InferenceSession>>();
+  const session = (dtype: 'float32' | 'float64', transA: boolean, transB: boolean): Promise<InferenceSession> => {
+    const key = `${dtype}:${transA}:${transB}`;
+    let s = sessions.get(key);
+    if (!s) {
+      s = ort.InferenceSession.create(gemmModel(dtype, transA, transB), {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+      sessions.set(key, s);
+    }
+    return s;
+  };
+  // Probe once so a broken native binary fails here (and the registry can fall back) rather than mid-run.
+  await session('float32', false, false);
+  return {
+    name: 'onnx',
+    async gemm(a: Matrix, b: Matrix, o: GemmOptions): Promise<Matrix> {
+      const dtype = a.data instanceof Float64Array ? 'float64' : 'float32';
+      const s = await session(dtype, !!o.transA, !!o.transB);
+      const out = await s.run({
+        A: new ort.Tensor(dtype, a.data, [a.rows, a.cols]),
+        B: new ort.Tensor(dtype, b.data, [b.rows, b.cols]),
+      });
+      const c = out.C;
+      const [m, n] = c.dims as readonly number[];
+      const data = c.data as Float32Array | Float64Array;
+      return { rows: m, cols: n, data };
+    },
+    async dispose() {
+      for (const s of sessions.values()) await (await s).release();
+      sessions.clear();
+    },
+  };
+}

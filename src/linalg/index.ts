@@ -1,0 +1,9 @@
+// Dense linear algebra on row-major typed arrays. Imports nothing from other stages.
+export { matrix, zeros, transpose, sliceRows, sliceCols, takeRows, toFloat32, toFloat64, type Matrix, type MatrixData } from './matrix.ts';
+export type { GemmBackend, GemmOptions } from './backend.ts';
+export { registerBackend, useBackend, getBackend, listBackends, forcedBackend, setLinalgWarningHandler, type BackendFactory } from './registry.ts';
+export { matmul, SMALL_GEMM_FLOPS, type MatmulOptions } from './matmul.ts';
+export { eigh, type EighResult } from './eigh.ts';
+export { columnMeans, columnStds, zscoreColumns } from './columnStats.ts';
+export { pearsonColumns } from './pearson.ts';
+export { mulberry32, createRng, randomNormal, type Rng } from './random.ts';

@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getBackend, matmul, listBackends, type Matrix } from '../../src/linalg/index.ts';
+import { createRng } from '../../src/linalg/index.ts';
+import { Brain2MusicError } from '../../src/errors.ts';
+
+function randomMatrix(rows: number, cols: number, dtype: 'float32' | 'float64', seed: number): Matrix {
+  const rng = createRng(seed);
+  const data = dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
+  return { rows, cols, data };
+}
+
+/** Naive float64 reference of op(A)·op(B). */
+function naive(a: Matrix, b: Matrix, transA: boolean, transB: boolean): Float64Array {
+  const m = transA ? a.cols : a.rows;
+  const k = transA ? a.rows : a.cols;
+  const n = transB ? b.rows : b.cols;
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let l = 0; l < k; l++) s += (transA ? a.data[l * a.cols + i] : a.data[i * a.cols + l]) * (transB ? b.data[j * b.cols + l] : b.data[l * b.cols + j]);
+      out[i * n + j] = s;
+    }
+  }
+  return out;
+}
+
+function maxRelErr(got: ArrayLike<number>, want: Float64Array): number {
+  let err = 0;
+  let scale = 0;
+  for (let i = 0; i < want.length; i++) {
+    err = Math.max(err, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  return scale === 0 ? err : err / scale;
+}
+
+const SHAPES: [number, number, number][] = [[1, 1, 1], [3, 5, 2], [17, 33, 9], [64, 70, 129], [130, 3, 257]];
+
+for (const name of listBackends()) {
+  let skip: string | false = false;
+  try {
+    await getBackend(name);
+  } catch (err) {
+    skip = `backend '${name}' cannot start here: ${(err as Error).message.split('\n')[0]}`;
+  }
+  for (const dtype of ['float32', 'float64'] as const) {
+    test(`matmul(a, b, { backend: '${name}' }) matches a naive float64 product for ${dtype}, every transpose and odd shapes`, { skip }, async () => {
+      let seed = 1;
+      for (const [m, k, n] of SHAPES) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            const a = randomMatrix(transA ? k : m, transA ? m : k, dtype, seed++);
+            const b = randomMatrix(transB ? n : k, transB ? k : n, dtype, seed++);
+            const c = await matmul(a, b, { transA, transB, backend: name });
+            assert.equal(c.rows, m);
+            assert.equal(c.cols, n);
+            assert.equal(c.data instanceof Float64Array, dtype === 'float64');
+            const tol = dtype === 'float32' ? 2e-6 * Math.sqrt(k) + 1e-6 : 1e-13 * k;
+            const err = maxRelErr(c.data, naive(a, b, transA, transB));
+            assert.ok(err <= tol, `${name} ${dtype} ${m}×${k}×${n} tA=${transA} tB=${transB}: rel err ${err} > ${tol}`);
+          }
+        }
+      }
+    });
+  }
+
+  test(`matmul(a, b, { backend: '${name}' }) reads operands that are views at an offset into a larger buffer`, { skip }, async () => {
+    const big = randomMatrix(1, 40 * 30 + 7, 'float32', 99);
+    const a: Matrix = { rows: 40, cols: 30, data: (big.data as Float32Array).subarray(7) };
+    const b = randomMatrix(30, 20, 'float32', 100);
+    const c = await matmul(a, b, { backend: name });
+    assert.ok(maxRelErr(c.data, naive(a, b, false, false)) < 1e-5);
+  });
+}
+
+test('matmul(a, b, { alpha, beta, c }) scales the product and adds beta·c', async () => {
+  const a: Matrix = { rows: 2, cols: 2, data: new Float64Array([1, 2, 3, 4]) };
+  const b: Matrix = { rows: 2, cols: 2, data: new Float64Array([5, 6, 7, 8]) };
+  const c: Matrix = { rows: 2, cols: 2, data: new Float64Array([1, 1, 1, 1]) };
+  const out = await matmul(a, b, { alpha: -1, beta: 2, c });
+  assert.deepEqual(Array.from(out.data), [-19 + 2, -22 + 2, -43 + 2, -50 + 2]);
+});
+
+test('matmul(a, b) of float32 and float64 operands returns float64; empty inner dimension gives zeros', async () => {
+  const a: Matrix = { rows: 1, cols: 2, data: new Float32Array([1, 2]) };
+  const b: Matrix = { rows: 2, cols: 1, data: new Float64Array([0.1, 0.2]) };
+  const out = await matmul(a, b);
+  assert.ok(out.data instanceof Float64Array);
+  assert.equal(out.data[0], 1 * 0.1 + 2 * 0.2);
+  const e = await matmul({ rows: 3, cols: 0, data: new Float32Array(0) }, { rows: 0, cols: 2, data: new Float32Array(0) });
+  assert.deepEqual([e.rows, e.cols, Array.from(e.data)], [3, 2, [0, 0, 0, 0, 0, 0]]);
+});
+
+test('matmul(a, b) with mismatched inner dimensions throws MISMATCH naming both shapes', async () => {
+  const a: Matrix = { rows: 2, cols: 3, data: new Float32Array(6) };
+  await assert.rejects(matmul(a, a), (e: unknown) => e instanceof Brain2MusicError && e.code === 'MISMATCH' && /2×3 but op\(B\) is 2×3/.test(e.message));
+  await assert.rejects(matmul(a, a, { transB: true, backend: 'nope' }), (e: unknown) => e instanceof Brain2MusicError && /Unknown GEMM backend 'nope'; known: onnx, js/.test(e.message));
+});
