@@ -1,0 +1,52 @@
+import { fail } from '../errors.ts';
+import { readTsv } from '../io/index.ts';
+
+/** One row of a ds003720 `_events.tsv`. */
+export interface EventRow {
+  onset: number;
+  duration: number;
+  genre: string;
+  track: number;
+  start: number;
+  end: number;
+  /** `<genre>.<track padded to 5 digits>`, the GTZAN file stem. */
+  clipId: string;
+}
+
+export const EVENT_COLUMNS = ['onset', 'duration', 'genre', 'track', 'start', 'end'] as const;
+
+/** The GTZAN id of a genre and track: `clipId('blues', 17)` → `'blues.00017'`. */
+export function clipId(genre: string, track: number): string {
+  return `${genre}.${String(track).padStart(5, '0')}`;
+}
+
+/**
+ * Read a ds003720 events file: columns `onset, duration, genre, track, start, end` (others are
+ * ignored), genre quoted or not (`'reggae'`), onsets ascending. Errors name the file and line.
+ */
+export function readEvents(path: string): EventRow[] {
+  const table = readTsv(path, { unquote: true });
+  const missing = EVENT_COLUMNS.filter((c) => !table.columns.includes(c));
+  if (missing.length > 0) {
+    fail('BAD_FILE', `${path}: missing column(s) ${missing.join(', ')}; a ds003720 events file has columns ${EVENT_COLUMNS.join(', ')} (found ${table.columns.join(', ')}).`);
+  }
+  if (table.rows.length === 0) fail('BAD_FILE', `${path}: no events; each run lists its clips (41 rows in ds003720).`);
+  const rows: EventRow[] = [];
+  table.rows.forEach((r, i) => {
+    const num = (col: string): number => {
+      const v = Number(r[col]);
+      if (r[col] === '' || !Number.isFinite(v)) fail('BAD_FILE', `${path}: line ${i + 2}, column ${col} is '${r[col]}', expected a number.`);
+      return v;
+    };
+    const track = num('track');
+    if (!Number.isInteger(track) || track < 0) fail('BAD_FILE', `${path}: line ${i + 2}: track '${r.track}' must be a GTZAN index (integer 0–99).`);
+    const genre = r.genre.trim().toLowerCase();
+    if (!/^[a-z][a-z0-9_-]*$/.test(genre)) fail('BAD_FILE', `${path}: line ${i + 2}: genre '${r.genre}' is not a genre name such as 'blues'.`);
+    const row: EventRow = { onset: num('onset'), duration: num('duration'), genre, track, start: num('start'), end: num('end'), clipId: clipId(genre, track) };
+    if (!(row.duration > 0)) fail('BAD_FILE', `${path}: line ${i + 2}: duration ${row.duration} must be positive.`);
+    if (!(row.end > row.start)) fail('BAD_FILE', `${path}: line ${i + 2}: excerpt end ${row.end} must be after start ${row.start}.`);
+    if (i > 0 && !(row.onset > rows[i - 1].onset)) fail('BAD_FILE', `${path}: line ${i + 2}: onset ${row.onset} is not after the previous onset ${rows[i - 1].onset}; events must be sorted by onset.`);
+    rows.push(row);
+  });
+  return rows;
+}
