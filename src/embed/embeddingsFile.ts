@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fail } from '../errors.ts';
+import { readNpy, writeJsonAtomic, writeNpy } from '../io/index.ts';
+
+/** `FILE.json` beside `FILE.npy` (contracts.md, src/embed). */
+export interface EmbeddingsMeta {
+  /** Registry name of the model (`builtin`, `clap`, …). */
+  model: string;
+  /** Model name and version (`builtin-1+sim-…`, `clap:<folder>`). */
+  version: string;
+  dim: number;
+  /** Sample rate (Hz) the audio was embedded at. */
+  sampleRate: number;
+  windowSec: number;
+  hopSec: number;
+  clipSec: number;
+  /** Window start times within each clip, seconds. */
+  windowStarts: number[];
+  /** Clip ids in row order of the array. */
+  clipIds: string[];
+}
+
+/** An embeddings array: `data` is clips × windows × dim, float32, C order. */
+export interface Embeddings {
+  meta: EmbeddingsMeta;
+  data: Float32Array;
+}
+
+/** `FILE.npy` → `FILE.json`. */
+export const metaPathOf = (npyPath: string): string => npyPath.replace(/\.npy$/i, '') + '.json';
+
+/** Writes `FILE.npy` (float32 clips × windows × dim) and `FILE.json`, each atomically (npy first). */
+export function writeEmbeddings(npyPath: string, e: Embeddings): void {
+  const { clipIds, windowStarts, dim } = e.meta;
+  if (e.data.length !== clipIds.length * windowStarts.length * dim) {
+    fail('INTERNAL', `embeddings hold ${e.data.length} values, expected ${clipIds.length} clips × ${windowStarts.length} windows × ${dim}.`);
+  }
+  writeNpy(npyPath, e.data, [clipIds.length, windowStarts.length, dim]);
+  writeJsonAtomic(metaPathOf(npyPath), e.meta);
+}
+
+/** Reads `FILE.npy` + `FILE.json` and checks they agree. */
+export function readEmbeddings(npyPath: string): Embeddings {
+  const jsonPath = metaPathOf(npyPath);
+  if (!existsSync(jsonPath)) fail('NOT_FOUND', `embeddings metadata ${jsonPath} is missing; it must sit beside ${npyPath} (written by 'brain2music embed').`);
+  let meta: EmbeddingsMeta;
+  try {
+    meta = JSON.parse(readFileSync(jsonPath, 'utf8')) as EmbeddingsMeta;
+  } catch (err) {
+    return fail('BAD_FILE', `cannot parse ${jsonPath}: ${(err as Error).message}`, err);
+  }
+  const arr = readNpy(npyPath);
+  const shape = [meta.clipIds?.length, meta.windowStarts?.length, meta.dim];
+  if (arr.shape.length !== 3 || arr.shape.some((s, i) => s !== shape[i])) {
+    fail('MISMATCH', `${npyPath} has shape [${arr.shape.join(', ')}] but ${jsonPath} describes [${shape.join(', ')}] (clips × windows × dim).`);
+  }
+  const data = arr.data instanceof Float32Array ? arr.data : Float32Array.from(arr.data as ArrayLike<number>);
+  return { meta, data };
+}
