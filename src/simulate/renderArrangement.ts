@@ -1,6 +1,7 @@
 import type { Arrangement } from './arrangement.ts';
 import { arrangementToScore } from './arrangementToScore.ts';
-import { finishClip, TARGET_RMS } from './finishClip.ts';
+import { cutExcerpt } from '../io/index.ts';
+import { limitPeak, TARGET_RMS } from './limitPeak.ts';
 import { renderScore } from './synth.ts';
 
 /** The dataset's audio rate. */
@@ -19,12 +20,13 @@ export interface RenderOptions {
 
 /**
  * renderArrangement(a, opts) → mono float32 audio of `a.durationSec` seconds at 22050 Hz:
- * score → General MIDI synthesis (spessasynth_core, FluidR3Mono) → 2 s fades → RMS normalisation.
+ * score → General MIDI synthesis (spessasynth_core, FluidR3Mono) → 2 s linear fades and RMS
+ * normalisation (io's `cutExcerpt`, the dataset's convention) → peak limit at 0.99 (rare; then RMS is lower).
  * Deterministic: the same arrangement gives the same samples.
  * @example const x = await renderArrangement(sampleArrangement('jazz', createRng(1))); // x.length === 330750
  */
 export async function renderArrangement(a: Arrangement, opts: RenderOptions = {}): Promise<Float32Array> {
   const sampleRate = opts.sampleRate ?? SAMPLE_RATE;
   const raw = await renderScore(arrangementToScore(a), { sampleRate, soundFont: opts.soundFont });
-  return finishClip(raw, sampleRate, { fadeSec: opts.fadeSec ?? 2, targetRms: opts.targetRms ?? TARGET_RMS });
+  return limitPeak(cutExcerpt(raw, sampleRate, 0, a.durationSec, { fadeSec: opts.fadeSec ?? 2, targetRms: opts.targetRms ?? TARGET_RMS }));
 }
