@@ -29,6 +29,57 @@ export function buildProgram(): Command {
 
   // --- commands: each block declares one command (keep alphabetical) ---
 
+  const library = program.command('library').description('music library for retrieval: embed audio tracks into a LanceDB store');
+  library
+    .command('build')
+    .description('embed the first 15 s of every audio file in a folder and store the vectors (resumable: rerun to continue)')
+    .requiredOption('--audio <DIR>', 'folder of audio files (wav, mp3, flac, ogg, ...; searched recursively)')
+    .requiredOption('--model <NAME>', 'embedding model (builtin, clap, w2vbert, ...)')
+    .requiredOption('--db <DIR>', 'library folder (created if missing, resumed if it exists)')
+    .option('--model-dir <DIR>', 'local model folder (clap, w2vbert)')
+    .option('--metadata <TSV>', 'table with id and genre columns (default: library.tsv in or above --audio)')
+    .option('--excerpt <sec>', 'seconds embedded from the start of each track', (v: string) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--excerpt must be a positive number of seconds, got '${v}'.`);
+      return n;
+    }, 15)
+    .option('--ann', 'also build an IVF_PQ index for approximate search (large libraries)')
+    .option('--batch <n>', 'tracks per commit (an interrupt loses at most this many)', parsePositiveInt('--batch'), 16)
+    .action(async (o: { audio: string; model: string; db: string; modelDir?: string; metadata?: string; excerpt: number; ann?: boolean; batch: number }) => {
+      const { runLibraryBuild } = await import('./commands/library.ts');
+      const { terminalUi } = await import('./ui.ts');
+      await runLibraryBuild(o, terminalUi());
+    });
+
+  program
+    .command('retrieve')
+    .description('top-k library tracks by cosine similarity for each predicted embedding')
+    .requiredOption('--db <DIR>', 'library folder made by `library build`')
+    .requiredOption('--query <PRED.npy>', 'embeddings, n × dim or clips × windows × dim (averaged over windows)')
+    .option('--k <n>', 'tracks per query', parsePositiveInt('--k'), 5)
+    .option('--search <mode>', "'exact' (brute force), 'flat' (LanceDB exhaustive) or 'ann' (the library's index)", (v: string): 'exact' | 'flat' | 'ann' => {
+      if (v !== 'exact' && v !== 'flat' && v !== 'ann') throw new InvalidArgumentError(`--search must be 'exact', 'flat' or 'ann', got '${v}'.`);
+      return v;
+    }, 'exact' as 'exact' | 'flat' | 'ann')
+    .option('--nprobes <n>', 'ann: IVF partitions probed (more: better recall, slower)', parsePositiveInt('--nprobes'))
+    .option('--out <FILE.json>', 'also write the results as JSON')
+    .action(async (o: { db: string; query: string; k: number; search: 'exact' | 'flat' | 'ann'; nprobes?: number; out?: string }) => {
+      const { runRetrieve } = await import('./commands/retrieve.ts');
+      const { terminalUi } = await import('./ui.ts');
+      await runRetrieve(o, terminalUi());
+    });
+
+  program
+    .command('run')
+    .description('the whole pipeline on any dataset, configured by a JSON file; resumes in its run folder')
+    .argument('<CONFIG.json>', 'run configuration (see README, "Run on your data")')
+    .option('--force <stages...>', 'rerun these stages even when their outputs are current')
+    .action(async (config: string, o: { force?: string[] }) => {
+      const { runRun } = await import('./commands/run.ts');
+      const { terminalUi } = await import('./ui.ts');
+      await runRun({ config, force: o.force }, terminalUi());
+    });
+
   program
     .command('serve')
     .description('serve a run folder (report and files) read-only on 127.0.0.1')

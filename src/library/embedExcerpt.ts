@@ -5,7 +5,7 @@ import { cutWindows, windowStarts, type Embedder } from '../embed/index.ts';
 export interface ExcerptOptions {
   /** Seconds from the start of the track (default 15, as in Brain2Music's library). */
   excerptSec?: number;
-  /** Window length in seconds (default: the embedder's own, or 10 s when it takes any length). */
+  /** Window length in seconds (default: the embedder's own, or 10 s (at most the excerpt) when it takes any length). */
   windowSec?: number;
   /** Hop between windows in seconds (default 1.5, the fMRI TR). */
   hopSec?: number;
@@ -14,7 +14,7 @@ export interface ExcerptOptions {
 /** The resolved excerpt settings for an embedder. */
 export function excerptSettings(embedder: Pick<Embedder, 'windowSec'>, opts: ExcerptOptions = {}): Required<ExcerptOptions> {
   const excerptSec = opts.excerptSec ?? 15;
-  const windowSec = opts.windowSec ?? (embedder.windowSec > 0 ? embedder.windowSec : 10);
+  const windowSec = opts.windowSec ?? (embedder.windowSec > 0 ? embedder.windowSec : Math.min(10, excerptSec));
   const hopSec = opts.hopSec ?? 1.5;
   if (embedder.windowSec > 0 && Math.abs(windowSec - embedder.windowSec) > 1e-9) {
     fail('BAD_INPUT', `the embedder needs ${embedder.windowSec} s windows, but windowSec = ${windowSec} was asked for; leave it unset.`);

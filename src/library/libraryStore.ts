@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as lancedb from '@lancedb/lancedb';
+import type * as lancedb from '@lancedb/lancedb';
 import { fail } from '../errors.ts';
 import { writeJsonAtomic } from '../io/index.ts';
 import { cosineTopK } from './cosineTopK.ts';
@@ -84,11 +84,13 @@ export interface AnnIndexOptions {
 export class LibraryStore {
   readonly dir: string;
   info: LibraryInfo | null;
+  private readonly lance: typeof lancedb;
   private readonly db: lancedb.Connection;
   private table: lancedb.Table | null;
 
-  constructor(dir: string, db: lancedb.Connection, table: lancedb.Table | null, info: LibraryInfo | null) {
+  constructor(dir: string, lance: typeof lancedb, db: lancedb.Connection, table: lancedb.Table | null, info: LibraryInfo | null) {
     this.dir = dir;
+    this.lance = lance;
     this.db = db;
     this.table = table;
     this.info = info;
@@ -207,7 +209,7 @@ export class LibraryStore {
     const dim = this.info.dim;
     const numSubVectors = opts.numSubVectors ?? (dim % 8 === 0 ? dim / 8 : 1);
     await this.table.createIndex('vector', {
-      config: lancedb.Index.ivfPq({ distanceType: 'cosine', numPartitions: opts.numPartitions ?? Math.max(1, Math.round(Math.sqrt(n))), numSubVectors }),
+      config: this.lance.Index.ivfPq({ distanceType: 'cosine', numPartitions: opts.numPartitions ?? Math.max(1, Math.round(Math.sqrt(n))), numSubVectors }),
       replace: true,
     });
   }
@@ -238,9 +240,13 @@ export async function openLibrary(dir: string): Promise<LibraryStore> {
       fail('BAD_FILE', `${infoPath} is not valid JSON; delete the library folder and build it again.`, err);
     }
   }
-  const db = await lancedb.connect(dir);
+  // LanceDB's native logger reads LANCEDB_LOG once, when the module loads: keep its routine
+  // warnings ("no existing dataset, it will be created") off the terminal unless the user asks.
+  process.env.LANCEDB_LOG ??= 'error';
+  const lance = await import('@lancedb/lancedb');
+  const db = await lance.connect(dir);
   const names = await db.tableNames();
   const table = names.includes(TRACKS_TABLE) ? await db.openTable(TRACKS_TABLE) : null;
   if (table && !info) fail('BAD_FILE', `${dir} has a '${TRACKS_TABLE}' table but no ${LIBRARY_INFO_FILE}; it was not written by brain2music. Build the library in a new folder.`);
-  return new LibraryStore(dir, db, table, info);
+  return new LibraryStore(dir, lance, db, table, info);
 }

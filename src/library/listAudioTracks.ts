@@ -14,7 +14,7 @@ export interface AudioTrack {
 }
 
 /** Audio file extensions the library build reads. */
-export const AUDIO_EXTENSIONS = ['.wav', '.mp3', '.flac', '.ogg', '.oga', '.opus', '.m4a', '.aac'];
+export const AUDIO_EXTENSIONS = ['.wav', '.au', '.mp3', '.flac', '.ogg', '.oga', '.opus', '.m4a', '.aac', '.aif', '.aiff'];
 
 const GTZAN_NAME = /^([a-z]+)\.\d{5}$/;
 

@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import decode from 'audio-decode';
-import { Brain2MusicError } from '../../src/errors.ts';
 import { createEmbedder, cutWindows } from '../../src/embed/index.ts';
+import { readAudio } from '../../src/io/index.ts';
 import { buildLibrary, embedExcerpt, listAudioTracks, openLibrary, type AudioLoader } from '../../src/library/index.ts';
 
 const hasSox = spawnSync('sox', ['--version']).status === 0;
@@ -14,18 +13,7 @@ const SKIP = hasSox ? false : 'sox is not installed (Debian package sox makes th
 // Short excerpts keep the builtin model fast: 3 s excerpt, 2 s windows every 1 s → windows at 0 and 1 s.
 const EXCERPT = { excerptSec: 3, windowSec: 2, hopSec: 1 };
 
-/** Decodes a file (audio-decode) to mono; the fixtures are written at the model's rate. */
-const loadAudio: AudioLoader = async (path, sampleRate) => {
-  let audio;
-  try {
-    audio = await decode(readFileSync(path));
-  } catch (err) {
-    throw new Brain2MusicError('BAD_FILE', `cannot decode ${path}`, { cause: err });
-  }
-  if (audio.sampleRate !== sampleRate) throw new Brain2MusicError('UNSUPPORTED', `${path} is at ${audio.sampleRate} Hz, not ${sampleRate}`);
-  const ch = audio.channelData;
-  return Float32Array.from(ch[0]!, (_, i) => ch.reduce((s, c) => s + c[i]!, 0) / ch.length);
-};
+const loadAudio: AudioLoader = async (path, sampleRate) => (await readAudio(path, { sampleRate })).samples;
 
 /** Six 4 s tracks (sox synth), GTZAN-style names, one in a subfolder, and a corrupt file. */
 function makeAudioDir(root: string): string {

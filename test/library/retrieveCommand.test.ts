@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runRetrieve, type RetrieveResult } from '../../src/cli/commands/retrieve.ts';
+import type { CliUi } from '../../src/cli/ui.ts';
+import { writeNpy } from '../../src/io/index.ts';
+import { cosineTopK, openLibrary } from '../../src/library/index.ts';
+import { mulberry32 } from '../../src/stats/random.ts';
+
+function captureUi(): CliUi & { lines: string[]; warnings: string[] } {
+  const lines: string[] = [], warnings: string[] = [];
+  return { lines, warnings, info: (l) => lines.push(l), warn: (l) => warnings.push(l), progress: () => ({ update() {}, end() {} }) };
+}
+
+async function makeLibrary(dir: string, N: number, dim: number) {
+  const rand = mulberry32(12);
+  const vectors = Float32Array.from({ length: N * dim }, () => rand() - 0.5);
+  const lib = await openLibrary(dir);
+  lib.setInfo({ model: 'test-vectors', version: '1', dim, excerptSec: 15, windowSec: 10, hopSec: 1.5 });
+  await lib.add(Array.from({ length: N }, (_, i) => ({ id: `track${i}`, path: `/m/track${i}.mp3`, genre: i % 2 ? 'jazz' : null, vector: vectors.subarray(i * dim, (i + 1) * dim) })));
+  lib.close();
+  return vectors;
+}
+
+test('runRetrieve({ db, query }) averages clips × windows × dim queries and returns the exact top-k, named by clipIds', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'b2m-retrieve-'));
+  try {
+    const dim = 6, N = 120;
+    const vectors = await makeLibrary(join(root, 'db'), N, dim);
+    const rand = mulberry32(13);
+    const clips = 4, windows = 3;
+    const pred = Float32Array.from({ length: clips * windows * dim }, () => rand() - 0.5);
+    writeNpy(join(root, 'pred.npy'), pred, [clips, windows, dim]);
+    writeFileSync(join(root, 'pred.json'), JSON.stringify({ clipIds: ['a.1', 'b.2', 'c.3', 'd.4'] }));
+    const ui = captureUi();
+    const out = join(root, 'hits.json');
+    const res = await runRetrieve({ db: join(root, 'db'), query: join(root, 'pred.npy'), k: 3, out }, ui);
+    // reference: mean over windows, then brute-force cosine
+    const mean = new Float32Array(clips * dim);
+    for (let c = 0; c < clips; c++) for (let w = 0; w < windows; w++) for (let d = 0; d < dim; d++) mean[c * dim + d] += pred[(c * windows + w) * dim + d]! / windows;
+    const ref = cosineTopK(vectors, mean, dim, 3);
+    assert.deepEqual(res.results.map((r) => r.query), ['a.1', 'b.2', 'c.3', 'd.4']);
+    for (let c = 0; c < clips; c++) {
+      assert.deepEqual(res.results[c]!.hits.map((h) => h.id), Array.from(ref.indices.subarray(c * 3, c * 3 + 3), (i) => `track${i}`));
+      assert.deepEqual(res.results[c]!.hits.map((h) => h.rank), [1, 2, 3]);
+      for (let j = 0; j < 3; j++) assert.ok(Math.abs(res.results[c]!.hits[j]!.score - ref.scores[c * 3 + j]!) < 1e-6);
+    }
+    const written = JSON.parse(readFileSync(out, 'utf8')) as RetrieveResult;
+    assert.deepEqual(written, JSON.parse(JSON.stringify(res)));
+    assert.equal(written.model, 'test-vectors');
+    assert.match(ui.lines.join('\n'), /^a\.1\n {2}1\. \d\.\d{4} {2}track\d+/);
+
+    // a 2-d query gives the same hits as its already-averaged form; flat search agrees with exact
+    writeNpy(join(root, 'mean.npy'), mean, [clips, dim]);
+    const flat = await runRetrieve({ db: join(root, 'db'), query: join(root, 'mean.npy'), k: 3, search: 'flat' }, captureUi());
+    assert.deepEqual(flat.results.map((r) => r.hits.map((h) => h.id)), res.results.map((r) => r.hits.map((h) => h.id)));
+    assert.deepEqual(flat.results.map((r) => r.query), ['0', '1', '2', '3']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('runRetrieve rejects a query of the wrong dimension, a missing file, and an empty library', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'b2m-retrieve-'));
+  try {
+    await makeLibrary(join(root, 'db'), 10, 6);
+    writeNpy(join(root, 'q5.npy'), new Float32Array(10), [2, 5]);
+    await assert.rejects(runRetrieve({ db: join(root, 'db'), query: join(root, 'q5.npy') }, captureUi()), /5-d but library .* holds 6-d test-vectors/);
+    await assert.rejects(runRetrieve({ db: join(root, 'db'), query: join(root, 'none.npy') }, captureUi()), /does not exist/);
+    writeNpy(join(root, 'q6.npy'), new Float32Array(12).fill(1), [2, 6]);
+    await assert.rejects(runRetrieve({ db: join(root, 'empty'), query: join(root, 'q6.npy') }, captureUi()), /holds no library/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('brain2music retrieve --db DIR --query PRED.npy --k 2 prints the hits and exits 0; bad --search exits non-zero', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'b2m-retrieve-'));
+  try {
+    await makeLibrary(join(root, 'db'), 20, 6);
+    writeNpy(join(root, 'q.npy'), Float32Array.from([1, 0, 0, 0, 0, 0]), [1, 6]);
+    const ok = spawnSync(process.execPath, ['bin/brain2music.js', 'retrieve', '--db', join(root, 'db'), '--query', join(root, 'q.npy'), '--k', '2'], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /^0\n {2}1\. .*track\d+.*\n {2}2\. /);
+    const bad = spawnSync(process.execPath, ['bin/brain2music.js', 'retrieve', '--db', join(root, 'db'), '--query', join(root, 'q.npy'), '--search', 'fuzzy'], { encoding: 'utf8' });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /--search must be 'exact', 'flat' or 'ann'/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
