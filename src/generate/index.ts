@@ -3,3 +3,8 @@ export type { Generator, GeneratedClip, GenerationOptions } from './generator.ts
 export { DEFAULT_GENERATION } from './generator.ts';
 export { promptFromAttributes, type MusicAttributes } from './attributes.ts';
 export { createMusicgenGenerator, checkMusicgenFolder, MUSICGEN_FILES, type MusicgenOptions } from './adapters/musicgen.ts';
+export {
+  fitParameterDecoder, decodeParameters, likeliestGenre, GM_FAMILIES, PITCHED_PARTS,
+  type ParameterDecoder, type DecodedParameters, type PitchedPart,
+} from './parameterDecoder.ts';
+export { createBuiltinGenerator, arrangementFromParameters, type BuiltinGeneratorOptions } from './adapters/builtin.ts';

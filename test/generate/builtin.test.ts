@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  arrangementFromParameters, createBuiltinGenerator, decodeParameters, fitParameterDecoder, likeliestGenre,
+} from '../../src/generate/index.ts';
+import { GENRES, createRng, sampleArrangement, type Arrangement } from '../../src/simulate/index.ts';
+
+const DIM = 24;
+/** A fixed random linear map of an arrangement's genre, tempo, mode and density, plus noise: a stand-in embedding whose information content is known. */
+function embed(arrangements: Arrangement[], seed: number): Float32Array {
+  const mix = createRng(1234);
+  const W = Array.from({ length: 13 * DIM }, () => mix.normal());
+  const noise = createRng(seed);
+  const out = new Float32Array(arrangements.length * DIM);
+  arrangements.forEach((a, i) => {
+    const f = new Float64Array(13);
+    f[GENRES.indexOf(a.genre)] = 1;
+    f[10] = Math.log2(a.tempo) - 7;
+    f[11] = a.mode === 'minor' ? 1 : 0;
+    f[12] = a.density;
+    for (let d = 0; d < DIM; d++) {
+      let s = 0;
+      for (let k = 0; k < 13; k++) s += f[k]! * W[k * DIM + d]!;
+      out[i * DIM + d] = s + 0.05 * noise.normal();
+    }
+  });
+  return out;
+}
+
+function library(n: number, seed: number): Arrangement[] {
+  const rng = createRng(seed);
+  return Array.from({ length: n }, (_, i) => sampleArrangement(GENRES[i % GENRES.length]!, rng, { durationSec: 2 }));
+}
+
+test('fitParameterDecoder(library) decodes genre, tempo and mode of held-out clips', async () => {
+  const train = library(200, 1);
+  const heldOut = library(50, 2);
+  const decoder = await fitParameterDecoder(embed(train, 3), DIM, train);
+  const decoded = await decodeParameters(decoder, embed(heldOut, 4), heldOut.length);
+  const genreHits = decoded.filter((p, i) => likeliestGenre(p) === heldOut[i]!.genre).length;
+  const modeHits = decoded.filter((p, i) => (p.minorProbability >= 0.5) === (heldOut[i]!.mode === 'minor')).length;
+  const tempoErr = decoded.map((p, i) => Math.abs(Math.log2(p.tempo / heldOut[i]!.tempo)));
+  assert.ok(genreHits >= 45, `genre decoded for ${genreHits}/50 (chance 5)`);
+  assert.ok(modeHits >= 45, `mode decoded for ${modeHits}/50`);
+  assert.ok(Math.max(...tempoErr) < 0.1, `tempo within 7% (worst ${Math.max(...tempoErr).toFixed(3)} octaves)`);
+  for (const p of decoded) assert.ok(Math.abs(p.genreProbs.reduce((s, x) => s + x, 0) - 1) < 1e-9);
+});
+
+test('arrangementFromParameters(p, rng, 0) follows the decoded parameters; temperature > 0 varies', async () => {
+  const train = library(200, 1);
+  const decoder = await fitParameterDecoder(embed(train, 3), DIM, train);
+  const target = sampleArrangement('metal', createRng(99), { durationSec: 2 });
+  const [p] = await decodeParameters(decoder, embed([target], 5), 1);
+  const a = arrangementFromParameters(p!, createRng(1), 0, 2);
+  assert.equal(a.genre, 'metal');
+  assert.equal(a.mode, target.mode);
+  assert.ok(Math.abs(Math.log2(a.tempo / target.tempo)) < 0.1);
+  const b = arrangementFromParameters(p!, createRng(1), 0, 2);
+  assert.deepEqual(a, b, 'same seed, same arrangement');
+  const hot = new Set(Array.from({ length: 8 }, (_, s) => JSON.stringify(arrangementFromParameters(p!, createRng(s), 1.5, 2))));
+  assert.equal(hot.size, 8, 'different seeds give different arrangements');
+});
+
+test('createBuiltinGenerator(decoder).generate renders new, seeded music of the requested length', async () => {
+  const train = library(120, 1);
+  const decoder = await fitParameterDecoder(embed(train, 3), DIM, train);
+  const gen = createBuiltinGenerator({ decoder });
+  const e = embed([sampleArrangement('reggae', createRng(7), { durationSec: 5 })], 6);
+  const clips = await gen.generate(e, { samples: 2, seed: 11, temperature: 0.5, durationSec: 5 });
+  assert.equal(clips.length, 2);
+  for (const c of clips) {
+    assert.equal(c.sampleRate, 22050);
+    assert.equal(c.samples.length, 5 * 22050);
+    const rms = Math.sqrt(c.samples.reduce((s, x) => s + x * x, 0) / c.samples.length);
+    assert.ok(rms > 0.01, `audible (rms ${rms})`);
+    assert.equal((c.conditioning.arrangement as Arrangement).genre, 'reggae');
+  }
+  assert.notDeepEqual(clips[0]!.samples, clips[1]!.samples);
+  const [again] = await gen.generate(e, { samples: 1, seed: 11, temperature: 0.5, durationSec: 5 });
+  assert.deepEqual(again!.samples, clips[0]!.samples);
+});
