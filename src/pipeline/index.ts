@@ -1,6 +1,6 @@
 // The run folder, its manifest and the stage orchestration. The stage adapters themselves are
 // listed in ./stages/index.ts (imported by the CLI), so that this index imports no other stage.
-export { loadRunConfig, parseRunConfig } from './runConfig.ts';
+export { loadRunConfig, parseRunConfig, datasetRoot, stimuliDir } from './runConfig.ts';
 export type { RunConfig, BidsDatasetConfig, SimulatedDatasetConfig, EmbeddingConfig } from './runConfig.ts';
 export { readManifest, writeManifest, manifestPath, MANIFEST_FORMAT } from './manifest.ts';
 export type { RunManifest, StageRecord } from './manifest.ts';
@@ -17,7 +17,6 @@ export type {
   DecodeRois,
   DecodePredictionsInfo,
   RetrievalResult,
-  EncodeSummary,
   SummaryMetrics,
 } from './runLayout.ts';
 export { packageVersions, PROJECT_ROOT } from './packageVersions.ts';

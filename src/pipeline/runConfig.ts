@@ -151,3 +151,13 @@ export function loadRunConfig(path: string): RunConfig {
   }
   return parseRunConfig(value, path, dirname(resolve(path)));
 }
+
+/** The dataset folder: the BIDS root, or `RUN/dataset` for a simulated dataset. */
+export function datasetRoot(config: RunConfig): string {
+  return 'bids' in config.dataset ? config.dataset.bids : resolve(config.out, 'dataset');
+}
+
+/** The stimulus audio folder: `stimuli` if given, else `<dataset>/stimuli`. */
+export function stimuliDir(config: RunConfig): string {
+  return config.stimuli ?? resolve(datasetRoot(config), 'stimuli');
+}

@@ -10,7 +10,8 @@ import { join } from 'node:path';
  * RUN/dataset/                                   the simulated dataset (simulate stage only)
  * RUN/embeddings/<model>.npy|.json               clips × windows × dim, + clip ids, window starts
  * RUN/subjects/<sub>/decode/                     predictions.npy|.json, identification.npy, rois.json, metrics.json
- * RUN/subjects/<sub>/encode/                     <space>_r|_q|_sig.nii.gz, background.nii.gz, summary.json
+ * RUN/subjects/<sub>/encode/                     <space>_r|_q|_sig.nii.gz, summary.json (encode's EncodingSummary),
+ *                                                background.nii.gz (the image the maps are drawn on)
  * RUN/library/                                   library embeddings and index
  * RUN/retrieval/<sub>.json                       retrieved clips per test clip, with the oracle
  * RUN/generated/<sub>/<clip>.wav                 generated audio per test clip
@@ -96,15 +97,6 @@ export interface RetrievalResult {
   identification?: ScoreWithChance;
 }
 
-/** `subjects/<sub>/encode/summary.json`. */
-export interface EncodeSummary {
-  subject: string;
-  /** What background.nii.gz is: 'anatomy' or 'mean functional' or 'reference'. */
-  background: string;
-  fdrQ: number;
-  spaces: { name: string; nVoxels: number; nSignificant: number; meanR: number; maxR: number }[];
-}
-
 /** `RUN/metrics.json`: one row per subject with everything the demo prints. */
 export interface SummaryMetrics {
   subjects: Record<
@@ -113,7 +105,7 @@ export interface SummaryMetrics {
       decode?: DecodeMetrics;
       retrieval?: { genreAgreement: ScoreWithChance; identification?: ScoreWithChance };
       generation?: { genreAgreement?: ScoreWithChance; identification?: ScoreWithChance };
-      encode?: { name: string; nSignificant: number; nVoxels: number }[];
+      encode?: Record<string, { nSignificant: number; meanR: number; maxR: number }>;
     }
   >;
 }

@@ -1,0 +1,171 @@
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { readAudio, readNifti, serializeNifti, type NiftiImage } from '../io/index.ts';
+import { PROJECT_ROOT, runLayout, runPath, stimuliDir } from '../pipeline/index.ts';
+import { collectRun, type SubjectContents } from './collectRun.ts';
+import { encodePng } from './png.ts';
+import { renderReport, type ClipMedia, type ClipRow, type SubjectView } from './renderReport.ts';
+import { spectrogramImage } from './spectrogramImage.ts';
+
+/** What `buildReport` wrote. */
+export interface ReportSummary {
+  /** Path of index.html. */
+  index: string;
+  subjects: number;
+  clips: number;
+  audio: number;
+  brainMaps: number;
+}
+
+const ASSETS = join(PROJECT_ROOT, 'src', 'report', 'assets');
+const NIIVUE_UMD = join(PROJECT_ROOT, 'node_modules', '@niivue', 'niivue', 'dist', 'niivue.umd.js');
+
+function inside(root: string, p: string): boolean {
+  const r = relative(root, p);
+  return r !== '' && !r.startsWith('..') && !isAbsolute(r);
+}
+
+/** Writes into the report folder and remembers the files already made (shared originals). */
+class MediaWriter {
+  private made = new Map<string, ClipMedia>();
+  count = 0;
+  constructor(
+    private runDir: string,
+    private outDir: string,
+  ) {}
+
+  /** Audio player source and spectrogram for `path` (a WAV), relative to the final report folder. */
+  async media(path: string, key: string, caption?: string): Promise<ClipMedia> {
+    const done = this.made.get(path);
+    if (done) return { ...done, caption };
+    const finalReport = runPath(this.runDir, runLayout.report);
+    let audio: string;
+    if (inside(this.runDir, path)) {
+      audio = relative(finalReport, path).split(sep).join('/');
+    } else {
+      // Outside the run folder (e.g. a user's stimulus folder): copy, so the report and
+      // `serve` (which serves only the run folder) can play it.
+      const rel = `audio/${key}-${basename(path)}`;
+      mkdirSync(join(this.outDir, 'audio'), { recursive: true });
+      copyFileSync(path, join(this.outDir, rel));
+      audio = rel;
+    }
+    const { samples, sampleRate } = await readAudio(path);
+    const img = spectrogramImage(samples, sampleRate);
+    const png = `spectrograms/${key}-${basename(path).replace(/\.[^.]+$/, '')}.png`;
+    mkdirSync(join(this.outDir, 'spectrograms'), { recursive: true });
+    writeFileSync(join(this.outDir, png), encodePng(img.rgb, img.width, img.height));
+    const m: ClipMedia = { audio, spectrogram: png };
+    this.made.set(path, m);
+    this.count++;
+    return { ...m, caption };
+  }
+}
+
+function resolveRunFile(runDir: string, p: string): string {
+  return isAbsolute(p) ? p : runPath(runDir, p);
+}
+
+async function clipRows(s: SubjectContents, runDir: string, stimuli: string | undefined, w: MediaWriter): Promise<ClipRow[]> {
+  const ident = s.decode?.identification;
+  const items = s.retrieval?.items ?? [];
+  const ids = ident ? ident.clipIds : items.map((i) => i.clipId);
+  const genres = ident ? ident.genres : items.map((i) => i.genre);
+  const rows: ClipRow[] = [];
+  for (const [k, clipId] of ids.entries()) {
+    const row: ClipRow = { clipId, genre: genres[k] ?? '' };
+    const orig = stimuli ? join(stimuli, `${clipId}.wav`) : undefined;
+    if (orig && existsSync(orig)) row.original = await w.media(orig, 'original');
+    const item = items.find((i) => i.clipId === clipId);
+    const top = item?.retrieved[0];
+    if (top) {
+      const p = resolveRunFile(runDir, top.audio);
+      if (existsSync(p)) row.retrieved = await w.media(p, 'library', `${top.id} (${top.genre}), cosine ${top.score.toFixed(3)}`);
+    }
+    const gen = s.generated?.get(clipId);
+    if (gen) row.generated = await w.media(gen, `generated-${s.id}`);
+    rows.push(row);
+  }
+  return rows;
+}
+
+function finite(img: NiftiImage): Float32Array {
+  const d = Float32Array.from(img.data as ArrayLike<number>);
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) d[i] = 0;
+  return d;
+}
+
+function b64(img: NiftiImage, data: Float32Array): string {
+  return Buffer.from(serializeNifti({ dims: img.dims.slice(0, 3), data, affine: img.affine, header: img.header })).toString('base64');
+}
+
+/** Writes data/<sub>-brain.js (background, r and significant-r maps, ROIs) and returns the map list. */
+async function brainData(s: SubjectContents, outDir: string): Promise<{ maps: SubjectView['brainMaps']; background?: string; hasRois: boolean }> {
+  const e = s.encode;
+  if (!e || e.maps.length === 0) return { maps: undefined, hasRois: false };
+  const maps: { key: string; label: string; max: number; name: string; base64: string }[] = [];
+  let first: NiftiImage | undefined;
+  for (const m of e.maps) {
+    const img = await readNifti(m.r);
+    first ??= img;
+    const r = finite(img);
+    let max = 0;
+    for (const v of r) if (v > max) max = v;
+    if (m.sig) {
+      const sig = finite(await readNifti(m.sig));
+      const masked = r.map((v, i) => (sig[i]! > 0 ? v : 0));
+      maps.push({ key: `${m.space}:sig`, label: `${m.space}: r, significant voxels`, max, name: `${m.space}_sig.nii.gz`, base64: b64(img, masked) });
+    }
+    maps.push({ key: `${m.space}:r`, label: `${m.space}: r, all voxels`, max, name: `${m.space}_r.nii.gz`, base64: b64(img, r) });
+  }
+  const bgImg = e.background ? await readNifti(e.background) : first!;
+  const background = { name: 'background.nii.gz', base64: b64(bgImg, finite(bgImg)) };
+  let rois: { name: string; base64: string } | null = null;
+  if (s.decode?.roiVolume) {
+    const img = await readNifti(s.decode.roiVolume);
+    rois = { name: 'rois.nii.gz', base64: b64(img, finite(img).map((v) => (v > 0 ? 1 : 0))) };
+  }
+  mkdirSync(join(outDir, 'data'), { recursive: true });
+  const payload = { background, maps, rois };
+  writeFileSync(join(outDir, 'data', `${s.id}-brain.js`), `(window.B2M_BRAIN = window.B2M_BRAIN || {})[${JSON.stringify(s.id)}] = ${JSON.stringify(payload)};\n`);
+  return {
+    maps: maps.map(({ key, label, max }) => ({ key, label, max })),
+    background: e.background ? bgImg.header.descrip.trim() || 'background image' : undefined,
+    hasRois: rois !== null,
+  };
+}
+
+/**
+ * Writes the report of a run folder into `outDir` (normally `RUN/report`; the pipeline passes its
+ * staging copy): index.html, report.css, report.js, spectrogram PNGs, copies of audio that lives
+ * outside the run folder, per-subject brain data files (base64 NIfTI as JS, since browsers block
+ * fetch of file:// URLs) and the NiiVue bundle. Links are relative to `RUN/report`, so the page
+ * opens from disk with no server and no network.
+ */
+export async function buildReport(runDir: string, outDir: string, onProgress?: (done: number, total: number) => void): Promise<ReportSummary> {
+  const contents = collectRun(runDir);
+  mkdirSync(outDir, { recursive: true });
+  const stimuli = contents.manifest ? stimuliDir(contents.manifest.config) : undefined;
+  const w = new MediaWriter(runDir, outDir);
+  const views: SubjectView[] = [];
+  let clips = 0;
+  let brainMaps = 0;
+  for (const [i, s] of contents.subjects.entries()) {
+    const rows = await clipRows(s, runDir, stimuli, w);
+    clips += rows.length;
+    const brain = await brainData(s, outDir);
+    brainMaps += brain.maps?.length ?? 0;
+    views.push({ contents: s, clips: rows, brainMaps: brain.maps, hasRoiVolume: brain.hasRois, background: brain.background });
+    onProgress?.(i + 1, contents.subjects.length);
+  }
+  const hasBrainData = views.some((v) => v.brainMaps?.length);
+  if (hasBrainData) {
+    mkdirSync(join(outDir, 'vendor'), { recursive: true });
+    copyFileSync(NIIVUE_UMD, join(outDir, 'vendor', 'niivue.umd.js'));
+  }
+  copyFileSync(join(ASSETS, 'report.css'), join(outDir, 'report.css'));
+  copyFileSync(join(ASSETS, 'report.js'), join(outDir, 'report.js'));
+  const index = join(outDir, 'index.html');
+  writeFileSync(index, renderReport(contents, views, { hasBrainData }));
+  return { index, subjects: views.length, clips, audio: w.count, brainMaps };
+}

@@ -1,0 +1,121 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fail } from '../errors.ts';
+import { readNpy } from '../io/index.ts';
+import type { EncodingSummary } from '../encode/index.ts';
+import {
+  readManifest,
+  runLayout,
+  runPath,
+  type DecodeMetrics,
+  type DecodePredictionsInfo,
+  type DecodeRois,
+  type RetrievalResult,
+  type RunManifest,
+  type SummaryMetrics,
+} from '../pipeline/index.ts';
+
+/** The identification matrix of one subject: C[i][j] = r(prediction i, true embedding j). */
+export interface IdentificationMatrix {
+  n: number;
+  values: Float32Array;
+  clipIds: string[];
+  genres: string[];
+}
+
+/** What the run folder holds for one subject; a missing part means its stage did not run. */
+export interface SubjectContents {
+  id: string;
+  decode?: { metrics: DecodeMetrics; rois?: DecodeRois; identification?: IdentificationMatrix; roiVolume?: string };
+  /** Encoding results: encode's summary.json, and per model its r / significance volumes (absent when the maps are .npy). */
+  encode?: { summary: EncodingSummary; background?: string; maps: { space: string; r: string; sig?: string }[] };
+  retrieval?: RetrievalResult;
+  /** Absolute paths of generated clips by clip id. */
+  generated?: Map<string, string>;
+  generationMetrics?: Record<string, unknown>;
+}
+
+/** Everything the report shows, read from a run folder. */
+export interface RunContents {
+  runDir: string;
+  manifest: RunManifest | undefined;
+  summary: SummaryMetrics | undefined;
+  subjects: SubjectContents[];
+}
+
+function readJson<T>(path: string): T | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (err) {
+    return fail('BAD_FILE', `${path} is not valid JSON (${(err as Error).message}); rerun the stage that writes it.`);
+  }
+}
+
+function dirs(path: string): string[] {
+  return existsSync(path) ? readdirSync(path).filter((n) => !n.startsWith('.') && statSync(`${path}/${n}`).isDirectory()) : [];
+}
+
+function collectSubject(runDir: string, id: string): SubjectContents {
+  const out: SubjectContents = { id };
+  const decodeDir = runPath(runDir, runLayout.decodeDir(id));
+  const metrics = readJson<DecodeMetrics>(`${decodeDir}/metrics.json`);
+  if (metrics) {
+    const info = readJson<DecodePredictionsInfo>(`${decodeDir}/predictions.json`);
+    let identification: IdentificationMatrix | undefined;
+    if (info && existsSync(`${decodeDir}/identification.npy`)) {
+      const m = readNpy(`${decodeDir}/identification.npy`);
+      const n = m.shape[0] ?? 0;
+      if (m.shape.length !== 2 || m.shape[1] !== n || n !== info.clipIds.length) {
+        fail('MISMATCH', `${decodeDir}/identification.npy has shape [${m.shape.join(', ')}] but predictions.json lists ${info.clipIds.length} clips; rerun the decode stage.`);
+      }
+      identification = { n, values: Float32Array.from(m.data as ArrayLike<number>), clipIds: info.clipIds, genres: info.genres };
+    }
+    const roiVolume = `${decodeDir}/rois.nii.gz`;
+    out.decode = { metrics, rois: readJson<DecodeRois>(`${decodeDir}/rois.json`), identification, roiVolume: existsSync(roiVolume) ? roiVolume : undefined };
+  }
+  const encodeDir = runPath(runDir, runLayout.encodeDir(id));
+  const summary = readJson<EncodingSummary>(`${encodeDir}/summary.json`);
+  if (summary) {
+    // summary.json records the paths the stage wrote (possibly a staging folder): use the names.
+    const local = (p: string | undefined) => (p ? `${encodeDir}/${basename(p)}` : undefined);
+    const maps: { space: string; r: string; sig?: string }[] = [];
+    for (const [space, m] of Object.entries(summary.models)) {
+      const r = local(m.files.r);
+      const sig = local(m.files.sig);
+      if (r && r.endsWith('.nii.gz') && existsSync(r)) maps.push({ space, r, sig: sig && existsSync(sig) ? sig : undefined });
+    }
+    const bg = `${encodeDir}/background.nii.gz`;
+    out.encode = { summary, maps, background: existsSync(bg) ? bg : undefined };
+  }
+  out.retrieval = readJson<RetrievalResult>(runPath(runDir, runLayout.retrievalFile(id)));
+  const genDir = runPath(runDir, `${runLayout.generated}/${id}`);
+  if (existsSync(genDir)) {
+    out.generated = new Map(
+      readdirSync(genDir)
+        .filter((n) => n.endsWith('.wav'))
+        .sort()
+        .map((n) => [n.slice(0, -4), `${genDir}/${n}`]),
+    );
+    out.generationMetrics = readJson<Record<string, unknown>>(`${genDir}/metrics.json`);
+  }
+  return out;
+}
+
+/**
+ * Reads what a run folder contains for the report: the manifest, the summary metrics, and per
+ * subject the decode, encode, retrieval and generation outputs that exist (design §3 layout).
+ * @throws BAD_FILE for unreadable JSON, MISMATCH for inconsistent decode files
+ */
+export function collectRun(runDir: string): RunContents {
+  const ids = new Set<string>(dirs(runPath(runDir, runLayout.subjects)));
+  for (const d of dirs(runPath(runDir, runLayout.generated))) ids.add(d);
+  const retrievalDir = runPath(runDir, runLayout.retrieval);
+  if (existsSync(retrievalDir)) for (const f of readdirSync(retrievalDir)) if (/^sub-.*\.json$/.test(f)) ids.add(f.slice(0, -5));
+  return {
+    runDir,
+    manifest: readManifest(runDir),
+    summary: readJson<SummaryMetrics>(runPath(runDir, runLayout.metrics)),
+    subjects: [...ids].sort().map((id) => collectSubject(runDir, id)),
+  };
+}

@@ -1,0 +1,9 @@
+/** Escapes text for HTML element content and attribute values. */
+export function esc(value: string | number): string {
+  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A number with `digits` decimals, or an en dash for a missing value. */
+export function fmt(value: number | undefined, digits = 3): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
+}

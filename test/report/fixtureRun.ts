@@ -1,0 +1,175 @@
+// A small but real run folder for the report tests: real arrays written with the project's own
+// writers (npy, NIfTI, WAV, JSON) in the run layout, as the stages leave it.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeJsonAtomic, writeNifti, writeNpy, writeWav } from '../../src/io/index.ts';
+import { MANIFEST_FORMAT, packageVersions, parseRunConfig, writeManifest, type DecodeMetrics, type RetrievalResult, type RunManifest } from '../../src/pipeline/index.ts';
+import type { EncodingSummary } from '../../src/encode/index.ts';
+
+export const CLIPS = ['blues.00048', 'jazz.00048', 'rock.00048', 'pop.00048'];
+export const GENRES = CLIPS.map((c) => c.split('.')[0]!);
+export const DIMS: [number, number, number] = [14, 16, 12];
+const SR = 22050;
+
+/** A deterministic pseudo-random stream (LCG) for fixture values. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** 1 s of a chord at `f0` with a decaying envelope: audible, with a visible spectrogram. */
+function tone(f0: number, seconds = 1): Float32Array {
+  const x = new Float32Array(Math.round(SR * seconds));
+  for (let i = 0; i < x.length; i++) {
+    const t = i / SR;
+    x[i] = 0.2 * Math.exp(-2 * t) * (Math.sin(2 * Math.PI * f0 * t) + 0.5 * Math.sin(2 * Math.PI * 1.5 * f0 * t) + 0.3 * Math.sin(2 * Math.PI * 2 * f0 * t));
+  }
+  return x;
+}
+
+function pearson(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  const ma = a.reduce((s, v) => s + v, 0) / n;
+  const mb = b.reduce((s, v) => s + v, 0) / n;
+  let sab = 0, saa = 0, sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i]! - ma) * (b[i]! - mb);
+    saa += (a[i]! - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
+/** The identification matrix of noisy predictions of random 8-d targets, and its accuracy. */
+export function identification(seed = 1): { C: Float32Array; accuracy: number } {
+  const r = rng(seed);
+  const n = CLIPS.length;
+  const T = Array.from({ length: n }, () => Float64Array.from({ length: 8 }, () => r() - 0.5));
+  const P = T.map((t) => t.map((v) => v + 0.3 * (r() - 0.5)));
+  const C = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) C[i * n + j] = pearson(P[i]!, T[j]!);
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    let wins = 0;
+    for (let j = 0; j < n; j++) if (j !== i && C[i * n + i]! > C[i * n + j]!) wins++;
+    acc += wins / (n - 1);
+  }
+  return { C, accuracy: acc / n };
+}
+
+const AFFINE = Float64Array.from([2, 0, 0, -14, 0, 2, 0, -16, 0, 0, 2, -12, 0, 0, 0, 1]);
+
+/** Brain-like volumes: an ellipsoid "brain" background and an r map peaking in one "auditory" blob. */
+function volumes() {
+  const [nx, ny, nz] = DIMS;
+  const n = nx * ny * nz;
+  const bg = new Float32Array(n);
+  const r = new Float32Array(n);
+  const r2 = new Float32Array(n);
+  const rois = new Uint8Array(n);
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        const i = x + nx * (y + ny * z);
+        const e = ((x - nx / 2) / (nx / 2.2)) ** 2 + ((y - ny / 2) / (ny / 2.2)) ** 2 + ((z - nz / 2) / (nz / 2.2)) ** 2;
+        if (e > 1) continue;
+        bg[i] = 400 + 300 * (1 - e) + 50 * Math.cos(x + y);
+        const d = (x - 3.5) ** 2 + (y - 8) ** 2 + (z - 6) ** 2;
+        r[i] = 0.7 * Math.exp(-d / 6) - 0.02;
+        r2[i] = 0.5 * Math.exp(-d / 8) + 0.05 * Math.exp(-((x - 10) ** 2 + (y - 4) ** 2) / 4);
+        if (d < 3) rois[i] = 1;
+      }
+  return { bg, r, r2, rois };
+}
+
+function encodeSummary(dir: string, r: Float32Array, r2: Float32Array): EncodingSummary {
+  const model = (name: string, m: Float32Array) => {
+    let nSig = 0, sum = 0, max = -Infinity, sumSig = 0;
+    for (const v of m) {
+      sum += v;
+      max = Math.max(max, v);
+      if (v > 0.3) (nSig++, (sumSig += v));
+    }
+    return {
+      nFeatures: name === 'genre' ? 10 : 32, nSignificant: nSig, meanR: sum / m.length, maxR: max, meanSignificantR: nSig ? sumSig / nSig : 0, medianSignificantCeiling: null,
+      topRois: [{ index: 33, name: 'G_temp_sup-G_T_transv', nVoxels: 40, nSignificant: nSig, fraction: nSig / 40, meanSignificantR: nSig ? sumSig / nSig : 0 }],
+      rois: [],
+      files: { r: join(dir, `${name}_r.nii.gz`), q: join(dir, `${name}_q.nii.gz`), sig: join(dir, `${name}_sig.nii.gz`) },
+    };
+  };
+  const bins = 10;
+  const counts = Array.from({ length: bins }, () => new Array<number>(bins).fill(0));
+  const bin = (v: number) => Math.min(bins - 1, Math.max(0, Math.floor(((v + 0.2) / 1.0) * bins)));
+  for (let i = 0; i < r.length; i++) if (r[i] !== 0 || r2[i] !== 0) counts[bin(r[i]!)]![bin(r2[i]!)]!++;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => -0.2 + i / bins);
+  const m1 = model('builtin', r);
+  const m2 = model('genre', r2);
+  return {
+    subject: 'sub-001', nVoxels: r.length, nTrain: 120, nTest: 40, delays: [1, 2, 3, 4], null: 'gaussian', fdr: 0.05,
+    models: { builtin: m1, genre: m2 },
+    comparisons: [{ a: 'builtin', b: 'genre', counts: { both: 10, onlyA: 20, onlyB: 3, neither: 100 }, eitherSignificant: { n: 33, aBetter: 25, meanDiff: 0.12 }, histogram: { xEdges: edges, yEdges: edges, counts }, file: join(dir, 'builtin_minus_genre_rdiff.nii.gz') }],
+    partition: null,
+  };
+}
+
+/**
+ * Writes the run folder and returns its path. sub-001 has every stage's outputs; sub-002 has
+ * decode outputs only (its encode, retrieval and generation did not run).
+ */
+export function writeFixtureRun(): { runDir: string; accuracy: number } {
+  const runDir = join(mkdtempSync(join(tmpdir(), 'b2m-report-')), 'run');
+  const config = parseRunConfig({ out: runDir, dataset: { simulate: { subjects: 2, preset: 'small' } } }, 'fixture', runDir);
+  const now = '2026-11-25T00:00:00.000Z';
+  const manifest: RunManifest = {
+    format: MANIFEST_FORMAT, createdAt: now, updatedAt: now, config, versions: packageVersions(), seeds: { master: 0 }, checksums: {},
+    stages: {
+      simulate: { status: 'done', seconds: 1.5, outputs: ['dataset'] },
+      decode: { status: 'done', seconds: 2.5, outputs: ['subjects'] },
+      generate: { status: 'not-run', reason: 'switched off ("generate": null)' },
+    },
+  };
+  writeManifest(runDir, manifest);
+
+  CLIPS.forEach((c, i) => writeWav(join(runDir, 'dataset/stimuli', `${c}.wav`), tone(196 * 2 ** (i / 4)), SR));
+  const libIds = ['lib.0001', 'lib.0002', 'lib.0003', 'lib.0004'];
+  libIds.forEach((id, i) => writeWav(join(runDir, 'dataset/library/audio', `${id}.wav`), tone(220 * 2 ** (i / 3)), SR));
+
+  const { C, accuracy } = identification();
+  const { bg, r, r2, rois } = volumes();
+  for (const sub of ['sub-001', 'sub-002']) {
+    const dir = join(runDir, 'subjects', sub, 'decode');
+    mkdirSync(dir, { recursive: true });
+    writeNpy(join(dir, 'identification.npy'), C, [CLIPS.length, CLIPS.length]);
+    writeJsonAtomic(join(dir, 'predictions.json'), { subject: sub, split: 'test', model: 'builtin', clipIds: CLIPS, genres: GENRES, identification: 'identification.npy' });
+    const metrics: DecodeMetrics = {
+      subject: sub, target: 'builtin', unit: 'clips', lagTr: 3,
+      identificationTest: { value: accuracy, chance: 0.5 }, identificationTrain: { value: 0.99, chance: 0.5 },
+      nWayTop1: { value: 0.75, chance: 0.25, n: 4 }, meanR: 0.31, perGenre: Object.fromEntries(GENRES.map((g, i) => [g, 0.6 + 0.1 * i])),
+    };
+    writeJsonAtomic(join(dir, 'metrics.json'), metrics);
+    writeJsonAtomic(join(dir, 'rois.json'), { selected: [{ name: 'G_temp_sup-G_T_transv', index: 33, nVoxels: 61, cvR: 0.41 }, { name: 'S_temporal_transverse', index: 74, nVoxels: 70, cvR: 0.35 }] });
+  }
+  writeNifti(join(runDir, 'subjects/sub-001/decode/rois.nii.gz'), { dims: DIMS, data: rois, affine: AFFINE });
+  const enc = join(runDir, 'subjects/sub-001/encode');
+  writeNifti(join(enc, 'background.nii.gz'), { dims: DIMS, data: bg, affine: AFFINE, header: { descrip: 'mean functional image' } });
+  writeNifti(join(enc, 'builtin_r.nii.gz'), { dims: DIMS, data: r, affine: AFFINE });
+  writeNifti(join(enc, 'builtin_sig.nii.gz'), { dims: DIMS, data: r.map((v) => (v > 0.3 ? 1 : 0)), affine: AFFINE });
+  writeNifti(join(enc, 'genre_r.nii.gz'), { dims: DIMS, data: r2, affine: AFFINE });
+  writeNifti(join(enc, 'genre_sig.nii.gz'), { dims: DIMS, data: r2.map((v) => (v > 0.3 ? 1 : 0)), affine: AFFINE });
+  // Paths as a staging folder would have recorded them: the report must use only the names.
+  writeJsonAtomic(join(enc, 'summary.json'), encodeSummary('/elsewhere/.staging/encode', r, r2));
+
+  const retrieval: RetrievalResult = {
+    subject: 'sub-001', librarySize: libIds.length,
+    items: CLIPS.map((c, i) => ({
+      clipId: c, genre: GENRES[i]!,
+      retrieved: [{ id: libIds[(i + 1) % 4]!, genre: GENRES[(i + 1) % 4]!, score: 0.8 - 0.1 * i, audio: `dataset/library/audio/${libIds[(i + 1) % 4]}.wav` }],
+      oracle: [{ id: libIds[i]!, genre: GENRES[i]!, score: 0.95 }],
+    })),
+    genreAgreement: { value: 0.5, chance: 0.25, oracle: 1 },
+  };
+  writeJsonAtomic(join(runDir, 'retrieval/sub-001.json'), retrieval);
+  CLIPS.forEach((c, i) => writeWav(join(runDir, 'generated/sub-001', `${c}.wav`), tone(150 * 2 ** (i / 5), 0.8), SR));
+  return { runDir, accuracy };
+}
