@@ -11,3 +11,5 @@ export { histogram2d, type Histogram2d } from './histogram2d.ts';
 export { compareSpaces, type SpaceComparison, type SpaceScores } from './compareSpaces.ts';
 export { partitionVariance, type VariancePartition } from './partitionVariance.ts';
 export { roiSummary, type RoiCount } from './roiSummary.ts';
+export { readFeatureSpace } from './readFeatureSpace.ts';
+export { writeVoxelMap, type VoxelSpace } from './writeVoxelMap.ts';

@@ -95,3 +95,23 @@ test('buildEncodingDesign(resp, spaces) fails naming a clip missing from a space
   const partial: FeatureSpace = { ...scalar, clipIds: ids.slice(0, 7), data: scalar.data.slice(0, 7) };
   assert.throws(() => buildEncodingDesign(tinyResponses(), [partial], { scansPerClip: 2 }), /no features for clip 't2'/);
 });
+
+test('readFeatureSpace(path) reads clips × windows × dim with the .json sidecar and names the space after the file', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { writeNpy } = await import('../../src/io/index.ts');
+  const { readFeatureSpace } = await import('../../src/encode/index.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'b2m-feat-'));
+  try {
+    writeNpy(join(dir, 'clap.npy'), Float32Array.from({ length: 2 * 4 * 3 }, (_, i) => i), [2, 4, 3]);
+    writeFileSync(join(dir, 'clap.json'), JSON.stringify({ model: 'clap', dim: 3, clipIds: ['a', 'b'], windowStarts: [0, 1.5, 3, 4.5], windowSec: 10 }));
+    const s = readFeatureSpace(join(dir, 'clap.npy'));
+    assert.equal(s.name, 'clap');
+    assert.deepEqual([s.nWindows, s.dim, s.windowSec], [4, 3, 10]);
+    assert.equal(s.data[(1 * 4 + 2) * 3 + 1], 19); // clip 1, window 2, column 1
+    writeFileSync(join(dir, 'clap.json'), JSON.stringify({ clipIds: ['a'] }));
+    assert.throws(() => readFeatureSpace(join(dir, 'clap.npy')), /clipIds must be a list of 2 strings/);
+    assert.throws(() => readFeatureSpace(join(dir, 'none.npy')), /has no sidecar/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
