@@ -1,0 +1,57 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail } from '../errors.ts';
+import { cutExcerpt, readAudio } from '../io/index.ts';
+import type { ClipInfo } from './types.ts';
+
+/** Audio file extensions tried, in order of preference (GTZAN ships .au; many copies use .wav). */
+export const AUDIO_EXTENSIONS = ['wav', 'au', 'flac', 'mp3', 'ogg'] as const;
+
+/**
+ * Where a clip's audio may be under a GTZAN folder, most specific first:
+ * `genres/<genre>/<id>.<ext>` (original GTZAN), `genres_original/<genre>/<id>.<ext>` (a common
+ * re-distribution), `<genre>/<id>.<ext>`, then flat `<id>.<ext>` (also `stimuli/<id>.<ext>`).
+ */
+export function clipAudioCandidates(root: string, clipId: string): string[] {
+  const genre = clipId.split('.')[0];
+  const dirs = [join(root, 'genres', genre), join(root, 'genres_original', genre), join(root, genre), root, join(root, 'stimuli')];
+  return dirs.flatMap((d) => AUDIO_EXTENSIONS.map((ext) => join(d, `${clipId}.${ext}`)));
+}
+
+/** The audio file of one clip under `root`, or null. */
+export function findClipAudio(root: string, clipId: string): string | null {
+  for (const p of clipAudioCandidates(root, clipId)) if (existsSync(p) && statSync(p).isFile()) return p;
+  return null;
+}
+
+/**
+ * The audio file of every clip, or a NOT_FOUND error that says how many are missing, names
+ * the first few and the layouts searched.
+ */
+export function locateClipAudio(root: string, clipIds: readonly string[]): Map<string, string> {
+  if (!existsSync(root)) fail('NOT_FOUND', `audio folder ${root} does not exist; pass the GTZAN folder (holding genres/<genre>/<genre>.000NN.au or flat <genre>.000NN.wav files).`);
+  const found = new Map<string, string>();
+  const missing: string[] = [];
+  for (const id of clipIds) {
+    const p = findClipAudio(root, id);
+    if (p) found.set(id, p);
+    else missing.push(id);
+  }
+  if (missing.length > 0) {
+    const sample = readdirSync(root).slice(0, 5).join(', ');
+    fail('NOT_FOUND', `${missing.length} of ${clipIds.length} clips have no audio under ${root} (first: ${missing.slice(0, 3).join(', ')}). Looked for genres/<genre>/<id>.<ext>, genres_original/<genre>/<id>.<ext>, <genre>/<id>.<ext> and <id>.<ext> with ext ${AUDIO_EXTENSIONS.join('/')}; the folder holds: ${sample || 'nothing'}.`);
+  }
+  return found;
+}
+
+/**
+ * A clip's stimulus as the dataset played it: the excerpt `start`–`end` of its track, mono,
+ * resampled to `sampleRate`, with 2 s linear fades and (optionally) RMS normalisation.
+ */
+export async function readClipExcerpt(path: string, clip: Pick<ClipInfo, 'id' | 'start' | 'end'>, opts: { sampleRate: number; fadeSec?: number; targetRms?: number }): Promise<Float32Array> {
+  const audio = await readAudio(path, { sampleRate: opts.sampleRate });
+  if (clip.start * audio.sampleRate >= audio.samples.length) {
+    fail('MISMATCH', `${path} is ${(audio.samples.length / audio.sampleRate).toFixed(2)} s long but clip ${clip.id} starts at ${clip.start} s; is this the right track?`);
+  }
+  return cutExcerpt(audio.samples, audio.sampleRate, clip.start, clip.end, { fadeSec: opts.fadeSec ?? 2, targetRms: opts.targetRms });
+}
