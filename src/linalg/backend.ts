@@ -8,6 +8,9 @@ export interface GemmOptions {
   transB?: boolean;
 }
 
+/** 'gram': m is a symmetric r×r Gram matrix G; 'norm': m is any q×r matrix L (G = LᵀL). */
+export type QuadFormMode = 'gram' | 'norm';
+
 /**
  * The one kernel a backend must provide: C = op(A)·op(B), with op(A) m×k and op(B) k×n.
  * Both operands have the same dtype (float32 or float64) and C has that dtype; all row-major.
@@ -16,6 +19,11 @@ export interface GemmOptions {
 export interface GemmBackend {
   readonly name: string;
   gemm(a: Matrix, b: Matrix, opts: GemmOptions): Promise<Matrix>;
+  /**
+   * Optional fused kernel behind `scaledQuadForms` (see there); backends without it get the
+   * TypeScript implementation.
+   */
+  scaledQuadForms?(m: Matrix, a: Matrix, d: Matrix, mode: QuadFormMode): Promise<Matrix>;
   /** Releases native resources (sessions); the backend must not be used afterwards. */
   dispose?(): Promise<void>;
 }

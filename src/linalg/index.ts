@@ -1,6 +1,7 @@
 // Dense linear algebra on row-major typed arrays. Imports nothing from other stages.
 export { matrix, zeros, transpose, sliceRows, sliceCols, takeRows, toFloat32, toFloat64, type Matrix, type MatrixData } from './matrix.ts';
-export type { GemmBackend, GemmOptions } from './backend.ts';
+export type { GemmBackend, GemmOptions, QuadFormMode } from './backend.ts';
+export { scaledQuadForms, scaledQuadFormsJs } from './scaledQuadForms.ts';
 export { registerBackend, useBackend, getBackend, listBackends, forcedBackend, setLinalgWarningHandler, type BackendFactory } from './registry.ts';
 export { matmul, SMALL_GEMM_FLOPS, type MatmulOptions } from './matmul.ts';
 export { eigh, type EighResult } from './eigh.ts';

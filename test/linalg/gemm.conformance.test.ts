@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getBackend, matmul, listBackends, type Matrix } from '../../src/linalg/index.ts';
-import { createRng } from '../../src/linalg/index.ts';
+import { createRng, scaledQuadForms } from '../../src/linalg/index.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
 
 function randomMatrix(rows: number, cols: number, dtype: 'float32' | 'float64', seed: number): Matrix {
@@ -99,3 +99,42 @@ test('matmul(a, b) with mismatched inner dimensions throws MISMATCH naming both 
   await assert.rejects(matmul(a, a), (e: unknown) => e instanceof Brain2MusicError && e.code === 'MISMATCH' && /2×3 but op\(B\) is 2×3/.test(e.message));
   await assert.rejects(matmul(a, a, { transB: true, backend: 'nope' }), (e: unknown) => e instanceof Brain2MusicError && /Unknown GEMM backend 'nope'; known: onnx, js/.test(e.message));
 });
+
+for (const name of listBackends()) {
+  let skip: string | false = false;
+  try {
+    await getBackend(name);
+  } catch (err) {
+    skip = `backend '${name}' cannot start here: ${(err as Error).message.split('\n')[0]}`;
+  }
+  test(`scaledQuadForms(m, a, d, mode, { backend: '${name}' }) matches xᵀGx and ‖Lx‖² computed naively in float64`, { skip }, async () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const r = 19;
+      const b = 23;
+      const s = 4;
+      const q = 11;
+      const l = randomMatrix(q, r, dtype, 5);
+      const a = randomMatrix(r, b, dtype, 6);
+      const d = randomMatrix(s, r, dtype, 7);
+      const g = await matmul(l, l, { transA: true, backend: 'js' }); // LᵀL, r×r
+      const want = new Float64Array(s * b);
+      for (let al = 0; al < s; al++) for (let t = 0; t < b; t++) {
+        const x = Array.from({ length: r }, (_, k) => d.data[al * r + k] * a.data[k * b + t]);
+        let norm = 0;
+        for (let i = 0; i < q; i++) {
+          let v = 0;
+          for (let k = 0; k < r; k++) v += l.data[i * r + k] * x[k];
+          norm += v * v;
+        }
+        want[al * b + t] = norm;
+      }
+      const tol = dtype === 'float32' ? 1e-5 : 1e-12;
+      for (const mode of ['gram', 'norm'] as const) {
+        const out = await scaledQuadForms(mode === 'gram' ? g : l, a, d, mode, { backend: name });
+        assert.deepEqual([out.rows, out.cols], [s, b]);
+        const err = maxRelErr(out.data, want);
+        assert.ok(err < tol, `${dtype} ${mode}: rel err ${err}`);
+      }
+    }
+  });
+}

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
-import type { GemmBackend, GemmOptions } from '../backend.ts';
+import type { GemmBackend, GemmOptions, QuadFormMode } from '../backend.ts';
 import type { Matrix } from '../matrix.ts';
 import { buildOnnxModel, ONNX_DOUBLE, ONNX_FLOAT } from './onnxModel.ts';
 
@@ -21,6 +21,29 @@ export function gemmModel(dtype: 'float32' | 'float64', transA: boolean, transB:
 }
 
 /**
+ * The ONNX graph for `scaledQuadForms`: inputs M (q×r), A (r×b), D (s×r×1); output Q (s×b) with
+ * X = D·A (broadcast, s×r×b), H = M·X (batched MatMul, s×q×b), Q = ReduceSum(H∘X or H∘H, axis 1).
+ */
+export function quadFormModel(dtype: 'float32' | 'float64', mode: QuadFormMode): Uint8Array {
+  const elemType = dtype === 'float32' ? ONNX_FLOAT : ONNX_DOUBLE;
+  return buildOnnxModel({
+    name: `quadforms_${dtype}_${mode}`,
+    nodes: [
+      { opType: 'Mul', inputs: ['D', 'A'], outputs: ['X'] },
+      { opType: 'MatMul', inputs: ['M', 'X'], outputs: ['H'] },
+      { opType: 'Mul', inputs: ['H', mode === 'gram' ? 'X' : 'H'], outputs: ['P'] },
+      { opType: 'ReduceSum', inputs: ['P'], outputs: ['Q'], attributes: [{ name: 'axes', ints: [1] }, { name: 'keepdims', int: 0 }] },
+    ],
+    inputs: [
+      { name: 'M', elemType, dims: ['q', 'r'] },
+      { name: 'A', elemType, dims: ['r', 'b'] },
+      { name: 'D', elemType, dims: ['s', 'r', 1] },
+    ],
+    outputs: [{ name: 'Q', elemType, dims: ['s', 'b'] }],
+  }, 11);
+}
+
+/**
  * The ONNX Runtime backend (CPU execution provider, MLAS kernels, `threads` intra-op threads,
  * default: all cores). One session per dtype × transpose configuration, built on first use and
  * reused. Throws if `onnxruntime-node` or its native binary cannot be loaded.
@@ -29,11 +52,10 @@ export async function createOnnxBackend(opts: { threads?: number } = {}): Promis
   const ort: Ort = await import('onnxruntime-node');
   const threads = opts.threads ?? availableParallelism();
   const sessions = new Map<string, Promise<InferenceSession>>();
-  const session = (dtype: 'float32' | 'float64', transA: boolean, transB: boolean): Promise<InferenceSession> => {
-    const key = `${dtype}:${transA}:${transB}`;
+  const cached = (key: string, model: () => Uint8Array): Promise<InferenceSession> => {
     let s = sessions.get(key);
     if (!s) {
-      s = ort.InferenceSession.create(gemmModel(dtype, transA, transB), {
+      s = ort.InferenceSession.create(model(), {
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
         executionMode: 'sequential',
@@ -43,6 +65,8 @@ export async function createOnnxBackend(opts: { threads?: number } = {}): Promis
     }
     return s;
   };
+  const session = (dtype: 'float32' | 'float64', transA: boolean, transB: boolean): Promise<InferenceSession> =>
+    cached(`gemm:${dtype}:${transA}:${transB}`, () => gemmModel(dtype, transA, transB));
   // Probe once so a broken native binary fails here (and the registry can fall back) rather than mid-run.
   await session('float32', false, false);
   return {
@@ -58,6 +82,16 @@ export async function createOnnxBackend(opts: { threads?: number } = {}): Promis
       const [m, n] = c.dims as readonly number[];
       const data = c.data as Float32Array | Float64Array;
       return { rows: m, cols: n, data };
+    },
+    async scaledQuadForms(m: Matrix, a: Matrix, d: Matrix, mode: QuadFormMode): Promise<Matrix> {
+      const dtype = a.data instanceof Float64Array ? 'float64' : 'float32';
+      const s = await cached(`quad:${dtype}:${mode}`, () => quadFormModel(dtype, mode));
+      const out = await s.run({
+        M: new ort.Tensor(dtype, m.data, [m.rows, m.cols]),
+        A: new ort.Tensor(dtype, a.data, [a.rows, a.cols]),
+        D: new ort.Tensor(dtype, d.data, [d.rows, d.cols, 1]),
+      });
+      return { rows: d.rows, cols: a.cols, data: out.Q.data as Float32Array | Float64Array };
     },
     async dispose() {
       for (const s of sessions.values()) await (await s).release();

@@ -47,8 +47,8 @@ class ProtoWriter {
   }
 }
 
-/** A node attribute: an integer or a float. */
-export type OnnxAttribute = { name: string; int: number } | { name: string; float: number };
+/** A node attribute: an integer, a float, or a list of integers. */
+export type OnnxAttribute = { name: string; int: number } | { name: string; float: number } | { name: string; ints: number[] };
 
 /** One graph node: `opType(inputs) → outputs` with attributes. */
 export interface OnnxNode {
@@ -87,7 +87,11 @@ function node(n: OnnxNode, index: number): Uint8Array {
   for (const a of n.attributes ?? []) {
     const attr = new ProtoWriter().string(1, a.name);
     if ('int' in a) attr.int(3, a.int).int(20, 2);
-    else attr.float(2, a.float).int(20, 1);
+    else if ('float' in a) attr.float(2, a.float).int(20, 1);
+    else {
+      for (const v of a.ints) attr.int(8, v);
+      attr.int(20, 7);
+    }
     w.message(5, attr.finish());
   }
   return w.finish();
