@@ -1,6 +1,6 @@
 import { fail } from '../errors.ts';
 import { identificationAccuracy } from '../evaluate/index.ts';
-import { mulberry32 } from '../stats/random.ts';
+import { mulberry32 } from '../linalg/index.ts';
 import { cosineTopK } from './cosineTopK.ts';
 import type { LibraryVectors } from './libraryStore.ts';
 

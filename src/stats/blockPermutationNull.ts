@@ -1,7 +1,6 @@
 import { fail } from '../errors.ts';
-import type { ColumnMatrix } from './columnMatrix.ts';
 import type { Tail } from './gaussianNullP.ts';
-import { mulberry32 } from './random.ts';
+import { mulberry32, type Matrix } from '../linalg/index.ts';
 
 /** Options of {@link blockPermutationNull}. */
 export interface BlockPermutationOptions {
@@ -51,7 +50,7 @@ export interface PermutationNullResult {
  * @param predicted T × V model predictions, same shape.
  * @example blockPermutationNull(Y, Yhat, { nPerm: 1000, seed: 1 }).p // → Float64Array(V)
  */
-export function blockPermutationNull(observed: ColumnMatrix, predicted: ColumnMatrix, opts: BlockPermutationOptions = {}): PermutationNullResult {
+export function blockPermutationNull(observed: Matrix, predicted: Matrix, opts: BlockPermutationOptions = {}): PermutationNullResult {
   const { rows: T, cols: V } = observed;
   if (predicted.rows !== T || predicted.cols !== V) {
     fail('MISMATCH', `blockPermutationNull: observed is ${T}×${V} but predicted is ${predicted.rows}×${predicted.cols}; pass the same scans × voxels for both.`);
@@ -117,7 +116,7 @@ export function blockPermutationNull(observed: ColumnMatrix, predicted: ColumnMa
 }
 
 /** Columns scaled so that the dot product of two columns divided by T is Pearson r; constant → NaN. */
-function zscore(m: ColumnMatrix): Float64Array {
+function zscore(m: Matrix): Float64Array {
   const { rows: T, cols: V, data } = m;
   const mean = new Float64Array(V);
   const ss = new Float64Array(V);

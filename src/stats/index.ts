@@ -10,4 +10,3 @@ export { normalisedCorrelation } from './normalisedCorrelation.ts';
 export { betaIncReg } from './betaIncReg.ts';
 export { studentTSf } from './studentTSf.ts';
 export { logGamma } from './logGamma.ts';
-export type { ColumnMatrix } from './columnMatrix.ts';

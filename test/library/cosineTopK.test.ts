@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cosineTopK } from '../../src/library/index.ts';
-import { mulberry32 } from '../../src/stats/random.ts';
+import { mulberry32 } from '../../src/linalg/index.ts';
 
 test('cosineTopK(lib, q, dim, k) matches a hand-worked example', () => {
   // rows: (1,0), (0,1), (1,1), (-1,0); query (2, 1): cosines 2/√5, 1/√5, 3/√10, -2/√5

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identificationAccuracy } from '../../src/evaluate/index.ts';
 import { evaluateRetrieval } from '../../src/library/index.ts';
-import { mulberry32 } from '../../src/stats/random.ts';
+import { mulberry32 } from '../../src/linalg/index.ts';
 
 // library (2-d): L0 (1,0) blues, L1 (0,1) jazz, L2 (.7,.7) blues, L3 (-1,0) jazz, L4 (0,-1) unknown genre
 const library = {

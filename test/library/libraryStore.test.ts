@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cosineTopK, openLibrary, type LibraryEntry, type LibraryInfo } from '../../src/library/index.ts';
-import { mulberry32 } from '../../src/stats/random.ts';
+import { mulberry32 } from '../../src/linalg/index.ts';
 
 const INFO = (dim: number): LibraryInfo => ({ model: 'test-vectors', version: '1', dim, excerptSec: 15, windowSec: 10, hopSec: 1.5 });
 

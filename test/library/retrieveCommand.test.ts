@@ -8,7 +8,7 @@ import { runRetrieve, type RetrieveResult } from '../../src/cli/commands/retriev
 import type { CliUi } from '../../src/cli/ui.ts';
 import { writeNpy } from '../../src/io/index.ts';
 import { cosineTopK, openLibrary } from '../../src/library/index.ts';
-import { mulberry32 } from '../../src/stats/random.ts';
+import { mulberry32 } from '../../src/linalg/index.ts';
 
 function captureUi(): CliUi & { lines: string[]; warnings: string[] } {
   const lines: string[] = [], warnings: string[] = [];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fdrBh } from '../../src/stats/index.ts';
-import { mulberry32 } from '../../src/stats/random.ts';
+import { mulberry32 } from '../../src/linalg/index.ts';
 
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-12): void {
   assert.equal(actual.length, expected.length);

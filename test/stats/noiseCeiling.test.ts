@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { noiseCeiling, normalisedCorrelation } from '../../src/stats/index.ts';
-import { mulberry32, normalFrom } from '../../src/stats/random.ts';
+import { createRng } from '../../src/linalg/index.ts';
 
 test('noiseCeiling(reps, V) matches a hand-computed two-repetition example', () => {
   // voxel 0: rep1 = [1, -1], rep2 = [3, -3]: Var = 1 and 9, TP = 5; mean = [2, -2], Var(mean) = 4;
@@ -24,7 +24,7 @@ test('noiseCeiling(reps, V) matches a hand-computed two-repetition example', () 
 });
 
 test('noiseCeiling(reps, V) is unbiased: signal power ≈ true signal variance, ceiling ≈ r(signal, mean of reps)', () => {
-  const normal = normalFrom(mulberry32(3));
+  const normal = createRng(3).normal;
   const T = 400, V = 300, R = 4, noiseSd = 2; // SP = 1, NP = 4 → ceiling for mean of 4 = √(1 / (1 + 1)) ≈ 0.7071
   const signal = Float64Array.from({ length: T * V }, normal);
   const reps = Array.from({ length: R }, () => Float64Array.from(signal, (s) => s + noiseSd * normal()));
