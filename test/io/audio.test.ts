@@ -93,8 +93,11 @@ test('readAudio(path) decodes WAV (PCM 8/16/24/32, float 32/64, extensible), AU 
   assert.equal(x.readUInt16LE(20), 0xfffe);
 });
 
-for (const [fmt, tolDb, resDb] of [['mp3', 0.5, -25], ['ogg', 0.5, -25]] as const) {
-  test(`readAudio(path) decodes ${fmt.toUpperCase()} (audio-decode) to the tone within ${tolDb} dB, residual ≤ ${resDb} dB`, { skip: soxHas(fmt) ? false : `needs sox with ${fmt} support (libsox-fmt-all)` }, async () => {
+// Lossy: the encoder changes the level a little (sox's LAME MP3 comes out 0.45 dB low, whoever
+// decodes it), so the tone is checked within 1 dB and our level against sox's own decoding of
+// the same file within 0.05 dB; the residual (everything but the 440 Hz tone) within the bound.
+for (const [fmt, tolDb, resDb] of [['mp3', 1, -40], ['ogg', 1, -30]] as const) {
+  test(`readAudio(path) decodes ${fmt.toUpperCase()} (audio-decode) to the tone within ${tolDb} dB (level as sox decodes it ±0.05 dB), residual ≤ ${resDb} dB`, { skip: soxHas(fmt) ? false : `needs sox with ${fmt} support (libsox-fmt-all)` }, async () => {
     const p = soxTone(`tone.${fmt}`, [], 2);
     const a = await readAudio(p);
     assert.equal(a.sampleRate, 22050);
@@ -103,6 +106,10 @@ for (const [fmt, tolDb, resDb] of [['mp3', 0.5, -25], ['ogg', 0.5, -25]] as cons
     const { amp, residualDb } = fit440(a.samples, 22050, 4000, 18000);
     assert.ok(Math.abs(20 * Math.log10(amp / 0.5)) <= tolDb, `${fmt} amplitude ${amp}`);
     assert.ok(residualDb <= resDb, `${fmt} residual ${residualDb.toFixed(1)} dB`);
+    const raw = spawnSync(SOX, [p, '-t', 'f64', '-'], { maxBuffer: 1 << 22 }).stdout as Buffer;
+    const viaSox = Float32Array.from(new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)).filter((_, i) => i % 2 === 0));
+    const soxAmp = fit440(viaSox, 22050, 4000, 18000).amp;
+    assert.ok(Math.abs(20 * Math.log10(amp / soxAmp)) <= 0.05, `${fmt}: level ${amp} vs sox ${soxAmp}`);
   });
 }
 
