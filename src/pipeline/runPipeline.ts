@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { Brain2MusicError, fail } from '../errors.ts';
 import type { CliUi } from '../cli/ui.ts';
@@ -97,7 +97,8 @@ function newManifest(config: RunConfig): RunManifest {
  * outputs all exist is skipped. After every stage, `RUN/run.json` is rewritten atomically with the
  * configuration, versions, seeds, checksums and timings, so an interrupted run resumes at the
  * stage it was in. A stage that throws is recorded as failed and its error is rethrown; its
- * partial outputs stay in `RUN/.staging` and are discarded on the next run.
+ * partial outputs stay in `RUN/.staging/<stage>`, where the next attempt finds them again if the
+ * stage's inputs are unchanged (and starts from an empty folder otherwise).
  *
  * @param stages the implemented stages (any order; missing ones are reported `unavailable`)
  * @returns one outcome per canonical stage, in order
@@ -155,9 +156,16 @@ export async function runPipeline(config: RunConfig, stages: readonly Stage[], o
       continue;
     }
 
+    // A staging folder left by an interrupted attempt with the same inputs is kept, so a stage
+    // that saves partial work there (embedding caches, rendered clips) resumes where it stopped.
     const staging = join(runDir, '.staging', name);
-    rmSync(staging, { recursive: true, force: true });
-    mkdirSync(staging, { recursive: true });
+    const mark = join(runDir, '.staging', `${name}.inputs`);
+    const resumable = pathExists(staging) && pathExists(mark) && readFileSync(mark, 'utf8') === hash;
+    if (!resumable) {
+      rmSync(staging, { recursive: true, force: true });
+      mkdirSync(staging, { recursive: true });
+      writeFileSync(mark, hash);
+    }
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
     opts.ui.info(`${name}: ${stage.title}`);
@@ -175,6 +183,7 @@ export async function runPipeline(config: RunConfig, stages: readonly Stage[], o
       throw new Brain2MusicError('INTERNAL', `stage ${name} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     rmSync(staging, { recursive: true, force: true });
+    rmSync(mark, { force: true });
     const seconds = (performance.now() - t0) / 1000;
     record(name, { status: 'done', reused: false, seed, inputsHash: hash, inputs, outputs: plan.outputs, params: plan.params, startedAt, seconds, summary });
     outcomes.push({ name, status: 'ran', seconds, summary });

@@ -126,6 +126,35 @@ test('runPipeline(stage throws) keeps the previous outputs, records the failure,
   assert.deepEqual(readdirSync(s.config.out).sort(), ['dataset', 'embeddings', 'run.json']);
 });
 
+test('runPipeline(interrupted stage) finds its partial work in the staging folder on the next attempt', async () => {
+  const s = setup();
+  await runPipeline(s.config, s.stages, { ui: silentUi });
+  writeFileSync(s.input, 'abcdefg');
+  s.setFail(true);
+  await assert.rejects(runPipeline(s.config, s.stages, { ui: silentUi }));
+  const seen: string[] = [];
+  const embed = { ...s.stages[1]!, run: async (ctx: Parameters<Stage['run']>[0], plan: Parameters<Stage['run']>[1]) => {
+    seen.push(readFileSync(join(ctx.outDir, 'embeddings/count.txt'), 'utf8'));
+    return s.stages[1]!.run(ctx, plan);
+  } };
+  s.setFail(false);
+  await runPipeline(s.config, [s.stages[0]!, embed], { ui: silentUi });
+  assert.deepEqual(seen, ['partial'], 'the partial file from the failed attempt was there');
+  // Inputs changed since the failure: the staging folder starts empty.
+  s.setFail(true);
+  writeFileSync(s.input, 'xy');
+  await assert.rejects(runPipeline(s.config, s.stages, { ui: silentUi }));
+  writeFileSync(s.input, 'xyz');
+  s.setFail(false);
+  const fresh = { ...s.stages[1]!, run: async (ctx: Parameters<Stage['run']>[0], plan: Parameters<Stage['run']>[1]) => {
+    seen.push(existsSync(join(ctx.outDir, 'embeddings/count.txt')) ? 'stale' : 'empty');
+    return s.stages[1]!.run(ctx, plan);
+  } };
+  await runPipeline(s.config, [s.stages[0]!, fresh], { ui: silentUi });
+  assert.deepEqual(seen, ['partial', 'empty']);
+  assert.equal(existsSync(join(s.config.out, '.staging')), false);
+});
+
 test('runPipeline(stage writes an undeclared file) fails as an internal error and commits nothing', async () => {
   const s = setup();
   s.setStray(true);
