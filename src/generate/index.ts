@@ -8,3 +8,7 @@ export {
   type ParameterDecoder, type DecodedParameters, type PitchedPart,
 } from './parameterDecoder.ts';
 export { createBuiltinGenerator, arrangementFromParameters, type BuiltinGeneratorOptions } from './adapters/builtin.ts';
+export { fitResponsePredictor, predictResponses, responseAgreement, type ResponsePredictor } from './responsePredictor.ts';
+export { maxNormalisedCrossCorrelation } from './crossCorrelation.ts';
+export { generateClips, type ClipGeneration, type RerankOptions } from './generateClips.ts';
+export { evaluateGeneration, type GenerationEvaluation, type Scored } from './evaluateGeneration.ts';

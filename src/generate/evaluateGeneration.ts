@@ -1,0 +1,47 @@
+import { fail } from '../errors.ts';
+import { identificationAccuracy } from '../evaluate/index.ts';
+
+/** A score beside what a random guess gets. */
+export interface Scored {
+  value: number;
+  chance: number;
+}
+
+export interface GenerationEvaluation {
+  /** Identification accuracy of the generated audio's embeddings against the original stimuli's (clips; chance 0.5). */
+  identification: Scored;
+  /** Fraction of clips whose generated audio gets the same genre label as the original (chance: Σ p_g² of the label frequencies). */
+  genreAgreement: Scored;
+  perClip: { clipId: string; originalGenre: string; generatedGenre: string }[];
+}
+
+/**
+ * evaluateGeneration(original, generated, …) scores generated music the way the paper scores
+ * reconstructions: embed it, identify it among the originals, and compare genre labels given by
+ * one classifier (fitted on the library) to the original and to the generated audio.
+ * @param original clips × dim embeddings of the stimuli heard (clip-level)
+ * @param generated clips × dim embeddings of the generated audio, same clip order
+ * @param classify labels a clip-level embedding with a genre
+ */
+export function evaluateGeneration(
+  clipIds: readonly string[], original: Float32Array, generated: Float32Array, dim: number,
+  classify: (embedding: Float32Array) => string,
+): GenerationEvaluation {
+  const n = clipIds.length;
+  if (original.length !== n * dim || generated.length !== n * dim) fail('MISMATCH', `evaluateGeneration: expected ${n} × ${dim} embeddings for original and generated audio.`);
+  const perClip = clipIds.map((clipId, i) => ({
+    clipId,
+    originalGenre: classify(original.subarray(i * dim, (i + 1) * dim)),
+    generatedGenre: classify(generated.subarray(i * dim, (i + 1) * dim)),
+  }));
+  const agree = perClip.filter((p) => p.originalGenre === p.generatedGenre).length / n;
+  // chance agreement of two independent labels with the originals' label frequencies
+  const freq = new Map<string, number>();
+  for (const p of perClip) freq.set(p.originalGenre, (freq.get(p.originalGenre) ?? 0) + 1 / n);
+  const chance = [...freq.values()].reduce((s, f) => s + f * f, 0);
+  return {
+    identification: { value: identificationAccuracy(generated, original, n, dim).mean, chance: 0.5 },
+    genreAgreement: { value: agree, chance },
+    perClip,
+  };
+}

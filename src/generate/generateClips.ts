@@ -1,0 +1,63 @@
+import { fail } from '../errors.ts';
+import type { GeneratedClip, GenerationOptions, Generator } from './generator.ts';
+import { predictResponses, responseAgreement, type ResponsePredictor } from './responsePredictor.ts';
+
+/** Re-ranking (Ciferri et al. 2025): draw `candidates`, keep those whose predicted brain response best matches the measured one. */
+export interface RerankOptions {
+  candidates: number;
+  /** Embeds one candidate's audio into windows × dim (the same embedding model as the predictor's input). */
+  embedWindows: (clip: GeneratedClip) => Promise<Float32Array>;
+  predictor: ResponsePredictor;
+  /** Measured responses of each clip: windows × |predictor.voxels|, in clip order. */
+  measured: Float32Array[];
+}
+
+export interface ClipGeneration {
+  clipId: string;
+  /** The kept samples, best first when re-ranked. */
+  clips: GeneratedClip[];
+  /** Re-ranking score (response agreement r) of every candidate drawn, in draw order; empty without re-ranking. */
+  candidateScores: number[];
+}
+
+/**
+ * generateClips(predictions, …) → for every clip, music generated from the time-average of its
+ * predicted windows (as Brain2Music conditions its generator), optionally re-ranked.
+ * @param predictions clips × windows × dim decoded embeddings, row-major
+ */
+export async function generateClips(
+  generator: Generator,
+  predictions: Float32Array,
+  clipIds: readonly string[],
+  windows: number,
+  dim: number,
+  options: GenerationOptions,
+  rerank?: RerankOptions,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ClipGeneration[]> {
+  const n = clipIds.length;
+  if (predictions.length !== n * windows * dim) fail('MISMATCH', `generateClips: predictions hold ${predictions.length} values, expected ${n} clips × ${windows} windows × ${dim}.`);
+  if (rerank && rerank.measured.length !== n) fail('MISMATCH', `generateClips: ${rerank.measured.length} measured responses for ${n} clips.`);
+  const out: ClipGeneration[] = [];
+  for (let c = 0; c < n; c++) {
+    const mean = new Float32Array(dim);
+    for (let w = 0; w < windows; w++) for (let d = 0; d < dim; d++) mean[d]! += predictions[(c * windows + w) * dim + d]! / windows;
+    const seed = options.seed + 1000 * c;
+    if (!rerank) {
+      out.push({ clipId: clipIds[c]!, clips: await generator.generate(mean, { ...options, seed }), candidateScores: [] });
+    } else {
+      const candidates = await generator.generate(mean, { ...options, seed, samples: Math.max(rerank.candidates, options.samples) });
+      const scores: number[] = [];
+      for (const cand of candidates) {
+        const emb = await rerank.embedWindows(cand);
+        const m = emb.length / rerank.predictor.dim;
+        const predicted = await predictResponses(rerank.predictor, emb, m);
+        scores.push(responseAgreement(predicted, rerank.measured[c]!));
+      }
+      const order = scores.map((s, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
+      out.push({ clipId: clipIds[c]!, clips: order.slice(0, options.samples).map((i) => candidates[i]!), candidateScores: scores });
+    }
+    onProgress?.(c + 1, n);
+  }
+  return out;
+}
