@@ -63,7 +63,14 @@ export function buildProgram(): Command {
     }, 'exact' as 'exact' | 'flat' | 'ann')
     .option('--nprobes <n>', 'ann: IVF partitions probed (more: better recall, slower)', parsePositiveInt('--nprobes'))
     .option('--out <FILE.json>', 'also write the results as JSON')
-    .action(async (o: { db: string; query: string; k: number; search: 'exact' | 'flat' | 'ann'; nprobes?: number; out?: string }) => {
+    .option('--truth <E.npy>', 'true embeddings of the query clips (with E.json): also evaluate genre agreement and identification, with oracle and chance')
+    .option('--keep-self', "with --truth: let a clip retrieve its own track if the library has it (default: excluded)")
+    .option('--seed <n>', 'seed of the random-track chance baseline', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be an integer >= 0, got '${v}'.`);
+      return n;
+    }, 0)
+    .action(async (o: { db: string; query: string; k: number; search: 'exact' | 'flat' | 'ann'; nprobes?: number; out?: string; truth?: string; keepSelf?: boolean; seed: number }) => {
       const { runRetrieve } = await import('./commands/retrieve.ts');
       const { terminalUi } = await import('./ui.ts');
       await runRetrieve(o, terminalUi());
@@ -78,6 +85,30 @@ export function buildProgram(): Command {
       const { runRun } = await import('./commands/run.ts');
       const { terminalUi } = await import('./ui.ts');
       await runRun({ config, force: o.force }, terminalUi());
+    });
+
+  program
+    .command('simulate')
+    .description('write the simulated Music Genre fMRI dataset (rendered music, BOLD, atlas, ground truth) and a music library')
+    .requiredOption('--out <DIR>', 'output folder (an existing one is resumed)')
+    .option('--preset <name>', 'demo (2 subjects, 100 clips, ~10k voxels) or paper (5 subjects, 540 clips, ~60k voxels)', 'demo')
+    .option('--subjects <n>', 'number of subjects (default: the preset\'s)', parsePositiveInt('--subjects'))
+    .option('--seed <s>', 'random seed (same seed: byte-identical files)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be a non-negative integer, got '${v}'.`);
+      return n;
+    })
+    .option('--library <n>', 'library clips to render (default 500 demo, 5000 paper; 0 = none)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--library must be a non-negative integer, got '${v}'.`);
+      return n;
+    })
+    .option('--raw', 'also write raw BOLD runs (.nii.gz) for the paper preset')
+    .option('--workers <n>', 'render threads (default: all cores)', parsePositiveInt('--workers'))
+    .action(async (o: { out: string; preset: 'demo' | 'paper'; subjects?: number; seed?: number; library?: number; raw?: boolean; workers?: number }) => {
+      const { runSimulate } = await import('./commands/simulate.ts');
+      const { terminalUi } = await import('./ui.ts');
+      await runSimulate(o, terminalUi());
     });
 
   program

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runRetrieve, type RetrieveResult } from '../../src/cli/commands/retrieve.ts';
 import type { CliUi } from '../../src/cli/ui.ts';
+import { writeEmbeddings } from '../../src/embed/index.ts';
 import { writeNpy } from '../../src/io/index.ts';
-import { cosineTopK, openLibrary } from '../../src/library/index.ts';
+import { cosineTopK, evaluateRetrieval, openLibrary } from '../../src/library/index.ts';
 import { mulberry32 } from '../../src/linalg/index.ts';
 
 function captureUi(): CliUi & { lines: string[]; warnings: string[] } {
@@ -88,6 +89,46 @@ test('brain2music retrieve --db DIR --query PRED.npy --k 2 prints the hits and e
     const bad = spawnSync(process.execPath, ['bin/brain2music.js', 'retrieve', '--db', join(root, 'db'), '--query', join(root, 'q.npy'), '--search', 'fuzzy'], { encoding: 'utf8' });
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /--search must be 'exact', 'flat' or 'ann'/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('runRetrieve({ truth }) aligns true embeddings by clip id and adds the evaluation with oracle and chance', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'b2m-retrieve-'));
+  try {
+    const dim = 5, rand = mulberry32(21);
+    const genres = ['blues', 'jazz', 'rock'];
+    const ids = Array.from({ length: 30 }, (_, i) => `${genres[i % 3]}.${String(i).padStart(5, '0')}`);
+    const vectors = Float32Array.from({ length: 30 * dim }, () => rand() - 0.5);
+    const lib = await openLibrary(join(root, 'db'));
+    lib.setInfo({ model: 'test-vectors', version: '1', dim, excerptSec: 15, windowSec: 10, hopSec: 1.5 });
+    await lib.add(ids.map((id, i) => ({ id, path: `/m/${id}.wav`, genre: genres[i % 3]!, vector: vectors.subarray(i * dim, (i + 1) * dim) })));
+    lib.close();
+    // truth: clips 0..5 are library tracks themselves (2 windows each, both = the track vector)
+    const clips = ids.slice(0, 6);
+    const truthData = new Float32Array(6 * 2 * dim);
+    clips.forEach((_, c) => { truthData.set(vectors.subarray(c * dim, (c + 1) * dim), (c * 2) * dim); truthData.set(vectors.subarray(c * dim, (c + 1) * dim), (c * 2 + 1) * dim); });
+    writeEmbeddings(join(root, 'truth.npy'), { meta: { model: 'test-vectors', version: '1', dim, sampleRate: 22050, windowSec: 10, hopSec: 1.5, clipSec: 15, windowStarts: [0, 1.5], clipIds: clips }, data: truthData });
+    // predictions in reverse clip order: truth plus noise
+    const order = [...clips].reverse();
+    const pred = new Float32Array(6 * dim);
+    order.forEach((id, q) => { const c = clips.indexOf(id); for (let d = 0; d < dim; d++) pred[q * dim + d] = vectors[c * dim + d]! + 0.3 * (rand() - 0.5); });
+    writeNpy(join(root, 'pred.npy'), pred, [6, dim]);
+    writeFileSync(join(root, 'pred.json'), JSON.stringify({ clipIds: order }));
+    const ui = captureUi();
+    const res = await runRetrieve({ db: join(root, 'db'), query: join(root, 'pred.npy'), truth: join(root, 'truth.npy'), k: 3, seed: 4 }, ui);
+    const aligned = new Float32Array(6 * dim);
+    order.forEach((id, q) => aligned.set(vectors.subarray(clips.indexOf(id) * dim, (clips.indexOf(id) + 1) * dim), q * dim));
+    const ref = evaluateRetrieval({ predicted: pred, truth: aligned, dim, k: 3, seed: 4, clipIds: order, clipGenres: order.map((id) => id.split('.')[0]!), library: { ids, genres: ids.map((id) => id.split('.')[0]!), vectors } });
+    assert.deepEqual(res.evaluation, ref);
+    // the clip's own track is excluded, so the oracle is never the clip itself
+    res.evaluation!.perClip.forEach((c, q) => { assert.notEqual(c.oracleId, order[q]); assert.ok(!c.retrievedIds.includes(order[q]!)); });
+    assert.match(ui.lines.join('\n'), /top-1 genre agreement {3}predicted \d\.\d{3} {3}oracle \d\.\d{3} {3}chance \d\.\d{3} \(expected 0\.333; 6 clips with genres\)/);
+    // with keepSelf the oracle finds each clip itself
+    const keep = await runRetrieve({ db: join(root, 'db'), query: join(root, 'pred.npy'), truth: join(root, 'truth.npy'), keepSelf: true }, captureUi());
+    assert.deepEqual(keep.evaluation!.perClip.map((c) => c.oracleId), order);
+    assert.equal(keep.evaluation!.genreAgreement.oracle, 1);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

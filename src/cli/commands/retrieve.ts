@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fail } from '../../errors.ts';
+import { readEmbeddings } from '../../embed/index.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import { readNpy, writeJsonAtomic } from '../../io/index.ts';
-import { openLibrary, type SearchHit, type SearchMode } from '../../library/index.ts';
+import { evaluateRetrieval, openLibrary, type RetrievalEvaluation, type SearchHit, type SearchMode } from '../../library/index.ts';
 import type { CliUi } from '../ui.ts';
 
 export interface RetrieveOptions {
@@ -18,6 +19,15 @@ export interface RetrieveOptions {
   nprobes?: number;
   /** Write the results as JSON here. */
   out?: string;
+  /**
+   * True embeddings of the query clips (`E.npy` + `E.json` from `brain2music embed`): adds the
+   * retrieval evaluation (genre agreement, identification) with oracle and chance beside it.
+   */
+  truth?: string;
+  /** With `truth`: let a clip retrieve its own track when the library contains it (default: excluded). */
+  keepSelf?: boolean;
+  /** Seed of the random-track chance baseline (default 0). */
+  seed?: number;
 }
 
 /** The JSON written by `retrieve --out` (and returned by {@link runRetrieve}). */
@@ -29,7 +39,11 @@ export interface RetrieveResult {
   search: SearchMode;
   /** One entry per query row; `query` is its clip id when `<query>.json` lists `clipIds`, else its row number. */
   results: { query: string; hits: (SearchHit & { rank: number })[] }[];
+  /** With `--truth`: the evaluation (top-1 genre agreement and identification; oracle and chance beside). */
+  evaluation?: RetrievalEvaluation;
 }
+
+const GTZAN_ID = /^([a-z]+)\.\d+$/;
 
 /**
  * `brain2music retrieve --db DIR --query PRED.npy [--k 5] [--search exact|flat|ann] [--out R.json]`:
@@ -67,6 +81,9 @@ export async function runRetrieve(opts: RetrieveOptions, ui: CliUi): Promise<Ret
       ui.info(`${r.query}`);
       for (const h of r.hits) ui.info(`  ${h.rank}. ${h.score.toFixed(4)}  ${h.id}${h.genre ? ` (${h.genre})` : ''}`);
     }
+    if (opts.truth) {
+      result.evaluation = await evaluateAgainstTruth(opts, queries, names, dim, lib, ui);
+    }
     if (opts.out) {
       writeJsonAtomic(opts.out, result);
       ui.info(`wrote ${opts.out}`);
@@ -75,6 +92,37 @@ export async function runRetrieve(opts: RetrieveOptions, ui: CliUi): Promise<Ret
   } finally {
     lib.close();
   }
+}
+
+/** Aligns the true embeddings with the queries by clip id (or row order) and evaluates retrieval. */
+async function evaluateAgainstTruth(
+  opts: RetrieveOptions, queries: Float32Array, names: string[], dim: number,
+  lib: Awaited<ReturnType<typeof openLibrary>>, ui: CliUi,
+): Promise<RetrievalEvaluation> {
+  const truth = readEmbeddings(opts.truth!);
+  if (truth.meta.dim !== dim) fail('MISMATCH', `--truth ${opts.truth} is ${truth.meta.dim}-d but the queries are ${dim}-d.`);
+  const nT = truth.meta.clipIds.length;
+  const truthMean = averageWindows(truth.data, nT, truth.meta.windowStarts.length, dim);
+  const row = new Map(truth.meta.clipIds.map((id, i) => [id, i]));
+  const byId = names.every((n) => row.has(n));
+  if (!byId && names.length !== nT) {
+    fail('MISMATCH', `the ${names.length} queries cannot be matched to the ${nT} clips of ${opts.truth}: give the queries a ${opts.query.replace(/\.npy$/i, '.json')} with their clipIds, or the same clips in the same order.`);
+  }
+  const clipIds = byId ? names : truth.meta.clipIds;
+  const aligned = new Float32Array(names.length * dim);
+  clipIds.forEach((id, q) => { const i = row.get(id)!; aligned.set(truthMean.subarray(i * dim, (i + 1) * dim), q * dim); });
+  const library = await lib.readAll();
+  const ev = evaluateRetrieval({
+    predicted: queries, truth: aligned, dim, library, k: opts.k ?? 5, seed: opts.seed ?? 0,
+    clipGenres: clipIds.map((id) => GTZAN_ID.exec(id)?.[1] ?? null),
+    clipIds: opts.keepSelf ? undefined : clipIds,
+  });
+  const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
+  const g = ev.genreAgreement, id = ev.identification;
+  ui.info(`evaluation over ${ev.n} clips (items: clips; ${opts.keepSelf ? 'a clip may retrieve itself' : "a clip's own track is excluded"}):`);
+  ui.info(`  top-1 genre agreement   predicted ${f(g.predicted)}   oracle ${f(g.oracle)}   chance ${f(g.chance)} (expected ${f(g.chanceExpected)}; ${g.nWithGenre} clips with genres)`);
+  ui.info(`  identification accuracy predicted ${f(id.predicted)}   oracle ${f(id.oracle)}   chance ${f(id.chance)} (0.5); decoded embeddings ${f(id.decoded)}`);
+  return ev;
 }
 
 function queryNames(query: string, n: number, ui: CliUi): string[] {
