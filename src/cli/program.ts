@@ -29,6 +29,32 @@ export function buildProgram(): Command {
 
   // --- commands: each block declares one command (keep alphabetical) ---
 
+  program
+    .command('decode')
+    .description('fit ROI-ensemble decoders (fMRI → music embedding) per subject, predict the test clips, score them')
+    .requiredOption('--bids <DIR>', 'BIDS dataset (ds003720 layout, real or simulated)')
+    .requiredOption('--embeddings <E.npy>', 'stimulus embeddings, clips × windows × dim, with E.json beside it')
+    .requiredOption('--out <RUN>', 'run folder: writes subjects/<sub>/decode/ and updates metrics.json')
+    .option('--subject <sub>', "subject id (e.g. sub-001) or 'all'", 'all')
+    .option('--rois <k>', 'ROIs kept in the ensemble', parsePositiveInt('--rois'), 6)
+    .option('--lag-tr <n>', 'hemodynamic lag in TRs (0 = the paper literal alignment)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--lag-tr must be an integer >= 0, got '${v}'.`);
+      return n;
+    }, 3)
+    .option('--folds <k>', 'cross-validation folds (grouped by clip)', parsePositiveInt('--folds'), 5)
+    .option('--cv-score <mode>', "ROI ranking score: 'nested' (out-of-fold predictions) or 'inner' (the alpha-selection CV)", (v: string): 'nested' | 'inner' => {
+      if (v !== 'nested' && v !== 'inner') throw new InvalidArgumentError(`--cv-score must be 'nested' or 'inner', got '${v}'.`);
+      return v;
+    }, 'nested' as 'nested' | 'inner')
+    .option('--whole-cortex', 'also fit and score a whole-cortex decoder')
+    .option('--leave-one-genre-out', 'also run leave-one-genre-out (one ensemble fit per genre)')
+    .action(async (o: { bids: string; embeddings: string; out: string; subject: string; rois: number; lagTr: number; folds: number; cvScore: 'nested' | 'inner'; wholeCortex?: boolean; leaveOneGenreOut?: boolean }) => {
+      const { runDecode } = await import('./commands/decode.ts');
+      const { terminalUi } = await import('./ui.ts');
+      await runDecode(o, terminalUi());
+    });
+
   const library = program.command('library').description('music library for retrieval: embed audio tracks into a LanceDB store');
   library
     .command('build')

@@ -4,7 +4,8 @@ import { decodeSubject, type DecodeSubjectResult } from '../../src/decode/index.
 import { makeSynthetic, shuffleTrainingClips, normalStream } from './synthetic.ts';
 
 // One synthetic subject: 4 genres × 12 training clips, 16 test clips × 2 repetitions, 8 ROIs of
-// 16 voxels, signal in ROIs 2, 5, 7 (labels; amplitudes 1, 0.6, 0.35), 6-d embeddings, 4 windows.
+// 16 voxels, signal in ROIs 2, 5, 7 (labels; amplitudes 0.35, 0.22, 0.14 against unit noise),
+// 6-d embeddings, 4 windows of 10 s, lag 3 TR.
 const syn = makeSynthetic();
 const opts = { lagTr: 3, k: 3, folds: 5, alphas: [0.1, 1, 10, 100, 1000, 1e4] };
 let base: DecodeSubjectResult;
@@ -13,8 +14,8 @@ test('decodeSubject(synthetic) picks the ROIs that carry signal, in order of str
   base = await decodeSubject(syn.responses, syn.embeddings, { ...opts, mask: syn.informativeVoxels, wholeCortex: true });
   assert.deepEqual(base.ranking.slice(0, 3).map((r) => r.label), [2, 5, 7]);
   assert.deepEqual(base.ensemble.members.map((m) => m.roi.name), ['roi-2', 'roi-5', 'roi-7']);
-  for (const r of base.ranking.slice(3)) assert.ok(r.cvScore < 0.15, `noise ROI ${r.name} scored ${r.cvScore}`);
-  assert.ok(base.ranking[0].cvScore > 0.5, `strong ROI cv r ${base.ranking[0].cvScore}`);
+  for (const r of base.ranking.slice(3)) assert.ok(r.cvScore < 0.1, `noise ROI ${r.name} scored ${r.cvScore}`);
+  assert.ok(base.ranking[2].cvScore > 0.15, `weakest signal ROI cv r ${base.ranking[2].cvScore}`);
   assert.equal(base.ranking[0].nVoxels, 16);
   assert.equal(base.clipIds.test.length, 16);
   assert.equal(base.predictions.test.length, 16 * 4 * 6);
@@ -23,15 +24,29 @@ test('decodeSubject(synthetic) picks the ROIs that carry signal, in order of str
 test('decodeSubject(synthetic) identifies test clips far above chance, close to a decoder given the true voxels', () => {
   const ens = base.reports.roiEnsemble.test;
   const mask = base.reports.mask!.test;
-  assert.ok(ens.identification.clips.value > 0.85, `clips ${ens.identification.clips.value}`);
-  assert.ok(ens.identification.windows.value > 0.75, `windows ${ens.identification.windows.value}`);
+  assert.ok(ens.identification.clips.value > 0.8, `clips ${ens.identification.clips.value}`);
+  assert.ok(ens.identification.windows.value > 0.8, `windows ${ens.identification.windows.value}`);
   assert.ok(ens.nWayTop1.value > 4 * ens.nWayTop1.chance, `top-1 ${ens.nWayTop1.value}`);
   assert.ok(ens.r.value > 0.5, `r ${ens.r.value}`);
-  assert.ok(ens.identification.clips.value >= mask.identification.clips.value - 0.06,
-    `ensemble ${ens.identification.clips.value} vs true-voxel decoder ${mask.identification.clips.value}`);
+  // The ensemble averages ROI models with equal weight, so it trails one ridge on exactly the
+  // informative voxels somewhat (measured here: 0.90 vs 0.97 on clips); it must stay close.
+  for (const unit of ['clips', 'windows'] as const) {
+    assert.ok(ens.identification[unit].value >= mask.identification[unit].value - 0.1,
+      `${unit}: ensemble ${ens.identification[unit].value} vs true-voxel decoder ${mask.identification[unit].value}`);
+  }
   assert.equal(base.reports.mask!.nVoxels, 48);
   assert.equal(base.reports.wholeCortex!.nVoxels, 128);
   assert.ok(base.reports.roiEnsemble.train.identification.clips.value >= ens.identification.clips.value - 0.05);
+});
+
+test('decodeSubject(lagTr: 0) on data with a 3-TR lag fits and predicts worse than with the right lag', async () => {
+  const noLag = await decodeSubject(syn.responses, syn.embeddings, { ...opts, lagTr: 0 });
+  // measured: best ROI CV r 0.56 (lag 0) vs 0.77 (lag 3); test r 0.76 vs 0.86
+  assert.ok(noLag.ranking[0].cvScore < base.ranking[0].cvScore - 0.1, `cv r lag 0: ${noLag.ranking[0].cvScore}, lag 3: ${base.ranking[0].cvScore}`);
+  assert.ok(noLag.reports.roiEnsemble.test.r.value < base.reports.roiEnsemble.test.r.value - 0.05);
+  assert.equal(noLag.lagTr, 0);
+  assert.equal(noLag.clamped.length, 0);
+  assert.equal(base.clamped.length, 4, 'lag 3: the last clip of each of the 4 runs is clamped');
 });
 
 test('decodeSubject(training fMRI shuffled across clips) identifies test clips near chance', async () => {
@@ -68,9 +83,9 @@ test('decodeSubject(leaveOneGenreOut) decodes each unseen genre above chance', a
   const res = await decodeSubject(syn.responses, syn.embeddings, { ...opts, leaveOneGenreOut: true });
   const logo = res.leaveOneGenreOut!;
   assert.deepEqual(logo.genres.map((g) => [g.genre, g.trainClips, g.heldOutClips]), [
-    ['genre0', 36, 12], ['genre1', 36, 12], ['genre2', 36, 12], ['genre3', 36, 12],
+    ['blues', 36, 12], ['classical', 36, 12], ['country', 36, 12], ['disco', 36, 12],
   ]);
-  assert.ok(logo.meanClips > 0.75, `mean within-genre identification ${logo.meanClips}`);
+  assert.ok(logo.meanClips > 0.65, `mean within-genre identification ${logo.meanClips}`);
   for (const g of logo.genres) assert.ok(g.rois.includes('roi-2'), `${g.genre} chose ${g.rois}`);
   assert.equal(logo.chance, 0.5);
 });

@@ -1,6 +1,12 @@
 // A tiny synthetic subject with known informative ROIs, for the decoder tests. The responses are
-// built scan by scan in runs, exactly as src/bids delivers them, from a linear voxel model of
-// the clip's embedding (with the lag the decoder uses), plus Gaussian noise.
+// built scan by scan in runs laid out as src/bids delivers ds003720's derivative arrays (clip c of
+// a run at scans c·10 … c·10+9, duplicate first clip trimmed), from a linear voxel model of the
+// clip's latent features shifted by the lag the decoder uses (the last clip's tail falls off the
+// run end, as in the real arrays), plus Gaussian noise. writeSyntheticBids writes it to disk in
+// the ds003720 layout for the CLI test.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeNpy } from '../../src/io/index.ts';
 import type { DecodableResponses, EmbeddingSet } from '../../src/decode/index.ts';
 
 export function normalStream(seed: number): () => number {
@@ -37,7 +43,7 @@ export const defaultSpec: SyntheticSpec = {
   rois: 8,
   voxelsPerRoi: 16,
   dim: 6,
-  signal: { 1: 1.0, 4: 0.6, 6: 0.35 },
+  signal: { 1: 0.35, 4: 0.22, 6: 0.14 },
   lagTr: 3,
   seed: 7,
 };
@@ -50,16 +56,19 @@ export interface Synthetic {
   informativeLabels: number[];
   trainClipIds: string[];
   testClipIds: string[];
+  /** Clip order of each run (as presented, without the duplicate first clip). */
+  runOrder: { task: 'Training' | 'Test'; run: number; clipIds: string[] }[];
 }
 
 const S = 10; // scans per clip (15 s at TR 1.5)
+export const GENRE_NAMES = ['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock'];
 const WINDOW_STARTS = [0, 1.5, 3, 4.5];
 
 export function makeSynthetic(spec: SyntheticSpec = defaultSpec): Synthetic {
   const g = normalStream(spec.seed);
   const { dim, rois, voxelsPerRoi } = spec;
   const V = rois * voxelsPerRoi;
-  const genreNames = Array.from({ length: spec.genres }, (_, i) => `genre${i}`);
+  const genreNames = GENRE_NAMES.slice(0, spec.genres);
   const trainClipIds: string[] = [];
   const testClipIds: string[] = [];
   for (const gn of genreNames) {
@@ -108,15 +117,17 @@ export function makeSynthetic(spec: SyntheticSpec = defaultSpec): Synthetic {
   for (let r = 0; r < rois; r++) names.set(r + 1, `roi-${r + 1}`);
   const runs: DecodableResponses['runs'][number][] = [];
   const presentations: DecodableResponses['presentations'][number][] = [];
+  const runOrder: Synthetic['runOrder'] = [];
   const makeRun = (task: 'Training' | 'Test', runNo: number, ids: string[], rep: number) => {
-    const nScans = ids.length * S + spec.lagTr + 2;
+    const nScans = ids.length * S;
     const data = new Float32Array(nScans * V);
     for (let k = 0; k < data.length; k++) data[k] = g();
+    runOrder.push({ task, run: runNo, clipIds: ids });
     ids.forEach((id, c) => {
-      const firstScan = 1 + c * S;
+      const firstScan = c * S;
       presentations.push({ clipId: id, task, run: runNo, firstScan, repetition: rep });
       const lat = scanLatent.get(id)!;
-      for (let s = 0; s < S; s++) {
+      for (let s = 0; s < S && firstScan + spec.lagTr + s < nScans; s++) {
         const row = (firstScan + spec.lagTr + s) * V;
         for (let v = 0; v < V; v++) {
           let x = 0;
@@ -140,7 +151,73 @@ export function makeSynthetic(spec: SyntheticSpec = defaultSpec): Synthetic {
     informativeLabels: Object.keys(spec.signal).map((r) => Number(r) + 1),
     trainClipIds: order,
     testClipIds,
+    runOrder,
   };
+}
+
+/**
+ * Writes the synthetic subject as a dataset in the ds003720 layout: events (with the duplicate
+ * first clip) and `_bold.json` per run, the derivative arrays (`Resp_Training`, `Resp_Test`,
+ * `Resp_Test_Mean`), the per-voxel atlas labels with their names, and the embeddings
+ * (`E.npy` + `E.json` as `brain2music embed` writes them) at `embeddingsPath`.
+ */
+export function writeSyntheticBids(root: string, syn: Synthetic, subjects: string[], embeddingsPath: string): void {
+  const V = syn.responses.nVoxels;
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, 'dataset_description.json'), JSON.stringify({ Name: 'brain2music decode test', BIDSVersion: '1.4.0' }));
+  const event = (id: string, i: number) => {
+    const [genre, track] = id.split('.');
+    return `${i * 15}\t15\t'${genre}'\t${Number(track)}\t0\t15`;
+  };
+  for (const [si, sub] of subjects.entries()) {
+    const func = join(root, sub, 'func');
+    mkdirSync(func, { recursive: true });
+    syn.runOrder.forEach((r, i) => {
+      const stem = `${sub}_task-${r.task}_run-${String(r.run).padStart(2, '0')}`;
+      const prev = i > 0 && syn.runOrder[i - 1].task === r.task && r.task === 'Training' ? syn.runOrder[i - 1].clipIds : r.clipIds;
+      const dup = prev[prev.length - 1];
+      writeFileSync(join(func, `${stem}_events.tsv`), ['onset\tduration\tgenre\ttrack\tstart\tend', ...[dup, ...r.clipIds].map(event)].join('\n') + '\n');
+      writeFileSync(join(func, `${stem}_bold.json`), JSON.stringify({ RepetitionTime: 1.5, TaskName: r.task }));
+    });
+    const dd = join(root, 'derivative', 'preprocessed_data');
+    mkdirSync(dd, { recursive: true });
+    // subjects beyond the first: the same brain with its voxel data negated (still decodable)
+    const sign = si % 2 === 0 ? 1 : -1;
+    const concat = (task: 'Training' | 'Test') => {
+      const runs = syn.responses.runs.filter((r) => r.task === task);
+      const out = new Float32Array(runs.reduce((n, r) => n + r.data.length, 0));
+      let o = 0;
+      for (const r of runs) {
+        for (let k = 0; k < r.data.length; k++) out[o + k] = sign * r.data[k];
+        o += r.data.length;
+      }
+      return out;
+    };
+    const train = concat('Training');
+    const test = concat('Test');
+    writeNpy(join(dd, `${sub}_Resp_Training.npy`), train, [train.length / V, V]);
+    writeNpy(join(dd, `${sub}_Resp_Test.npy`), test, [test.length / V, V]);
+    const testRuns = syn.responses.runs.filter((r) => r.task === 'Test');
+    const mean = new Float32Array(syn.testClipIds.length * S * V);
+    syn.testClipIds.forEach((id, c) => {
+      const reps = syn.responses.presentations.filter((p) => p.task === 'Test' && p.clipId === id);
+      for (const p of reps) {
+        const run = testRuns.find((r) => r.run === p.run)!;
+        for (let s = 0; s < S; s++) for (let v = 0; v < V; v++) mean[(c * S + s) * V + v] += (sign * run.data[(p.firstScan + s) * V + v]) / reps.length;
+      }
+    });
+    writeNpy(join(dd, `${sub}_Resp_Test_Mean.npy`), mean, [syn.testClipIds.length * S, V]);
+    const ad = join(root, 'derivatives', 'atlas', sub);
+    mkdirSync(ad, { recursive: true });
+    writeNpy(join(ad, `${sub}_desc-voxels_labels.npy`), syn.responses.atlas.labels, [V]);
+    writeFileSync(join(ad, `${sub}_space-bold_dseg.tsv`), 'index\tname\n' + [...syn.responses.atlas.names].map(([k, n]) => `${k}\t${n}`).join('\n') + '\n');
+  }
+  const e = syn.embeddings;
+  writeNpy(embeddingsPath, e.data, [e.clipIds.length, e.nWindows, e.dim]);
+  writeFileSync(embeddingsPath.replace(/\.npy$/, '.json'), JSON.stringify({
+    model: 'synthetic', version: 'synthetic-1', dim: e.dim, sampleRate: 22050, windowSec: e.windowSec, hopSec: 1.5, clipSec: 15,
+    windowStarts: e.windowStarts, clipIds: e.clipIds,
+  }));
 }
 
 /** The same subject with each training clip's fMRI moved to another training clip (a derangement by rotation within the run). */
