@@ -15,14 +15,26 @@ export interface AcousticFeatures {
 }
 
 const EPS = 1e-10;
+/** Frame centre offset in frames (nFft / 2 / hop for the 1024 / 256 spectrogram). */
+const CENTRE_FRAMES = 2;
+/** Onset strengths below this (mean log-power rise per band) are not onsets, so steady sounds have none. */
+const MIN_ONSET = 0.05;
 
-/** Frame onset strength: half-wave rectified increase of log band power, summed over bands. */
+/**
+ * Frame onset strength: half-wave rectified increase of log band power, averaged over bands.
+ * Band powers are floored at -40 dB of the clip's mean band power, so near-silent bands add no
+ * spurious onsets.
+ */
 function onsetStrength(s: BandSpectrogram): Float64Array {
+  let mean = 0;
+  for (let i = 0; i < s.power.length; i++) mean += s.power[i];
+  mean /= Math.max(1, s.power.length);
+  const floor = Math.max(EPS, 1e-4 * mean);
   const out = new Float64Array(s.frames);
   for (let t = 1; t < s.frames; t++) {
     let acc = 0;
     for (let b = 0; b < s.bands; b++) {
-      const d = Math.log(s.power[t * s.bands + b] + EPS) - Math.log(s.power[(t - 1) * s.bands + b] + EPS);
+      const d = Math.log(s.power[t * s.bands + b] + floor) - Math.log(s.power[(t - 1) * s.bands + b] + floor);
       if (d > 0) acc += d;
     }
     out[t] = acc / s.bands;
@@ -36,7 +48,7 @@ function onsetStrength(s: BandSpectrogram): Float64Array {
  * - loudness: 10·log10 of mean power (dB);
  * - brightness: log2 of the power-weighted spectral centroid (Hz);
  * - lowBand / highBand: log10 fraction of power below 250 Hz / above 4 kHz;
- * - onsetRate: onsets per second (peaks of the onset strength above a local threshold);
+ * - onsetRate: onsets per second (peaks of the onset strength above a local threshold and 0.05);
  * - modNtoMHz: log10 relative energy of the amplitude envelope's modulation in the band
  *   (spectro-temporal modulation energy; 1-2, 2-4, 4-8, 8-16 Hz).
  * A trailing partial segment is dropped. Frames are 1024-point, hop 256 (86 frames/s at 22.05 kHz).
@@ -55,8 +67,9 @@ export function acousticFeatures(x: Float32Array, sampleRate: number, opts: { se
   const modBuf = new Float64Array(nMod);
   const modOut = fft.createComplexArray() as number[];
   for (let s = 0; s < segments; s++) {
-    const t0 = Math.floor(s * segmentSec * spec.frameRate);
-    const t1 = Math.min(spec.frames, Math.floor((s + 1) * segmentSec * spec.frameRate));
+    // A frame belongs to the segment that holds its centre (frame t is centred at t·hop + nFft/2).
+    const t0 = Math.max(0, Math.ceil(s * segmentSec * spec.frameRate - CENTRE_FRAMES));
+    const t1 = Math.min(spec.frames, Math.max(t0, Math.ceil((s + 1) * segmentSec * spec.frameRate - CENTRE_FRAMES)));
     const n = Math.max(1, t1 - t0);
     let tot = 0;
     let cw = 0;
@@ -77,7 +90,7 @@ export function acousticFeatures(x: Float32Array, sampleRate: number, opts: { se
     for (let t = t0; t < t1; t++) m += onset[t];
     m /= n;
     for (let t = t0; t < t1; t++) v += (onset[t] - m) ** 2;
-    const thr = m + 0.5 * Math.sqrt(v / n);
+    const thr = Math.max(MIN_ONSET, m + 0.5 * Math.sqrt(v / n));
     let onsets = 0;
     let last = -1e9;
     for (let t = Math.max(1, t0); t < t1 - 1; t++) {

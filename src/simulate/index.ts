@@ -22,3 +22,5 @@ export { DEFAULT_SNR, type SnrSpec } from './brain/subjectModel.ts';
 export { AUDITORY_ROIS, HIGHER_ROIS } from './brain/destrieux.ts';
 export { canonicalHrf } from './brain/hrf.ts';
 export { musicalFeatures, musicalFeatureNames } from './brain/musicalFeatures.ts';
+export { simulateLibrary, libraryId, libraryArrangement, type LibraryOptions } from './simulateLibrary.ts';
+export { genreSeparability } from './genreSeparability.ts';

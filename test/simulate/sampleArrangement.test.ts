@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GENRES, arrangementToScore, createRng, parseChord, sampleArrangement, buildSchedule } from '../../src/simulate/index.ts';
+
+test('sampleArrangement(genre, rng) is deterministic in the seed', () => {
+  for (const g of GENRES) {
+    assert.deepEqual(sampleArrangement(g, createRng(5)), sampleArrangement(g, createRng(5)));
+  }
+  assert.notDeepEqual(sampleArrangement('jazz', createRng(5)), sampleArrangement('jazz', createRng(6)));
+});
+
+test('sampleArrangement(genre, rng) varies inside a genre and follows the genre style', () => {
+  const rng = createRng(11);
+  const metal = Array.from({ length: 20 }, () => sampleArrangement('metal', rng));
+  const reggae = Array.from({ length: 20 }, () => sampleArrangement('reggae', rng));
+  // variety: several tempos, keys and progressions within one genre
+  assert.ok(new Set(metal.map((a) => a.tempo)).size >= 10);
+  assert.ok(new Set(metal.map((a) => a.key)).size >= 6);
+  assert.ok(new Set(metal.map((a) => a.progression.join(' '))).size >= 3);
+  // style: metal uses distorted/overdriven guitar power chords, reggae is slower with off-beat comping
+  assert.ok(metal.every((a) => a.chords?.style === 'powerChords' && (a.chords.program === 29 || a.chords.program === 30)));
+  assert.ok(reggae.every((a) => a.chords?.style === 'offbeat' && a.tempo <= 96));
+  const meanTempo = (xs: { tempo: number }[]) => xs.reduce((s, a) => s + a.tempo, 0) / xs.length;
+  assert.ok(meanTempo(metal) > meanTempo(reggae) + 40);
+});
+
+test('parseChord(symbol, key) gives roots and intervals of Roman numerals', () => {
+  assert.deepEqual(parseChord('V7', 0), { root: 7, intervals: [0, 4, 7, 10] });
+  assert.deepEqual(parseChord('vi', 2), { root: 11, intervals: [0, 3, 7] });
+  assert.deepEqual(parseChord('bVII', 9), { root: 7, intervals: [0, 4, 7] });
+  assert.deepEqual(parseChord('i5', 4), { root: 4, intervals: [0, 7] });
+  assert.deepEqual(parseChord('ii°', 0), { root: 2, intervals: [0, 3, 6] });
+  assert.throws(() => parseChord('X9', 0), /Roman numeral/);
+});
+
+test('arrangementToScore(a) keeps notes inside the clip, sorted, with GM ranges', () => {
+  const a = sampleArrangement('rock', createRng(3), { durationSec: 8 });
+  const s = arrangementToScore(a);
+  assert.ok(s.notes.length > 50);
+  for (let i = 0; i < s.notes.length; i++) {
+    const n = s.notes[i];
+    assert.ok(n.time >= 0 && n.time < 8, `note time ${n.time}`);
+    assert.ok(n.velocity >= 1 && n.velocity <= 127 && n.note >= 0 && n.note <= 127);
+    if (i > 0) assert.ok(n.time >= s.notes[i - 1].time);
+  }
+  assert.ok(s.notes.some((n) => n.channel === 9), 'rock has drums on channel 10');
+  assert.deepEqual(s.channels.find((c) => c.channel === 1)?.program, a.chords?.program);
+});
+
+test('buildSchedule(opts) follows ds003720: pieces per run, duplicates, 4 test repetitions', () => {
+  const s = buildSchedule({ genres: ['blues', 'jazz', 'rock'], trainPerGenre: 8, testPerGenre: 2, testReps: 4, seed: 1 });
+  assert.equal(s.clips.length, 30);
+  const train = s.runs.filter((r) => r.task === 'Training');
+  const testRuns = s.runs.filter((r) => r.task === 'Test');
+  assert.equal(train.length, 2);
+  assert.equal(testRuns.length, 2);
+  // training run 2 holds pieces 4..7 of every genre; its duplicate is run 1's last clip
+  assert.deepEqual(train[1].clipIds.slice(1).map((id) => Number(id.split('.')[1])).sort((a, b) => a - b), [4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7]);
+  assert.equal(train[1].clipIds[0], train[0].clipIds[12]);
+  // training run 1 repeats its own last clip (no earlier run)
+  assert.equal(train[0].clipIds[0], train[0].clipIds[12]);
+  // test run 1: piece 8 of each genre, 4 times, duplicate = the run's last clip
+  assert.equal(testRuns[0].clipIds.length, 13);
+  assert.equal(testRuns[0].clipIds[0], testRuns[0].clipIds[12]);
+  for (const id of ['blues.00008', 'jazz.00008', 'rock.00008']) assert.equal(testRuns[0].clipIds.slice(1).filter((x) => x === id).length, 4);
+  for (let i = 2; i < 13; i++) assert.notEqual(testRuns[0].clipIds[i], testRuns[0].clipIds[i - 1]);
+});
