@@ -19,43 +19,76 @@ export function detrendRunningMedian(data: Float32Array, nScans: number, nVoxels
   if (data.length !== nScans * nVoxels) fail('INTERNAL', `detrendRunningMedian: data has ${data.length} values, expected ${nScans}×${nVoxels}.`);
   if (!Number.isInteger(windowScans) || windowScans < 1) fail('BAD_INPUT', `median filter window must be a positive integer of scans, got ${windowScans}.`);
   const half = Math.floor(windowScans / 2);
-  const col = new Float64Array(nScans);
   const med = new Float64Array(nScans);
-  const sorted = new Float64Array(2 * half + 2);
-  let len = 0;
-  // first index whose value is >= x (sorted[0..len) ascending)
-  const lowerBound = (x: number): number => {
-    let lo = 0;
-    let hi = len;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid] < x) lo = mid + 1;
-      else hi = mid;
+  const sorted = new Float64Array(nScans);
+  const rank = new Int32Array(nScans);
+  // Fenwick tree of counts over the voxel's sorted values: insert/remove/k-th in O(log n), so a
+  // run costs O(n log n) per voxel instead of O(n · window) for a sliding sorted array.
+  const tree = new Int32Array(nScans + 1);
+  let top = 1;
+  while (top * 2 <= nScans) top *= 2;
+  const add = (r: number, d: number) => {
+    for (let i = r + 1; i <= nScans; i += i & -i) tree[i] += d;
+  };
+  // 0-based position in `sorted` of the k-th smallest (k ≥ 1) value in the window
+  const kth = (k: number): number => {
+    let pos = 0;
+    for (let step = top; step > 0; step >>= 1) {
+      const next = pos + step;
+      if (next <= nScans && tree[next] < k) {
+        pos = next;
+        k -= tree[next];
+      }
     }
-    return lo;
+    return pos;
   };
-  const insert = (x: number) => {
-    const i = lowerBound(x);
-    sorted.copyWithin(i + 1, i, len);
-    sorted[i] = x;
-    len++;
-  };
-  const remove = (x: number) => {
-    const i = lowerBound(x);
-    sorted.copyWithin(i, i + 1, len);
-    len--;
-  };
-  for (let v = 0; v < nVoxels; v++) {
-    for (let t = 0; t < nScans; t++) col[t] = data[t * nVoxels + v];
-    len = 0;
-    for (let t = 0; t <= Math.min(half, nScans - 1); t++) insert(col[t]);
+  // Voxels are processed in blocks copied to voxel-major order: reading one voxel's time
+  // course straight from scans × voxels data strides across memory and dominates the time.
+  const BLOCK = 256;
+  const block = new Float64Array(BLOCK * nScans);
+  for (let v0 = 0; v0 < nVoxels; v0 += BLOCK) {
+    const nb = Math.min(BLOCK, nVoxels - v0);
     for (let t = 0; t < nScans; t++) {
-      med[t] = len % 2 === 1 ? sorted[len >> 1] : 0.5 * (sorted[(len >> 1) - 1] + sorted[len >> 1]);
-      const add = t + 1 + half;
-      if (add < nScans) insert(col[add]);
-      const drop = t - half;
-      if (drop >= 0) remove(col[drop]);
+      const o = t * nVoxels + v0;
+      for (let b = 0; b < nb; b++) block[b * nScans + t] = data[o + b];
     }
-    for (let t = 0; t < nScans; t++) data[t * nVoxels + v] = col[t] - med[t];
+    for (let b = 0; b < nb; b++) {
+      const off = b * nScans;
+      for (let t = 0; t < nScans; t++) sorted[t] = block[off + t];
+      sorted.sort();
+      for (let t = 0; t < nScans; t++) {
+        // first position of this value (ties share a position; the tree counts multiplicity)
+        const x = block[off + t];
+        let lo = 0;
+        let hi = nScans;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (sorted[mid] < x) lo = mid + 1;
+          else hi = mid;
+        }
+        rank[t] = lo;
+      }
+      tree.fill(0);
+      let len = 0;
+      for (let t = 0; t <= Math.min(half, nScans - 1); t++, len++) add(rank[t], 1);
+      for (let t = 0; t < nScans; t++) {
+        med[t] = len % 2 === 1 ? sorted[kth((len + 1) >> 1)] : 0.5 * (sorted[kth(len >> 1)] + sorted[kth((len >> 1) + 1)]);
+        const inc = t + 1 + half;
+        if (inc < nScans) {
+          add(rank[inc], 1);
+          len++;
+        }
+        const drop = t - half;
+        if (drop >= 0) {
+          add(rank[drop], -1);
+          len--;
+        }
+      }
+      for (let t = 0; t < nScans; t++) block[off + t] -= med[t];
+    }
+    for (let t = 0; t < nScans; t++) {
+      const o = t * nVoxels + v0;
+      for (let b = 0; b < nb; b++) data[o + b] = block[b * nScans + t];
+    }
   }
 }
