@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type * as lancedb from '@lancedb/lancedb';
 import { fail } from '../errors.ts';
 import { writeJsonAtomic } from '../io/index.ts';
-import { cosineTopK } from './cosineTopK.ts';
+import { cosineTopKGemm } from './cosineTopKGemm.ts';
 
 /** The table that holds the tracks inside the LanceDB folder. */
 export const TRACKS_TABLE = 'tracks';
@@ -51,7 +51,8 @@ export interface SearchHit {
 }
 
 /**
- * 'exact' (default): brute-force cosine in TypeScript over all vectors (the reference).
+ * 'exact' (default): every vector scored (matrix products, float64 re-scoring of the best; see
+ * `cosineTopKGemm`), identical to brute force.
  * 'flat': LanceDB's own exhaustive search with cosine distance (also exact, bypasses any index).
  * 'ann': LanceDB's approximate index (see {@link LibraryStore.createAnnIndex}); faster on large
  * libraries, with recall below 1 (measure it with bench/ann.bench.ts).
@@ -178,7 +179,7 @@ export class LibraryStore {
     const Q = queries.length / dim;
     if (mode === 'exact') {
       const lib = await this.readAll();
-      const top = cosineTopK(lib.vectors, queries, dim, k);
+      const top = await cosineTopKGemm(lib.vectors, queries, dim, k);
       return Array.from({ length: Q }, (_, q) => {
         const hits: SearchHit[] = [];
         for (let j = 0; j < top.k; j++) {

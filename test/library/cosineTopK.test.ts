@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cosineTopK } from '../../src/library/index.ts';
+import { cosineTopK, cosineTopKGemm } from '../../src/library/index.ts';
 import { mulberry32 } from '../../src/linalg/index.ts';
 
 test('cosineTopK(lib, q, dim, k) matches a hand-worked example', () => {
@@ -39,4 +39,25 @@ test('cosineTopK(lib, q, dim, k) breaks ties by lower index, never returns zero 
   assert.deepEqual(Array.from(top.scores), [1, 1, 0]);
   assert.throws(() => cosineTopK(lib, Float32Array.from([0, 0]), 2, 1), /all zeros/);
   assert.throws(() => cosineTopK(lib, Float32Array.from([1, 0, 0]), 2, 1), /not a multiple/);
+});
+
+test('cosineTopKGemm(lib, q, dim, k) equals the brute-force cosineTopK, across block sizes, with zero rows and ties', async () => {
+  const rand = mulberry32(9);
+  const N = 3000, dim = 24, Q = 13, k = 10;
+  const lib = Float32Array.from({ length: N * dim }, () => rand() - 0.5);
+  for (const i of [5, 700, 2999]) lib.fill(0, i * dim, (i + 1) * dim); // zero rows are never returned
+  lib.copyWithin(100 * dim, 42 * dim, 43 * dim); // rows 42 and 100 are equal: a tie
+  const queries = Float32Array.from({ length: Q * dim }, () => rand() - 0.5);
+  queries.set(lib.subarray(42 * dim, 43 * dim), 0); // query 0 = row 42 = row 100
+  const ref = cosineTopK(lib, queries, dim, k);
+  for (const blockRows of [N, 512, 7]) {
+    const got = await cosineTopKGemm(lib, queries, dim, k, { blockRows });
+    assert.deepEqual(got.indices, ref.indices, `blockRows ${blockRows}`);
+    assert.deepEqual(got.scores, ref.scores, `blockRows ${blockRows}`);
+  }
+  assert.deepEqual(Array.from(ref.indices.subarray(0, 2)), [42, 100]);
+  const small = await cosineTopKGemm(Float32Array.from([1, 0, 0, 0, 0, 2]), Float32Array.from([1, 1]), 2, 5);
+  assert.equal(small.k, 2);
+  assert.deepEqual(Array.from(small.indices), [0, 2]);
+  await assert.rejects(cosineTopKGemm(lib, new Float32Array(dim), dim, 1), /all zeros/);
 });
