@@ -8,3 +8,4 @@ export { eigh, type EighResult } from './eigh.ts';
 export { columnMeans, columnStds, zscoreColumns } from './columnStats.ts';
 export { pearsonColumns } from './pearson.ts';
 export { mulberry32, createRng, randomNormal, type Rng } from './random.ts';
+export { eighMany } from './eighMany.ts';

@@ -1,4 +1,4 @@
-import { eigh, matmul, type Matrix, type QuadFormMode } from '../linalg/index.ts';
+import { eighMany, matmul, type Matrix, type QuadFormMode } from '../linalg/index.ts';
 import { alloc, castTo, columnSums, rowsOf, type WorkDtype } from './arrays.ts';
 import type { Fold } from './folds.ts';
 
@@ -99,8 +99,8 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
   const x = both(x64);
   const sFull = (await matmul(x64, x64, { transA: true })).data as Float64Array;
   const xsum = columnSums(x64);
-  const spectra: FoldSpectrum[] = [];
-  const foldData: { v: (d: WorkDtype) => Matrix; mux: Float64Array; xsumTe: Float64Array; xTe: (d: WorkDtype) => Matrix }[] = [];
+  // per fold: centred training Gram S_tr (for the eigendecomposition) and centred test Gram S_te
+  const grams: { sTr: Float64Array; sTeC: Float64Array; mux: Float64Array; xsumTe: Float64Array; xTe64: Matrix }[] = [];
   for (const fold of folds) {
     const nTe = fold.test.length;
     const nTr = fold.train.length;
@@ -117,23 +117,33 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
         sTeC[ij] = sTe[ij] - mux[i] * xsumTe[j] - xsumTe[i] * mux[j] + nTe * mux[i] * mux[j];
       }
     }
-    const { values, vectors } = eigh(sTr, p);
+    grams.push({ sTr, sTeC, mux, xsumTe, xTe64 });
+  }
+  // full-data Gram for the refit (x is centred, so XᵀX is the centred Gram up to rounding)
+  const xmean = Float64Array.from(xsum, (s) => s / n);
+  const sC = Float64Array.from(sFull, (s, ij) => s - n * xmean[Math.floor(ij / p)] * xmean[ij % p]);
+  const eig = await eighMany([...grams.map((g) => ({ a: g.sTr, n: p })), { a: sC, n: p }]);
+  const spectra: FoldSpectrum[] = [];
+  const foldData: { v: (d: WorkDtype) => Matrix; mux: Float64Array; xsumTe: Float64Array; xTe: (d: WorkDtype) => Matrix }[] = [];
+  for (const [f, fold] of folds.entries()) {
+    const { sTeC, mux, xsumTe, xTe64 } = grams[f];
+    const { values, vectors } = eig[f];
+    const nTe = fold.test.length;
     const v64: Matrix = { rows: p, cols: p, data: vectors };
     const vs = await matmul(v64, { rows: p, cols: p, data: sTeC }, { transA: true });
     const g = await matmul(vs, v64); // Vᵀ S_te,c V = BᵀB
     const xTeC1 = Float64Array.from(xsumTe, (s, j) => s - nTe * mux[j]);
     const bsum = (await matmul(v64, { rows: p, cols: 1, data: xTeC1 }, { transA: true })).data as Float64Array;
-    spectra.push({ lambdas: spectralCutoff(values), quad: both(g), mode: 'gram', bsum: Float64Array.from(bsum), nTrain: nTr, nTest: nTe });
-    foldData.push({ v: both(v64), mux, xsumTe, xTe: both(xTe64) });
+    const quad = both(g);
+    const v = both(v64);
     if (dtype === 'float32') {
-      foldData[foldData.length - 1].v('float32');
-      spectra[spectra.length - 1].quad('float32');
+      quad('float32');
+      v('float32');
     }
+    spectra.push({ lambdas: spectralCutoff(values), quad, mode: 'gram', bsum: Float64Array.from(bsum), nTrain: fold.train.length, nTest: nTe });
+    foldData.push({ v, mux, xsumTe, xTe: both(xTe64) });
   }
-  // full-data spectrum for the refit (x is centred, so XᵀX is the centred Gram up to rounding)
-  const xmean = Float64Array.from(xsum, (s) => s / n);
-  const sC = Float64Array.from(sFull, (s, ij) => s - n * xmean[Math.floor(ij / p)] * xmean[ij % p]);
-  const full = eigh(sC, p);
+  const full = eig[folds.length];
   const vFull = both({ rows: p, cols: p, data: full.vectors });
   const lambdasFull = spectralCutoff(full.values);
   // XᵀY over all samples is shared by every fold and the refit of a batch
@@ -215,14 +225,22 @@ export async function prepareKernel(input: SolverInput): Promise<RidgePlan> {
   const { x: x64, folds, dtype } = input;
   const n = x64.rows;
   const k = (await matmul(x64, x64, { transB: true })).data as Float64Array;
-  const spectra: FoldSpectrum[] = [];
-  const foldData: { u: (d: WorkDtype) => Matrix; b: (d: WorkDtype) => Matrix }[] = [];
-  for (const fold of folds) {
-    const { train: tr, test: te } = fold;
+  const blocks = folds.map(({ train: tr }) => {
     const mTr = rowMeansOver(k, n, tr, tr);
     const grand = mTr.reduce((s, v) => s + v, 0) / tr.length;
-    const ktr = centredBlock(k, n, tr, tr, mTr, mTr, grand);
-    const { values, vectors } = eigh(ktr, tr.length);
+    return { mTr, grand, ktr: centredBlock(k, n, tr, tr, mTr, mTr, grand) };
+  });
+  // full data: x is centred over all samples, so K is already the centred kernel (up to rounding)
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const mAll = rowMeansOver(k, n, all, all);
+  const grandAll = mAll.reduce((s, v) => s + v, 0) / n;
+  const eig = await eighMany([...blocks.map((bl, f) => ({ a: bl.ktr, n: folds[f].train.length })), { a: centredBlock(k, n, all, all, mAll, mAll, grandAll), n }]);
+  const spectra: FoldSpectrum[] = [];
+  const foldData: { u: (d: WorkDtype) => Matrix; b: (d: WorkDtype) => Matrix }[] = [];
+  for (const [f, fold] of folds.entries()) {
+    const { train: tr, test: te } = fold;
+    const { mTr, grand } = blocks[f];
+    const { values, vectors } = eig[f];
     const u64: Matrix = { rows: tr.length, cols: tr.length, data: vectors };
     const mTe = rowMeansOver(k, n, te, tr);
     const kte: Matrix = { rows: te.length, cols: tr.length, data: centredBlock(k, n, te, tr, mTe, mTr, grand) };
@@ -235,11 +253,7 @@ export async function prepareKernel(input: SolverInput): Promise<RidgePlan> {
     foldData.push({ u: both(u64), b: both(b64) });
     if (dtype === 'float32') quad('float32');
   }
-  // full data: x is centred over all samples, so K is already the centred kernel (up to rounding)
-  const all = Int32Array.from({ length: n }, (_, i) => i);
-  const mAll = rowMeansOver(k, n, all, all);
-  const grandAll = mAll.reduce((s, v) => s + v, 0) / n;
-  const full = eigh(centredBlock(k, n, all, all, mAll, mAll, grandAll), n);
+  const full = eig[folds.length];
   const uFull64: Matrix = { rows: n, cols: n, data: full.vectors };
   const uFull = both(uFull64);
   const lambdasFull = spectralCutoff(full.values);

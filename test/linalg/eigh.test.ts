@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, eigh } from '../../src/linalg/index.ts';
+import { createRng, eigh, eighMany } from '../../src/linalg/index.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
 
 /** A random orthogonal n×n matrix (Gram–Schmidt of a Gaussian matrix), row-major. */
@@ -123,4 +123,21 @@ test('eigh(a, n) of the zero matrix, the identity and a 1×1 matrix', () => {
 test('eigh(a, n) rejects a wrong length and non-finite entries', () => {
   assert.throws(() => eigh(new Float64Array(5), 2), (e: unknown) => e instanceof Brain2MusicError && e.code === 'MISMATCH');
   assert.throws(() => eigh(new Float64Array([1, NaN, NaN, 1]), 2), (e: unknown) => e instanceof Brain2MusicError && /non-finite entry at \(0, 1\)/.test(e.message));
+});
+
+test('eighMany(mats) on worker threads returns exactly what eigh returns for each matrix, in order', async () => {
+  const n = 200;
+  const mats = [3, 4, 5].map((seed) => {
+    const rng = createRng(seed);
+    const x = Float64Array.from({ length: n * n }, () => rng.normal());
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = x[i * n + j] + x[j * n + i];
+    return { a, n };
+  });
+  const got = await eighMany(mats, { threads: 2 });
+  mats.forEach((m, i) => {
+    const want = eigh(m.a, m.n);
+    assert.deepEqual(got[i].values, want.values);
+    assert.deepEqual(got[i].vectors, want.vectors);
+  });
 });

@@ -1,0 +1,161 @@
+// `npm run bench:ridge [-- --targets 10000 --ts-targets 40,120 --himalaya DIR | --no-himalaya]`
+// The encoding-sized ridge workload: n = 3840 samples, p = 512 features, T targets, 20 alphas
+// (logspace(-2, 8, 20)), 5-fold CV, float32, seeded synthetic Y = X·W/√p + 2·noise (X, Y centred).
+// Prints wall time, targets/s and effective GFLOP/s (GEMM flops actually issued ÷ wall time) for
+// the ONNX Runtime backend and the pure-TypeScript backend in the same run. The TypeScript
+// backend runs two small target subsets and is extrapolated linearly to T (said in the output).
+// With a himalaya checkout (--himalaya DIR or HIMALAYA_PATH), runs himalaya's RidgeCV on the same
+// data and compares time, best alphas and coefficients.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeNpy, readNpy } from '../src/io/index.ts';
+import { createRng, matmul, registerBackend, useBackend, type GemmBackend, type Matrix } from '../src/linalg/index.ts';
+import { createOnnxBackend } from '../src/linalg/backends/onnx.ts';
+import { createJsBackend } from '../src/linalg/backends/js.ts';
+import { fitRidgeCV, logspace, type RidgeFit } from '../src/ridge/index.ts';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+const n = 3840;
+const p = 512;
+const T = Number(arg('targets', '10000'));
+const tsTargets = arg('ts-targets', '40,120').split(',').map(Number);
+const nAlphas = 20;
+const folds = 5;
+const alphas = logspace(-2, 8, nAlphas);
+const himalayaPath = flag('no-himalaya') ? '' : arg('himalaya', process.env.HIMALAYA_PATH ?? '');
+const dataDir = arg('data', '/tmp/brain2music-ridge-bench');
+
+/** Wraps a backend so every product's flops are counted (2·m·n·k per GEMM). */
+let flops = 0;
+function counting(make: () => GemmBackend | Promise<GemmBackend>): () => Promise<GemmBackend> {
+  return async () => {
+    const inner = await make();
+    return {
+      name: inner.name,
+      async gemm(a, b, o) {
+        const m = o.transA ? a.cols : a.rows;
+        const k = o.transA ? a.rows : a.cols;
+        const nn = o.transB ? b.rows : b.cols;
+        flops += 2 * m * k * nn;
+        return inner.gemm(a, b, o);
+      },
+      scaledQuadForms: inner.scaledQuadForms
+        ? async (m, a, d, mode) => {
+            flops += 2 * d.rows * m.rows * m.cols * a.cols;
+            return inner.scaledQuadForms!(m, a, d, mode);
+          }
+        : undefined,
+      dispose: inner.dispose,
+    };
+  };
+}
+registerBackend('onnx', counting(() => createOnnxBackend()), 2);
+registerBackend('js', counting(createJsBackend), 1);
+
+function gib(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+}
+
+/** Seeded synthetic data, Y built in column batches so memory stays at one copy of Y. */
+async function makeData(targets: number): Promise<{ X: Matrix; Y: Matrix }> {
+  const rng = createRng(2024);
+  const x = new Float32Array(n * p);
+  for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+  centre(x, n, p);
+  const X: Matrix = { rows: n, cols: p, data: x };
+  const y = new Float32Array(n * targets);
+  const step = 2000;
+  for (let t0 = 0; t0 < targets; t0 += step) {
+    const b = Math.min(step, targets - t0);
+    const w = new Float32Array(p * b);
+    for (let i = 0; i < w.length; i++) w[i] = rng.normal() / Math.sqrt(p);
+    const xw = await matmul(X, { rows: p, cols: b, data: w });
+    for (let i = 0; i < n; i++) for (let t = 0; t < b; t++) y[i * targets + t0 + t] = xw.data[i * b + t] + 2 * rng.normal();
+  }
+  centre(y, n, targets);
+  return { X, Y: { rows: n, cols: targets, data: y } };
+}
+
+function centre(d: Float32Array, rows: number, cols: number): void {
+  const mean = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j] += d[i * cols + j];
+  for (let j = 0; j < cols; j++) mean[j] /= rows;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) d[i * cols + j] -= mean[j];
+}
+
+function columns(Y: Matrix, count: number): Matrix {
+  const out = new Float32Array(Y.rows * count);
+  for (let i = 0; i < Y.rows; i++) out.set(Y.data.subarray(i * Y.cols, i * Y.cols + count), i * count);
+  return { rows: Y.rows, cols: count, data: out };
+}
+
+async function timed(X: Matrix, Y: Matrix): Promise<{ fit: RidgeFit; seconds: number; gflop: number }> {
+  flops = 0;
+  const t0 = performance.now();
+  const fit = await fitRidgeCV(X, Y, { alphas, folds });
+  return { fit, seconds: (performance.now() - t0) / 1000, gflop: flops / 1e9 };
+}
+
+console.log(`ridge benchmark: n=${n} samples, p=${p} features, T=${T} targets, ${nAlphas} alphas logspace(-2, 8), ${folds}-fold CV, float32, seed 2024`);
+const tGen = performance.now();
+const { X, Y } = await makeData(T);
+console.log(`data generated in ${((performance.now() - tGen) / 1000).toFixed(1)} s`);
+
+useBackend('onnx');
+await timed(X, columns(Y, Math.min(T, 64))); // warm-up: sessions, JIT
+const onnx = await timed(X, Y);
+const onnxRss = process.resourceUsage().maxRSS * 1024;
+console.log(`onnx backend:       ${onnx.seconds.toFixed(2)} s, ${(T / onnx.seconds).toFixed(0)} targets/s, ${onnx.gflop.toFixed(0)} GFLOP issued, ${(onnx.gflop / onnx.seconds).toFixed(1)} GFLOP/s effective; peak RSS so far ${gib(onnxRss)}`);
+
+let tsSeconds = NaN;
+if (!flag('no-ts')) {
+  useBackend('js');
+  const [t1, t2] = tsTargets;
+  const a = await timed(X, columns(Y, t1));
+  const b = await timed(X, columns(Y, t2));
+  const perTarget = (b.seconds - a.seconds) / (t2 - t1);
+  const fixed = a.seconds - perTarget * t1;
+  tsSeconds = fixed + perTarget * T;
+  const gflopT = a.gflop + ((b.gflop - a.gflop) / (t2 - t1)) * (T - t1);
+  console.log(`typescript backend: ${tsSeconds.toFixed(1)} s EXTRAPOLATED to ${T} targets from runs on ${t1} targets (${a.seconds.toFixed(2)} s) and ${t2} targets (${b.seconds.toFixed(2)} s): ${(T / tsSeconds).toFixed(1)} targets/s, ${(gflopT / tsSeconds).toFixed(2)} GFLOP/s effective`);
+  console.log(`onnx vs typescript: ${(tsSeconds / onnx.seconds).toFixed(1)}x faster`);
+  useBackend('onnx');
+}
+
+if (himalayaPath) {
+  mkdirSync(dataDir, { recursive: true });
+  writeNpy(join(dataDir, 'X.npy'), X.data, [n, p]);
+  writeNpy(join(dataDir, 'Y.npy'), Y.data, [n, T]);
+  const script = join(import.meta.dirname, 'himalaya_ridge.py');
+  const res = spawnSync('/usr/bin/python3', [script, dataDir, String(nAlphas), String(folds)], { env: { ...process.env, HIMALAYA_PATH: himalayaPath }, encoding: 'utf8' });
+  if (res.status !== 0) {
+    console.log(`himalaya failed (exit ${res.status}): ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  } else {
+    const info = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; numpy: string };
+    const hAlphas = readNpy(join(dataDir, 'himalaya_best_alphas.npy')).data as Float64Array;
+    const hCoef = readNpy(join(dataDir, 'himalaya_coef.npy')).data as Float32Array;
+    let agree = 0;
+    for (let t = 0; t < T; t++) if (Math.abs(hAlphas[t] / onnx.fit.bestAlphas[t] - 1) < 1e-6) agree++;
+    // coefficient relative error over targets where both chose the same alpha, and over all
+    let num = 0;
+    let den = 0;
+    let numAll = 0;
+    for (let j = 0; j < p; j++) for (let t = 0; t < T; t++) {
+      const d = onnx.fit.coef[j * T + t] - hCoef[j * T + t];
+      numAll += d * d;
+      den += hCoef[j * T + t] ** 2;
+      if (Math.abs(hAlphas[t] / onnx.fit.bestAlphas[t] - 1) < 1e-6) num += d * d;
+    }
+    console.log(`himalaya RidgeCV (numpy ${info.numpy}, solver svd, fit_intercept, same data): ${info.seconds.toFixed(2)} s, ${(T / info.seconds).toFixed(0)} targets/s`);
+    console.log(`onnx vs himalaya: ${(info.seconds / onnx.seconds).toFixed(2)}x faster; best alphas agree for ${((100 * agree) / T).toFixed(2)}% of targets; coef relative error (Frobenius) ${Math.sqrt(numAll / den).toExponential(2)} over all targets, ${Math.sqrt(num / den).toExponential(2)} over targets with the same alpha`);
+  }
+} else {
+  console.log('himalaya comparison skipped: pass --himalaya DIR (a gallantlab/himalaya checkout) or set HIMALAYA_PATH');
+}
+console.log(`peak RSS of this process: ${gib(process.resourceUsage().maxRSS * 1024)}`);

@@ -1,0 +1,12 @@
+// Worker side of eighMany: receives { id, a, n } messages, answers { id, values, vectors } or { id, error }.
+import { parentPort } from 'node:worker_threads';
+import { eigh } from './eigh.ts';
+
+parentPort?.on('message', (msg: { id: number; a: Float64Array; n: number }) => {
+  try {
+    const { values, vectors } = eigh(msg.a, msg.n);
+    parentPort?.postMessage({ id: msg.id, values, vectors }, [values.buffer as ArrayBuffer, vectors.buffer as ArrayBuffer]);
+  } catch (err) {
+    parentPort?.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
+  }
+});
