@@ -10,7 +10,8 @@ export interface RunEvents {
   events: EventRow[];
 }
 
-const onGrid = (x: number) => Math.abs(x - Math.round(x)) < 1e-3;
+// Onsets and durations in scans must be whole numbers up to logging jitter (a tenth of a TR).
+const onGrid = (x: number) => Math.abs(x - Math.round(x)) < 0.1;
 
 /**
  * From the events of every run (training runs first, each task in run order) to the stimulus

@@ -85,6 +85,12 @@ for name, endian in [('scaled_le.nii', '<'), ('scaled_be.nii', '>')]:
     open(f'{out}/{name}', 'wb').write(bytes(b))
     record(name)
     assert (open(f'{out}/{name}', 'rb').read(4) == (b'\x00\x00\x01\x5c' if endian == '>' else b'\x5c\x01\x00\x00'))
+# a header extension (vox_offset > 352)
+img = nib.Nifti1Image(rng.normal(size=(3, 2, 2)).astype(np.float32), rot)
+img.header.extensions.append(nib.nifti1.Nifti1Extension('comment', b'brain2music test extension'))
+save('ext.nii.gz', img)
+import gzip
+assert struct.unpack('<f', gzip.open(f'{out}/ext.nii.gz').read(112)[108:112])[0] > 352
 # big-endian float64 4-D
 hdr = nib.Nifti1Header(endianness='>')
 save('be_f64.nii.gz', nib.Nifti1Image(rng.normal(size=(3, 4, 2, 5)), shear, header=hdr))
@@ -93,7 +99,7 @@ print('ok')
 
 const CASES = [
   ...['uint8', 'int8', 'int16', 'uint16', 'int32', 'uint32', 'float32', 'float64'].map((d) => `dt_${d}.nii.gz`),
-  'qform_rot.nii', 'qform_flip.nii.gz', 'nocode.nii', 'scaled_auto.nii.gz', 'scaled_le.nii', 'scaled_be.nii', 'be_f64.nii.gz',
+  'qform_rot.nii', 'qform_flip.nii.gz', 'nocode.nii', 'scaled_auto.nii.gz', 'scaled_le.nii', 'scaled_be.nii', 'be_f64.nii.gz', 'ext.nii.gz',
 ];
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number, what: string): void {
@@ -135,6 +141,7 @@ test('readNifti(path) matches nibabel for every datatype, scaling, affine kind a
   assert.equal(run.header.qformCode, 1);
   const flip = await readNiftiHeader(join(dir, 'qform_flip.nii.gz'));
   assert.equal(flip.qfac, -1);
+  assert.ok((await readNiftiHeader(join(dir, 'ext.nii.gz'))).voxOffset > 352);
 });
 
 test('readNiftiMasked(path, indices) returns time × voxels equal to the full read at those voxels', { skip: skipNib }, async () => {
