@@ -253,3 +253,23 @@ test('readNifti(path) rejects truncated, corrupt and non-NIfTI files with BAD_FI
 test('maskToIndices(mask) lists non-zero voxels in file order', () => {
   assert.deepEqual(Array.from(maskToIndices([0, 3, 0, -1, Number.NaN, 0.5])), [1, 3, 5]);
 });
+
+test('readNifti(path) streams multi-megabyte files in chunks identically to the in-memory parser', async () => {
+  const dims = [64, 48, 40, 3]; // 1.4 MiB per volume: volumes straddle the 1 MiB stream chunks
+  const n = dims.reduce((a, b) => a * b, 1);
+  const data = Float32Array.from({ length: n }, (_, i) => (i % 1009) * 0.5 - (i % 7));
+  const affine = [2, 0, 0, -64, 0, 2, 0, -48, 0, 0, 2, -40, 0, 0, 0, 1];
+  for (const name of ['big.nii', 'big.nii.gz']) {
+    const p = join(dir, name);
+    writeNifti(p, { dims, data, affine }, { level: 1 });
+    const img = await readNifti(p);
+    assert.deepEqual(img.dims, dims);
+    assert.equal(img.data.length, n);
+    let same = true;
+    for (let i = 0; i < n; i++) if (img.data[i] !== data[i]) { same = false; break; }
+    assert.ok(same, name);
+    const idx = Int32Array.from([0, 64 * 48 * 40 - 1, 12345]);
+    const m = await readNiftiMasked(p, idx);
+    assert.deepEqual(Array.from(m.data), [0, 1, 2].flatMap((t) => Array.from(idx, (k) => data[t * 64 * 48 * 40 + k])));
+  }
+});
