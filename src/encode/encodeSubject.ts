@@ -1,0 +1,78 @@
+import { fail } from '../errors.ts';
+import { buildEncodingDesign, type EncodingDesignOptions } from './buildEncodingDesign.ts';
+import { compareSpaces, type SpaceComparison } from './compareSpaces.ts';
+import type { EncodingResponses } from './encodingResponses.ts';
+import type { FeatureSpace } from './featureSpace.ts';
+import { fitEncoding, type EncodingFitOptions, type EncodingMaps } from './fitEncoding.ts';
+import { partitionVariance, type VariancePartition } from './partitionVariance.ts';
+
+/** One encoding model: a name and the feature spaces stacked into its design (usually one). */
+export interface EncodingModelSpec {
+  name: string;
+  spaces: FeatureSpace[];
+}
+
+/** Options of {@link encodeSubject}. */
+export interface EncodeSubjectOptions extends EncodingFitOptions, EncodingDesignOptions {
+  /** Also fit the joint model of the first two models and partition their variance (default false). */
+  partition?: boolean;
+  /** Bins per axis of the comparison histograms (default 40, over r in [-0.2, 0.8]). */
+  histogramBins?: number;
+  /** Called with the model being fitted, voxels done and total. */
+  onModelProgress?: (model: string, done: number, total: number) => void;
+}
+
+/** Variance partitioning of models `a` and `b` through their joint model (see `partitionVariance`). */
+export interface PartitionResult {
+  a: string;
+  b: string;
+  joint: EncodingMaps;
+  parts: VariancePartition;
+}
+
+/** Everything {@link encodeSubject} computes for one subject. */
+export interface SubjectEncoding {
+  subject: string;
+  delays: number[];
+  models: EncodingMaps[];
+  /** Every pair of models, in the order given (a before b). */
+  comparisons: SpaceComparison[];
+  partition: PartitionResult | null;
+}
+
+/**
+ * Voxelwise encoding of one subject for several models: fits each (see `fitEncoding`), compares
+ * every pair voxel by voxel, and with `partition` fits the stacked model of the first two and
+ * splits its test R² into unique and shared parts.
+ */
+export async function encodeSubject(resp: EncodingResponses, models: readonly EncodingModelSpec[], opts: EncodeSubjectOptions = {}): Promise<SubjectEncoding> {
+  if (models.length === 0) fail('BAD_INPUT', 'encode needs at least one feature space (--features).');
+  const names = models.map((m) => m.name);
+  if (new Set(names).size !== names.length) fail('BAD_INPUT', `feature spaces must have distinct names, got ${names.join(', ')}; rename one of the files.`);
+  if (opts.partition && models.length < 2) fail('BAD_INPUT', 'variance partitioning needs two feature spaces (--features A.npy,B.npy).');
+  const fitOne = async (spec: EncodingModelSpec): Promise<{ maps: EncodingMaps; delays: number[] }> => {
+    const design = buildEncodingDesign(resp, spec.spaces, opts);
+    const maps = await fitEncoding(resp, design, spec.name, {
+      ...opts, onProgress: (d, t) => opts.onModelProgress?.(spec.name, d, t),
+    });
+    return { maps, delays: design.delays };
+  };
+  const fitted: EncodingMaps[] = [];
+  let delays: number[] = [];
+  for (const spec of models) {
+    const f = await fitOne(spec);
+    fitted.push(f.maps);
+    delays = f.delays;
+  }
+  const comparisons: SpaceComparison[] = [];
+  for (let i = 0; i < fitted.length; i++) {
+    for (let j = i + 1; j < fitted.length; j++) comparisons.push(compareSpaces(fitted[i]!, fitted[j]!, { bins: opts.histogramBins }));
+  }
+  let partition: PartitionResult | null = null;
+  if (opts.partition) {
+    const [a, b] = [models[0]!, models[1]!];
+    const joint = (await fitOne({ name: `${a.name}+${b.name}`, spaces: [...a.spaces, ...b.spaces] })).maps;
+    partition = { a: a.name, b: b.name, joint, parts: partitionVariance(fitted[0]!.r2, fitted[1]!.r2, joint.r2) };
+  }
+  return { subject: resp.subject, delays, models: fitted, comparisons, partition };
+}

@@ -1,0 +1,168 @@
+import { fail } from '../errors.ts';
+import { fitRidgeCV, predictRidge } from '../ridge/index.ts';
+import { blockPermutationNull, fdrBh, gaussianNullP, noiseCeiling } from '../stats/index.ts';
+import type { EncodingDesign } from './buildEncodingDesign.ts';
+import type { EncodingResponses } from './encodingResponses.ts';
+import { gatherMeanRows, gatherRepetitions, gatherRows } from './gatherRows.ts';
+import { scoreColumns } from './scoreColumns.ts';
+
+/** Which null distribution gives the per-voxel p-values. */
+export type EncodingNull = 'gaussian' | 'block';
+
+/** Options of {@link fitEncoding}. */
+export interface EncodingFitOptions {
+  /** Ridge penalties tried per voxel (default: the ridge stage's, logspace(-2, 8, 20)). */
+  alphas?: ArrayLike<number>;
+  /**
+   * Cross-validation for the per-voxel alpha: 'clip' (default) = `folds` contiguous blocks of
+   * training clips (no clip is split, neighbouring clips stay together so their shared slow
+   * signal does not leak across folds); 'run' = leave one training run out.
+   */
+  cv?: 'clip' | 'run';
+  /** Folds for cv 'clip' (default 5). */
+  folds?: number;
+  /**
+   * Score that picks each voxel's alpha in CV (default 'r2', as himalaya): 'r2' shrinks voxels
+   * without signal towards their mean, so test R² (used by variance partitioning) is not pushed
+   * below 0 by overfitted noise; 'r' ignores the scale of the prediction.
+   */
+  cvScore?: 'r2' | 'r';
+  /**
+   * 'gaussian' (default, the paper's): correlations of independent Gaussian vectors of the test
+   * length; 'block': the test time course shuffled in blocks of one clip, keeping its autocorrelation.
+   */
+  nullKind?: EncodingNull;
+  /** Permutations of the block null (default 1000); its p-values cannot go below 1/(1+nPerm). */
+  nPerm?: number;
+  /** FDR level for the significant mask (default 0.05). */
+  alpha?: number;
+  /** Seed of the block null (default 0). */
+  seed?: number;
+  /**
+   * Voxels per ridge fit (default: as many as keep a batch's training responses within 2 GB, i.e.
+   * the whole cortex of ds003720 in one fit). Lower it to bound memory: a batch holds its training
+   * responses (4·nTrain bytes per voxel) and its test predictions; each batch repeats the
+   * per-fold eigendecompositions, so fewer batches are faster.
+   */
+  voxelBatch?: number;
+  /** Voxels scored, tested and given a noise ceiling at once (default 8192; float64 work arrays of nTest × this). */
+  scoreChunk?: number;
+  /** Passed to the ridge stage: targets per internal chunk (bounds its work arrays). */
+  targetBatch?: number;
+  /** Called as voxels are fitted, with voxels done and total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Per-voxel result of one encoding model (all arrays have length V = `resp.nVoxels`).
+ * `r` and `r2` are scored on the repetition-averaged test scans; `p` under `nullKind`, `q` its
+ * Benjamini-Hochberg q-value over all voxels, `significant[v] = 1` where `q ≤ alpha` and `r > 0`.
+ * `ceiling` is the noise-ceiling correlation for the mean of the test repetitions (NaN where
+ * there are fewer than 2 repetitions), `rNormalised = r / ceiling`.
+ */
+export interface EncodingMaps {
+  name: string;
+  nVoxels: number;
+  nTrain: number;
+  nTest: number;
+  nFeatures: number;
+  nullKind: EncodingNull;
+  fdrAlpha: number;
+  r: Float32Array;
+  r2: Float32Array;
+  p: Float32Array;
+  q: Float32Array;
+  significant: Uint8Array;
+  bestAlpha: Float32Array;
+  ceiling: Float32Array;
+  rNormalised: Float32Array;
+}
+
+/** CV groups for the ridge stage: contiguous blocks of clips, or runs. */
+export function cvGroups(design: EncodingDesign, cv: 'clip' | 'run', folds: number): Int32Array {
+  if (cv === 'run') return design.trainRunGroup;
+  const nClips = design.nTrain === 0 ? 0 : design.trainClip[design.nTrain - 1]! + 1;
+  if (!Number.isInteger(folds) || folds < 2 || folds > nClips) fail('BAD_INPUT', `folds must be an integer in 2..${nClips} (training clips), got ${folds}.`);
+  return design.trainClip.map((c) => Math.floor((c * folds) / nClips));
+}
+
+/**
+ * Fits one voxelwise encoding model: ridge from the design's features to every voxel, one alpha
+ * per voxel by grouped CV on the training rows only, scored on the averaged test rows, with p, q,
+ * significance and the noise ceiling. Voxels are processed in batches of `voxelBatch`, so memory
+ * stays bounded whatever V is; results do not depend on the batch size (up to float32
+ * rounding in the GEMM backend).
+ *
+ * @param name the model's name (file prefix of its maps)
+ */
+export async function fitEncoding(resp: EncodingResponses, design: EncodingDesign, name: string, opts: EncodingFitOptions = {}): Promise<EncodingMaps> {
+  const V = resp.nVoxels;
+  const { nTrain, nTest, nFeatures: p } = design;
+  const nullKind = opts.nullKind ?? 'gaussian';
+  if (nullKind !== 'gaussian' && nullKind !== 'block') fail('BAD_INPUT', `null '${String(nullKind)}' is not one of gaussian, block.`);
+  const cv = opts.cv ?? 'clip';
+  if (cv !== 'clip' && cv !== 'run') fail('BAD_INPUT', `cv '${String(cv)}' is not one of clip, run.`);
+  const fdrAlpha = opts.alpha ?? 0.05;
+  if (!(fdrAlpha > 0 && fdrAlpha < 1)) fail('BAD_INPUT', `FDR level must be in (0, 1), got ${fdrAlpha}.`);
+  if (nTest < 3) fail('BAD_INPUT', `${resp.subject}: ${nTest} test scans; encoding is scored on the test runs and needs at least 3.`);
+  const groups = cvGroups(design, cv, opts.folds ?? 5);
+  const batch = Math.max(1, Math.min(V, opts.voxelBatch ?? Math.floor(2e9 / (4 * Math.max(nTrain, 1)))));
+  const X = { rows: nTrain, cols: p, data: design.trainX };
+  const Xtest = { rows: nTest, cols: p, data: design.testX };
+  const nReps = design.minTestReps;
+  const chunk = Math.max(1, opts.scoreChunk ?? 8192);
+
+  const out = {
+    r: new Float32Array(V), r2: new Float32Array(V), p: new Float32Array(V), bestAlpha: new Float32Array(V),
+    ceiling: new Float32Array(V).fill(Number.NaN),
+  };
+  for (let v0 = 0; v0 < V; v0 += batch) {
+    const v1 = Math.min(V, v0 + batch);
+    const Y = { rows: nTrain, cols: v1 - v0, data: gatherRows(resp, design.trainRun, design.trainScan, v0, v1) };
+    const fit = await fitRidgeCV(X, Y, {
+      ...(opts.alphas ? { alphas: opts.alphas } : {}),
+      ...(cv === 'run' ? { folds: 'leave-one-group-out' as const } : { folds: opts.folds ?? 5 }),
+      groups, score: opts.cvScore ?? 'r2', ...(opts.targetBatch ? { targetBatch: opts.targetBatch } : {}),
+      onProgress: (done) => opts.onProgress?.(v0 + Math.min(done, v1 - v0 - 1), V),
+    });
+    Y.data = new Float32Array(0); // release the batch's training responses before predicting
+    const pred = await predictRidge(fit, Xtest);
+    out.bestAlpha.set(fit.bestAlphas, v0);
+    // Scores, null and ceiling in chunks: their float64 work arrays stay small whatever the batch.
+    for (let c0 = v0; c0 < v1; c0 += chunk) {
+      const c1 = Math.min(v1, c0 + chunk);
+      const w = c1 - c0;
+      const predData = new Float32Array(nTest * w);
+      for (let i = 0; i < nTest; i++) for (let v = 0; v < w; v++) predData[i * w + v] = pred.data[i * (v1 - v0) + (c0 - v0) + v]!;
+      const actual = gatherMeanRows(resp, design.testOffsets, design.testRun, design.testScan, c0, c1);
+      const { r, r2 } = scoreColumns(predData, actual, nTest, w);
+      out.r.set(r, c0);
+      out.r2.set(r2, c0);
+      const pv = nullKind === 'gaussian'
+        ? gaussianNullP(r, nTest)
+        : blockPermutationNull({ rows: nTest, cols: w, data: actual }, { rows: nTest, cols: w, data: predData }, {
+          method: 'block', blockLength: design.scansPerClip, nPerm: opts.nPerm ?? 1000, seed: opts.seed ?? 0, keepNull: false,
+        }).p;
+      // A constant prediction or voxel gives r = 0 here and NaN in the block null: not a test, p = 1.
+      for (let v = 0; v < w; v++) out.p[c0 + v] = Number.isNaN(pv[v]!) ? 1 : pv[v]!;
+      if (nReps >= 2) {
+        const reps = gatherRepetitions(resp, design.testOffsets, design.testRun, design.testScan, nReps, c0, c1);
+        const list = Array.from({ length: nReps }, (_, k) => reps.subarray(k * nTest * w, (k + 1) * nTest * w));
+        out.ceiling.set(noiseCeiling(list, w).ceilingR, c0);
+      }
+    }
+    opts.onProgress?.(v1, V);
+  }
+  const q = fdrBh(out.p);
+  const significant = new Uint8Array(V);
+  const rNormalised = new Float32Array(V);
+  for (let v = 0; v < V; v++) {
+    significant[v] = q[v]! <= fdrAlpha && out.r[v]! > 0 ? 1 : 0;
+    const c = out.ceiling[v]!;
+    rNormalised[v] = c > 0 ? out.r[v]! / c : Number.NaN;
+  }
+  return {
+    name, nVoxels: V, nTrain, nTest, nFeatures: p, nullKind, fdrAlpha,
+    r: out.r, r2: out.r2, p: out.p, q: Float32Array.from(q), significant, bestAlpha: out.bestAlpha, ceiling: out.ceiling, rNormalised,
+  };
+}

@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../io/index.ts';
+import type { SubjectEncoding } from './encodeSubject.ts';
+import type { EncodingMaps } from './fitEncoding.ts';
+import { roiSummary, type RoiCount } from './roiSummary.ts';
+import { writeVoxelMap, type VoxelSpace } from './writeVoxelMap.ts';
+
+/** Per-model figures in `summary.json`. */
+export interface ModelSummary {
+  nFeatures: number;
+  nSignificant: number;
+  meanR: number;
+  maxR: number;
+  /** Mean r over significant voxels (0 when none). */
+  meanSignificantR: number;
+  /** Median noise-ceiling r over significant voxels (null without test repetitions). */
+  medianSignificantCeiling: number | null;
+  topRois: RoiCount[];
+  rois: RoiCount[];
+  files: Record<string, string>;
+}
+
+/** The shape of `summary.json`. */
+export interface EncodingSummary {
+  subject: string;
+  nVoxels: number;
+  nTrain: number;
+  nTest: number;
+  delays: number[];
+  null: string;
+  fdr: number;
+  models: Record<string, ModelSummary>;
+  comparisons: { a: string; b: string; counts: { both: number; onlyA: number; onlyB: number; neither: number }; eitherSignificant: { n: number; aBetter: number; meanDiff: number }; histogram: { xEdges: number[]; yEdges: number[]; counts: number[][] }; file: string }[];
+  partition: null | { a: string; b: string; joint: string; measure: 'test R² (1 - SSE/SST)'; over: 'voxels significant for the joint model'; n: number; meanUniqueA: number; meanUniqueB: number; meanShared: number; files: Record<string, string> } ;
+}
+
+function median(values: number[]): number | null {
+  const v = values.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+}
+
+function modelFiles(dir: string, m: EncodingMaps, space: VoxelSpace | null): Record<string, string> {
+  const base = join(dir, m.name);
+  return {
+    r: writeVoxelMap(`${base}_r`, m.r, space),
+    q: writeVoxelMap(`${base}_q`, m.q, space, 1),
+    sig: writeVoxelMap(`${base}_sig`, m.significant, space),
+    ceiling: writeVoxelMap(`${base}_ceiling`, m.ceiling, space),
+    rnorm: writeVoxelMap(`${base}_rnorm`, m.rNormalised, space),
+  };
+}
+
+function summarise(m: EncodingMaps, atlas: { labels: Int32Array; names: Map<number, string> }, files: Record<string, string>, topK: number): ModelSummary {
+  let sumR = 0, maxR = -Infinity, sumSig = 0, nSig = 0;
+  const ceil: number[] = [];
+  for (let v = 0; v < m.nVoxels; v++) {
+    sumR += m.r[v]!;
+    if (m.r[v]! > maxR) maxR = m.r[v]!;
+    if (m.significant[v]) { nSig++; sumSig += m.r[v]!; ceil.push(m.ceiling[v]!); }
+  }
+  const rois = roiSummary(m.significant, m.r, atlas);
+  return {
+    nFeatures: m.nFeatures, nSignificant: nSig, meanR: sumR / m.nVoxels, maxR, meanSignificantR: nSig > 0 ? sumSig / nSig : 0,
+    medianSignificantCeiling: median(ceil), topRois: rois.filter((r) => r.nSignificant > 0).slice(0, topK), rois, files,
+  };
+}
+
+/**
+ * Writes a subject's encoding results to `dir` (e.g. `RUN/subjects/sub-001/encode`), every file
+ * atomically: per model `<name>_r`, `_q` (1 outside the mask), `_sig` (uint8 0/1), `_ceiling`,
+ * `_rnorm` as `.nii.gz` with the subject's affine when `space` is known, else `.npy` per voxel;
+ * per compared pair `<a>_minus_<b>_rdiff`; with partitioning `<a>+<b>_unique-<a>`,
+ * `<a>+<b>_unique-<b>`, `<a>+<b>_shared`; and `summary.json` (counts of significant voxels per ROI,
+ * the `topK` ROIs per model, comparisons with their 2-D histograms, partition means).
+ */
+export function writeEncodingOutputs(dir: string, enc: SubjectEncoding, atlas: { labels: Int32Array; names: Map<number, string> }, space: VoxelSpace | null, topK = 10): EncodingSummary {
+  const all = enc.partition ? [...enc.models, enc.partition.joint] : enc.models;
+  const models: Record<string, ModelSummary> = {};
+  for (const m of all) models[m.name] = summarise(m, atlas, modelFiles(dir, m, space), topK);
+  const comparisons = enc.comparisons.map((c) => ({
+    a: c.a, b: c.b, counts: c.counts, eitherSignificant: c.eitherSignificant, histogram: c.histogram,
+    file: writeVoxelMap(join(dir, `${c.a}_minus_${c.b}_rdiff`), c.diff, space),
+  }));
+  let partition: EncodingSummary['partition'] = null;
+  if (enc.partition) {
+    const { a, b, joint, parts } = enc.partition;
+    let n = 0, ua = 0, ub = 0, sh = 0;
+    for (let v = 0; v < joint.nVoxels; v++) {
+      if (!joint.significant[v]) continue;
+      n++; ua += parts.uniqueA[v]!; ub += parts.uniqueB[v]!; sh += parts.shared[v]!;
+    }
+    const base = join(dir, joint.name);
+    partition = {
+      a, b, joint: joint.name, measure: 'test R² (1 - SSE/SST)', over: 'voxels significant for the joint model', n,
+      meanUniqueA: n ? ua / n : 0, meanUniqueB: n ? ub / n : 0, meanShared: n ? sh / n : 0,
+      files: {
+        uniqueA: writeVoxelMap(`${base}_unique-${a}`, parts.uniqueA, space),
+        uniqueB: writeVoxelMap(`${base}_unique-${b}`, parts.uniqueB, space),
+        shared: writeVoxelMap(`${base}_shared`, parts.shared, space),
+      },
+    };
+  }
+  const first = enc.models[0]!;
+  const summary: EncodingSummary = {
+    subject: enc.subject, nVoxels: first.nVoxels, nTrain: first.nTrain, nTest: first.nTest, delays: enc.delays,
+    null: first.nullKind, fdr: first.fdrAlpha, models, comparisons, partition,
+  };
+  writeJsonAtomic(join(dir, 'summary.json'), summary);
+  return summary;
+}

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compareSpaces, partitionVariance, writeEncodingOutputs, type EncodingMaps, type SubjectEncoding } from '../../src/encode/index.ts';
+import { readNpy } from '../../src/io/index.ts';
+
+const hasNibabel = spawnSync('/usr/bin/python3', ['-c', 'import nibabel'], { stdio: 'ignore' }).status === 0;
+
+function maps(name: string, r: number[], sig: number[]): EncodingMaps {
+  const V = r.length;
+  return {
+    name, nVoxels: V, nTrain: 100, nTest: 50, nFeatures: 8, nullKind: 'gaussian', fdrAlpha: 0.05,
+    r: Float32Array.from(r), r2: Float32Array.from(r, (x) => x * x), p: Float32Array.from(sig, (s) => (s ? 0.001 : 0.5)),
+    q: Float32Array.from(sig, (s) => (s ? 0.01 : 0.9)), significant: Uint8Array.from(sig), bestAlpha: new Float32Array(V).fill(10),
+    ceiling: new Float32Array(V).fill(0.8), rNormalised: Float32Array.from(r, (x) => x / 0.8),
+  };
+}
+const music = maps('music', [0.5, 0.4, 0.1, 0.0, 0.3], [1, 1, 0, 0, 1]);
+const genre = maps('genre', [0.2, 0.1, 0.1, 0.3, 0.0], [1, 0, 0, 1, 0]);
+const joint = maps('music+genre', [0.55, 0.4, 0.1, 0.3, 0.3], [1, 1, 0, 1, 1]);
+const enc: SubjectEncoding = {
+  subject: 'sub-001', delays: [1, 2, 3, 4], models: [music, genre], comparisons: [compareSpaces(music, genre, { bins: 4, lo: 0, hi: 0.8 })],
+  partition: { a: 'music', b: 'genre', joint, parts: partitionVariance(music.r2, genre.r2, joint.r2) },
+};
+const atlas = { labels: Int32Array.of(1, 1, 2, 2, 3), names: new Map([[1, 'A1'], [2, 'PFC'], [3, 'V1']]) };
+
+test('writeEncodingOutputs(dir, enc, atlas, null) writes .npy maps per voxel and a summary with ROI counts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'b2m-encode-'));
+  try {
+    const s = writeEncodingOutputs(dir, enc, atlas, null, 2);
+    assert.deepEqual([...readNpy(join(dir, 'music_r.npy')).data], [...music.r]);
+    assert.deepEqual([...readNpy(join(dir, 'music_sig.npy')).data], [1, 1, 0, 0, 1]);
+    assert.equal(s.models.music!.nSignificant, 3);
+    assert.deepEqual(s.models.music!.topRois.map((r) => [r.name, r.nSignificant]), [['A1', 2], ['V1', 1]]);
+    // genre: one significant voxel in A1 (r 0.2) and one in PFC (r 0.3): the tie goes to the higher mean r
+    assert.deepEqual(s.models.genre!.topRois.map((r) => [r.name, r.nSignificant]), [['PFC', 1], ['A1', 1]]);
+    assert.deepEqual(s.comparisons[0]!.counts, { both: 1, onlyA: 2, onlyB: 1, neither: 1 });
+    const fromDisk = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as typeof s;
+    assert.equal(fromDisk.partition!.n, 4);
+    assert.ok(Math.abs(fromDisk.partition!.meanUniqueA - (0.2625 + 0.15 + 0 + 0.09) / 4) < 1e-6);
+    assert.ok(!readdirSync(dir).some((f) => f.endsWith('.tmp')), 'no temporary files left');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('writeEncodingOutputs(dir, enc, atlas, space) writes NIfTI maps that nibabel loads with the subject affine', { skip: hasNibabel ? false : 'python3-nibabel is not installed (/usr/bin/python3 -c "import nibabel" failed)' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'b2m-encode-'));
+  try {
+    const affine = Float64Array.of(-2, 0, 0, 90, 0, 2, 0, -126, 0, 0, 2, -72, 0, 0, 0, 1);
+    const voxelIndices = Int32Array.of(0, 7, 13, 29, 59); // file order x + 4·(y + 5·z) in a 4×5×3 grid
+    writeEncodingOutputs(dir, enc, atlas, { volumeShape: [4, 5, 3], affine, voxelIndices });
+    const py = [
+      'import nibabel as nib, numpy as np, json, sys',
+      'd = sys.argv[1]',
+      'out = {}',
+      "for k in ['r', 'q', 'sig']:",
+      "    img = nib.load(f'{d}/music_{k}.nii.gz')",
+      "    a = np.asarray(img.dataobj).ravel(order='F')",
+      '    out[k] = {"shape": list(img.shape), "dtype": str(img.get_data_dtype()), "vals": [float(a[i]) for i in [0, 7, 13, 29, 59, 1]]}',
+      "out['affine'] = nib.load(f'{d}/music_r.nii.gz').affine.ravel().tolist()",
+      'print(json.dumps(out))',
+    ].join('\n');
+    const res = spawnSync('/usr/bin/python3', ['-c', py, dir], { encoding: 'utf8' });
+    assert.equal(res.status, 0, res.stderr);
+    const out = JSON.parse(res.stdout) as Record<string, { shape: number[]; dtype: string; vals: number[] }> & { affine: number[] };
+    assert.deepEqual(out.affine, [...affine]);
+    assert.deepEqual(out.r!.shape, [4, 5, 3]);
+    assert.equal(out.r!.dtype, 'float32');
+    assert.deepEqual(out.r!.vals.map((v) => +v.toFixed(6)), [0.5, 0.4, 0.1, 0, 0.3, 0]);
+    assert.deepEqual(out.q!.vals.map((v) => +v.toFixed(6)), [0.01, 0.01, 0.9, 0.9, 0.01, 1]);
+    assert.equal(out.sig!.dtype, 'uint8');
+    assert.deepEqual(out.sig!.vals, [1, 1, 0, 0, 1, 0]);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
