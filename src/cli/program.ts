@@ -103,6 +103,27 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('ridge')
+    .description('cross-validated ridge regression from X.npy to every column of Y.npy, one alpha per target')
+    .requiredOption('--x <X.npy>', 'features, samples × features')
+    .requiredOption('--y <Y.npy>', 'targets, samples × targets')
+    .requiredOption('--out <DIR>', 'writes best_alphas.npy, cv_scores.npy, coef.npy, intercept.npy, alphas.npy (+ test_pred.npy, test_r.npy)')
+    .option('--alphas <list>', "alpha grid: 'a,b,c' or 'logspace:START:STOP:NUM'", 'logspace:-2:8:20')
+    .option('--cv <k>', 'K-fold cross-validation (contiguous folds; with --groups, folds of whole groups)', parsePositiveInt('--cv'))
+    .option('--groups <G.npy>', 'group label per sample (e.g. run or clip); without --cv: leave one group out')
+    .option('--x-test <XT.npy>', 'held-out features: predict and score with Pearson r per target')
+    .option('--y-test <YT.npy>', 'held-out targets')
+    .option('--score <name>', "CV score: 'mse' (negative MSE), 'r' (Pearson) or 'r2'", (v: string): 'mse' | 'r' | 'r2' => {
+      if (v !== 'mse' && v !== 'r' && v !== 'r2') throw new InvalidArgumentError(`--score must be 'mse', 'r' or 'r2', got '${v}'.`);
+      return v;
+    }, 'mse' as 'mse' | 'r' | 'r2')
+    .action(async (o: { x: string; y: string; out: string; alphas: string; cv?: number; groups?: string; xTest?: string; yTest?: string; score: 'mse' | 'r' | 'r2' }) => {
+      const { runRidge } = await import('./commands/ridge.ts');
+      const { terminalUi } = await import('./ui.ts');
+      await runRidge(o, terminalUi());
+    });
+
+  program
     .command('run')
     .description('the whole pipeline on any dataset, configured by a JSON file; resumes in its run folder')
     .argument('<CONFIG.json>', 'run configuration (see README, "Run on your data")')
