@@ -25,7 +25,8 @@ export async function renderClips(jobs: readonly RenderJob[], opts: RenderClipsO
   if (nWorkers <= 1) {
     for (let i = 0; i < jobs.length; i++) {
       results[i] = await runRenderJob(jobs[i], opts);
-      opts.onProgress?.(++done, jobs.length);
+      done++;
+      opts.onProgress?.(done, jobs.length);
     }
     return results;
   }
@@ -60,7 +61,8 @@ export async function renderClips(jobs: readonly RenderJob[], opts: RenderClipsO
             return;
           }
           results[m.index] = m.result;
-          opts.onProgress?.(++done, jobs.length);
+          done++;
+          opts.onProgress?.(done, jobs.length);
           feed(w);
         });
         w.on('error', (err) => {
@@ -69,9 +71,13 @@ export async function renderClips(jobs: readonly RenderJob[], opts: RenderClipsO
             rejectPool(err);
           }
         });
-        w.on('exit', () => {
+        w.on('exit', (code) => {
           finished++;
-          if (finished === nWorkers && !failed) {
+          if (failed) return;
+          if (code !== 0) {
+            failed = true;
+            rejectPool(new Error(`a render worker exited with code ${code}`));
+          } else if (finished === nWorkers) {
             if (done === jobs.length) resolvePool();
             else rejectPool(new Error(`render workers exited with ${jobs.length - done} clips left`));
           }

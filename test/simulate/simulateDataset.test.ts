@@ -146,7 +146,8 @@ test('simulateLibrary(dir, opts) writes separate clips with metadata and resumes
   const table = readTsv(join(dir, 'library.tsv'));
   assert.deepEqual(table.rows.map((r) => [r.id, r.genre, r.path]), [['lib-00000', 'jazz', 'audio/lib-00000.wav'], ['lib-00001', 'pop', 'audio/lib-00001.wav'], ['lib-00002', 'jazz', 'audio/lib-00002.wav']]);
   const bytes = readFileSync(join(dir, 'audio', 'lib-00002.wav'));
-  const again = await simulateLibrary(dir, { size: 4, seed: 7, genres: ['jazz', 'pop'], clipSec: 5, workers: 1 });
+  // two worker threads and no progress callback (all results must still be collected)
+  const again = await simulateLibrary(dir, { size: 4, seed: 7, genres: ['jazz', 'pop'], clipSec: 5, workers: 2 });
   assert.deepEqual([again.clips, again.rendered], [4, 1]);
   assert.ok(readFileSync(join(dir, 'audio', 'lib-00002.wav')).equals(bytes));
   // a different seed changes the arrangements: old files are replaced
