@@ -191,7 +191,7 @@ export class LibraryStore {
     }
     if (mode !== 'flat' && mode !== 'ann') fail('BAD_INPUT', `search mode '${String(mode)}' is not one of exact, flat, ann.`);
     if (mode === 'ann' && !(await this.hasAnnIndex())) {
-      fail('NOT_FOUND', `library ${this.dir} has no ANN index; build one with 'brain2music library build --db ${this.dir} --ann' or search with mode exact.`);
+      fail('NOT_FOUND', `library ${this.dir} has no ANN index; rerun the 'brain2music library build' command of this library with --ann (stored tracks are skipped), or search with mode exact.`);
     }
     const out: SearchHit[][] = [];
     for (let q = 0; q < Q; q++) {
