@@ -3,13 +3,15 @@ import { AUDITORY } from './auditorySpectrogram.ts';
 import { erbRate } from './erbFilterbank.ts';
 
 export const N_CEPS = 13;
-const SPECTRUM_GROUPS = 16;
+const SPECTRUM_GROUPS = 32;
+const DYNAMICS_GROUPS = 8;
 
 export function timbreFeatureNames(): string[] {
   const names: string[] = [];
   for (const stat of ['mean', 'std', 'deltaStd']) for (let i = 0; i < N_CEPS; i++) names.push(`ceps${i}:${stat}`);
   names.push('centroidErb:mean', 'centroidErb:std', 'flatness:mean', 'flatness:std');
   for (let g = 0; g < SPECTRUM_GROUPS; g++) names.push(`ltas:group${g}`);
+  for (let g = 0; g < DYNAMICS_GROUPS; g++) names.push(`levelStd:group${g}`);
   return names;
 }
 
@@ -19,8 +21,9 @@ let dct: Float64Array | undefined;
  * Timbre summaries of the log auditory spectrogram: cepstral coefficients (DCT-II of the dB
  * channel levels per frame, the MFCC recipe on ERB channels) — mean, standard deviation, and
  * standard deviation of their frame-to-frame differences; the spectral centroid (in ERB-rate) and
- * spectral flatness (geometric / arithmetic mean of channel energies), mean and std; and the
- * long-term average spectrum in 16 groups of 4 channels (dB).
+ * spectral flatness (geometric / arithmetic mean of channel energies), mean and std; the
+ * long-term average spectrum in 32 groups of 2 channels (dB); and the temporal standard
+ * deviation of the level in 8 groups of 8 channels (dynamics per register, dB).
  */
 export function timbreFeatures(spec: AuditorySpectrogram): number[] {
   const { channels: C, frames: T, level, energy } = spec;
@@ -74,6 +77,13 @@ export function timbreFeatures(spec: AuditorySpectrogram): number[] {
     let acc = 0;
     for (let c = g * per; c < (g + 1) * per; c++) for (let t = 0; t < T; t++) acc += level[c * T + t];
     out.push(acc / (per * T));
+  }
+  const per2 = C / DYNAMICS_GROUPS;
+  const band = new Float64Array(T);
+  for (let g = 0; g < DYNAMICS_GROUPS; g++) {
+    band.fill(0);
+    for (let c = g * per2; c < (g + 1) * per2; c++) for (let t = 0; t < T; t++) band[t] += level[c * T + t] / per2;
+    out.push(meanStd(band)[1]);
   }
   return out;
 }
