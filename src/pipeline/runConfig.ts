@@ -37,7 +37,20 @@ export interface RunConfig {
 
 /** A dataset simulated into `RUN/dataset` by the simulate stage. */
 export interface SimulatedDatasetConfig {
-  simulate: { subjects: number; preset: 'demo' | 'small' };
+  simulate: {
+    /** The simulator's preset ('demo': 2 subjects, 100 clips; 'paper': the real dataset's size). */
+    preset: 'demo' | 'paper';
+    /** Overrides of the preset (undefined: the preset's value). */
+    subjects: number | undefined;
+    seed: number | undefined;
+    genres: string[] | undefined;
+    trainPerGenre: number | undefined;
+    testPerGenre: number | undefined;
+    targetVoxels: number | undefined;
+    raw: boolean | undefined;
+    /** Library clips to render for retrieval (undefined: the simulator's default; 0: none). */
+    library: number | undefined;
+  };
 }
 
 /** An existing dataset in the ds003720 BIDS layout (raw NIfTI runs and/or derivative arrays). */
@@ -47,25 +60,48 @@ export interface BidsDatasetConfig {
 }
 
 export interface EmbeddingConfig {
+  /** Registry name: builtin, clap, clap-text, w2vbert, genre. */
   name: string;
   modelDir: string | undefined;
   allowDownload: boolean;
+  /** Window length in seconds (default: the model's own, else 10). */
+  windowSec: number | undefined;
+  /** Window step in seconds (default 1.5, one TR). */
+  hopSec: number;
 }
 
-const embeddingField = obj({ name: str(), modelDir: optional(str()), allowDownload: withDefault(bool(), false) });
+const embeddingField = obj({
+  name: str(),
+  modelDir: optional(str()),
+  allowDownload: withDefault(bool(), false),
+  windowSec: optional(num(0, 60)),
+  hopSec: withDefault(num(0, 60), 1.5),
+});
 
 const schema = obj({
   out: str(),
   seed: withDefault(int(0, 2 ** 32 - 1), 0),
   dataset: either(
-    obj({ simulate: obj({ subjects: withDefault(int(1, 5), 2), preset: withDefault(oneOf(['demo', 'small'] as const), 'demo') }) }),
+    obj({
+      simulate: obj({
+        preset: withDefault(oneOf(['demo', 'paper'] as const), 'demo'),
+        subjects: optional(int(1, 99)),
+        seed: optional(int(0, 2 ** 31 - 1)),
+        genres: optional(list(str(), 1)),
+        trainPerGenre: optional(int(4, 1000)),
+        testPerGenre: optional(int(1, 100)),
+        targetVoxels: optional(int(300, 1_000_000)),
+        raw: optional(bool()),
+        library: optional(int(0, 1_000_000)),
+      }),
+    }),
     'simulate',
     obj({ bids: str(), source: withDefault(oneOf(['auto', 'raw', 'derivative'] as const), 'auto') }),
     'bids',
   ),
   stimuli: optional(str()),
   subjects: withDefault(subjectsField(), 'all' as const),
-  embeddings: withDefault(list(embeddingField, 1), () => [{ name: 'builtin', modelDir: undefined, allowDownload: false }]),
+  embeddings: withDefault(list(embeddingField, 1), () => [{ name: 'builtin', modelDir: undefined, allowDownload: false, windowSec: undefined, hopSec: 1.5 }]),
   align: withDefault(obj({ lagTr: withDefault(int(0, 20), 3), scansPerClip: withDefault(int(1, 100), 10) }), () => ({ lagTr: 3, scansPerClip: 10 })),
   decode: withDefault(
     obj({ target: optional(str()), topRois: withDefault(int(1, 1000), 6), folds: withDefault(int(2, 100), 5) }),

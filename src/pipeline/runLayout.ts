@@ -90,7 +90,8 @@ export interface RetrievalResult {
     clipId: string;
     genre: string;
     retrieved: { id: string; genre: string; score: number; audio: string }[];
-    oracle: { id: string; genre: string; score: number }[];
+    /** Top-1 with the clip's true embedding. */
+    oracle: { id: string; genre: string }[];
   }[];
   /** Genre of the top retrieved clip equals the clip's genre. */
   genreAgreement: ScoreWithChance;

@@ -139,7 +139,7 @@ export async function runPipeline(config: RunConfig, stages: readonly Stage[], o
       continue;
     }
     const ctx = { runDir, config, seed, previous: manifest.stages };
-    const plan = stage.plan(ctx);
+    const plan = await stage.plan(ctx);
     if ('skip' in plan) {
       outcomes.push({ name, status: 'not-run', reason: plan.skip });
       record(name, { status: 'not-run', reason: plan.skip });

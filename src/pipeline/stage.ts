@@ -56,6 +56,6 @@ export interface Stage {
   /** Stages whose outputs this one reads; it does not run unless they finished. */
   readonly needs: readonly StageName[];
   /** The plan for this configuration, or `{ skip: reason }` when the configuration switches it off. */
-  plan(ctx: StageContext): StagePlan | { skip: string };
+  plan(ctx: StageContext): StagePlan | { skip: string } | Promise<StagePlan | { skip: string }>;
   run(ctx: StageRunContext, plan: StagePlan): Promise<StageSummary>;
 }

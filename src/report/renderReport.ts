@@ -168,7 +168,7 @@ function stagesTable(c: RunContents): string {
  */
 export function renderReport(c: RunContents, views: SubjectView[], opts: { hasBrainData: boolean }): string {
   const m = c.manifest;
-  const dataset = m ? ('bids' in m.config.dataset ? `BIDS dataset ${m.config.dataset.bids}` : `simulated dataset (${m.config.dataset.simulate.subjects} subjects, preset ${m.config.dataset.simulate.preset})`) : 'unknown';
+  const dataset = m ? ('bids' in m.config.dataset ? `BIDS dataset ${m.config.dataset.bids}` : `the simulated dataset (preset ${m.config.dataset.simulate.preset})`) : 'unknown';
   const nav = views.map((v) => `<a href="#${esc(v.contents.id)}">${esc(v.contents.id)}</a>`).join('');
   const scripts = opts.hasBrainData
     ? `<script src="vendor/niivue.umd.js"></script>\n${views.filter((v) => v.brainMaps?.length).map((v) => `<script src="data/${esc(v.contents.id)}-brain.js"></script>`).join('\n')}\n<script src="report.js"></script>`

@@ -19,7 +19,7 @@ test('parseRunConfig(minimal) fills every default and resolves paths against the
   assert.deepEqual(c.dataset, { bids: '/base/data/ds', source: 'auto' });
   assert.equal(c.seed, 0);
   assert.equal(c.subjects, 'all');
-  assert.deepEqual(c.embeddings, [{ name: 'builtin', modelDir: undefined, allowDownload: false }]);
+  assert.deepEqual(c.embeddings, [{ name: 'builtin', modelDir: undefined, allowDownload: false, windowSec: undefined, hopSec: 1.5 }]);
   assert.deepEqual(c.align, { lagTr: 3, scansPerClip: 10 });
   assert.deepEqual(c.decode, { target: undefined, topRois: 6, folds: 5 });
   assert.deepEqual(c.encode, { spaces: undefined, fdrQ: 0.05, folds: 5 });
@@ -32,7 +32,9 @@ test('parseRunConfig(null stage) switches that stage off', () => {
   assert.equal(c.generate, undefined);
   assert.equal(c.library, undefined);
   assert.equal(c.encode, undefined);
-  assert.deepEqual(c.dataset, { simulate: { subjects: 2, preset: 'demo' } });
+  assert.deepEqual(c.dataset, {
+    simulate: { preset: 'demo', subjects: undefined, seed: undefined, genres: undefined, trainPerGenre: undefined, testPerGenre: undefined, targetVoxels: undefined, raw: undefined, library: undefined },
+  });
 });
 
 test('parseRunConfig(wrong type) names the key, the expectation and the value', () => {

@@ -119,7 +119,7 @@ function encodeSummary(dir: string, r: Float32Array, r2: Float32Array): Encoding
  */
 export function writeFixtureRun(): { runDir: string; accuracy: number } {
   const runDir = join(mkdtempSync(join(tmpdir(), 'b2m-report-')), 'run');
-  const config = parseRunConfig({ out: runDir, dataset: { simulate: { subjects: 2, preset: 'small' } } }, 'fixture', runDir);
+  const config = parseRunConfig({ out: runDir, dataset: { simulate: { subjects: 2, preset: 'demo' } } }, 'fixture', runDir);
   const now = '2026-11-25T00:00:00.000Z';
   const manifest: RunManifest = {
     format: MANIFEST_FORMAT, createdAt: now, updatedAt: now, config, versions: packageVersions(), seeds: { master: 0 }, checksums: {},
@@ -165,7 +165,7 @@ export function writeFixtureRun(): { runDir: string; accuracy: number } {
     items: CLIPS.map((c, i) => ({
       clipId: c, genre: GENRES[i]!,
       retrieved: [{ id: libIds[(i + 1) % 4]!, genre: GENRES[(i + 1) % 4]!, score: 0.8 - 0.1 * i, audio: `dataset/library/audio/${libIds[(i + 1) % 4]}.wav` }],
-      oracle: [{ id: libIds[i]!, genre: GENRES[i]!, score: 0.95 }],
+      oracle: [{ id: libIds[i]!, genre: GENRES[i]! }],
     })),
     genreAgreement: { value: 0.5, chance: 0.25, oracle: 1 },
   };

@@ -1,9 +1,14 @@
 // The stage adapters this build has, in pipeline order. Each adapter calls one stage's public
 // index.ts and writes into the run folder; a stage missing here is reported as unavailable.
 import type { Stage } from '../stage.ts';
+import { decodeStage } from './decode.ts';
+import { embedStage } from './embed.ts';
+import { libraryStage } from './library.ts';
 import { reportStage } from './report.ts';
+import { retrieveStage } from './retrieve.ts';
+import { simulateStage } from './simulate.ts';
 
 /** Every implemented stage. */
 export function availableStages(): Stage[] {
-  return [reportStage];
+  return [simulateStage, embedStage, decodeStage, libraryStage, retrieveStage, reportStage];
 }
