@@ -16,6 +16,15 @@ function parsePort(value: string): number {
   return n;
 }
 
+/** Parses a positive number of seconds or fails with the option's name. */
+export function parsePositiveSeconds(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds, got '${value}'.`);
+    return n;
+  };
+}
+
 /**
  * The whole command-line interface in one place: every command and flag is declared here;
  * each action lazily imports its command module and calls one typed function.
@@ -55,17 +64,6 @@ export function buildProgram(): Command {
       await runDecode(o, terminalUi());
     });
 
-  program
-    .command('demo')
-    .description('the whole pipeline on the built-in simulated dataset: decode, retrieve, generate, map; prints a summary and writes a report')
-    .option('--out <DIR>', 'run folder (a second run there reuses finished stages)', 'runs/demo')
-    .option('--force <stages...>', 'rerun these stages even when their outputs are current')
-    .action(async (o: { out: string; force?: string[] }) => {
-      const { runDemo } = await import('./commands/demo.ts');
-      const { terminalUi } = await import('./ui.ts');
-      await runDemo(o, terminalUi());
-    });
-
   const library = program.command('library').description('music library for retrieval: embed audio tracks into a LanceDB store');
   library
     .command('build')
@@ -86,6 +84,42 @@ export function buildProgram(): Command {
       const { runLibraryBuild } = await import('./commands/library.ts');
       const { terminalUi } = await import('./ui.ts');
       await runLibraryBuild(o, terminalUi());
+    });
+
+  program
+    .command('demo')
+    .description('the whole pipeline on the built-in simulated dataset: decode, retrieve, generate, map; prints a summary and writes a report')
+    .option('--out <DIR>', 'run folder (a second run there reuses finished stages)', 'runs/demo')
+    .option('--force <stages...>', 'rerun these stages even when their outputs are current')
+    .action(async (o: { out: string; force?: string[] }) => {
+      const { runDemo } = await import('./commands/demo.ts');
+      const { terminalUi } = await import('./ui.ts');
+      await runDemo(o, terminalUi());
+    });
+
+  program
+    .command('embed')
+    .description('embed the windows of every audio clip with one model: FILE.npy (clips × windows × dim, float32) + FILE.json (resumable: rerun to continue)')
+    .requiredOption('--audio <DIR|FILES...>', 'a folder of audio files, or audio files (clip id = file name without extension)')
+    .requiredOption('--model <NAME>', 'builtin | clap | clap-text | w2vbert | genre')
+    .requiredOption('--out <FILE.npy>', 'output array; FILE.json is written beside it')
+    .option('--model-dir <PATH>', 'local model folder (clap, clap-text, w2vbert)')
+    .option('--allow-download', 'let transformers.js fetch --model-dir as a Hugging Face hub id when it is not a local folder')
+    .option('--captions <TSV>', 'captions table (clip_id, caption) for clap-text')
+    .option('--clip-table <TSV>', 'clip table (clip_id, genre) for genre; default: genre from the clip id')
+    .option('--layer <n>', 'w2v-BERT layer (default 7)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--layer must be an integer >= 0, got '${v}'.`);
+      return n;
+    })
+    .option('--window <sec>', 'window length in seconds (default 10; w2vbert 5; clap-text 15)', parsePositiveSeconds('--window'))
+    .option('--hop <sec>', 'window hop in seconds', parsePositiveSeconds('--hop'), 1.5)
+    .option('--clip <sec>', 'clip length in seconds (longer files: their first --clip seconds)', parsePositiveSeconds('--clip'), 15)
+    .option('--skip-short', 'leave out clips shorter than --clip (with a warning) instead of failing')
+    .action(async (o: { audio: string[]; model: string; out: string; modelDir?: string; allowDownload?: boolean; captions?: string; clipTable?: string; layer?: number; window?: number; hop: number; clip: number; skipShort?: boolean }) => {
+      const { runEmbed } = await import('./commands/embed.ts');
+      const { terminalUi } = await import('./ui.ts');
+      await runEmbed(o, terminalUi());
     });
 
   program
