@@ -4,7 +4,6 @@ import type { Arrangement } from './arrangement.ts';
 import { ACOUSTIC_FEATURES } from './acousticFeatures.ts';
 import { buildAtlas, type SimAtlas } from './brain/atlas.ts';
 import { cOrderIndices, cortexWithVoxels, sampleAnatomy, type Cortex } from './brain/cortex.ts';
-import { canonicalHrf } from './brain/hrf.ts';
 import { musicalFeatureNames, musicalFeatures } from './brain/musicalFeatures.ts';
 import { runDesign } from './brain/runDesign.ts';
 import { preprocessRun, simulateRun } from './brain/simulateRun.ts';
@@ -264,7 +263,6 @@ function truthDescription(config: SimulationConfig, featureNames: string[], FA: 
   return {
     model: 'BOLD = baseline · (1 + 0.4 % · (design · weights + AR(1) noise + physiological noise + drift)); derivative = drift removed (linear + 2 slowest cosines), z-scored per run, duplicate first clip dropped',
     hrf: { kind: 'canonical double gamma (SPM)', peakShape: 6, undershootShape: 16, undershootRatio: 1 / 6, lengthSec: 32, dtSec: config.tr / 10, sampledAt: 'scan onset t·TR' },
-    hrfKernelSum: Number(canonicalHrf(config.tr / 10).reduce((a, b) => a + b, 0).toFixed(6)),
     tr: config.tr,
     scansPerRun: nScans,
     scansPerClip: spc,
