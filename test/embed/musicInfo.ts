@@ -61,13 +61,16 @@ function solveRidge(A: Float64Array, B: Float64Array, p: number, q: number, lamb
   return W;
 }
 
-/** Ridge classifier (one-hot targets, z-scored features from the training rows) → predicted labels of `test`. */
-function ridgeClassify(X: Float64Array, p: number, labels: number[], classes: number, train: number[], test: number[], lambda: number): number[] {
+/**
+ * Ridge classifier (one-hot targets; features centred on the training rows, and scaled to unit
+ * variance when `standardize`) → predicted labels of `test`.
+ */
+function ridgeClassify(X: Float64Array, p: number, labels: number[], classes: number, train: number[], test: number[], lambda: number, standardize: boolean): number[] {
   const mean = new Float64Array(p);
   const sd = new Float64Array(p);
   for (const i of train) for (let j = 0; j < p; j++) mean[j] += X[i * p + j] / train.length;
   for (const i of train) for (let j = 0; j < p; j++) sd[j] += (X[i * p + j] - mean[j]) ** 2 / train.length;
-  for (let j = 0; j < p; j++) sd[j] = Math.sqrt(sd[j]) || 1;
+  for (let j = 0; j < p; j++) sd[j] = standardize ? Math.sqrt(sd[j]) || 1 : 1;
   const z = (i: number, j: number) => (X[i * p + j] - mean[j]) / sd[j];
   const A = new Float64Array(p * p);
   const B = new Float64Array(p * classes);
@@ -92,15 +95,18 @@ function ridgeClassify(X: Float64Array, p: number, labels: number[], classes: nu
   });
 }
 
-const LAMBDAS = [0.1, 1, 10, 100, 1000];
+const LAMBDAS = [0.01, 0.1, 1, 10, 100, 1000, 10000, 100000];
 
 /**
- * Cross-validated accuracy of a linear (ridge) genre classifier on rows of `X` (`n × p`).
+ * Cross-validated accuracy of a linear (ridge) genre classifier on rows of `X` (`n × p`), used
+ * as they are (centred on the training rows; scaled to unit variance only with `standardize`,
+ * which gives a PCA embedding's weak trailing axes the same weight as its leading ones).
  * `fold[i]` is row i's outer fold (give all windows of a clip the same fold, and spread each
  * genre's clips over the folds); λ is chosen per outer fold by an inner CV over the other folds
  * (training rows only).
  */
-export function genreAccuracyCV(X: Float64Array, n: number, p: number, labels: number[], fold: number[]): number {
+export function genreAccuracyCV(X: Float64Array, n: number, p: number, labels: number[], fold: number[], opts: { standardize?: boolean } = {}): number {
+  const standardize = opts.standardize ?? false;
   const classes = Math.max(...labels) + 1;
   const folds = Math.max(...fold) + 1;
   const rows = [...Array(n).keys()];
@@ -117,11 +123,11 @@ export function genreAccuracyCV(X: Float64Array, n: number, p: number, labels: n
         if (g === f) continue;
         const tr = train.filter((i) => fold[i] !== g);
         const te = train.filter((i) => fold[i] === g);
-        ridgeClassify(X, p, labels, classes, tr, te, lambda).forEach((c, k) => { if (c === labels[te[k]]) ok++; });
+        ridgeClassify(X, p, labels, classes, tr, te, lambda, standardize).forEach((c, k) => { if (c === labels[te[k]]) ok++; });
       }
       if (ok > bestAcc) { bestAcc = ok; bestLambda = lambda; }
     }
-    ridgeClassify(X, p, labels, classes, train, test, bestLambda).forEach((c, k) => { if (c === labels[test[k]]) correct++; });
+    ridgeClassify(X, p, labels, classes, train, test, bestLambda, standardize).forEach((c, k) => { if (c === labels[test[k]]) correct++; });
   }
   return correct / n;
 }
