@@ -4,7 +4,7 @@ export {
   GENRES, DRUM_PATTERNS, BASS_STYLES, COMP_STYLES, LEAD_SCALES, PART_ROLES, arrangementPrograms,
   type Arrangement, type Genre, type Mode, type DrumPattern, type BassStyle, type CompStyle, type LeadScale, type PartRole, type Section,
 } from './arrangement.ts';
-export { sampleArrangement, barCount } from './sampleArrangement.ts';
+export { sampleArrangement, completeArrangement, validateArrangement, barCount } from './sampleArrangement.ts';
 export { GENRE_STYLES, type GenreStyle } from './genreStyles.ts';
 export { parseChord, type Chord } from './chords.ts';
 export { arrangementToScore, type Score, type NoteEvent, type ChannelSetup } from './arrangementToScore.ts';

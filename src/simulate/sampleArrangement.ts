@@ -1,5 +1,6 @@
 import { fail } from '../errors.ts';
-import { GENRES, type Arrangement, type Genre, type PartRole, type Section } from './arrangement.ts';
+import { BASS_STYLES, COMP_STYLES, DRUM_PATTERNS, GENRES, LEAD_SCALES, type Arrangement, type Genre, type PartRole, type Section } from './arrangement.ts';
+import { parseChord } from './chords.ts';
 import { GENRE_STYLES, type Choices } from './genreStyles.ts';
 import type { Rng } from './rng.ts';
 
@@ -62,6 +63,50 @@ export function sampleArrangement(genre: Genre, rng: Rng, opts: { durationSec?: 
   };
   arrangement.sections = sampleSections(arrangement, rng);
   return arrangement;
+}
+
+/**
+ * completeArrangement(partial, rng) → an arrangement with the given fields (e.g. predicted genre,
+ * tempo, mode, programs, density) and the rest drawn from the genre's distribution. Sections are
+ * re-drawn unless given, so they match the parts and tempo. Checked with `validateArrangement`.
+ * @example completeArrangement({ genre: 'jazz', tempo: 180, mode: 'minor' }, createRng(1))
+ */
+export function completeArrangement(partial: Partial<Arrangement> & { genre: Genre }, rng: Rng): Arrangement {
+  const base = sampleArrangement(partial.genre, rng, { durationSec: partial.durationSec });
+  const a: Arrangement = { ...base, ...partial, version: 1 };
+  if (!partial.sections) a.sections = sampleSections(a, rng);
+  validateArrangement(a);
+  return a;
+}
+
+/** Throws BAD_INPUT naming the first field of `a` outside its documented range. */
+export function validateArrangement(a: Arrangement): void {
+  const bad = (field: string, value: unknown, range: string): never =>
+    fail('BAD_INPUT', `Arrangement field ${field} is ${JSON.stringify(value)}; it must be ${range}.`);
+  const prog = (p: number | undefined, field: string) => {
+    if (p !== undefined && !(Number.isInteger(p) && p >= 0 && p <= 127)) bad(field, p, 'a General MIDI program 0..127');
+  };
+  if (!GENRES.includes(a.genre)) bad('genre', a.genre, `one of ${GENRES.join(', ')}`);
+  if (!(a.tempo >= 30 && a.tempo <= 300)) bad('tempo', a.tempo, 'in 30..300 BPM');
+  if (!(a.swing >= 0 && a.swing <= 0.5)) bad('swing', a.swing, 'in 0..0.5');
+  if (a.beatsPerBar !== 3 && a.beatsPerBar !== 4) bad('beatsPerBar', a.beatsPerBar, '3 or 4');
+  if (!(Number.isInteger(a.key) && a.key >= 0 && a.key <= 11)) bad('key', a.key, 'an integer 0..11');
+  if (a.mode !== 'major' && a.mode !== 'minor') bad('mode', a.mode, "'major' or 'minor'");
+  if (!Array.isArray(a.progression) || a.progression.length === 0) bad('progression', a.progression, 'a non-empty list of Roman numerals');
+  for (const c of a.progression) parseChord(c, a.key);
+  for (const f of ['density', 'dynamics', 'reverb'] as const) if (!(a[f] >= 0 && a[f] <= 1)) bad(f, a[f], 'in 0..1');
+  if (!(a.durationSec > 0 && a.durationSec <= 600)) bad('durationSec', a.durationSec, 'in (0, 600] seconds');
+  if (a.drums && !DRUM_PATTERNS.includes(a.drums.pattern)) bad('drums.pattern', a.drums.pattern, `one of ${DRUM_PATTERNS.join(', ')}`);
+  if (a.bass && !BASS_STYLES.includes(a.bass.style)) bad('bass.style', a.bass.style, `one of ${BASS_STYLES.join(', ')}`);
+  if (a.chords && !COMP_STYLES.includes(a.chords.style)) bad('chords.style', a.chords.style, `one of ${COMP_STYLES.join(', ')}`);
+  if (a.lead && !LEAD_SCALES.includes(a.lead.scale)) bad('lead.scale', a.lead.scale, `one of ${LEAD_SCALES.join(', ')}`);
+  prog(a.drums?.kit, 'drums.kit');
+  prog(a.bass?.program, 'bass.program');
+  prog(a.chords?.program, 'chords.program');
+  prog(a.lead?.program, 'lead.program');
+  prog(a.pad?.program, 'pad.program');
+  if (a.sections.length === 0 || a.sections[0].startBar !== 0) bad('sections', a.sections, 'a non-empty list starting at bar 0');
+  for (const sec of a.sections) for (const p of sec.parts) if (a[p] === null) bad('sections', sec.parts, `parts the arrangement has (it has no ${p})`);
 }
 
 /** Number of bars needed to cover the clip. */

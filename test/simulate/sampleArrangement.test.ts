@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GENRES, arrangementToScore, createRng, parseChord, sampleArrangement, buildSchedule } from '../../src/simulate/index.ts';
+import { GENRES, arrangementToScore, buildSchedule, completeArrangement, createRng, parseChord, sampleArrangement, validateArrangement } from '../../src/simulate/index.ts';
 
 test('sampleArrangement(genre, rng) is deterministic in the seed', () => {
   for (const g of GENRES) {
@@ -64,4 +64,17 @@ test('buildSchedule(opts) follows ds003720: pieces per run, duplicates, 4 test r
   assert.equal(testRuns[0].clipIds[0], testRuns[0].clipIds[12]);
   for (const id of ['blues.00008', 'jazz.00008', 'rock.00008']) assert.equal(testRuns[0].clipIds.slice(1).filter((x) => x === id).length, 4);
   for (let i = 2; i < 13; i++) assert.notEqual(testRuns[0].clipIds[i], testRuns[0].clipIds[i - 1]);
+});
+
+test('completeArrangement(partial, rng) keeps given parameters, draws the rest, and validates', () => {
+  const a = completeArrangement({ genre: 'jazz', tempo: 180, mode: 'minor', lead: { program: 56, scale: 'dorian', register: 70 }, drums: null }, createRng(4));
+  assert.equal(a.genre, 'jazz');
+  assert.equal(a.tempo, 180);
+  assert.equal(a.mode, 'minor');
+  assert.equal(a.lead?.program, 56);
+  assert.equal(a.drums, null);
+  assert.ok(a.sections.every((s) => !s.parts.includes('drums')), 'sections follow the parts');
+  assert.equal(arrangementToScore(a).notes.filter((n) => n.channel === 9).length, 0);
+  assert.throws(() => completeArrangement({ genre: 'pop', tempo: 1000 }, createRng(1)), /tempo is 1000/);
+  assert.throws(() => validateArrangement({ ...a, key: 12 }), /key is 12/);
 });
