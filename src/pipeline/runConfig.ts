@@ -31,7 +31,8 @@ export interface RunConfig {
   /** Music library to retrieve from (default: `<dataset>/library` when it exists). */
   library: { audio: string | undefined } | undefined;
   generate: { name: string; modelDir: string | undefined } | undefined;
-  encode: { spaces: string[] | undefined; fdrQ: number; folds: number } | undefined;
+  /** Encoding: feature spaces (embedding names or 'genre'), FDR level, CV folds, null distribution. */
+  encode: { spaces: string[] | undefined; fdrQ: number; folds: number; null: 'gaussian' | 'block' } | undefined;
   report: boolean;
 }
 
@@ -110,8 +111,15 @@ const schema = obj({
   library: withDefault(nullable(obj({ audio: optional(str()) })), () => ({ audio: undefined })),
   generate: withDefault(nullable(obj({ name: withDefault(str(), 'builtin'), modelDir: optional(str()) })), () => ({ name: 'builtin', modelDir: undefined })),
   encode: withDefault(
-    nullable(obj({ spaces: optional(list(str(), 1)), fdrQ: withDefault(num(0, 1), 0.05), folds: withDefault(int(2, 100), 5) })),
-    () => ({ spaces: undefined, fdrQ: 0.05, folds: 5 }),
+    nullable(
+      obj({
+        spaces: optional(list(str(), 1)),
+        fdrQ: withDefault(num(0, 1), 0.05),
+        folds: withDefault(int(2, 100), 5),
+        null: withDefault(oneOf(['gaussian', 'block'] as const), 'gaussian'),
+      }),
+    ),
+    () => ({ spaces: undefined, fdrQ: 0.05, folds: 5, null: 'gaussian' as const }),
   ),
   report: withDefault(bool(), true),
 });

@@ -103,20 +103,24 @@ function b64(img: NiftiImage, data: Float32Array): string {
 async function brainData(s: SubjectContents, outDir: string): Promise<{ maps: SubjectView['brainMaps']; background?: string; hasRois: boolean }> {
   const e = s.encode;
   if (!e || e.maps.length === 0) return { maps: undefined, hasRois: false };
-  const maps: { key: string; label: string; max: number; name: string; base64: string }[] = [];
+  const maps: { key: string; label: string; max: number; peak: [number, number, number]; name: string; base64: string }[] = [];
   let first: NiftiImage | undefined;
   for (const m of e.maps) {
     const img = await readNifti(m.r);
     first ??= img;
     const r = finite(img);
     let max = 0;
-    for (const v of r) if (v > max) max = v;
+    let at = 0;
+    for (let i = 0; i < r.length; i++) if (r[i]! > max) (max = r[i]!), (at = i);
+    // The viewer opens with its crosshair on the map's peak voxel (i, j, k; x fastest).
+    const [nx, ny] = img.dims as [number, number];
+    const peak: [number, number, number] = [at % nx, Math.floor(at / nx) % ny, Math.floor(at / (nx * ny))];
     if (m.sig) {
       const sig = finite(await readNifti(m.sig));
       const masked = r.map((v, i) => (sig[i]! > 0 ? v : 0));
-      maps.push({ key: `${m.space}:sig`, label: `${m.space}: r, significant voxels`, max, name: `${m.space}_sig.nii.gz`, base64: b64(img, masked) });
+      maps.push({ key: `${m.space}:sig`, label: `${m.space}: r, significant voxels`, max, peak, name: `${m.space}_sig.nii.gz`, base64: b64(img, masked) });
     }
-    maps.push({ key: `${m.space}:r`, label: `${m.space}: r, all voxels`, max, name: `${m.space}_r.nii.gz`, base64: b64(img, r) });
+    maps.push({ key: `${m.space}:r`, label: `${m.space}: r, all voxels`, max, peak, name: `${m.space}_r.nii.gz`, base64: b64(img, r) });
   }
   const bgImg = e.background ? await readNifti(e.background) : first!;
   const background = { name: 'background.nii.gz', base64: b64(bgImg, finite(bgImg)) };

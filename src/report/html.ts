@@ -5,5 +5,7 @@ export function esc(value: string | number): string {
 
 /** A number with `digits` decimals, or an en dash for a missing value. */
 export function fmt(value: number | undefined, digits = 3): string {
-  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
+  if (value === undefined || !Number.isFinite(value)) return '–';
+  const s = value.toFixed(digits);
+  return /^-0\.?0*$/.test(s) ? s.slice(1) : s; // never "-0.000"
 }

@@ -56,7 +56,7 @@ function metricsTable(s: SubjectContents): string {
 
 function media(m: ClipMedia | undefined, what: string): string {
   if (!m) return `<td class="clip-cell not-run">no ${esc(what)}</td>`;
-  return `<td class="clip-cell">${m.spectrogram ? `<img src="${esc(m.spectrogram)}" alt="spectrogram of the ${esc(what)} clip" loading="lazy">` : ''}<audio controls preload="metadata" src="${esc(m.audio)}"></audio>${m.caption ? `<div class="meta">${esc(m.caption)}</div>` : ''}</td>`;
+  return `<td class="clip-cell">${m.spectrogram ? `<img src="${esc(m.spectrogram)}" alt="spectrogram of the ${esc(what)} clip">` : ''}<audio controls preload="metadata" src="${esc(m.audio)}"></audio>${m.caption ? `<div class="meta">${esc(m.caption)}</div>` : ''}</td>`;
 }
 
 function clipsTable(v: SubjectView): string {
@@ -71,7 +71,7 @@ function brainViewer(v: SubjectView): string {
   const options = v.brainMaps.map((m) => `<option value="${esc(m.key)}">${esc(m.label)}</option>`).join('');
   const maxR = Math.max(...v.brainMaps.map((m) => m.max));
   return `<div class="brain-viewer" data-subject="${esc(id)}">
-<canvas></canvas>
+<div class="nv-frame"><canvas></canvas></div>
 <div class="controls"><label>map <select class="map-select">${options}</select></label>
 <label>threshold r ≥ <input class="threshold" type="range" min="0" max="${maxR}" step="${maxR / 100 || 0.01}" value="${(maxR * 0.2).toFixed(4)}"> <span class="threshold-value"></span></label>
 ${v.hasRoiVolume ? '<label><input class="show-rois" type="checkbox"> selected decoding ROIs</label>' : ''}

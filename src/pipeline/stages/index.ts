@@ -3,6 +3,7 @@
 import type { Stage } from '../stage.ts';
 import { decodeStage } from './decode.ts';
 import { embedStage } from './embed.ts';
+import { encodeStage } from './encode.ts';
 import { libraryStage } from './library.ts';
 import { reportStage } from './report.ts';
 import { retrieveStage } from './retrieve.ts';
@@ -10,5 +11,5 @@ import { simulateStage } from './simulate.ts';
 
 /** Every implemented stage. */
 export function availableStages(): Stage[] {
-  return [simulateStage, embedStage, decodeStage, libraryStage, retrieveStage, reportStage];
+  return [simulateStage, embedStage, decodeStage, libraryStage, retrieveStage, encodeStage, reportStage];
 }

@@ -25,7 +25,11 @@
     var slider = el.querySelector('.threshold');
     var shown = el.querySelector('.threshold-value');
     var rois = el.querySelector('.show-rois');
-    var nv = new niivue.Niivue({ backColor: [1, 1, 1, 1], show3Dcrosshair: false, isColorbar: true, logLevel: 'error', loadingText: '', crosshairWidth: 0.5, crosshairColor: [0.2, 0.6, 1, 0.6] });
+    var nv = new niivue.Niivue({
+      backColor: [1, 1, 1, 1], show3Dcrosshair: false, isColorbar: true, logLevel: 'error', loadingText: '',
+      crosshairWidth: 0.5, crosshairColor: [0.2, 0.6, 1, 0.35],
+      multiplanarShowRender: niivue.SHOW_RENDER.NEVER,
+    });
     await nv.attachToCanvas(canvas);
     nv.setInterpolation(true);
     await loadVolume(nv, d.background, { colormap: 'gray', opacity: 1 });
@@ -41,6 +45,7 @@
       var thr = Math.min(Number(slider.value), m.max);
       overlay = await loadVolume(nv, m, { colormap: 'warm', cal_min: thr, cal_max: m.max, opacity: 0.9 });
       if (rois && rois.checked && d.rois) roiLayer = await loadVolume(nv, d.rois, { colormap: 'green', cal_min: 0.5, cal_max: 1, opacity: 0.6 });
+      if (m.peak) nv.scene.crosshairPos = nv.vox2frac(m.peak);
       applyThreshold();
     }
 
