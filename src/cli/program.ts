@@ -52,10 +52,10 @@ export function buildProgram(): Command {
       return n;
     }, 3)
     .option('--folds <k>', 'cross-validation folds (grouped by clip)', parsePositiveInt('--folds'), 5)
-    .option('--cv-score <mode>', "ROI ranking score: 'nested' (out-of-fold predictions) or 'inner' (the alpha-selection CV)", (v: string): 'nested' | 'inner' => {
+    .option('--cv-score <mode>', "ROI ranking score: 'inner' (CV r of the alpha search) or 'nested' (out-of-fold predictions, 6x slower)", (v: string): 'nested' | 'inner' => {
       if (v !== 'nested' && v !== 'inner') throw new InvalidArgumentError(`--cv-score must be 'nested' or 'inner', got '${v}'.`);
       return v;
-    }, 'nested' as 'nested' | 'inner')
+    }, 'inner' as 'nested' | 'inner')
     .option('--whole-cortex', 'also fit and score a whole-cortex decoder')
     .option('--leave-one-genre-out', 'also run leave-one-genre-out (one ensemble fit per genre)')
     .action(async (o: { bids: string; embeddings: string; out: string; subject: string; rois: number; lagTr: number; folds: number; cvScore: 'nested' | 'inner'; wholeCortex?: boolean; leaveOneGenreOut?: boolean }) => {

@@ -22,7 +22,7 @@ export interface DecodeSubjectOptions {
   /** CV folds (default 5), grouped by clip. */
   folds?: number;
   alphas?: ArrayLike<number>;
-  /** ROI ranking score (default 'nested', see `CvScoreMode`). */
+  /** ROI ranking score (default 'inner', see `CvScoreMode`). */
   cvScore?: CvScoreMode;
   /** ROIs smaller than this are not candidates (default 1). */
   minRoiVoxels?: number;

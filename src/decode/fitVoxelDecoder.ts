@@ -4,13 +4,17 @@ import { pearsonPerDimension } from '../evaluate/index.ts';
 
 /**
  * How a voxel set's decoder is scored on the training set (to rank ROIs):
- * - `'nested'`: out-of-fold predictions. For each of the outer folds (groups = clips), a ridge
- *   with its own inner CV for alpha is fitted on the other folds and predicts the held-out fold;
- *   the score is the mean over dimensions of Pearson r between the pooled out-of-fold predictions
- *   and the targets. Unbiased; costs `folds + 1` ridge fits.
- * - `'inner'`: the CV correlation that chose each dimension's alpha (the ridge's `cvScores` with
- *   score 'r', at the best alpha), averaged over dimensions. One fit; slightly optimistic
- *   because the same folds pick the alpha.
+ * - `'inner'` (default): the cross-validated correlation that chose each dimension's alpha (the
+ *   ridge's `cvScores` with score 'r': mean over the clip-grouped folds of Pearson r between
+ *   held-out predictions and targets, at the best alpha), averaged over dimensions. One ridge fit
+ *   per ROI; slightly optimistic because the same folds pick the alpha (one of ~20), which hardly
+ *   changes the ranking.
+ * - `'nested'`: out-of-fold predictions with nested alpha choice. For each of the outer folds
+ *   (groups = clips), a ridge with its own inner CV is fitted on the other folds and predicts the
+ *   held-out fold; the score is the mean over dimensions of Pearson r between the pooled
+ *   out-of-fold predictions and the targets. Unbiased; costs `folds + 1` ridge fits per ROI
+ *   (each one eigendecomposition per fold), which is why it is not the default.
+ * Both use training data only.
  */
 export type CvScoreMode = 'nested' | 'inner';
 
@@ -66,7 +70,7 @@ export async function fitVoxelDecoder(
   if (X.length !== n * p) fail('MISMATCH', `decoder features hold ${X.length} values, expected ${n} rows × ${p} voxels.`);
   if (Y.length !== n * T) fail('MISMATCH', `decoder targets hold ${Y.length} values, expected ${n} rows × ${T} dimensions.`);
   const folds = opts.folds ?? 5;
-  const mode = opts.cvScore ?? 'nested';
+  const mode = opts.cvScore ?? 'inner';
   const ridgeOpts = { folds, groups, score: 'r' as const, ...(opts.alphas ? { alphas: opts.alphas } : {}) };
   const fit = await fitRidgeCV({ rows: n, cols: p, data: X }, { rows: n, cols: T, data: Y }, ridgeOpts);
 

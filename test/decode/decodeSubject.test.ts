@@ -7,7 +7,8 @@ import { makeSynthetic, shuffleTrainingClips, normalStream } from './synthetic.t
 // 16 voxels, signal in ROIs 2, 5, 7 (labels; amplitudes 0.35, 0.22, 0.14 against unit noise),
 // 6-d embeddings, 4 windows of 10 s, lag 3 TR.
 const syn = makeSynthetic();
-const opts = { lagTr: 3, k: 3, folds: 5, alphas: [0.1, 1, 10, 100, 1000, 1e4] };
+const opts = { lagTr: 3, k: 3, folds: 5, alphas: [0.1, 1, 10, 100, 1000, 1e4], cvScore: 'nested' as const };
+const fast = { ...opts, cvScore: 'inner' as const };
 let base: DecodeSubjectResult;
 
 test('decodeSubject(synthetic) picks the ROIs that carry signal, in order of strength', async () => {
@@ -50,7 +51,7 @@ test('decodeSubject(lagTr: 0) on data with a 3-TR lag fits and predicts worse th
 });
 
 test('decodeSubject(training fMRI shuffled across clips) identifies test clips near chance', async () => {
-  const shuffled = await decodeSubject(shuffleTrainingClips(syn, 99), syn.embeddings, opts);
+  const shuffled = await decodeSubject(shuffleTrainingClips(syn, 99), syn.embeddings, fast);
   const t = shuffled.reports.roiEnsemble.test;
   assert.ok(Math.abs(t.identification.windows.value - 0.5) < 0.15, `windows ${t.identification.windows.value}`);
   assert.ok(Math.abs(t.identification.clips.value - 0.5) < 0.2, `clips ${t.identification.clips.value}`);
@@ -80,7 +81,7 @@ test('decodeSubject(different test responses) fits the identical model: no test 
 });
 
 test('decodeSubject(leaveOneGenreOut) decodes each unseen genre above chance', async () => {
-  const res = await decodeSubject(syn.responses, syn.embeddings, { ...opts, leaveOneGenreOut: true });
+  const res = await decodeSubject(syn.responses, syn.embeddings, { ...fast, leaveOneGenreOut: true });
   const logo = res.leaveOneGenreOut!;
   assert.deepEqual(logo.genres.map((g) => [g.genre, g.trainClips, g.heldOutClips]), [
     ['blues', 36, 12], ['classical', 36, 12], ['country', 36, 12], ['disco', 36, 12],

@@ -73,7 +73,7 @@ export async function runDecode(opts: DecodeOptions, ui: CliUi): Promise<DecodeR
   }
   const genres = new Map(dataset.clips.map((c) => [c.id, c.genre]));
   const genreOf = (id: string) => genres.get(id) ?? id.split('.')[0];
-  const cvScore = opts.cvScore ?? 'nested';
+  const cvScore = opts.cvScore ?? 'inner';
   const rows: DecodeRow[] = [];
   for (const subject of subjects) {
     const t0 = performance.now();

@@ -1,0 +1,10 @@
+import { fitRidgeCV } from '../../src/ridge/index.ts';
+import { normalStream } from './synthetic.ts';
+const g = normalStream(3);
+const n = 1920, T = 128, p = Number(process.argv[2] ?? 400);
+const groups = Int32Array.from({ length: n }, (_, i) => Math.floor(i / 4));
+const Y = Float32Array.from({ length: n * T }, () => g());
+const X = Float32Array.from({ length: n * p }, () => g());
+const t0 = performance.now();
+await fitRidgeCV({ rows: n, cols: p, data: X }, { rows: n, cols: T, data: Y }, { groups, folds: 5, score: 'r' });
+console.log(`p=${p}: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
