@@ -64,28 +64,6 @@ export function buildProgram(): Command {
       await runDecode(o, terminalUi());
     });
 
-  const library = program.command('library').description('music library for retrieval: embed audio tracks into a LanceDB store');
-  library
-    .command('build')
-    .description('embed the first 15 s of every audio file in a folder and store the vectors (resumable: rerun to continue)')
-    .requiredOption('--audio <DIR>', 'folder of audio files (wav, mp3, flac, ogg, ...; searched recursively)')
-    .requiredOption('--model <NAME>', 'embedding model (builtin, clap, w2vbert, ...)')
-    .requiredOption('--db <DIR>', 'library folder (created if missing, resumed if it exists)')
-    .option('--model-dir <DIR>', 'local model folder (clap, w2vbert)')
-    .option('--metadata <TSV>', 'table with id and genre columns (default: library.tsv in or above --audio)')
-    .option('--excerpt <sec>', 'seconds embedded from the start of each track', (v: string) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--excerpt must be a positive number of seconds, got '${v}'.`);
-      return n;
-    }, 15)
-    .option('--ann', 'also build an IVF_PQ index for approximate search (large libraries)')
-    .option('--batch <n>', 'tracks per commit (an interrupt loses at most this many)', parsePositiveInt('--batch'), 16)
-    .action(async (o: { audio: string; model: string; db: string; modelDir?: string; metadata?: string; excerpt: number; ann?: boolean; batch: number }) => {
-      const { runLibraryBuild } = await import('./commands/library.ts');
-      const { terminalUi } = await import('./ui.ts');
-      await runLibraryBuild(o, terminalUi());
-    });
-
   program
     .command('demo')
     .description('the whole pipeline on the built-in simulated dataset: decode, retrieve, generate, map; prints a summary and writes a report')
@@ -120,6 +98,67 @@ export function buildProgram(): Command {
       const { runEmbed } = await import('./commands/embed.ts');
       const { terminalUi } = await import('./ui.ts');
       await runEmbed(o, terminalUi());
+    });
+
+  program
+    .command('encode')
+    .description('fit voxelwise encoding models (features → every cortical voxel), test significance with FDR, compare spaces, write brain maps')
+    .requiredOption('--bids <DIR>', 'BIDS dataset (ds003720 layout, real or simulated)')
+    .requiredOption('--features <A.npy[,B.npy]>', "feature spaces, comma-separated: .npy files (with .json beside) or 'genre' (one-hot control); join with + to stack")
+    .requiredOption('--out <RUN>', 'run folder: writes subjects/<sub>/encode/')
+    .option('--subject <sub>', "subject id (e.g. sub-001) or 'all'", 'all')
+    .option('--null <kind>', "null distribution: 'gaussian' (the paper's) or 'block' (block permutation of the test time course)", (v: string): 'gaussian' | 'block' => {
+      if (v !== 'gaussian' && v !== 'block') throw new InvalidArgumentError(`--null must be 'gaussian' or 'block', got '${v}'.`);
+      return v;
+    })
+    .option('--delays <list>', 'FIR delays in TRs (default 1,2,3,4)', (v: string) => {
+      const d = v.split(',').map(Number);
+      if (d.length === 0 || d.some((x) => !Number.isInteger(x) || x < 0)) throw new InvalidArgumentError(`--delays must be comma-separated integers >= 0, got '${v}'.`);
+      return d;
+    })
+    .option('--lag-tr <n>', 'a single hemodynamic lag in TRs instead of FIR delays', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--lag-tr must be an integer >= 0, got '${v}'.`);
+      return n;
+    })
+    .option('--cv <kind>', "alpha selection: 'clip' (5 folds of whole clips) or 'run' (leave one run out)", (v: string): 'clip' | 'run' => {
+      if (v !== 'clip' && v !== 'run') throw new InvalidArgumentError(`--cv must be 'clip' or 'run', got '${v}'.`);
+      return v;
+    })
+    .option('--partition', 'also fit the joint model of the first two spaces and partition their variance')
+    .option('--n-perm <n>', 'permutations of the block null', parsePositiveInt('--n-perm'))
+    .option('--seed <n>', 'seed of the block null', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be an integer >= 0, got '${v}'.`);
+      return n;
+    })
+    .option('--voxel-batch <n>', 'voxels fitted at once (bounds memory)', parsePositiveInt('--voxel-batch'))
+    .action(async (o: { bids: string; features: string; out: string; subject: string; null?: 'gaussian' | 'block'; delays?: number[]; lagTr?: number; cv?: 'clip' | 'run'; partition?: boolean; nPerm?: number; seed?: number; voxelBatch?: number }) => {
+      const { runEncode } = await import('./commands/encode.ts');
+      const { terminalUi } = await import('./ui.ts');
+      await runEncode(o, terminalUi());
+    });
+
+  const library = program.command('library').description('music library for retrieval: embed audio tracks into a LanceDB store');
+  library
+    .command('build')
+    .description('embed the first 15 s of every audio file in a folder and store the vectors (resumable: rerun to continue)')
+    .requiredOption('--audio <DIR>', 'folder of audio files (wav, mp3, flac, ogg, ...; searched recursively)')
+    .requiredOption('--model <NAME>', 'embedding model (builtin, clap, w2vbert, ...)')
+    .requiredOption('--db <DIR>', 'library folder (created if missing, resumed if it exists)')
+    .option('--model-dir <DIR>', 'local model folder (clap, w2vbert)')
+    .option('--metadata <TSV>', 'table with id and genre columns (default: library.tsv in or above --audio)')
+    .option('--excerpt <sec>', 'seconds embedded from the start of each track', (v: string) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--excerpt must be a positive number of seconds, got '${v}'.`);
+      return n;
+    }, 15)
+    .option('--ann', 'also build an IVF_PQ index for approximate search (large libraries)')
+    .option('--batch <n>', 'tracks per commit (an interrupt loses at most this many)', parsePositiveInt('--batch'), 16)
+    .action(async (o: { audio: string; model: string; db: string; modelDir?: string; metadata?: string; excerpt: number; ann?: boolean; batch: number }) => {
+      const { runLibraryBuild } = await import('./commands/library.ts');
+      const { terminalUi } = await import('./ui.ts');
+      await runLibraryBuild(o, terminalUi());
     });
 
   program

@@ -49,7 +49,7 @@ test('runEncode({ features: "music.npy,genre", partition }) writes maps with the
     assert.equal(summary!.models.genre!.nFeatures, 40); // 10 genres × 4 delays
     assert.equal(summary!.comparisons.length, 1);
     assert.equal(summary!.partition!.joint, 'music+genre');
-    for (const f of ['music_r', 'music_q', 'music_sig', 'music_ceiling', 'genre_r', 'music+genre_shared', 'music_minus_genre_rdiff']) {
+    for (const f of ['background', 'music_r', 'music_q', 'music_sig', 'music_ceiling', 'genre_r', 'music+genre_shared', 'music_minus_genre_rdiff']) {
       assert.ok(existsSync(join(enc, `${f}.nii.gz`)), `${f}.nii.gz written`);
     }
     const r = await readNifti(join(enc, 'music_r.nii.gz'));

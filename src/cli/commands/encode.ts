@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../../errors.ts';
+import { readNifti, writeNifti } from '../../io/index.ts';
 import { loadResponses, openDataset } from '../../bids/index.ts';
 import {
   encodeSubject, genreOneHot, readFeatureSpace, writeEncodingOutputs,
@@ -98,6 +99,7 @@ export async function runEncode(opts: EncodeOptions, ui: CliUi): Promise<Encodin
     (bar as ReturnType<CliUi['progress']> | null)?.end();
     const dir = join(opts.out, 'subjects', sub, 'encode');
     const summary = writeEncodingOutputs(dir, enc, resp.atlas, resp.space);
+    await writeBackground(ds.files[sub]?.atlas.reference ?? null, join(dir, 'background.nii.gz'));
     summaries.push(summary);
     ui.info(`${sub}: ${summary.nVoxels} voxels, ${summary.nTrain} training / ${summary.nTest} test scans (${((Date.now() - t0) / 1000).toFixed(1)} s) → ${dir}`);
     for (const [name, m] of Object.entries(summary.models)) {
@@ -115,3 +117,13 @@ export async function runEncode(opts: EncodeOptions, ui: CliUi): Promise<Encodin
   return summaries;
 }
 
+/**
+ * The subject's reference BOLD image (atlas convention `…_space-bold_ref.nii.gz`) as the
+ * background the report draws maps on; nothing when the dataset has none.
+ */
+async function writeBackground(reference: string | null, path: string): Promise<void> {
+  if (!reference || !existsSync(reference)) return;
+  const ref = await readNifti(reference);
+  const n = ref.dims.slice(0, 3).reduce((a, b) => a * b, 1);
+  writeNifti(path, { dims: ref.dims.slice(0, 3), data: Float32Array.from(ref.data.subarray(0, n)), affine: ref.affine, header: { descrip: 'brain2music background' } });
+}
