@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { fail } from '../errors.ts';
 import { readNpy } from '../io/index.ts';
 import type { EncodingSummary } from '../encode/index.ts';
+import type { GenerationEvaluation } from '../generate/index.ts';
 import {
   readManifest,
   runLayout,
@@ -32,7 +33,8 @@ export interface SubjectContents {
   retrieval?: RetrievalResult;
   /** Absolute paths of generated clips by clip id. */
   generated?: Map<string, string>;
-  generationMetrics?: Record<string, unknown>;
+  /** generated/<sub>/metrics.json: the generated audio scored against the originals. */
+  generationMetrics?: GenerationEvaluation;
 }
 
 /** Everything the report shows, read from a run folder. */
@@ -97,7 +99,7 @@ function collectSubject(runDir: string, id: string): SubjectContents {
         .sort()
         .map((n) => [n.slice(0, -4), `${genDir}/${n}`]),
     );
-    out.generationMetrics = readJson<Record<string, unknown>>(`${genDir}/metrics.json`);
+    out.generationMetrics = readJson<GenerationEvaluation>(`${genDir}/metrics.json`);
   }
   return out;
 }

@@ -48,6 +48,8 @@ function metricsTable(s: SubjectContents): string {
     d ? `<tr><td>mean r over embedding dimensions, test</td><td class="num">${fmt(d.meanR)}</td><td class="num">0.000</td><td class="num">–</td></tr>` : '',
     scoreRow('retrieval: genre of top clip agrees', s.retrieval?.genreAgreement),
     scoreRow('retrieval: identification of retrieved clips', s.retrieval?.identification),
+    scoreRow('generation: identification of generated clips', s.generationMetrics?.identification),
+    scoreRow('generation: genre agrees (library nearest-neighbour label)', s.generationMetrics?.genreAgreement),
   ].join('');
   if (!rows) return notRun('decoding metrics', 'decode');
   return `<table class="metrics"><thead><tr><th>metric</th><th>value</th><th>chance</th><th>oracle</th></tr></thead><tbody>${rows}</tbody></table>

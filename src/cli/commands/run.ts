@@ -40,18 +40,22 @@ const f3 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 
 
 /**
  * The summary table: per subject, identification accuracy (test, train) and N-way top-1 with
- * their chance levels, retrieval agreement with oracle and chance, and significant voxels per
- * encoding feature space. Columns whose stage did not run show a dash.
+ * their chance levels, retrieval agreement with oracle and chance, generation identification and
+ * genre agreement with chance, and significant voxels per encoding feature space. Columns whose stage did not run show a dash.
  */
 export function formatSummaryTable(runDir: string): string[] {
   const c = collectRun(runDir);
   if (c.subjects.length === 0) return ['  (no subject results in this run)'];
-  const header = ['subject', 'id test', 'id train', 'chance', 'N-way top-1', 'chance', 'retrieval genre', 'oracle', 'chance', 'significant voxels'];
+  const header = ['subject', 'id test', 'id train', 'chance', 'N-way top-1', 'chance', 'retrieval genre', 'oracle', 'chance', 'generated id', 'chance', 'generated genre', 'chance', 'significant voxels'];
   const rows = c.subjects.map((s) => {
     const d = s.decode?.metrics;
     const r = s.retrieval?.genreAgreement;
     const enc = s.encode ? Object.entries(s.encode.summary.models).map(([n, m]) => `${n} ${m.nSignificant}`).join(', ') : '–';
-    return [s.id, f3(d?.identificationTest.value), f3(d?.identificationTrain.value), f3(d?.identificationTest.chance), f3(d?.nWayTop1.value), f3(d?.nWayTop1.chance), f3(r?.value), f3(r?.oracle), f3(r?.chance), enc];
+    const g = s.generationMetrics;
+    return [
+      s.id, f3(d?.identificationTest.value), f3(d?.identificationTrain.value), f3(d?.identificationTest.chance), f3(d?.nWayTop1.value), f3(d?.nWayTop1.chance),
+      f3(r?.value), f3(r?.oracle), f3(r?.chance), f3(g?.identification.value), f3(g?.identification.chance), f3(g?.genreAgreement.value), f3(g?.genreAgreement.chance), enc,
+    ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => '  ' + cells.map((x, i) => (i === 0 || i === cells.length - 1 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');

@@ -4,6 +4,8 @@ import type { Stage } from '../stage.ts';
 import { decodeStage } from './decode.ts';
 import { embedStage } from './embed.ts';
 import { encodeStage } from './encode.ts';
+import { evaluateStage } from './evaluate.ts';
+import { generateStage } from './generate.ts';
 import { libraryStage } from './library.ts';
 import { reportStage } from './report.ts';
 import { retrieveStage } from './retrieve.ts';
@@ -11,5 +13,5 @@ import { simulateStage } from './simulate.ts';
 
 /** Every implemented stage. */
 export function availableStages(): Stage[] {
-  return [simulateStage, embedStage, decodeStage, libraryStage, retrieveStage, encodeStage, reportStage];
+  return [simulateStage, embedStage, decodeStage, libraryStage, retrieveStage, generateStage, encodeStage, evaluateStage, reportStage];
 }

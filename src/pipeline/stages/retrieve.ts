@@ -1,22 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { openDataset } from '../../bids/index.ts';
-import { readEmbeddings } from '../../embed/index.ts';
-import { readNpy, writeJsonAtomic } from '../../io/index.ts';
+import { writeJsonAtomic } from '../../io/index.ts';
 import { evaluateRetrieval, openLibrary } from '../../library/index.ts';
 import { runLayout, runPath, type RetrievalResult } from '../runLayout.ts';
 import { datasetRoot } from '../runConfig.ts';
 import type { Stage } from '../stage.ts';
+import { decodedAndTrue } from './clipEmbeddings.ts';
 import { decodeTarget, runSubjects } from './decode.ts';
-
-/** Averages `n × windows × dim` over windows → `n × dim`. */
-function windowMean(data: Float32Array, n: number, windows: number, dim: number): Float32Array {
-  const out = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++)
-    for (let w = 0; w < windows; w++)
-      for (let d = 0; d < dim; d++) out[i * dim + d]! += data[(i * windows + w) * dim + d]! / windows;
-  return out;
-}
 
 /**
  * retrieve: per subject, the top-k library tracks by cosine similarity to each test clip's
@@ -40,8 +30,6 @@ export const retrieveStage: Stage = {
   async run(ctx) {
     const ds = await openDataset(datasetRoot(ctx.config));
     const genres = new Map(ds.clips.map((c) => [c.id, c.genre]));
-    const truthAll = readEmbeddings(runPath(ctx.runDir, runLayout.embedding(decodeTarget(ctx.config)).npy));
-    const { meta } = truthAll;
     const store = await openLibrary(runPath(ctx.runDir, runLayout.library));
     const library = await store.readAll();
     store.close();
@@ -51,23 +39,14 @@ export const retrieveStage: Stage = {
     };
     const summary: Record<string, string> = {};
     for (const subject of runSubjects(ctx.config, ds)) {
-      const dir = runPath(ctx.runDir, runLayout.decodeDir(subject));
-      const info = JSON.parse(readFileSync(join(dir, 'predictions.json'), 'utf8')) as { clipIds: string[] };
-      const pred = readNpy(join(dir, 'predictions.npy'));
-      const [n, W, dim] = pred.shape as [number, number, number];
-      const predicted = windowMean(pred.data as Float32Array, n, W, dim);
-      const rowOf = new Map(meta.clipIds.map((id, i) => [id, i]));
-      const block = meta.windowStarts.length * meta.dim;
-      const truthRows = new Float32Array(n * meta.windowStarts.length * meta.dim);
-      info.clipIds.forEach((id, i) => truthRows.set(truthAll.data.subarray(rowOf.get(id)! * block, (rowOf.get(id)! + 1) * block), i * block));
-      const truth = windowMean(truthRows, n, meta.windowStarts.length, meta.dim);
-      const clipGenres = info.clipIds.map((id) => genres.get(id) ?? null);
-      const ev = evaluateRetrieval({ predicted, truth, clipGenres, clipIds: info.clipIds, library, dim, k: 5, seed: ctx.seed });
+      const { clipIds, predicted, truth, dim } = decodedAndTrue(ctx.runDir, subject, decodeTarget(ctx.config));
+      const clipGenres = clipIds.map((id) => genres.get(id) ?? null);
+      const ev = evaluateRetrieval({ predicted, truth, clipGenres, clipIds: clipIds, library, dim, k: 5, seed: ctx.seed });
       const at = new Map(library.ids.map((id, i) => [id, i]));
       const result: RetrievalResult & { evaluation: typeof ev } = {
         subject,
         librarySize: library.ids.length,
-        items: info.clipIds.map((clipId, q) => {
+        items: clipIds.map((clipId, q) => {
           const c = ev.perClip[q]!;
           return {
             clipId,
