@@ -95,11 +95,17 @@ function columns(Y: Matrix, count: number): Matrix {
   return { rows: Y.rows, cols: count, data: out };
 }
 
-async function timed(X: Matrix, Y: Matrix): Promise<{ fit: RidgeFit; seconds: number; gflop: number }> {
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+async function timed(X: Matrix, Y: Matrix): Promise<{ fit: RidgeFit; seconds: number; cpu: number; gflop: number }> {
   flops = 0;
+  const c0 = cpuSeconds();
   const t0 = performance.now();
   const fit = await fitRidgeCV(X, Y, { alphas, folds });
-  return { fit, seconds: (performance.now() - t0) / 1000, gflop: flops / 1e9 };
+  return { fit, seconds: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0, gflop: flops / 1e9 };
 }
 
 console.log(`ridge benchmark: n=${n} samples, p=${p} features, T=${T} targets, ${nAlphas} alphas logspace(-2, 8), ${folds}-fold CV, float32, seed 2024`);
@@ -111,7 +117,7 @@ useBackend('onnx');
 await timed(X, columns(Y, Math.min(T, 64))); // warm-up: sessions, JIT
 const onnx = await timed(X, Y);
 const onnxRss = process.resourceUsage().maxRSS * 1024;
-console.log(`onnx backend:       ${onnx.seconds.toFixed(2)} s, ${(T / onnx.seconds).toFixed(0)} targets/s, ${onnx.gflop.toFixed(0)} GFLOP issued, ${(onnx.gflop / onnx.seconds).toFixed(1)} GFLOP/s effective; peak RSS so far ${gib(onnxRss)}`);
+console.log(`onnx backend:       ${onnx.seconds.toFixed(2)} s wall (${onnx.cpu.toFixed(2)} s CPU, all threads), ${(T / onnx.seconds).toFixed(0)} targets/s, ${onnx.gflop.toFixed(0)} GFLOP issued, ${(onnx.gflop / onnx.seconds).toFixed(1)} GFLOP/s effective; peak RSS so far ${gib(onnxRss)}`);
 
 let tsSeconds = NaN;
 if (!flag('no-ts')) {
@@ -124,7 +130,8 @@ if (!flag('no-ts')) {
   tsSeconds = fixed + perTarget * T;
   const gflopT = a.gflop + ((b.gflop - a.gflop) / (t2 - t1)) * (T - t1);
   console.log(`typescript backend: ${tsSeconds.toFixed(1)} s EXTRAPOLATED to ${T} targets from runs on ${t1} targets (${a.seconds.toFixed(2)} s) and ${t2} targets (${b.seconds.toFixed(2)} s): ${(T / tsSeconds).toFixed(1)} targets/s, ${(gflopT / tsSeconds).toFixed(2)} GFLOP/s effective`);
-  console.log(`onnx vs typescript: ${(tsSeconds / onnx.seconds).toFixed(1)}x faster`);
+  const tsCpu = a.cpu + ((b.cpu - a.cpu) / (t2 - t1)) * (T - t1);
+  console.log(`onnx vs typescript: ${(tsSeconds / onnx.seconds).toFixed(1)}x faster wall, ${(tsCpu / onnx.cpu).toFixed(1)}x less CPU time`);
   useBackend('onnx');
 }
 
@@ -137,7 +144,7 @@ if (himalayaPath) {
   if (res.status !== 0) {
     console.log(`himalaya failed (exit ${res.status}): ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   } else {
-    const info = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; numpy: string };
+    const info = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; cpu: number; numpy: string };
     const hAlphas = readNpy(join(dataDir, 'himalaya_best_alphas.npy')).data as Float64Array;
     const hCoef = readNpy(join(dataDir, 'himalaya_coef.npy')).data as Float32Array;
     let agree = 0;
@@ -152,8 +159,8 @@ if (himalayaPath) {
       den += hCoef[j * T + t] ** 2;
       if (Math.abs(hAlphas[t] / onnx.fit.bestAlphas[t] - 1) < 1e-6) num += d * d;
     }
-    console.log(`himalaya RidgeCV (numpy ${info.numpy}, solver svd, fit_intercept, same data): ${info.seconds.toFixed(2)} s, ${(T / info.seconds).toFixed(0)} targets/s`);
-    console.log(`onnx vs himalaya: ${(info.seconds / onnx.seconds).toFixed(2)}x faster; best alphas agree for ${((100 * agree) / T).toFixed(2)}% of targets; coef relative error (Frobenius) ${Math.sqrt(numAll / den).toExponential(2)} over all targets, ${Math.sqrt(num / den).toExponential(2)} over targets with the same alpha`);
+    console.log(`himalaya RidgeCV (numpy ${info.numpy}, solver svd, fit_intercept, same data): ${info.seconds.toFixed(2)} s wall (${info.cpu.toFixed(2)} s CPU), ${(T / info.seconds).toFixed(0)} targets/s`);
+    console.log(`onnx vs himalaya: ${(info.seconds / onnx.seconds).toFixed(2)}x faster wall, ${(info.cpu / onnx.cpu).toFixed(2)}x less CPU; best alphas agree for ${((100 * agree) / T).toFixed(2)}% of targets; coef relative error (Frobenius) ${Math.sqrt(numAll / den).toExponential(2)} over all targets, ${Math.sqrt(num / den).toExponential(2)} over targets with the same alpha`);
   }
 } else {
   console.log('himalaya comparison skipped: pass --himalaya DIR (a gallantlab/himalaya checkout) or set HIMALAYA_PATH');

@@ -60,6 +60,8 @@ export async function createOnnxBackend(opts: { threads?: number } = {}): Promis
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
+        // idle threads sleep instead of spinning: on a shared machine spinning burns CPU others need
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       sessions.set(key, s);
     }
