@@ -5,7 +5,7 @@
 // Data: 12 training runs of 40 clips and 6 test runs of 10 clips × 4 repetitions (as ds003720),
 // 128-d features in 4 windows of 10 s per clip, responses = noise + a lagged low-rank signal in 20%
 // of the voxels. brain2music: `encodeSubject` (design, ridge with 5-fold CV over 20 alphas per
-// voxel, test r, Gaussian null + BH FDR, noise ceiling). himalaya: `RidgeCV` (numpy backend, svd
+// voxel, test r, Gaussian null + BH FDR, noise ceiling; the block null's cost is printed apart). himalaya: `RidgeCV` (numpy backend, svd
 // solver, the same design, alphas, folds and targets), predict, r per voxel; its source is fetched
 // to /tmp (B2M_HIMALAYA, default /tmp/himalaya-src) and run with /usr/bin/python3, never committed.
 //   B2M_BENCH_HIMALAYA_VOXELS=3000,6000   the voxel subsets both tools fit for the comparison
@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEncodingDesign, cvGroups, encodeSubject, gatherMeanRows, gatherRows, type EncodingResponses, type FeatureSpace } from '../src/encode/index.ts';
 import { writeNpy } from '../src/io/index.ts';
+import { blockPermutationNull } from '../src/stats/index.ts';
 
 const V = Number(process.env.B2M_BENCH_VOXELS ?? 60000);
 const DIM = 128;
@@ -101,7 +102,7 @@ const rssData = process.resourceUsage().maxRSS;
 const t0 = performance.now();
 let last = 0;
 const enc = await encodeSubject(resp, [{ name: 'music', spaces: [space] }], {
-  alphas: ALPHAS, onModelProgress: (_m, done, total) => {
+  alphas: ALPHAS, nullKind: 'gaussian', onModelProgress: (_m, done, total) => {
     if (done - last >= total / 5 || done === total) { last = done; console.log(`  ${done}/${total} voxels, ${((performance.now() - t0) / 1000).toFixed(1)} s`); }
   },
 });
@@ -111,6 +112,20 @@ const m = enc.models[0]!;
 let nSig = 0;
 for (let v = 0; v < V; v++) nSig += m.significant[v]!;
 console.log(`brain2music: ${ours.toFixed(1)} s, peak RSS ${gb(peak)} GB (data alone ${gb(rssData)} GB), ${nSig} significant voxels (${Math.floor(V / 5)} informative)`);
+{
+  // The block null (the default) on top: 1000 clip-block shuffles of the 600-scan test time course,
+  // in the same voxel chunks as fitEncoding uses.
+  const nTest = m.nTest;
+  const obs = new Float32Array(nTest * 8192), pred = new Float32Array(nTest * 8192);
+  const u = xorshift(3);
+  for (let i = 0; i < obs.length; i++) { obs[i] = u() - 0.5; pred[i] = u() - 0.5; }
+  const tb = performance.now();
+  for (let c0 = 0; c0 < V; c0 += 8192) {
+    const w = Math.min(8192, V - c0);
+    blockPermutationNull({ rows: nTest, cols: w, data: obs.subarray(0, nTest * w) }, { rows: nTest, cols: w, data: pred.subarray(0, nTest * w) }, { method: 'block', blockLength: 10, nPerm: 1000, keepNull: false });
+  }
+  console.log(`block null (1000 permutations, ${nTest} test scans × ${V} voxels): +${((performance.now() - tb) / 1000).toFixed(1)} s`);
+}
 
 // himalaya on the same design and responses, for voxel subsets (it is too slow on this machine to
 // run at 60k within a session): two subset sizes, both fitted by brain2music too for a same-size
@@ -124,7 +139,7 @@ if (!existsSync(join(HIMALAYA, 'himalaya'))) {
   for (const k of SUBSETS) {
     const sub: EncodingResponses = { ...resp, nVoxels: k, runs: resp.runs.map((r) => ({ ...r, data: subsetColumns(r.data, r.nScans, V, k) })), atlas: { labels: resp.atlas.labels.subarray(0, k), names: resp.atlas.names } };
     const t1 = performance.now();
-    const e = await encodeSubject(sub, [{ name: 'music', spaces: [space] }], { alphas: ALPHAS });
+    const e = await encodeSubject(sub, [{ name: 'music', spaces: [space] }], { alphas: ALPHAS, nullKind: 'gaussian' });
     const oursK = (performance.now() - t1) / 1000;
     const dir = mkdtempSync(join(tmpdir(), 'b2m-encode-bench-'));
     try {

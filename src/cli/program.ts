@@ -107,7 +107,7 @@ export function buildProgram(): Command {
     .requiredOption('--features <A.npy[,B.npy]>', "feature spaces, comma-separated: .npy files (with .json beside) or 'genre' (one-hot control); join with + to stack")
     .requiredOption('--out <RUN>', 'run folder: writes subjects/<sub>/encode/')
     .option('--subject <sub>', "subject id (e.g. sub-001) or 'all'", 'all')
-    .option('--null <kind>', "null distribution: 'gaussian' (the paper's) or 'block' (block permutation of the test time course)", (v: string): 'gaussian' | 'block' => {
+    .option('--null <kind>', "null distribution: 'block' (default: clip blocks of the test time course shuffled, keeps autocorrelation) or 'gaussian' (the paper's; ignores autocorrelation)", (v: string): 'gaussian' | 'block' => {
       if (v !== 'gaussian' && v !== 'block') throw new InvalidArgumentError(`--null must be 'gaussian' or 'block', got '${v}'.`);
       return v;
     })

@@ -28,8 +28,11 @@ export interface EncodingFitOptions {
    */
   cvScore?: 'r2' | 'r';
   /**
-   * 'gaussian' (default, the paper's): correlations of independent Gaussian vectors of the test
-   * length; 'block': the test time course shuffled in blocks of one clip, keeping its autocorrelation.
+   * 'block' (default): the test time course shuffled in blocks of one clip, which keeps its
+   * autocorrelation; 'gaussian': the paper's null, correlations of independent Gaussian vectors
+   * of the test length. The Gaussian null ignores autocorrelation: on the simulated dataset (AR(1),
+   * physiological noise, drift) about 30% of its FDR-significant voxels had no signal, against
+   * 2–6% with the block null (README "Encoding").
    */
   nullKind?: EncodingNull;
   /** Permutations of the block null (default 1000); its p-values cannot go below 1/(1+nPerm). */
@@ -98,7 +101,7 @@ export function cvGroups(design: EncodingDesign, cv: 'clip' | 'run', folds: numb
 export async function fitEncoding(resp: EncodingResponses, design: EncodingDesign, name: string, opts: EncodingFitOptions = {}): Promise<EncodingMaps> {
   const V = resp.nVoxels;
   const { nTrain, nTest, nFeatures: p } = design;
-  const nullKind = opts.nullKind ?? 'gaussian';
+  const nullKind = opts.nullKind ?? 'block';
   if (nullKind !== 'gaussian' && nullKind !== 'block') fail('BAD_INPUT', `null '${String(nullKind)}' is not one of gaussian, block.`);
   const cv = opts.cv ?? 'clip';
   if (cv !== 'clip' && cv !== 'run') fail('BAD_INPUT', `cv '${String(cv)}' is not one of clip, run.`);

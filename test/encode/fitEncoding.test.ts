@@ -13,7 +13,7 @@ test('fitEncoding(resp, design) marks the informative ROIs significant and keeps
   const fdp: number[] = [];
   for (const seed of [1, 2, 3, 4, 5]) {
     const { resp, music, labels } = syntheticSubject({ seed });
-    const maps = await fitEncoding(resp, buildEncodingDesign(resp, [music]), 'music');
+    const maps = await fitEncoding(resp, buildEncodingDesign(resp, [music]), 'music', { nullKind: 'gaussian' }); // white noise: the paper's null is exact
     const informative = labels.filter((l) => l === 1 || l === 2).length;
     const hits = inRois(labels, maps.significant, [1, 2]);
     const falseHits = inRois(labels, maps.significant, [3, 4, 5, 6]);
@@ -64,8 +64,8 @@ function pearson64(a: ArrayLike<number>, b: ArrayLike<number>): number {
 test('fitEncoding(...).r equals a direct float64 ridge + Pearson r at the chosen alphas, whatever the voxel batch', async () => {
   const { resp, music } = syntheticSubject({ seed: 5, voxelsPerRoi: 10 });
   const d = buildEncodingDesign(resp, [music]);
-  const maps = await fitEncoding(resp, d, 'music', { voxelBatch: 23, scoreChunk: 7 });
-  const whole = await fitEncoding(resp, d, 'music');
+  const maps = await fitEncoding(resp, d, 'music', { voxelBatch: 23, scoreChunk: 7, nullKind: 'gaussian' });
+  const whole = await fitEncoding(resp, d, 'music', { nullKind: 'gaussian' });
   const Y = gatherRows(resp, d.trainRun, d.trainScan, 0, resp.nVoxels);
   const Yt = gatherMeanRows(resp, d.testOffsets, d.testRun, d.testScan, 0, resp.nVoxels);
   for (const v of [0, 3, 11, 25, 47, 59]) {
@@ -82,7 +82,7 @@ test('fitEncoding(...).r equals a direct float64 ridge + Pearson r at the chosen
 test('fitEncoding with the block null is at least as strict as the Gaussian null on autocorrelated noise', async () => {
   const { resp, music, labels } = syntheticSubject({ seed: 7, rho: 0.8, snr: 0.35 });
   const d = buildEncodingDesign(resp, [music]);
-  const gauss = await fitEncoding(resp, d, 'music');
+  const gauss = await fitEncoding(resp, d, 'music', { nullKind: 'gaussian' });
   const block = await fitEncoding(resp, d, 'music', { nullKind: 'block', nPerm: 400, seed: 3 });
   const noiseG = inRois(labels, gauss.significant, [3, 4, 5, 6]);
   const noiseB = inRois(labels, block.significant, [3, 4, 5, 6]);
@@ -96,7 +96,7 @@ test('fitEncoding with the block null is at least as strict as the Gaussian null
 
 test('encodeSubject(resp, [music, other], { partition }) compares both spaces and splits the joint R² by ROI', async () => {
   const { resp, music, other, labels } = syntheticSubject({ seed: 9 });
-  const enc = await encodeSubject(resp, [{ name: 'music', spaces: [music] }, { name: 'other', spaces: [other] }], { partition: true });
+  const enc = await encodeSubject(resp, [{ name: 'music', spaces: [music] }, { name: 'other', spaces: [other] }], { partition: true, nullKind: 'gaussian' });
   const [m, o] = enc.models;
   assert.equal(enc.comparisons.length, 1);
   const c = enc.comparisons[0]!;

@@ -22,6 +22,7 @@ export interface EncodeOptions {
   subject: string;
   /** Run folder; writes `subjects/<sub>/encode/`. */
   out: string;
+  /** Null distribution (default 'block'; 'gaussian' is the paper's, anti-conservative on fMRI). */
   null?: EncodingNull;
   /** FIR delays in TRs (default 1,2,3,4). */
   delays?: number[];
@@ -81,7 +82,7 @@ export async function runEncode(opts: EncodeOptions, ui: CliUi): Promise<Encodin
     const spaces = m.map(space);
     return { name: spaces.map((s) => s.name).join('+'), spaces };
   });
-  ui.info(`encode: ${models.map((m) => m.name).join(', ')} · delays ${delays.join(',')} TR · ${opts.null ?? 'gaussian'} null, BH FDR 0.05 · ${subjects.length} subject(s)`);
+  ui.info(`encode: ${models.map((m) => m.name).join(', ')} · delays ${delays.join(',')} TR · ${opts.null ?? 'block'} null, BH FDR 0.05 · ${subjects.length} subject(s)`);
 
   const summaries: EncodingSummary[] = [];
   for (const sub of subjects) {
