@@ -51,6 +51,8 @@ export interface SimulatedDatasetConfig {
     raw: boolean | undefined;
     /** Library clips to render for retrieval (undefined: the simulator's default; 0: none). */
     library: number | undefined;
+    /** Signal-to-noise of the simulated responses (undefined: the simulator's default). */
+    snr: { auditory: number; higher: number; informativeFraction: number } | undefined;
   };
 }
 
@@ -94,6 +96,7 @@ const schema = obj({
         targetVoxels: optional(int(300, 1_000_000)),
         raw: optional(bool()),
         library: optional(int(0, 1_000_000)),
+        snr: optional(obj({ auditory: num(0), higher: num(0), informativeFraction: num(0, 1) })),
       }),
     }),
     'simulate',

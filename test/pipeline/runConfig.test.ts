@@ -33,7 +33,7 @@ test('parseRunConfig(null stage) switches that stage off', () => {
   assert.equal(c.library, undefined);
   assert.equal(c.encode, undefined);
   assert.deepEqual(c.dataset, {
-    simulate: { preset: 'demo', subjects: undefined, seed: undefined, genres: undefined, trainPerGenre: undefined, testPerGenre: undefined, targetVoxels: undefined, raw: undefined, library: undefined },
+    simulate: { preset: 'demo', subjects: undefined, seed: undefined, genres: undefined, trainPerGenre: undefined, testPerGenre: undefined, targetVoxels: undefined, raw: undefined, library: undefined, snr: undefined },
   });
 });
 

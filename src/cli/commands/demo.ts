@@ -3,6 +3,9 @@ import { parseRunConfig } from '../../pipeline/index.ts';
 import type { CliUi } from '../ui.ts';
 import { runConfigured, type RunResult } from './run.ts';
 
+/** Library tracks rendered for the demo. */
+export const DEMO_LIBRARY = 100;
+
 export interface DemoOptions {
   /** Run folder (default runs/demo). */
   out?: string;
@@ -17,7 +20,9 @@ export interface DemoOptions {
  */
 export async function runDemo(opts: DemoOptions, ui: CliUi): Promise<RunResult> {
   const out = resolve(opts.out ?? 'runs/demo');
-  const config = parseRunConfig({ out, dataset: { simulate: { subjects: 2, preset: 'demo' } } }, 'demo defaults', process.cwd());
+  // The simulator's demo preset (2 subjects, 10 genres × (8 training + 2 test) clips, ~10k voxels)
+  // with a 100-track library: enough for retrieval and for the builtin generator to learn from.
+  const config = parseRunConfig({ out, dataset: { simulate: { preset: 'demo', library: DEMO_LIBRARY } } }, 'demo defaults', process.cwd());
   ui.info(`demo run folder: ${out}`);
   const result = await runConfigured(config, opts.force, ui);
   const ran = result.outcomes.filter((o) => o.status === 'ran' || o.status === 'reused').map((o) => o.name);

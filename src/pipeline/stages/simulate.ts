@@ -16,6 +16,7 @@ export function simulationConfig(c: SimulatedDatasetConfig['simulate']): { datas
   if (c.testPerGenre !== undefined) dataset.testPerGenre = c.testPerGenre;
   if (c.targetVoxels !== undefined) dataset.targetVoxels = c.targetVoxels;
   if (c.raw !== undefined) dataset.raw = c.raw;
+  if (c.snr !== undefined) dataset.snr = { ...c.snr };
   if (c.genres !== undefined) {
     const known = base.genres as readonly string[];
     const bad = c.genres.find((g) => !known.includes(g));

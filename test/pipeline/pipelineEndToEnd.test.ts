@@ -1,0 +1,108 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseRunConfig, readManifest, STAGE_NAMES, type DecodeMetrics, type DecodeRois, type RunConfig, type StageOutcome, type SummaryMetrics } from '../../src/pipeline/index.ts';
+import { availableStages } from '../../src/pipeline/stages/index.ts';
+import { runConfigured } from '../../src/cli/commands/run.ts';
+import { silentUi } from '../../src/cli/ui.ts';
+import type { EncodingSummary } from '../../src/encode/index.ts';
+
+// The whole pipeline on a reduced simulated dataset: 1 subject, 4 genres × (4 training + 2 test)
+// clips, ~700 voxels, a 20-track library (the fewest the builtin generator learns from), and a
+// stronger signal than the default so that 16 training clips suffice.
+const GENRES = ['blues', 'classical', 'metal', 'reggae'];
+let config: RunConfig;
+let first: StageOutcome[];
+let second: StageOutcome[];
+let secondSeconds: number;
+const run = (rel: string) => join(config.out, rel);
+const json = <T>(rel: string): T => JSON.parse(readFileSync(run(rel), 'utf8')) as T;
+
+before(async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'b2m-e2e-')), 'run');
+  config = parseRunConfig(
+    { out, dataset: { simulate: { preset: 'demo', subjects: 1, genres: GENRES, trainPerGenre: 4, testPerGenre: 2, targetVoxels: 700, library: 20, snr: { auditory: 4, higher: 2, informativeFraction: 0.9 } } } },
+    'e2e',
+    out,
+  );
+  first = (await runConfigured(config, undefined, silentUi)).outcomes;
+  const t0 = performance.now();
+  second = (await runConfigured(config, undefined, silentUi)).outcomes;
+  secondSeconds = (performance.now() - t0) / 1000;
+});
+
+test('pipeline end to end: every stage of this build runs, and a second run reuses them all', () => {
+  const built = new Set(availableStages().map((s) => s.name));
+  assert.deepEqual(first.map((o) => o.name), [...STAGE_NAMES]);
+  for (const o of first) assert.equal(o.status, built.has(o.name) ? 'ran' : 'unavailable', `${o.name}: ${o.status} ${o.reason ?? ''}`);
+  for (const o of second) assert.equal(o.status, built.has(o.name) ? 'reused' : 'unavailable', `${o.name} on the second run`);
+  assert.ok(secondSeconds < 10, `second run took ${secondSeconds.toFixed(1)} s`);
+});
+
+test('pipeline end to end: every output file is in the run folder', () => {
+  const testClips = json<{ clipIds: string[] }>('subjects/sub-001/decode/predictions.json').clipIds;
+  assert.equal(testClips.length, GENRES.length * 2);
+  const files = [
+    'run.json', 'metrics.json', 'report/index.html', 'report/report.js', 'report/vendor/niivue.umd.js', 'report/data/sub-001-brain.js',
+    'dataset/dataset_description.json', 'embeddings/builtin.npy', 'embeddings/builtin.json',
+    'subjects/sub-001/decode/predictions.npy', 'subjects/sub-001/decode/identification.npy', 'subjects/sub-001/decode/rois.json',
+    'subjects/sub-001/decode/metrics.json', 'subjects/sub-001/decode/rois.nii.gz',
+    'subjects/sub-001/encode/summary.json', 'subjects/sub-001/encode/builtin_r.nii.gz', 'subjects/sub-001/encode/builtin_sig.nii.gz',
+    'subjects/sub-001/encode/genre_r.nii.gz', 'subjects/sub-001/encode/background.nii.gz',
+    'library', 'retrieval/sub-001.json', 'generated/sub-001/metrics.json',
+    ...testClips.flatMap((c) => [`generated/sub-001/${c}.wav`, `generated/sub-001/${c}.json`]),
+  ];
+  for (const f of files) assert.ok(existsSync(run(f)), `${f} is missing`);
+  assert.equal(existsSync(run('.staging')), false);
+  const html = readFileSync(run('report/index.html'), 'utf8');
+  assert.equal((html.match(/<audio /g) ?? []).length, testClips.length * 3, 'original, retrieved and generated audio per test clip');
+  assert.doesNotMatch(html, /stage not run/);
+});
+
+test('pipeline end to end: run.json records config, versions, seeds, input checksums and timings', () => {
+  const m = readManifest(config.out)!;
+  assert.deepEqual(m.config, JSON.parse(JSON.stringify(config)));
+  assert.equal(m.versions.packages['@niivue/niivue'], JSON.parse(readFileSync('node_modules/@niivue/niivue/package.json', 'utf8')).version);
+  for (const name of availableStages().map((s) => s.name)) {
+    const r = m.stages[name]!;
+    assert.equal(r.status, 'done', name);
+    assert.ok(typeof r.seconds === 'number' && typeof r.inputsHash === 'string' && typeof m.seeds[name] === 'number', name);
+  }
+  assert.ok(m.stages.decode!.inputs!.some((i) => i.path === 'embeddings/builtin.npy' && /^[0-9a-f]{64}$/.test(i.sha256)));
+  assert.ok(Object.keys(m.checksums).length > 50, 'dataset files were checksummed');
+});
+
+test('pipeline end to end: decoding beats chance and picks ROIs where the simulation put information', () => {
+  const s = json<SummaryMetrics>('metrics.json').subjects['sub-001']!;
+  const d = s.decode!;
+  assert.equal(d.identificationTest.chance, 0.5);
+  assert.ok(d.identificationTest.value > 0.6, `test identification ${d.identificationTest.value}`);
+  assert.ok(d.identificationTrain.value > d.identificationTest.value - 0.05);
+  assert.equal(d.nWayTop1.chance, 1 / 8);
+  assert.ok(d.nWayTop1.value > d.nWayTop1.chance, `N-way top-1 ${d.nWayTop1.value}`);
+  assert.deepEqual(json<DecodeMetrics>('subjects/sub-001/decode/metrics.json').identificationTest, d.identificationTest);
+  const truth = json<{ informativeRois: Record<string, { index: number }[]> }>('dataset/derivatives/ground_truth/sub-001/sub-001_truth.json');
+  const informative = new Set(Object.values(truth.informativeRois).flat().map((r) => r.index));
+  const rois = json<DecodeRois>('subjects/sub-001/decode/rois.json').selected;
+  const hits = rois.filter((r) => informative.has(r.index)).length;
+  assert.ok(hits >= rois.length / 2, `${hits} of ${rois.length} selected ROIs carry simulated information`);
+});
+
+test('pipeline end to end: encoding maps concentrate in the informative ROIs; retrieval and generation are scored against chance', () => {
+  const e = json<EncodingSummary>('subjects/sub-001/encode/summary.json');
+  const truth = json<{ informativeRois: Record<string, { index: number }[]> }>('dataset/derivatives/ground_truth/sub-001/sub-001_truth.json');
+  const informative = new Set(Object.values(truth.informativeRois).flat().map((r) => r.index));
+  const m = e.models.builtin!;
+  assert.ok(m.nSignificant > 0);
+  const sigIn = m.rois.filter((r) => informative.has(r.index)).reduce((a, r) => a + r.nSignificant, 0);
+  const voxIn = m.rois.filter((r) => informative.has(r.index)).reduce((a, r) => a + r.nVoxels, 0);
+  const voxAll = m.rois.reduce((a, r) => a + r.nVoxels, 0);
+  assert.ok(sigIn / m.nSignificant > 2 * (voxIn / voxAll), `significant voxels in informative ROIs ${sigIn}/${m.nSignificant} vs their share of cortex ${voxIn}/${voxAll}`);
+  const s = json<SummaryMetrics>('metrics.json').subjects['sub-001']!;
+  assert.ok(s.retrieval!.genreAgreement.chance > 0 && s.retrieval!.genreAgreement.chance < 1);
+  assert.ok(s.retrieval!.genreAgreement.oracle! >= s.retrieval!.genreAgreement.chance);
+  assert.equal(s.generation!.identification!.chance, 0.5);
+  assert.ok(Number.isFinite(s.generation!.identification!.value));
+});
