@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNpy, readNpy } from '../src/io/index.ts';
-import { createRng, matmul, registerBackend, useBackend, type GemmBackend, type Matrix } from '../src/linalg/index.ts';
+import { createRng, matmul, registerBackend, scaledQuadFormsJs, useBackend, type GemmBackend, type Matrix } from '../src/linalg/index.ts';
 import { createOnnxBackend } from '../src/linalg/backends/onnx.ts';
 import { createJsBackend } from '../src/linalg/backends/js.ts';
 import { fitRidgeCV, logspace, type RidgeFit } from '../src/ridge/index.ts';
@@ -45,12 +45,10 @@ function counting(make: () => GemmBackend | Promise<GemmBackend>): () => Promise
         flops += 2 * m * k * nn;
         return inner.gemm(a, b, o);
       },
-      scaledQuadForms: inner.scaledQuadForms
-        ? async (m, a, d, mode) => {
-            flops += 2 * d.rows * m.rows * m.cols * a.cols;
-            return inner.scaledQuadForms!(m, a, d, mode);
-          }
-        : undefined,
+      async scaledQuadForms(m, a, d, mode) {
+        flops += 2 * d.rows * m.rows * m.cols * a.cols;
+        return inner.scaledQuadForms ? inner.scaledQuadForms(m, a, d, mode) : scaledQuadFormsJs(m, a, d, mode);
+      },
       dispose: inner.dispose,
     };
   };
