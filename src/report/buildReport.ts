@@ -1,7 +1,9 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
-import { readAudio, readNifti, serializeNifti, type NiftiImage } from '../io/index.ts';
-import { PROJECT_ROOT, runLayout, runPath, stimuliDir } from '../pipeline/index.ts';
+import { findClipAudio, openDataset } from '../bids/index.ts';
+import { Brain2MusicError } from '../errors.ts';
+import { cutExcerpt, encodeWav, readAudio, readNifti, serializeNifti, type NiftiImage } from '../io/index.ts';
+import { datasetRoot, PROJECT_ROOT, runLayout, runPath, stimuliDir } from '../pipeline/index.ts';
 import { collectRun, type SubjectContents } from './collectRun.ts';
 import { encodePng } from './png.ts';
 import { renderReport, type ClipMedia, type ClipRow, type SubjectView } from './renderReport.ts';
@@ -34,25 +36,30 @@ class MediaWriter {
     private outDir: string,
   ) {}
 
-  /** Audio player source and spectrogram for `path` (a WAV), relative to the final report folder. */
-  async media(path: string, key: string, caption?: string): Promise<ClipMedia> {
+  /**
+   * Audio player source and spectrogram for `path`, relative to the final report folder. A WAV
+   * inside the run folder is linked; anything else (a file outside the run, another format, a
+   * full track of which `excerpt` was heard) is written as a WAV into the report folder, so the
+   * report and `serve` (which serves only the run folder) can play it.
+   */
+  async media(path: string, key: string, caption?: string, excerpt?: { start: number; end: number }): Promise<ClipMedia> {
     const done = this.made.get(path);
     if (done) return { ...done, caption };
     const finalReport = runPath(this.runDir, runLayout.report);
+    const stem = basename(path).replace(/\.[^.]+$/, '');
+    let { samples, sampleRate } = await readAudio(path);
+    const cut = excerpt !== undefined && samples.length / sampleRate > excerpt.end - excerpt.start + 0.5;
+    if (cut) samples = cutExcerpt(samples, sampleRate, excerpt.start, excerpt.end, { fadeSec: 2 });
     let audio: string;
-    if (inside(this.runDir, path)) {
+    if (inside(this.runDir, path) && /\.wav$/i.test(path) && !cut) {
       audio = relative(finalReport, path).split(sep).join('/');
     } else {
-      // Outside the run folder (e.g. a user's stimulus folder): copy, so the report and
-      // `serve` (which serves only the run folder) can play it.
-      const rel = `audio/${key}-${basename(path)}`;
+      audio = `audio/${key}-${stem}.wav`;
       mkdirSync(join(this.outDir, 'audio'), { recursive: true });
-      copyFileSync(path, join(this.outDir, rel));
-      audio = rel;
+      writeFileSync(join(this.outDir, audio), encodeWav(samples, sampleRate));
     }
-    const { samples, sampleRate } = await readAudio(path);
     const img = spectrogramImage(samples, sampleRate);
-    const png = `spectrograms/${key}-${basename(path).replace(/\.[^.]+$/, '')}.png`;
+    const png = `spectrograms/${key}-${stem}.png`;
     mkdirSync(join(this.outDir, 'spectrograms'), { recursive: true });
     writeFileSync(join(this.outDir, png), encodePng(img.rgb, img.width, img.height));
     const m: ClipMedia = { audio, spectrogram: png };
@@ -66,7 +73,10 @@ function resolveRunFile(runDir: string, p: string): string {
   return isAbsolute(p) ? p : runPath(runDir, p);
 }
 
-async function clipRows(s: SubjectContents, runDir: string, stimuli: string | undefined, w: MediaWriter): Promise<ClipRow[]> {
+/** Where each clip was cut from its track (from the dataset's events), when the dataset is at hand. */
+type Excerpts = Map<string, { start: number; end: number }>;
+
+async function clipRows(s: SubjectContents, runDir: string, stimuli: string | undefined, excerpts: Excerpts, w: MediaWriter): Promise<ClipRow[]> {
   const ident = s.decode?.identification;
   const items = s.retrieval?.items ?? [];
   const ids = ident ? ident.clipIds : items.map((i) => i.clipId);
@@ -74,8 +84,8 @@ async function clipRows(s: SubjectContents, runDir: string, stimuli: string | un
   const rows: ClipRow[] = [];
   for (const [k, clipId] of ids.entries()) {
     const row: ClipRow = { clipId, genre: genres[k] ?? '' };
-    const orig = stimuli ? join(stimuli, `${clipId}.wav`) : undefined;
-    if (orig && existsSync(orig)) row.original = await w.media(orig, 'original');
+    const orig = stimuli && existsSync(stimuli) ? findClipAudio(stimuli, clipId) : null;
+    if (orig) row.original = await w.media(orig, 'original', undefined, excerpts.get(clipId));
     const item = items.find((i) => i.clipId === clipId);
     const top = item?.retrieved[0];
     if (top) {
@@ -149,13 +159,23 @@ async function brainData(s: SubjectContents, outDir: string): Promise<{ maps: Su
 export async function buildReport(runDir: string, outDir: string, onProgress?: (done: number, total: number) => void): Promise<ReportSummary> {
   const contents = collectRun(runDir);
   mkdirSync(outDir, { recursive: true });
-  const stimuli = contents.manifest ? stimuliDir(contents.manifest.config) : undefined;
+  const config = contents.manifest?.config;
+  const stimuli = config ? stimuliDir(config) : undefined;
+  const excerpts: Excerpts = new Map();
+  if (config && existsSync(datasetRoot(config))) {
+    try {
+      for (const c of (await openDataset(datasetRoot(config))).clips) excerpts.set(c.id, { start: c.start, end: c.end });
+    } catch (err) {
+      // Not a readable dataset (moved, or only stimuli): the audio files are shown as they are.
+      if (!(err instanceof Brain2MusicError)) throw err;
+    }
+  }
   const w = new MediaWriter(runDir, outDir);
   const views: SubjectView[] = [];
   let clips = 0;
   let brainMaps = 0;
   for (const [i, s] of contents.subjects.entries()) {
-    const rows = await clipRows(s, runDir, stimuli, w);
+    const rows = await clipRows(s, runDir, stimuli, excerpts, w);
     clips += rows.length;
     const brain = await brainData(s, outDir);
     brainMaps += brain.maps?.length ?? 0;

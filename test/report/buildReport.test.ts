@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { buildReport } from '../../src/report/index.ts';
-import { parseNifti } from '../../src/io/index.ts';
+import { parseNifti, readAudio } from '../../src/io/index.ts';
 import { writeFixtureRun, CLIPS, DIMS } from './fixtureRun.ts';
 
 const fixture = writeFixtureRun();
@@ -85,4 +85,16 @@ test('buildReport: spectrograms are 240×96 PNGs, one per distinct audio file', 
   assert.equal(png.readUInt32BE(16), 240);
   assert.equal(png.readUInt32BE(20), 96);
   assert.ok(dirname(files[0]!) === '.');
+});
+
+test('buildReport: audio outside the run folder is written into the report as WAV, with the same samples', async () => {
+  const f = writeFixtureRun({ stimuliOutside: true });
+  await buildReport(f.runDir, join(f.runDir, 'report'));
+  const html = readFileSync(join(f.runDir, 'report/index.html'), 'utf8');
+  const src = `audio/original-${CLIPS[1]}.wav`;
+  assert.ok(attrs(html, 'audio', 'src').includes(src));
+  const copied = await readAudio(join(f.runDir, 'report', src));
+  const source = await readAudio(join(f.stimuli, `${CLIPS[1]}.wav`));
+  assert.equal(copied.sampleRate, source.sampleRate);
+  assert.deepEqual(copied.samples, source.samples);
 });

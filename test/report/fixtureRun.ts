@@ -117,9 +117,12 @@ function encodeSummary(dir: string, r: Float32Array, r2: Float32Array): Encoding
  * Writes the run folder and returns its path. sub-001 has every stage's outputs; sub-002 has
  * decode outputs only (its encode, retrieval and generation did not run).
  */
-export function writeFixtureRun(): { runDir: string; accuracy: number } {
-  const runDir = join(mkdtempSync(join(tmpdir(), 'b2m-report-')), 'run');
-  const config = parseRunConfig({ out: runDir, dataset: { simulate: { subjects: 2, preset: 'demo' } } }, 'fixture', runDir);
+export function writeFixtureRun(opts: { stimuliOutside?: boolean } = {}): { runDir: string; accuracy: number; stimuli: string } {
+  const root = mkdtempSync(join(tmpdir(), 'b2m-report-'));
+  const runDir = join(root, 'run');
+  // Stimuli inside the run (a simulated dataset) or in a folder of the user's outside it.
+  const stimuli = opts.stimuliOutside ? join(root, 'my-stimuli') : join(runDir, 'dataset/stimuli');
+  const config = parseRunConfig({ out: runDir, dataset: { simulate: { subjects: 2, preset: 'demo' } }, ...(opts.stimuliOutside ? { stimuli } : {}) }, 'fixture', runDir);
   const now = '2026-11-25T00:00:00.000Z';
   const manifest: RunManifest = {
     format: MANIFEST_FORMAT, createdAt: now, updatedAt: now, config, versions: packageVersions(), seeds: { master: 0 }, checksums: {},
@@ -131,7 +134,7 @@ export function writeFixtureRun(): { runDir: string; accuracy: number } {
   };
   writeManifest(runDir, manifest);
 
-  CLIPS.forEach((c, i) => writeWav(join(runDir, 'dataset/stimuli', `${c}.wav`), tone(196 * 2 ** (i / 4)), SR));
+  CLIPS.forEach((c, i) => writeWav(join(stimuli, `${c}.wav`), tone(196 * 2 ** (i / 4)), SR));
   const libIds = ['lib.0001', 'lib.0002', 'lib.0003', 'lib.0004'];
   libIds.forEach((id, i) => writeWav(join(runDir, 'dataset/library/audio', `${id}.wav`), tone(220 * 2 ** (i / 3)), SR));
 
@@ -171,5 +174,5 @@ export function writeFixtureRun(): { runDir: string; accuracy: number } {
   };
   writeJsonAtomic(join(runDir, 'retrieval/sub-001.json'), retrieval);
   CLIPS.forEach((c, i) => writeWav(join(runDir, 'generated/sub-001', `${c}.wav`), tone(150 * 2 ** (i / 5), 0.8), SR));
-  return { runDir, accuracy };
+  return { runDir, accuracy, stimuli };
 }
