@@ -12,3 +12,4 @@ export { fitResponsePredictor, predictResponses, responseAgreement, type Respons
 export { maxNormalisedCrossCorrelation } from './crossCorrelation.ts';
 export { generateClips, type ClipGeneration, type RerankOptions } from './generateClips.ts';
 export { evaluateGeneration, type GenerationEvaluation, type Scored } from './evaluateGeneration.ts';
+export { noveltyCheck, type Novelty } from './noveltyCheck.ts';
