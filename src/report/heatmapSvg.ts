@@ -39,7 +39,7 @@ export function heatmapSvg(
   const cell = opts.cell ?? Math.min(28, Math.max(3, Math.floor(360 / Math.max(rows, cols))));
   const w = cols * cell;
   const h = rows * cell;
-  const left = opts.axes ? 44 : 60;
+  const left = opts.axes ? 44 : opts.labels ? 84 : 40;
   const top = 30;
   const barX = left + w + 16;
   const width = barX + 64;

@@ -2,7 +2,7 @@
 export { serveRun, parseRequestPath, LOOPBACK } from './serveRun.ts';
 export { buildReport, type ReportSummary } from './buildReport.ts';
 export { collectRun, type RunContents, type SubjectContents, type IdentificationMatrix } from './collectRun.ts';
-export { renderReport, type ClipRow, type ClipMedia, type SubjectView } from './renderReport.ts';
+export { renderReport, rowZscores, type ClipRow, type ClipMedia, type SubjectView } from './renderReport.ts';
 export { encodePng, crc32 } from './png.ts';
 export { spectrogramImage, type SpectrogramImage } from './spectrogramImage.ts';
 export { heatmapSvg } from './heatmapSvg.ts';

@@ -131,12 +131,36 @@ function roisTable(s: SubjectContents): string {
   return `<table class="rois"><thead><tr><th>ROI (chosen on training data)</th><th>label</th><th>voxels</th><th>CV r</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/**
+ * Each row of an n × n matrix z-scored: identification ranks the entries of a row, so a row-wise
+ * scale shows which true clip each decoded clip is closest to (a bright diagonal).
+ */
+export function rowZscores(values: ArrayLike<number>, n: number): Float64Array {
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    let m = 0;
+    for (let j = 0; j < n; j++) m += values[i * n + j]! / n;
+    let v = 0;
+    for (let j = 0; j < n; j++) v += (values[i * n + j]! - m) ** 2 / n;
+    const sd = Math.sqrt(v) || 1;
+    for (let j = 0; j < n; j++) out[i * n + j] = (values[i * n + j]! - m) / sd;
+  }
+  return out;
+}
+
 function subjectSection(v: SubjectView): string {
   const s = v.contents;
   const id = s.id;
   const ident = s.decode?.identification;
   const heat = ident
-    ? heatmapSvg(ident.values, ident.n, ident.n, { title: `identification matrix, ${id}`, rowTitle: 'decoded (test clip)', colTitle: 'true embedding (test clip)', labels: ident.clipIds, id: `heatmap-${id}` })
+    ? heatmapSvg(rowZscores(ident.values, ident.n), ident.n, ident.n, {
+        title: `identification matrix, ${id}`,
+        rowTitle: 'decoded (test clip)',
+        colTitle: 'true embedding (test clip)',
+        valueLabel: 'r, z-scored within each row',
+        labels: ident.clipIds,
+        id: `heatmap-${id}`,
+      })
     : notRun('identification matrix', 'decode');
   const genres = s.decode?.metrics.perGenre;
   const genreBars: Bar[] = genres ? Object.entries(genres).map(([g, a]) => ({ label: g, value: a, chance: 0.5 })) : [];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
-import { barChartSvg, heatmapSvg, spectrogramImage } from '../../src/report/index.ts';
+import { barChartSvg, heatmapSvg, rowZscores, spectrogramImage } from '../../src/report/index.ts';
 
 function pngPixels(dataUri: string): number[] {
   const png = Buffer.from(dataUri.replace(/^data:image\/png;base64,/, ''), 'base64');
@@ -50,4 +50,8 @@ test('spectrogramImage(1 kHz tone) is brightest in the row whose band holds 1 kH
 test('spectrogramImage(silence) is uniform', () => {
   const img = spectrogramImage(new Float32Array(4000), 22050, 10, 8);
   assert.ok(img.rgb.every((v, i) => v === img.rgb[i % 3]));
+});
+
+test('rowZscores(m, 2) gives each row mean 0 and unit variance; a constant row stays 0', () => {
+  assert.deepEqual([...rowZscores([1, 3, 5, 5], 2)], [-1, 1, 0, 0]);
 });
