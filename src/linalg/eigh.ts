@@ -171,11 +171,41 @@ function transposeSquare(a: Float64Array, n: number): Float64Array {
 
 /**
  * Applies the rotations of one QL sweep to the rows of zt: rotation i (i = hi down to lo) mixes
- * rows i and i+1. Two consecutive rotations share a row, so they are fused: each element of the
- * three rows is loaded and stored once per pair instead of twice.
+ * rows i and i+1. Consecutive rotations share a row, so they are fused: each element of the
+ * rows is loaded and stored once per group of up to four rotations instead of twice per rotation.
  */
 function applySweep(zt: Float64Array, n: number, cs: Float64Array, sn: Float64Array, hi: number, lo: number): void {
   let i = hi;
+  for (; i - 3 >= lo; i -= 4) {
+    const c1 = cs[i];
+    const s1 = sn[i];
+    const c2 = cs[i - 1];
+    const s2 = sn[i - 1];
+    const c3 = cs[i - 2];
+    const s3 = sn[i - 2];
+    const c4 = cs[i - 3];
+    const s4 = sn[i - 3];
+    const r0 = (i - 3) * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    const r4 = r3 + n;
+    for (let k = 0; k < n; k++) {
+      const a = zt[r4 + k];
+      const b = zt[r3 + k];
+      zt[r4 + k] = s1 * b + c1 * a;
+      const t1 = c1 * b - s1 * a;
+      const x2 = zt[r2 + k];
+      zt[r3 + k] = s2 * x2 + c2 * t1;
+      const t2 = c2 * x2 - s2 * t1;
+      const x1 = zt[r1 + k];
+      zt[r2 + k] = s3 * x1 + c3 * t2;
+      const t3 = c3 * x1 - s3 * t2;
+      const x0 = zt[r0 + k];
+      zt[r1 + k] = s4 * x0 + c4 * t3;
+      zt[r0 + k] = c4 * x0 - s4 * t3;
+    }
+  }
   for (; i - 1 >= lo; i -= 2) {
     const c1 = cs[i];
     const s1 = sn[i];

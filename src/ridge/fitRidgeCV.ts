@@ -197,7 +197,10 @@ export async function fitRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions = {}
 
   const nA = alphas.length;
   const rMax = Math.max(...plan.spectra.map((s) => s.lambdas.length));
-  const batch = Math.max(1, Math.min(T, opts.targetBatch ?? Math.max(64, Math.floor((1 << 25) / (nA * rMax)))));
+  // default: the fused score graph holds a few nA×r×batch float32 arrays (≈ 128 MiB each at most);
+  // batches are balanced so the last one is not a small, inefficient remainder
+  const maxBatch = Math.max(64, Math.floor((1 << 25) / (nA * rMax)));
+  const batch = Math.max(1, Math.min(T, opts.targetBatch ?? Math.ceil(T / Math.ceil(T / maxBatch))));
   const bestAlphas = new Float64Array(T);
   const cvScores = new Float64Array(nA * T);
   const coef = new Float32Array(p * T);
