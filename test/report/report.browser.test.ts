@@ -40,6 +40,24 @@ async function pixelStats(png: Buffer): Promise<{ total: number; nonWhite: numbe
   }, png.toString('base64'));
 }
 
+/** In the page: counts green-dominant pixels (the ROI layer) of a PNG screenshot. */
+async function greenPixels(png: Buffer): Promise<number> {
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 1]! > 120 && d[i + 1]! > d[i]! + 50 && d[i + 1]! > d[i + 2]! + 50) n++;
+    return n;
+  }, png.toString('base64'));
+}
+
 before(async () => {
   if (skip) return;
   const { runDir } = writeFixtureRun();
@@ -95,6 +113,14 @@ test('report in chromium: NiiVue draws the anatomy and the overlay, and the thre
   writeFileSync(join(ARTIFACTS, 'report-brain-threshold.png'), await canvas.screenshot());
   assert.ok(high.warm < before.warm, `raising the threshold should hide voxels (${high.warm} vs ${before.warm} warm pixels)`);
   assert.match((await viewer.locator('.threshold-value').textContent()) ?? '', /^0\.\d{3}$/);
+  // The selected decoding ROIs as a green layer.
+  const greenBefore = await greenPixels(await canvas.screenshot());
+  await viewer.locator('.show-rois').check();
+  await page.waitForFunction(() => document.querySelector('.brain-viewer')?.getAttribute('data-rois') === 'shown', null, { timeout: 10000 });
+  await page.waitForTimeout(300);
+  const greenAfter = await greenPixels(await canvas.screenshot());
+  assert.ok(greenAfter > greenBefore + 10, `ROI layer not drawn: ${greenAfter} vs ${greenBefore} green pixels`);
+  assert.deepEqual(consoleErrors, []);
 });
 
 test('report in chromium: every audio element loads its file', { skip }, async () => {

@@ -46,6 +46,7 @@
       overlay = await loadVolume(nv, m, { colormap: 'warm', cal_min: thr, cal_max: m.max, opacity: 0.9 });
       if (rois && rois.checked && d.rois) roiLayer = await loadVolume(nv, d.rois, { colormap: 'green', cal_min: 0.5, cal_max: 1, opacity: 0.6 });
       if (m.peak) nv.scene.crosshairPos = nv.vox2frac(m.peak);
+      el.setAttribute('data-rois', roiLayer ? 'shown' : 'hidden');
       applyThreshold();
     }
 
