@@ -201,7 +201,7 @@ export function renderReport(c: RunContents, views: SubjectView[], opts: { hasBr
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>brain2music report</title><link rel="stylesheet" href="report.css"></head>
+<title>brain2music report</title><link rel="icon" href="data:,"><link rel="stylesheet" href="report.css"></head>
 <body><header><h1>brain2music report</h1><p>Music reconstructed from brain activity: ${esc(dataset)}; ${views.length} subject(s). Every number is shown with its chance level.</p></header>
 <nav><a href="#run">run</a>${nav}</nav>
 <main>
