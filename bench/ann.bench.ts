@@ -79,7 +79,8 @@ try {
   t0 = process.hrtime.bigint();
   const flat = await lib.search(queries, { k: K, mode: 'flat' });
   rows.push(['LanceDB flat (exhaustive)', sec(t0) / Q, recall(flat)]);
-  for (const [nprobes, refineFactor] of [[10, 1], [20, 1], [20, 5], [50, 5], [100, 10]] as const) {
+  // refineFactor r: the index proposes r·k candidates by their PQ codes, re-ranked with the full vectors
+  for (const [nprobes, refineFactor] of [[20, 1], [20, 10], [20, 50], [50, 50], [50, 200], [100, 200]] as const) {
     await lib.search(queries.subarray(0, DIM), { k: K, mode: 'ann', nprobes, refineFactor }); // warm the index
     t0 = process.hrtime.bigint();
     const ann = await lib.search(queries, { k: K, mode: 'ann', nprobes, refineFactor });

@@ -171,7 +171,8 @@ export function buildProgram(): Command {
       if (v !== 'exact' && v !== 'flat' && v !== 'ann') throw new InvalidArgumentError(`--search must be 'exact', 'flat' or 'ann', got '${v}'.`);
       return v;
     }, 'exact' as 'exact' | 'flat' | 'ann')
-    .option('--nprobes <n>', 'ann: IVF partitions probed (more: better recall, slower)', parsePositiveInt('--nprobes'))
+    .option('--nprobes <n>', 'ann: IVF partitions probed (default 20; more: better recall, slower)', parsePositiveInt('--nprobes'))
+    .option('--refine <n>', 'ann: re-rank n × k candidates with the full vectors (default 50)', parsePositiveInt('--refine'))
     .option('--out <FILE.json>', 'also write the results as JSON')
     .option('--truth <E.npy>', 'true embeddings of the query clips (with E.json): also evaluate genre agreement and identification, with oracle and chance')
     .option('--keep-self', "with --truth: let a clip retrieve its own track if the library has it (default: excluded)")
@@ -180,7 +181,7 @@ export function buildProgram(): Command {
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be an integer >= 0, got '${v}'.`);
       return n;
     }, 0)
-    .action(async (o: { db: string; query: string; k: number; search: 'exact' | 'flat' | 'ann'; nprobes?: number; out?: string; truth?: string; keepSelf?: boolean; seed: number }) => {
+    .action(async (o: { db: string; query: string; k: number; search: 'exact' | 'flat' | 'ann'; nprobes?: number; refine?: number; out?: string; truth?: string; keepSelf?: boolean; seed: number }) => {
       const { runRetrieve } = await import('./commands/retrieve.ts');
       const { terminalUi } = await import('./ui.ts');
       await runRetrieve(o, terminalUi());

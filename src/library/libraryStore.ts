@@ -65,7 +65,10 @@ export interface SearchOptions {
   mode?: SearchMode;
   /** 'ann' only: IVF partitions to probe (default 20). More: higher recall, slower. */
   nprobes?: number;
-  /** 'ann' only: re-rank refineFactor · k candidates with full vectors (default 5). */
+  /**
+   * 'ann' only: the index proposes refineFactor · k candidates by their PQ codes, re-ranked with
+   * the full vectors (default 50: recall@10 0.993 on the 1M-vector benchmark, against 0.22 at 1).
+   */
   refineFactor?: number;
 }
 
@@ -196,7 +199,7 @@ export class LibraryStore {
     const out: SearchHit[][] = [];
     for (let q = 0; q < Q; q++) {
       let query = this.table.vectorSearch(queries.subarray(q * dim, (q + 1) * dim)).distanceType('cosine');
-      query = mode === 'flat' ? query.bypassVectorIndex() : query.nprobes(opts.nprobes ?? 20).refineFactor(opts.refineFactor ?? 5);
+      query = mode === 'flat' ? query.bypassVectorIndex() : query.nprobes(opts.nprobes ?? 20).refineFactor(opts.refineFactor ?? 50);
       const rows = (await query.select(['id', 'path', 'genre', '_distance']).limit(k).toArray()) as { id: string; path: string; genre: string; _distance: number }[];
       out.push(rows.map((r) => ({ id: r.id, path: r.path, genre: r.genre === '' ? null : r.genre, score: 1 - r._distance })));
     }

@@ -15,8 +15,10 @@ export interface RetrieveOptions {
   k?: number;
   /** exact (default), flat (LanceDB exhaustive) or ann (the library's index). */
   search?: SearchMode;
-  /** ann: IVF partitions probed. */
+  /** ann: IVF partitions probed (default 20). */
   nprobes?: number;
+  /** ann: candidates re-ranked with full vectors, as a multiple of k (default 50). */
+  refine?: number;
   /** Write the results as JSON here. */
   out?: string;
   /**
@@ -68,7 +70,7 @@ export async function runRetrieve(opts: RetrieveOptions, ui: CliUi): Promise<Ret
   try {
     if (!lib.info) fail('NOT_FOUND', `${opts.db} holds no library; build one with 'brain2music library build --audio DIR --model NAME --db ${opts.db}'.`);
     if (lib.info.dim !== dim) fail('MISMATCH', `queries in ${opts.query} are ${dim}-d but library ${opts.db} holds ${lib.info.dim}-d ${lib.info.model} vectors; decode into the same embedding as the library.`);
-    const hits = await lib.search(queries, { k, mode: search, nprobes: opts.nprobes });
+    const hits = await lib.search(queries, { k, mode: search, nprobes: opts.nprobes, refineFactor: opts.refine });
     const result: RetrieveResult = {
       db: opts.db,
       query: opts.query,
