@@ -106,3 +106,28 @@ test('pipeline end to end: encoding maps concentrate in the informative ROIs; re
   assert.equal(s.generation!.identification!.chance, 0.5);
   assert.ok(Number.isFinite(s.generation!.identification!.value));
 });
+
+test('pipeline end to end: the same pipeline on a BIDS dataset outside the run folder (simulate skipped, audio copied into the report)', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'b2m-e2e-bids-')), 'run');
+  const dataset = run('dataset');
+  const c = parseRunConfig(
+    { out, dataset: { bids: dataset }, library: { audio: join(dataset, 'library/audio') }, generate: null, encode: null },
+    'bids.json',
+    out,
+  );
+  const outcomes = (await runConfigured(c, undefined, silentUi)).outcomes;
+  const status = Object.fromEntries(outcomes.map((o) => [o.name, o.status]));
+  assert.deepEqual(status, { simulate: 'not-run', embed: 'ran', decode: 'ran', library: 'ran', retrieve: 'ran', generate: 'not-run', encode: 'not-run', evaluate: 'ran', report: 'ran' });
+  assert.equal(outcomes[0]!.reason, 'the configuration names a dataset (dataset.bids)');
+  // Same data, same seed: the same embeddings and decoding as inside the simulated run.
+  assert.deepEqual(readFileSync(join(out, 'embeddings/builtin.npy')), readFileSync(run('embeddings/builtin.npy')));
+  assert.deepEqual(readFileSync(join(out, 'subjects/sub-001/decode/identification.npy')), readFileSync(run('subjects/sub-001/decode/identification.npy')));
+  const html = readFileSync(join(out, 'report/index.html'), 'utf8');
+  const audio = [...html.matchAll(/<audio [^>]*src="([^"]+)"/g)].map((m) => m[1]!);
+  assert.equal(audio.length, GENRES.length * 2 * 2, 'original and retrieved audio per test clip');
+  for (const a of audio) {
+    assert.match(a, /^audio\//, `${a} should be copied into the report (it lives outside the run folder)`);
+    assert.ok(existsSync(join(out, 'report', a)));
+  }
+  assert.match(html, /generation: stage not run/);
+});
