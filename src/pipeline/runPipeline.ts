@@ -104,8 +104,50 @@ function newManifest(config: RunConfig): RunManifest {
  * @returns one outcome per canonical stage, in order
  */
 export async function runPipeline(config: RunConfig, stages: readonly Stage[], opts: PipelineOptions): Promise<StageOutcome[]> {
+  mkdirSync(config.out, { recursive: true });
+  const release = lockRun(config.out);
+  try {
+    return await runStages(config, stages, opts);
+  } finally {
+    release();
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes `RUN/.lock` (holding this process id) so two pipelines never write one run folder at
+ * once; a lock left by a process that no longer runs (killed, crashed) is taken over.
+ * @returns a function that releases the lock
+ * @throws BAD_INPUT when another live process holds it
+ */
+export function lockRun(runDir: string): () => void {
+  const lock = join(runDir, '.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(lock, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+        fail('BAD_INPUT', `run folder ${runDir} is in use by another brain2music process (pid ${pid}); wait for it to finish, or use another "out" folder.`);
+      }
+      rmSync(lock, { force: true }); // stale: its process is gone
+    }
+  }
+  return fail('INTERNAL', `could not take the lock ${lock}.`);
+}
+
+async function runStages(config: RunConfig, stages: readonly Stage[], opts: PipelineOptions): Promise<StageOutcome[]> {
   const runDir = config.out;
-  mkdirSync(runDir, { recursive: true });
   const manifest = readManifest(runDir) ?? newManifest(config);
   manifest.config = config;
   manifest.versions = packageVersions();

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checksumPath, parseRunConfig, readManifest, runPipeline, stageSeed, type Stage } from '../../src/pipeline/index.ts';
+import { checksumPath, lockRun, parseRunConfig, readManifest, runPipeline, stageSeed, type Stage } from '../../src/pipeline/index.ts';
+import { spawn } from 'node:child_process';
 import { Brain2MusicError } from '../../src/errors.ts';
 import { silentUi } from '../../src/cli/ui.ts';
 
@@ -179,4 +180,23 @@ test('checksumPath(folder) hashes sorted "path<TAB>sha256" lines of its files, s
   const expected = sha(`a.txt\t${sha('hello')}\nb/x.bin\t${sha(Buffer.from([1, 2, 3]))}\n`);
   assert.equal(checksumPath(dir), expected);
   assert.equal(checksumPath(join(dir, 'a.txt')), '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
+});
+
+test('lockRun(dir) refuses a folder another live process holds, takes over a stale lock, and releases', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'b2m-lock-'));
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
+  try {
+    writeFileSync(join(dir, '.lock'), String(other.pid));
+    assert.throws(() => lockRun(dir), (e: unknown) => e instanceof Brain2MusicError && e.code === 'BAD_INPUT' && e.message.includes(`pid ${other.pid}`));
+  } finally {
+    other.kill();
+  }
+  await new Promise((r) => other.once('exit', r));
+  const release = lockRun(dir); // the holder is gone: stale lock taken over
+  assert.equal(readFileSync(join(dir, '.lock'), 'utf8'), String(process.pid));
+  release();
+  assert.equal(existsSync(join(dir, '.lock')), false);
+  const s = setup();
+  await runPipeline(s.config, s.stages, { ui: silentUi });
+  assert.equal(existsSync(join(s.config.out, '.lock')), false, 'runPipeline releases its lock');
 });
