@@ -120,3 +120,25 @@ test('encodeSubject(resp, [music, other], { partition }) compares both spaces an
   // noise ceiling: informative voxels have a clearly higher ceiling than noise voxels
   assert.ok(meanIn(o!.ceiling, [3]) > meanIn(o!.ceiling, [4, 5, 6]) + 0.2);
 });
+
+test('cvGroups(design, cv, folds) gives contiguous blocks of whole clips, or the training run of each row', async () => {
+  const { cvGroups } = await import('../../src/encode/index.ts');
+  const { resp, music } = syntheticSubject({ seed: 11, voxelsPerRoi: 2 });
+  const d = buildEncodingDesign(resp, [music]);
+  const g = cvGroups(d, 'clip', 5);
+  // 64 training clips of 10 scans: clip c goes to fold floor(5c / 64); a clip's scans share a fold
+  assert.deepEqual([...new Set(g)], [0, 1, 2, 3, 4]);
+  for (let i = 0; i < d.nTrain; i++) assert.equal(g[i], Math.floor((5 * d.trainClip[i]!) / 64));
+  assert.deepEqual([...new Set(cvGroups(d, 'run', 5))], [0, 1, 2, 3]);
+  assert.throws(() => cvGroups(d, 'clip', 65), /folds must be an integer in 2\.\.64/);
+  // alpha selection only: where both CV schemes pick the same alpha the fitted model is the same
+  const byRun = await fitEncoding(resp, d, 'music', { cv: 'run', nullKind: 'gaussian' });
+  const byClip = await fitEncoding(resp, d, 'music', { nullKind: 'gaussian' });
+  let same = 0;
+  for (let v = 0; v < resp.nVoxels; v++) {
+    if (byRun.bestAlpha[v] !== byClip.bestAlpha[v]) continue;
+    same++;
+    assert.ok(Math.abs(byRun.r[v]! - byClip.r[v]!) < 1e-5);
+  }
+  assert.ok(same > 0);
+});
