@@ -91,6 +91,10 @@ test('fitEncoding with the block null is at least as strict as the Gaussian null
   for (let v = 0; v < labels.length; v++) { sumB += block.p[v]!; sumG += gauss.p[v]!; }
   assert.ok(sumB > 0 && inRois(labels, block.significant, [1, 2]) > 0, 'block null still finds informative voxels');
   assert.deepEqual(block.r, gauss.r);
+  for (let v = 0; v < labels.length; v++) {
+    if (block.r[v]! <= 0) assert.equal(block.p[v], 1, 'r ≤ 0: p = 1 without permuting');
+    else assert.ok(block.p[v]! >= 1 / 401 && block.p[v]! <= 1, `p = ${block.p[v]} outside [1/(1+nPerm), 1]`);
+  }
   assert.ok(Number.isFinite(sumG));
 });
 
