@@ -53,7 +53,7 @@ export interface EncodingFitOptions {
   scoreChunk?: number;
   /** Passed to the ridge stage: targets per internal chunk (bounds its work arrays). */
   targetBatch?: number;
-  /** Called as voxels are fitted, with voxels done and total. */
+  /** Progress in voxels (done, total): each batch's first half while it is fitted, its second half while it is scored and tested. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -127,7 +127,8 @@ export async function fitEncoding(resp: EncodingResponses, design: EncodingDesig
       ...(opts.alphas ? { alphas: opts.alphas } : {}),
       ...(cv === 'run' ? { folds: 'leave-one-group-out' as const } : { folds: opts.folds ?? 5 }),
       groups, score: opts.cvScore ?? 'r2', ...(opts.targetBatch ? { targetBatch: opts.targetBatch } : {}),
-      onProgress: (done) => opts.onProgress?.(v0 + Math.min(done, v1 - v0 - 1), V),
+      // progress: the first half of a batch's voxels for the fit, the second half for scoring
+      onProgress: (done) => opts.onProgress?.(v0 + Math.floor(Math.min(done, v1 - v0) / 2), V),
     });
     Y.data = new Float32Array(0); // release the batch's training responses before predicting
     const pred = await predictRidge(fit, Xtest);
@@ -145,14 +146,15 @@ export async function fitEncoding(resp: EncodingResponses, design: EncodingDesig
       const pv = nullKind === 'gaussian'
         ? gaussianNullP(r, nTest)
         : blockNullP(actual, predData, r, nTest, w, { blockLength: design.scansPerClip, nPerm: opts.nPerm ?? 1000, seed: opts.seed ?? 0 });
+      // A constant prediction or voxel gives r = 0 here and NaN in the block null: not a test, p = 1.
       for (let v = 0; v < w; v++) out.p[c0 + v] = Number.isNaN(pv[v]!) ? 1 : pv[v]!;
       if (nReps >= 2) {
         const reps = gatherRepetitions(resp, design.testOffsets, design.testRun, design.testScan, nReps, c0, c1);
         const list = Array.from({ length: nReps }, (_, k) => reps.subarray(k * nTest * w, (k + 1) * nTest * w));
         out.ceiling.set(noiseCeiling(list, w).ceilingR, c0);
       }
+      opts.onProgress?.(v0 + Math.floor((v1 - v0) / 2) + Math.ceil((c1 - v0) / 2), V);
     }
-    opts.onProgress?.(v1, V);
   }
   const q = fdrBh(out.p);
   const significant = new Uint8Array(V);
