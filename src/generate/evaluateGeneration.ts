@@ -21,19 +21,17 @@ export interface GenerationEvaluation {
  * one classifier (fitted on the library) to the original and to the generated audio.
  * @param original clips × dim embeddings of the stimuli heard (clip-level)
  * @param generated clips × dim embeddings of the generated audio, same clip order
- * @param classify labels a clip-level embedding with a genre
+ * @param originalGenres the classifier's label of each original clip's embedding
+ * @param generatedGenres the same classifier's label of each generated clip's embedding
  */
 export function evaluateGeneration(
   clipIds: readonly string[], original: Float32Array, generated: Float32Array, dim: number,
-  classify: (embedding: Float32Array) => string,
+  originalGenres: readonly string[], generatedGenres: readonly string[],
 ): GenerationEvaluation {
   const n = clipIds.length;
   if (original.length !== n * dim || generated.length !== n * dim) fail('MISMATCH', `evaluateGeneration: expected ${n} × ${dim} embeddings for original and generated audio.`);
-  const perClip = clipIds.map((clipId, i) => ({
-    clipId,
-    originalGenre: classify(original.subarray(i * dim, (i + 1) * dim)),
-    generatedGenre: classify(generated.subarray(i * dim, (i + 1) * dim)),
-  }));
+  if (originalGenres.length !== n || generatedGenres.length !== n) fail('MISMATCH', `evaluateGeneration: expected ${n} genre labels for original and generated audio.`);
+  const perClip = clipIds.map((clipId, i) => ({ clipId, originalGenre: originalGenres[i]!, generatedGenre: generatedGenres[i]! }));
   const agree = perClip.filter((p) => p.originalGenre === p.generatedGenre).length / n;
   // chance agreement of two independent labels with the originals' label frequencies
   const freq = new Map<string, number>();

@@ -16,6 +16,8 @@ export interface ClipGeneration {
   clipId: string;
   /** The kept samples, best first when re-ranked. */
   clips: GeneratedClip[];
+  /** Every sample drawn, in draw order (the kept ones when not re-ranked). */
+  candidates: GeneratedClip[];
   /** Re-ranking score (response agreement r) of every candidate drawn, in draw order; empty without re-ranking. */
   candidateScores: number[];
 }
@@ -44,7 +46,8 @@ export async function generateClips(
     for (let w = 0; w < windows; w++) for (let d = 0; d < dim; d++) mean[d]! += predictions[(c * windows + w) * dim + d]! / windows;
     const seed = options.seed + 1000 * c;
     if (!rerank) {
-      out.push({ clipId: clipIds[c]!, clips: await generator.generate(mean, { ...options, seed }), candidateScores: [] });
+      const clips = await generator.generate(mean, { ...options, seed });
+      out.push({ clipId: clipIds[c]!, clips, candidates: clips, candidateScores: [] });
     } else {
       const candidates = await generator.generate(mean, { ...options, seed, samples: Math.max(rerank.candidates, options.samples) });
       const scores: number[] = [];
@@ -55,7 +58,7 @@ export async function generateClips(
         scores.push(responseAgreement(predicted, rerank.measured[c]!));
       }
       const order = scores.map((s, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
-      out.push({ clipId: clipIds[c]!, clips: order.slice(0, options.samples).map((i) => candidates[i]!), candidateScores: scores });
+      out.push({ clipId: clipIds[c]!, clips: order.slice(0, options.samples).map((i) => candidates[i]!), candidates, candidateScores: scores });
     }
     onProgress?.(c + 1, n);
   }

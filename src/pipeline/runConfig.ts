@@ -30,7 +30,8 @@ export interface RunConfig {
   decode: { target: string | undefined; topRois: number; folds: number };
   /** Music library to retrieve from (default: `<dataset>/library` when it exists). */
   library: { audio: string | undefined } | undefined;
-  generate: { name: string; modelDir: string | undefined } | undefined;
+  /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
+  generate: { name: 'builtin' | 'musicgen'; modelDir: string | undefined; samples: number; rerank: number; temperature: number } | undefined;
   /** Encoding: feature spaces (embedding names or 'genre'), FDR level, CV folds, null distribution. */
   encode: { spaces: string[] | undefined; fdrQ: number; folds: number; null: 'gaussian' | 'block' } | undefined;
   report: boolean;
@@ -112,7 +113,18 @@ const schema = obj({
     () => ({ target: undefined, topRois: 6, folds: 5 }),
   ),
   library: withDefault(nullable(obj({ audio: optional(str()) })), () => ({ audio: undefined })),
-  generate: withDefault(nullable(obj({ name: withDefault(str(), 'builtin'), modelDir: optional(str()) })), () => ({ name: 'builtin', modelDir: undefined })),
+  generate: withDefault(
+    nullable(
+      obj({
+        name: withDefault(oneOf(['builtin', 'musicgen'] as const), 'builtin'),
+        modelDir: optional(str()),
+        samples: withDefault(int(1, 50), 1),
+        rerank: withDefault(int(0, 200), 0),
+        temperature: withDefault(nonNegative(10), 1),
+      }),
+    ),
+    () => ({ name: 'builtin' as const, modelDir: undefined, samples: 1, rerank: 0, temperature: 1 }),
+  ),
   encode: withDefault(
     nullable(
       obj({
@@ -126,6 +138,12 @@ const schema = obj({
   ),
   report: withDefault(bool(), true),
 });
+
+/** A finite number in [0, max]. */
+function nonNegative(max: number): Field<number> {
+  const expected = `a number in [0, ${max}]`;
+  return { expected, check: (v, p, s) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= max ? v : fail('BAD_INPUT', `${s}: '${p}' must be ${expected}, got ${JSON.stringify(v)}.`)) };
+}
 
 /** `null` switches a stage off (undefined); an object configures it. */
 function nullable<T>(field: Field<T>): Field<T | undefined> {

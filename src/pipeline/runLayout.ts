@@ -14,7 +14,7 @@ import { join } from 'node:path';
  *                                                background.nii.gz (the image the maps are drawn on)
  * RUN/library/                                   library embeddings and index
  * RUN/retrieval/<sub>.json                       retrieved clips per test clip, with the oracle
- * RUN/generated/<sub>/<clip>.wav                 generated audio per test clip
+ * RUN/generated/<sub>/<clip>_<k>.wav             generated sample k per test clip (+ .json), metrics.json
  * RUN/metrics.json                               the summary table (SummaryMetrics)
  * RUN/report/index.html                          the report
  * ```
@@ -32,7 +32,7 @@ export const runLayout = {
   retrieval: 'retrieval',
   retrievalFile: (sub: string) => `retrieval/${sub}.json`,
   generated: 'generated',
-  generatedClip: (sub: string, clipId: string) => `generated/${sub}/${clipId}.wav`,
+  generatedClip: (sub: string, clipId: string, k = 0) => `generated/${sub}/${clipId}_${k}.wav`,
   metrics: 'metrics.json',
   report: 'report',
 } as const;

@@ -95,9 +95,9 @@ function collectSubject(runDir: string, id: string): SubjectContents {
   if (existsSync(genDir)) {
     out.generated = new Map(
       readdirSync(genDir)
-        .filter((n) => n.endsWith('.wav'))
+        .filter((n) => n.endsWith('_0.wav')) // the first (best, when re-ranked) sample of each clip
         .sort()
-        .map((n) => [n.slice(0, -4), `${genDir}/${n}`]),
+        .map((n) => [n.slice(0, -'_0.wav'.length), `${genDir}/${n}`]),
     );
     out.generationMetrics = readJson<GenerationEvaluation>(`${genDir}/metrics.json`);
   }

@@ -78,8 +78,9 @@ test('evaluateGeneration(…) counts identification (j≠i) and genre agreement 
   const ids = ['a', 'b', 'c', 'd'];
   const original = new Float32Array([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0]);
   const generated = new Float32Array([1, 0.1, 0, 0, 1, 0.1, 0.1, 0, 1, 0, 0, 1]); // d is off
-  const labels = (e: Float32Array) => (e[0]! >= e[1]! && e[0]! >= e[2]! ? 'x' : e[1]! >= e[2]! ? 'y' : 'z');
-  const ev = evaluateGeneration(ids, original, generated, 3, labels);
+  const label = (e: Float32Array) => (e[0]! >= e[1]! && e[0]! >= e[2]! ? 'x' : e[1]! >= e[2]! ? 'y' : 'z');
+  const labels = (m: Float32Array) => ids.map((_, i) => label(m.subarray(3 * i, 3 * i + 3)));
+  const ev = evaluateGeneration(ids, original, generated, 3, labels(original), labels(generated));
   assert.deepEqual(ev.perClip.map((p) => p.generatedGenre), ['x', 'y', 'z', 'z']);
   assert.equal(ev.genreAgreement.value, 0.75);
   assert.equal(ev.genreAgreement.chance, 0.5 * 0.5 + 0.25 * 0.25 + 0.25 * 0.25);

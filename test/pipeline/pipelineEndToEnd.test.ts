@@ -8,6 +8,7 @@ import { availableStages } from '../../src/pipeline/stages/index.ts';
 import { runConfigured } from '../../src/cli/commands/run.ts';
 import { silentUi } from '../../src/cli/ui.ts';
 import type { EncodingSummary } from '../../src/encode/index.ts';
+import type { SubjectGenerationMetrics } from '../../src/pipeline/stages/generateSubject.ts';
 
 // The whole pipeline on a reduced simulated dataset: 1 subject, 4 genres × (4 training + 2 test)
 // clips, ~700 voxels, a 20-track library (the fewest the builtin generator learns from), and a
@@ -52,7 +53,7 @@ test('pipeline end to end: every output file is in the run folder', () => {
     'subjects/sub-001/encode/summary.json', 'subjects/sub-001/encode/builtin_r.nii.gz', 'subjects/sub-001/encode/builtin_sig.nii.gz',
     'subjects/sub-001/encode/genre_r.nii.gz', 'subjects/sub-001/encode/background.nii.gz',
     'library', 'retrieval/sub-001.json', 'generated/sub-001/metrics.json',
-    ...testClips.flatMap((c) => [`generated/sub-001/${c}.wav`, `generated/sub-001/${c}.json`]),
+    ...testClips.flatMap((c) => [`generated/sub-001/${c}_0.wav`, `generated/sub-001/${c}_0.json`]),
   ];
   for (const f of files) assert.ok(existsSync(run(f)), `${f} is missing`);
   assert.equal(existsSync(run('.staging')), false);
@@ -105,6 +106,11 @@ test('pipeline end to end: encoding maps concentrate in the informative ROIs; re
   assert.ok(s.retrieval!.genreAgreement.oracle! >= s.retrieval!.genreAgreement.chance);
   assert.equal(s.generation!.identification!.chance, 0.5);
   assert.ok(Number.isFinite(s.generation!.identification!.value));
+  // generated from the true embeddings, the music is identified well above chance, and no generated clip copies a library clip
+  const g = json<SubjectGenerationMetrics>('generated/sub-001/metrics.json');
+  assert.ok(g.oracle.identification.value > 0.7, `oracle generation identification ${g.oracle.identification.value}`);
+  assert.ok(g.novelty.maxCrossCorrelation < 0.5, `largest cross-correlation with a library clip ${g.novelty.maxCrossCorrelation}`);
+  assert.equal(g.novelty.perClip.length, GENRES.length * 2);
 });
 
 test('pipeline end to end: the same pipeline on a BIDS dataset outside the run folder (simulate skipped, audio copied into the report)', async () => {

@@ -21,7 +21,7 @@ export interface MusicgenOptions {
   /** Let transformers.js fetch missing files from the Hugging Face hub (off by default). */
   allowDownload?: boolean;
   /** Reads musical attributes off a decoded embedding; the text prompt is built from them. */
-  describe: (embedding: Float32Array) => MusicAttributes;
+  describe: (embedding: Float32Array) => MusicAttributes | Promise<MusicAttributes>;
   /** Classifier-free guidance scale (MusicGen's default is 3). */
   guidanceScale?: number;
 }
@@ -69,7 +69,7 @@ export async function createMusicgenGenerator(opts: MusicgenOptions): Promise<Ge
   return {
     name: 'musicgen',
     async generate(embedding: Float32Array, o: GenerationOptions): Promise<GeneratedClip[]> {
-      const attributes = opts.describe(embedding);
+      const attributes = await opts.describe(embedding);
       const prompt = promptFromAttributes(attributes);
       const inputs = tokenizer(prompt);
       const out: GeneratedClip[] = [];

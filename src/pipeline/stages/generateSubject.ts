@@ -1,0 +1,232 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { alignWindows } from '../../align/index.ts';
+import { loadResponses, type Dataset } from '../../bids/index.ts';
+import { cutWindows, readEmbeddings, windowStarts, type Embedder } from '../../embed/index.ts';
+import { fail } from '../../errors.ts';
+import {
+  createBuiltinGenerator, createMusicgenGenerator, decodeParameters, evaluateGeneration, fitParameterDecoder, fitResponsePredictor,
+  generateClips, GM_FAMILIES, likeliestGenre, noveltyCheck, PITCHED_PARTS,
+  type ClipGeneration, type GeneratedClip, type GenerationEvaluation, type Generator, type MusicAttributes, type ParameterDecoder, type RerankOptions,
+} from '../../generate/index.ts';
+import { readAudio, resample, writeJsonAtomic, writeWav } from '../../io/index.ts';
+import { cosineTopK, type LibraryVectors } from '../../library/index.ts';
+import { GENRES, type Arrangement } from '../../simulate/index.ts';
+import { runLayout, runPath } from '../runLayout.ts';
+import type { EmbeddingConfig, RunConfig } from '../runConfig.ts';
+import { decodedAndTrue } from './clipEmbeddings.ts';
+
+/** How the generate stage (and `brain2music generate`) runs. */
+export interface GenerateSettings {
+  generator: 'builtin' | 'musicgen';
+  modelDir: string | undefined;
+  /** Samples kept per test clip. */
+  samples: number;
+  /** Candidates drawn and re-ranked by the subject's encoding model (0: no re-ranking). */
+  rerank: number;
+  temperature: number;
+  seed: number;
+  durationSec: number;
+}
+
+/** What the generators and scorers share for one run: the library, its parameter decoder, the embedder. */
+export interface GenerationContext {
+  library: LibraryVectors;
+  decoder: ParameterDecoder | undefined;
+  generator: Generator;
+  embedder: Embedder;
+  model: EmbeddingConfig;
+  /** Genre label of a clip-level embedding (the library-fitted classifier). */
+  classify: (e: Float32Array) => Promise<string>;
+}
+
+/** `params.json` beside a simulated library's audio folder: the arrangement of every library clip. */
+export function libraryParamsFile(libraryAudio: string | undefined): string | undefined {
+  const p = libraryAudio ? resolve(libraryAudio, '..', 'params.json') : undefined;
+  return p && existsSync(p) ? p : undefined;
+}
+
+/** Musical attributes for a text prompt, from the parameter decoder. */
+function attributesFrom(decoder: ParameterDecoder) {
+  return async (e: Float32Array): Promise<MusicAttributes> => {
+    const [p] = await decodeParameters(decoder, e, 1);
+    const genres = GENRES.map((name, g) => ({ name, p: p!.genreProbs[g]! })).sort((a, b) => b.p - a.p);
+    const instruments: string[] = PITCHED_PARTS.filter((part) => part === 'chords' || p!.presence[part as 'bass' | 'lead' | 'pad'] >= 0.5)
+      .map((part) => GM_FAMILIES[p!.families[part].indexOf(Math.max(...p!.families[part]))]!);
+    if (p!.presence.drums >= 0.5) instruments.push('drums');
+    return { genres, tempoBpm: p!.tempo, minorProbability: p!.minorProbability, instruments: [...new Set(instruments)], energy: (p!.density + p!.dynamics) / 2 };
+  };
+}
+
+/** Genre words alone, voted by the 10 nearest library tracks (a library without generating parameters). */
+function attributesFromNeighbours(library: LibraryVectors) {
+  return async (e: Float32Array): Promise<MusicAttributes> => {
+    const top = cosineTopK(library.vectors, e, library.dim, Math.min(10, library.ids.length));
+    const votes = new Map<string, number>();
+    for (const i of top.indices) {
+      const g = library.genres[i];
+      if (g) votes.set(g, (votes.get(g) ?? 0) + 1 / top.indices.length);
+    }
+    return { genres: [...votes].map(([name, p]) => ({ name, p })).sort((a, b) => b.p - a.p), instruments: [] };
+  };
+}
+
+/**
+ * Builds the generator a run asks for. The builtin generator and the genre classifier learn
+ * from the library's embeddings and, where the library carries them (the simulated one does),
+ * its generating parameters.
+ */
+export async function createGenerationContext(
+  library: LibraryVectors, libraryAudio: string | undefined, settings: GenerateSettings, embedder: Embedder, model: EmbeddingConfig,
+): Promise<GenerationContext> {
+  const paramsFile = libraryParamsFile(libraryAudio);
+  let decoder: ParameterDecoder | undefined;
+  if (paramsFile) {
+    const params = JSON.parse(readFileSync(paramsFile, 'utf8')) as { clips: Record<string, Arrangement> };
+    const known = library.ids.map((id, i) => [id, i] as const).filter(([id]) => params.clips[id]);
+    const vectors = new Float32Array(known.length * library.dim);
+    known.forEach(([, i], k) => vectors.set(library.vectors.subarray(i * library.dim, (i + 1) * library.dim), k * library.dim));
+    decoder = await fitParameterDecoder(vectors, library.dim, known.map(([id]) => params.clips[id]!));
+  }
+  let generator: Generator;
+  if (settings.generator === 'builtin') {
+    if (!decoder) fail('BAD_INPUT', `the builtin generator learns from a library with generating parameters (params.json beside ${libraryAudio ?? 'the library audio'}), which this library lacks; use "generate": {"name": "musicgen", "modelDir": …} or switch generation off ("generate": null).`);
+    generator = createBuiltinGenerator({ decoder });
+  } else {
+    if (!settings.modelDir) fail('BAD_INPUT', 'the musicgen generator needs a model folder: set "generate.modelDir" (or --model-dir) to a download of Xenova/musicgen-small.');
+    generator = await createMusicgenGenerator({ modelDir: settings.modelDir, describe: decoder ? attributesFrom(decoder) : attributesFromNeighbours(library) });
+  }
+  // Genre label of a clip-level embedding: the decoder's genre classifier, else the nearest library track's genre.
+  const classify = decoder
+    ? async (e: Float32Array) => likeliestGenre((await decodeParameters(decoder!, e, 1))[0]!)
+    : async (e: Float32Array) => library.genres[cosineTopK(library.vectors, e, library.dim, 1).indices[0]!] ?? 'unknown';
+  return { library, decoder, generator, embedder, model, classify };
+}
+
+/** Embeds one generated clip into `windows × dim` with the stimuli's windows. */
+async function embedWindows(ctx: GenerationContext, clip: GeneratedClip): Promise<Float32Array> {
+  const sr = ctx.embedder.sampleRate;
+  const x = clip.sampleRate === sr ? clip.samples : resample(clip.samples, clip.sampleRate, sr);
+  const windowSec = ctx.model.windowSec ?? (ctx.embedder.windowSec > 0 ? ctx.embedder.windowSec : 10);
+  const clipSec = Math.min(15, x.length / sr);
+  const starts = clipSec >= windowSec ? windowStarts(clipSec, windowSec, ctx.model.hopSec) : [0];
+  return ctx.embedder.embed(cutWindows(x, sr, starts, windowSec));
+}
+
+function windowMeanOf(e: Float32Array, dim: number): Float32Array {
+  const w = e.length / dim;
+  const out = new Float32Array(dim);
+  for (let i = 0; i < w; i++) for (let d = 0; d < dim; d++) out[d]! += e[i * dim + d]! / w;
+  return out;
+}
+
+/**
+ * The subject's encoding model for re-ranking, fitted on its training clips' windows, and the
+ * measured responses of its test clips (repetitions averaged) on the model's voxels.
+ */
+async function rerankFor(ds: Dataset, subject: string, config: RunConfig, runDir: string, ctx: GenerationContext, clipIds: string[], candidates: number): Promise<RerankOptions> {
+  const target = ctx.model.name;
+  const e = readEmbeddings(runPath(runDir, runLayout.embedding(target).npy));
+  const { windowStarts: starts, windowSec, dim } = e.meta;
+  const W = starts.length;
+  const resp = await loadResponses(ds, subject);
+  const windows = starts.map((s) => ({ start: s, end: s + windowSec }));
+  const opts = { lagTr: config.align.lagTr, scansPerClip: config.align.scansPerClip };
+  const train = alignWindows(resp, 'training', windows, opts);
+  const test = alignWindows(resp, 'test', windows, opts);
+  const rowOf = new Map(e.meta.clipIds.map((id, i) => [id, i]));
+  const X = new Float32Array(train.clipIds.length * W * dim);
+  train.clipIds.forEach((id, c) => {
+    const r = rowOf.get(id) ?? fail('MISMATCH', `training clip ${id} of ${subject} has no embedding in embeddings/${target}.npy.`);
+    X.set(e.data.subarray(r * W * dim, (r + 1) * W * dim), c * W * dim);
+  });
+  const V = resp.nVoxels;
+  const predictor = await fitResponsePredictor(X, train.data, train.clipIds.length * W, dim, V, train.groups, 2000);
+  const testRow = new Map(test.clipIds.map((id, i) => [id, i]));
+  const measured = clipIds.map((id) => {
+    const c = testRow.get(id) ?? fail('MISMATCH', `test clip ${id} has no responses for ${subject}.`);
+    const out = new Float32Array(W * predictor.voxels.length);
+    for (let w = 0; w < W; w++) predictor.voxels.forEach((v, k) => { out[w * predictor.voxels.length + k] = test.data[(c * W + w) * V + v]!; });
+    return out;
+  });
+  return { candidates, predictor, measured, embedWindows: (clip) => embedWindows(ctx, clip) };
+}
+
+/** `generated/<sub>/metrics.json`. */
+export interface SubjectGenerationMetrics {
+  subject: string;
+  generator: string;
+  settings: Omit<GenerateSettings, 'modelDir'>;
+  /** Generated from the decoded embeddings (re-ranked when settings.rerank > 0). */
+  identification: GenerationEvaluation['identification'];
+  genreAgreement: GenerationEvaluation['genreAgreement'];
+  decoded: GenerationEvaluation;
+  /** The same draws without re-ranking (the first candidate of each clip), when re-ranked. */
+  withoutRerank?: GenerationEvaluation;
+  /** Generated from the true embeddings of the stimuli: what the generator allows. */
+  oracle: GenerationEvaluation;
+  /** Closeness of the generated audio to the library it learned from (a copy scores cross-correlation ≈ 1). */
+  novelty: { perClip: { clipId: string; maxCosine: number; maxCrossCorrelation: number; nearest: string }[]; maxCosine: number; maxCrossCorrelation: number };
+}
+
+/**
+ * Generates music for one subject's test clips and scores it; writes `<outDir>/<clip>_<k>.wav`,
+ * `<clip>_<k>.json` (what it was conditioned on) and `metrics.json`.
+ */
+export async function generateSubject(
+  ds: Dataset, subject: string, config: RunConfig, runDir: string, ctx: GenerationContext,
+  settings: GenerateSettings, outDir: string, onProgress?: (done: number, total: number) => void,
+): Promise<SubjectGenerationMetrics> {
+  const d = decodedAndTrue(runDir, subject, ctx.model.name);
+  const options = { samples: settings.samples, seed: settings.seed, temperature: settings.temperature, durationSec: settings.durationSec };
+  const rerank = settings.rerank > 0 ? await rerankFor(ds, subject, config, runDir, ctx, d.clipIds, settings.rerank) : undefined;
+  const gens: ClipGeneration[] = await generateClips(ctx.generator, d.predictedWindows, d.clipIds, d.windows, d.dim, options, rerank, onProgress);
+  const oracleGens = await generateClips(ctx.generator, d.truth, d.clipIds, 1, d.dim, { ...options, samples: 1 });
+
+  const n = d.clipIds.length;
+  const kept = new Float32Array(n * d.dim);
+  const first = new Float32Array(n * d.dim);
+  const oracle = new Float32Array(n * d.dim);
+  const novelty: SubjectGenerationMetrics['novelty']['perClip'] = [];
+  const audioCache = new Map<string, Float32Array>();
+  const at = new Map(ctx.library.ids.map((id, i) => [id, i]));
+  for (const [i, g] of gens.entries()) {
+    for (const [k, clip] of g.clips.entries()) {
+      writeWav(join(outDir, `${g.clipId}_${k}.wav`), clip.samples, clip.sampleRate);
+      writeJsonAtomic(join(outDir, `${g.clipId}_${k}.json`), { ...clip.conditioning, rerankScore: g.candidateScores.length ? [...g.candidateScores].sort((a, b) => b - a)[k] : undefined });
+    }
+    const best = g.clips[0]!;
+    const emb = windowMeanOf(await embedWindows(ctx, best), d.dim);
+    kept.set(emb, i * d.dim);
+    first.set(g.candidateScores.length ? windowMeanOf(await embedWindows(ctx, g.candidates[0]!), d.dim) : emb, i * d.dim);
+    oracle.set(windowMeanOf(await embedWindows(ctx, oracleGens[i]!.clips[0]!), d.dim), i * d.dim);
+    const load = async (id: string) => {
+      if (!audioCache.has(id)) audioCache.set(id, (await readAudio(ctx.library.paths[at.get(id)!]!, { sampleRate: best.sampleRate })).samples.subarray(0, Math.round(15 * best.sampleRate)));
+      return audioCache.get(id)!;
+    };
+    const nv = await noveltyCheck(best.samples, emb, ctx.library, load, 3);
+    novelty.push({ clipId: g.clipId, maxCosine: nv.maxCosine, maxCrossCorrelation: nv.maxCrossCorrelation, nearest: nv.nearest[0]?.id ?? '' });
+  }
+  const labels = async (m: Float32Array) => {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) out.push(await ctx.classify(m.subarray(i * d.dim, (i + 1) * d.dim)));
+    return out;
+  };
+  const originalGenres = await labels(d.truth);
+  const evaluate = async (generated: Float32Array) => evaluateGeneration(d.clipIds, d.truth, generated, d.dim, originalGenres, await labels(generated));
+  const decoded = await evaluate(kept);
+  const { modelDir: _omit, ...shown } = settings;
+  const metrics: SubjectGenerationMetrics = {
+    subject,
+    generator: ctx.generator.name,
+    settings: shown,
+    identification: decoded.identification,
+    genreAgreement: decoded.genreAgreement,
+    decoded,
+    withoutRerank: rerank ? await evaluate(first) : undefined,
+    oracle: await evaluate(oracle),
+    novelty: { perClip: novelty, maxCosine: Math.max(...novelty.map((x) => x.maxCosine)), maxCrossCorrelation: Math.max(...novelty.map((x) => x.maxCrossCorrelation)) },
+  };
+  writeJsonAtomic(join(outDir, 'metrics.json'), metrics);
+  return metrics;
+}
