@@ -158,7 +158,12 @@ if (himalayaPath) {
       if (Math.abs(hAlphas[t] / onnx.fit.bestAlphas[t] - 1) < 1e-6) num += d * d;
     }
     console.log(`himalaya RidgeCV (numpy ${info.numpy}, solver svd, fit_intercept, same data): ${info.seconds.toFixed(2)} s wall (${info.cpu.toFixed(2)} s CPU), ${(T / info.seconds).toFixed(0)} targets/s`);
-    console.log(`onnx vs himalaya: ${(info.seconds / onnx.seconds).toFixed(2)}x faster wall, ${(info.cpu / onnx.cpu).toFixed(2)}x less CPU; best alphas agree for ${((100 * agree) / T).toFixed(2)}% of targets; coef relative error (Frobenius) ${Math.sqrt(numAll / den).toExponential(2)} over all targets, ${Math.sqrt(num / den).toExponential(2)} over targets with the same alpha`);
+    // bracket himalaya: run ours again right after it, so a change in machine load affects both sides alike
+    const again = await timed(X, Y);
+    const wall = (onnx.seconds + again.seconds) / 2;
+    const cpu = (onnx.cpu + again.cpu) / 2;
+    console.log(`onnx backend again after himalaya: ${again.seconds.toFixed(2)} s wall (${again.cpu.toFixed(2)} s CPU); mean of both runs ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU`);
+    console.log(`onnx (mean of the runs before and after) vs himalaya: ${(info.seconds / wall).toFixed(2)}x faster wall, ${(info.cpu / cpu).toFixed(2)}x less CPU; best alphas agree for ${((100 * agree) / T).toFixed(2)}% of targets; coef relative error (Frobenius) ${Math.sqrt(numAll / den).toExponential(2)} over all targets, ${Math.sqrt(num / den).toExponential(2)} over targets with the same alpha`);
   }
 } else {
   console.log('himalaya comparison skipped: pass --himalaya DIR (a gallantlab/himalaya checkout) or set HIMALAYA_PATH');
