@@ -101,6 +101,34 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('generate')
+    .description('generate music from a run\'s decoded embeddings (builtin generator or MusicGen), optionally re-ranked by the subject\'s encoding model, and score it against the music heard')
+    .requiredOption('--run <RUN>', 'run folder whose decode and library stages have finished')
+    .option('--subject <sub>', "subject id (e.g. sub-001) or 'all'", 'all')
+    .option('--generator <name>', "'builtin' (learned from the library, rendered with General MIDI) or 'musicgen' (needs --model-dir)", (v: string): 'builtin' | 'musicgen' => {
+      if (v !== 'builtin' && v !== 'musicgen') throw new InvalidArgumentError(`--generator must be 'builtin' or 'musicgen', got '${v}'.`);
+      return v;
+    })
+    .option('--model-dir <DIR>', 'MusicGen model folder (e.g. a download of Xenova/musicgen-small)')
+    .option('--samples <n>', 'samples kept per test clip (default 1)', parsePositiveInt('--samples'))
+    .option('--rerank [n]', 'draw n candidates (default 10) and keep those whose predicted brain response matches the measured one best', parsePositiveInt('--rerank'))
+    .option('--temperature <t>', 'sampling temperature (0: most likely music; default 1)', (v: string) => {
+      const t = Number(v);
+      if (!Number.isFinite(t) || t < 0) throw new InvalidArgumentError(`--temperature must be a number >= 0, got '${v}'.`);
+      return t;
+    })
+    .option('--seed <n>', 'seed (default: the run\'s generate seed)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be an integer >= 0, got '${v}'.`);
+      return n;
+    })
+    .action(async (o: { run: string; subject: string; generator?: 'builtin' | 'musicgen'; modelDir?: string; samples?: number; rerank?: number | boolean; temperature?: number; seed?: number }) => {
+      const { runGenerate } = await import('./commands/generate.ts');
+      const { terminalUi } = await import('./ui.ts');
+      await runGenerate(o, terminalUi());
+    });
+
+  program
     .command('encode')
     .description('fit voxelwise encoding models (features → every cortical voxel), test significance with FDR, compare spaces, write brain maps')
     .requiredOption('--bids <DIR>', 'BIDS dataset (ds003720 layout, real or simulated)')

@@ -137,3 +137,18 @@ test('pipeline end to end: the same pipeline on a BIDS dataset outside the run f
   }
   assert.match(html, /generation: stage not run/);
 });
+
+test('brain2music generate --rerank 3 --samples 2 rewrites one subject\'s generated music with the re-ranking scored against the first draw', async () => {
+  const { runGenerate } = await import('../../src/cli/commands/generate.ts');
+  const res = await runGenerate({ run: config.out, subject: 'sub-001', rerank: 3, samples: 2, seed: 5 }, silentUi);
+  const m = res['sub-001']!;
+  assert.equal(m.settings.rerank, 3);
+  assert.ok(m.withoutRerank, 'the un-re-ranked draw is scored beside the re-ranked one');
+  const clips = json<{ clipIds: string[] }>('subjects/sub-001/decode/predictions.json').clipIds;
+  for (const c of clips) for (const k of [0, 1]) assert.ok(existsSync(run(`generated/sub-001/${c}_${k}.wav`)), `${c}_${k}.wav`);
+  const cond = json<{ rerankScore: number }>(`generated/sub-001/${clips[0]}_0.json`);
+  const second = json<{ rerankScore: number }>(`generated/sub-001/${clips[0]}_1.json`);
+  assert.ok(cond.rerankScore >= second.rerankScore, 'sample 0 is the best re-ranked candidate');
+  assert.deepEqual(json<SubjectGenerationMetrics>('generated/sub-001/metrics.json').decoded, m.decoded);
+  assert.equal(existsSync(run('generated/sub-001.partial')), false);
+});
