@@ -71,7 +71,10 @@ export async function fitVoxelDecoder(
   if (Y.length !== n * T) fail('MISMATCH', `decoder targets hold ${Y.length} values, expected ${n} rows × ${T} dimensions.`);
   const folds = opts.folds ?? 5;
   const mode = opts.cvScore ?? 'inner';
-  const ridgeOpts = { folds, groups, score: 'r' as const, ...(opts.alphas ? { alphas: opts.alphas } : {}) };
+  // Kernel form once the voxels outnumber a fold's training rows: the fold's XᵀX would be
+  // singular and larger than its X Xᵀ (the ridge's 'auto' compares p with all n rows).
+  const solver = p * folds > n * (folds - 1) ? ('kernel' as const) : ('primal' as const);
+  const ridgeOpts = { folds, groups, score: 'r' as const, solver, ...(opts.alphas ? { alphas: opts.alphas } : {}) };
   const fit = await fitRidgeCV({ rows: n, cols: p, data: X }, { rows: n, cols: T, data: Y }, ridgeOpts);
 
   let cvR: Float64Array;

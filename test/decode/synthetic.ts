@@ -29,6 +29,10 @@ export interface SyntheticSpec {
   rois: number;
   voxelsPerRoi: number;
   dim: number;
+  /** Voxels per ROI when they differ (overrides `rois` × `voxelsPerRoi`). */
+  roiSizes?: number[];
+  /** Training runs the training clips are split into (default 2). */
+  trainRuns?: number;
   /** ROI index → signal amplitude (others carry none). */
   signal: Record<number, number>;
   lagTr: number;
@@ -66,8 +70,10 @@ const WINDOW_STARTS = [0, 1.5, 3, 4.5];
 
 export function makeSynthetic(spec: SyntheticSpec = defaultSpec): Synthetic {
   const g = normalStream(spec.seed);
-  const { dim, rois, voxelsPerRoi } = spec;
-  const V = rois * voxelsPerRoi;
+  const { dim } = spec;
+  const sizes = spec.roiSizes ?? new Array<number>(spec.rois).fill(spec.voxelsPerRoi);
+  const rois = sizes.length;
+  const V = sizes.reduce((a, b) => a + b, 0);
   const genreNames = GENRE_NAMES.slice(0, spec.genres);
   const trainClipIds: string[] = [];
   const testClipIds: string[] = [];
@@ -104,10 +110,10 @@ export function makeSynthetic(spec: SyntheticSpec = defaultSpec): Synthetic {
   const labels = new Int32Array(V);
   const weights = new Float64Array(V * dim);
   const informative: number[] = [];
-  for (let r = 0; r < rois; r++) {
+  for (let r = 0, v0 = 0; r < rois; v0 += sizes[r], r++) {
     const amp = spec.signal[r] ?? 0;
-    for (let j = 0; j < voxelsPerRoi; j++) {
-      const v = r * voxelsPerRoi + j;
+    for (let j = 0; j < sizes[r]; j++) {
+      const v = v0 + j;
       labels[v] = r + 1;
       if (amp > 0) informative.push(v);
       for (let d = 0; d < dim; d++) weights[v * dim + d] = amp * g() / Math.sqrt(dim);
@@ -129,7 +135,7 @@ export function makeSynthetic(spec: SyntheticSpec = defaultSpec): Synthetic {
       const lat = scanLatent.get(id)!;
       for (let s = 0; s < S && firstScan + spec.lagTr + s < nScans; s++) {
         const row = (firstScan + spec.lagTr + s) * V;
-        for (let v = 0; v < V; v++) {
+        for (const v of informative) {
           let x = 0;
           for (let d = 0; d < dim; d++) x += weights[v * dim + d] * lat[s * dim + d];
           data[row + v] += x;
@@ -138,11 +144,11 @@ export function makeSynthetic(spec: SyntheticSpec = defaultSpec): Synthetic {
     });
     runs.push({ task, run: runNo, nScans, data });
   };
-  // Two training runs (clips interleaved across genres), one test run per repetition.
-  const half = Math.ceil(trainClipIds.length / 2);
+  // Training runs (clips interleaved across genres), one test run per repetition.
+  const nTrainRuns = spec.trainRuns ?? 2;
+  const perRun = Math.ceil(trainClipIds.length / nTrainRuns);
   const order = trainClipIds.map((_, i) => i).sort((a, b) => (a % spec.trainPerGenre) - (b % spec.trainPerGenre) || a - b).map((i) => trainClipIds[i]);
-  makeRun('Training', 1, order.slice(0, half), 0);
-  makeRun('Training', 2, order.slice(half), 0);
+  for (let r = 0; r < nTrainRuns; r++) makeRun('Training', r + 1, order.slice(r * perRun, (r + 1) * perRun), 0);
   for (let rep = 0; rep < spec.testReps; rep++) makeRun('Test', rep + 1, testClipIds, rep);
   return {
     responses: { tr: 1.5, nVoxels: V, runs, presentations, atlas: { labels, names } },
