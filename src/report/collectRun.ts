@@ -34,7 +34,8 @@ export interface SubjectContents {
   /** Absolute paths of generated clips by clip id. */
   generated?: Map<string, string>;
   /** generated/<sub>/metrics.json: the generated audio scored against the originals. */
-  generationMetrics?: GenerationEvaluation;
+  /** Scores of the music generated from the decoded embeddings, with the oracle (true embeddings) where recorded. */
+  generationMetrics?: GenerationEvaluation & { oracle?: GenerationEvaluation };
 }
 
 /** Everything the report shows, read from a run folder. */
@@ -99,7 +100,7 @@ function collectSubject(runDir: string, id: string): SubjectContents {
         .sort()
         .map((n) => [n.slice(0, -'_0.wav'.length), `${genDir}/${n}`]),
     );
-    out.generationMetrics = readJson<GenerationEvaluation>(`${genDir}/metrics.json`);
+    out.generationMetrics = readJson<GenerationEvaluation & { oracle?: GenerationEvaluation }>(`${genDir}/metrics.json`);
   }
   return out;
 }

@@ -39,6 +39,11 @@ function scoreRow(label: string, s: ScoreWithChance | undefined, digits = 3): st
   return `<tr><td>${esc(label)}</td><td class="num">${fmt(s.value, digits)}</td><td class="num">${fmt(s.chance, digits)}</td><td class="num">${fmt(s.oracle, digits)}</td></tr>`;
 }
 
+/** A generation score with the score of music generated from the true embeddings as its oracle. */
+function withOracle(s: { value: number; chance: number } | undefined, oracle: { value: number } | undefined): ScoreWithChance | undefined {
+  return s && { ...s, oracle: oracle?.value };
+}
+
 function metricsTable(s: SubjectContents): string {
   const d = s.decode?.metrics;
   const rows = [
@@ -48,8 +53,8 @@ function metricsTable(s: SubjectContents): string {
     d ? `<tr><td>mean r over embedding dimensions, test</td><td class="num">${fmt(d.meanR)}</td><td class="num">0.000</td><td class="num">–</td></tr>` : '',
     scoreRow('retrieval: genre of top clip agrees', s.retrieval?.genreAgreement),
     scoreRow('retrieval: identification of retrieved clips', s.retrieval?.identification),
-    scoreRow('generation: identification of generated clips', s.generationMetrics?.identification),
-    scoreRow('generation: genre agrees (library nearest-neighbour label)', s.generationMetrics?.genreAgreement),
+    scoreRow('generation: identification of generated clips', withOracle(s.generationMetrics?.identification, s.generationMetrics?.oracle?.identification)),
+    scoreRow('generation: genre agrees (library-fitted genre classifier)', withOracle(s.generationMetrics?.genreAgreement, s.generationMetrics?.oracle?.genreAgreement)),
   ].join('');
   if (!rows) return notRun('decoding metrics', 'decode');
   return `<table class="metrics"><thead><tr><th>metric</th><th>value</th><th>chance</th><th>oracle</th></tr></thead><tbody>${rows}</tbody></table>

@@ -109,6 +109,8 @@ test('pipeline end to end: encoding maps concentrate in the informative ROIs; re
   // generated from the true embeddings, the music is identified well above chance, and no generated clip copies a library clip
   const g = json<SubjectGenerationMetrics>('generated/sub-001/metrics.json');
   assert.ok(g.oracle.identification.value > 0.7, `oracle generation identification ${g.oracle.identification.value}`);
+  assert.ok(g.oracle.genreAgreement.value > g.oracle.genreAgreement.chance, `oracle genre agreement ${g.oracle.genreAgreement.value} vs chance ${g.oracle.genreAgreement.chance}`);
+  assert.ok(g.decoded.identification.value > 0.55, `generation from decoded embeddings: identification ${g.decoded.identification.value} (chance 0.5)`);
   assert.ok(g.novelty.maxCrossCorrelation < 0.5, `largest cross-correlation with a library clip ${g.novelty.maxCrossCorrelation}`);
   assert.equal(g.novelty.perClip.length, GENRES.length * 2);
 });

@@ -46,7 +46,7 @@ const f3 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 
 export function formatSummaryTable(runDir: string): string[] {
   const c = collectRun(runDir);
   if (c.subjects.length === 0) return ['  (no subject results in this run)'];
-  const header = ['subject', 'id test', 'id train', 'chance', 'N-way top-1', 'chance', 'retrieval genre', 'oracle', 'chance', 'generated id', 'chance', 'generated genre', 'chance', 'significant voxels'];
+  const header = ['subject', 'id test', 'id train', 'chance', 'N-way top-1', 'chance', 'retrieval genre', 'oracle', 'chance', 'generated id', 'oracle', 'chance', 'generated genre', 'oracle', 'chance', 'significant voxels'];
   const rows = c.subjects.map((s) => {
     const d = s.decode?.metrics;
     const r = s.retrieval?.genreAgreement;
@@ -54,7 +54,7 @@ export function formatSummaryTable(runDir: string): string[] {
     const g = s.generationMetrics;
     return [
       s.id, f3(d?.identificationTest.value), f3(d?.identificationTrain.value), f3(d?.identificationTest.chance), f3(d?.nWayTop1.value), f3(d?.nWayTop1.chance),
-      f3(r?.value), f3(r?.oracle), f3(r?.chance), f3(g?.identification.value), f3(g?.identification.chance), f3(g?.genreAgreement.value), f3(g?.genreAgreement.chance), enc,
+      f3(r?.value), f3(r?.oracle), f3(r?.chance), f3(g?.identification.value), f3(g?.oracle?.identification.value), f3(g?.identification.chance), f3(g?.genreAgreement.value), f3(g?.oracle?.genreAgreement.value), f3(g?.genreAgreement.chance), enc,
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
