@@ -33,7 +33,7 @@ test('buildReport: every local src and href resolves to a file and none reaches 
   }
   assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//);
   assert.ok(attrs(html, 'audio', 'src').includes('../dataset/stimuli/blues.00048.wav'));
-  assert.ok(attrs(html, 'audio', 'src').includes('../generated/sub-001/rock.00048.wav'));
+  assert.ok(attrs(html, 'audio', 'src').includes('../generated/sub-001/rock.00048_0.wav'));
 });
 
 test('buildReport: metrics with chance, heatmaps, per-genre bars and notes for stages that did not run', async () => {

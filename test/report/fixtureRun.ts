@@ -173,6 +173,6 @@ export function writeFixtureRun(opts: { stimuliOutside?: boolean } = {}): { runD
     genreAgreement: { value: 0.5, chance: 0.25, oracle: 1 },
   };
   writeJsonAtomic(join(runDir, 'retrieval/sub-001.json'), retrieval);
-  CLIPS.forEach((c, i) => writeWav(join(runDir, 'generated/sub-001', `${c}.wav`), tone(150 * 2 ** (i / 5), 0.8), SR));
+  CLIPS.forEach((c, i) => writeWav(join(runDir, 'generated/sub-001', `${c}_0.wav`), tone(150 * 2 ** (i / 5), 0.8), SR));
   return { runDir, accuracy, stimuli };
 }
