@@ -38,7 +38,14 @@ export interface GenerationContext {
   model: EmbeddingConfig;
   /** Genre label of a clip-level embedding (the library-fitted classifier). */
   classify: (e: Float32Array) => Promise<string>;
+  /** Embeddings of music generated from each clip's true embedding: the same for every subject, so made once. */
+  oracleCache: Map<string, Float32Array>;
+  /** Library clips at the novelty check's rate, loaded once. */
+  libraryAudioCache: Map<string, Float32Array>;
 }
+
+/** Rate of the waveform copy check: a copy at 22 kHz is still a copy at 8 kHz, at a tenth of the FFT cost. */
+const NOVELTY_RATE = 8000;
 
 /** `params.json` beside a simulated library's audio folder: the arrangement of every library clip. */
 export function libraryParamsFile(libraryAudio: string | undefined): string | undefined {
@@ -100,7 +107,7 @@ export async function createGenerationContext(
   const classify = decoder
     ? async (e: Float32Array) => likeliestGenre((await decodeParameters(decoder!, e, 1))[0]!)
     : async (e: Float32Array) => library.genres[cosineTopK(library.vectors, e, library.dim, 1).indices[0]!] ?? 'unknown';
-  return { library, decoder, generator, embedder, model, classify };
+  return { library, decoder, generator, embedder, model, classify, oracleCache: new Map(), libraryAudioCache: new Map() };
 }
 
 /** Embeds one generated clip into `windows × dim` with the stimuli's windows. */
@@ -181,14 +188,19 @@ export async function generateSubject(
   const options = { samples: settings.samples, seed: settings.seed, temperature: settings.temperature, durationSec: settings.durationSec };
   const rerank = settings.rerank > 0 ? await rerankFor(ds, subject, config, runDir, ctx, d.clipIds, settings.rerank) : undefined;
   const gens: ClipGeneration[] = await generateClips(ctx.generator, d.predictedWindows, d.clipIds, d.windows, d.dim, options, rerank, onProgress);
-  const oracleGens = await generateClips(ctx.generator, d.truth, d.clipIds, 1, d.dim, { ...options, samples: 1 });
+  const oracleKey = (i: number) => `${d.clipIds[i]}:${settings.seed}:${settings.temperature}`;
+  for (let i = 0; i < d.clipIds.length; i++) {
+    if (ctx.oracleCache.has(oracleKey(i))) continue;
+    // the seed generateClips gives clip i, so a cached oracle equals a fresh one
+    const [g] = await generateClips(ctx.generator, d.truth.subarray(i * d.dim, (i + 1) * d.dim), [d.clipIds[i]!], 1, d.dim, { ...options, samples: 1, seed: options.seed + 1000 * i });
+    ctx.oracleCache.set(oracleKey(i), windowMeanOf(await embedWindows(ctx, g!.clips[0]!), d.dim));
+  }
 
   const n = d.clipIds.length;
   const kept = new Float32Array(n * d.dim);
   const first = new Float32Array(n * d.dim);
   const oracle = new Float32Array(n * d.dim);
   const novelty: SubjectGenerationMetrics['novelty']['perClip'] = [];
-  const audioCache = new Map<string, Float32Array>();
   const at = new Map(ctx.library.ids.map((id, i) => [id, i]));
   for (const [i, g] of gens.entries()) {
     for (const [k, clip] of g.clips.entries()) {
@@ -199,12 +211,13 @@ export async function generateSubject(
     const emb = windowMeanOf(await embedWindows(ctx, best), d.dim);
     kept.set(emb, i * d.dim);
     first.set(g.candidateScores.length ? windowMeanOf(await embedWindows(ctx, g.candidates[0]!), d.dim) : emb, i * d.dim);
-    oracle.set(windowMeanOf(await embedWindows(ctx, oracleGens[i]!.clips[0]!), d.dim), i * d.dim);
+    oracle.set(ctx.oracleCache.get(oracleKey(i))!, i * d.dim);
     const load = async (id: string) => {
-      if (!audioCache.has(id)) audioCache.set(id, (await readAudio(ctx.library.paths[at.get(id)!]!, { sampleRate: best.sampleRate })).samples.subarray(0, Math.round(15 * best.sampleRate)));
-      return audioCache.get(id)!;
+      const cache = ctx.libraryAudioCache;
+      if (!cache.has(id)) cache.set(id, (await readAudio(ctx.library.paths[at.get(id)!]!, { sampleRate: NOVELTY_RATE })).samples.subarray(0, 15 * NOVELTY_RATE));
+      return cache.get(id)!;
     };
-    const nv = await noveltyCheck(best.samples, emb, ctx.library, load, 3);
+    const nv = await noveltyCheck(resample(best.samples, best.sampleRate, NOVELTY_RATE), emb, ctx.library, load, 3);
     novelty.push({ clipId: g.clipId, maxCosine: nv.maxCosine, maxCrossCorrelation: nv.maxCrossCorrelation, nearest: nv.nearest[0]?.id ?? '' });
   }
   const labels = async (m: Float32Array) => {
