@@ -131,10 +131,10 @@ const schema = obj({
         spaces: optional(list(str(), 1)),
         fdrQ: withDefault(num(0, 1), 0.05),
         folds: withDefault(int(2, 100), 5),
-        null: withDefault(oneOf(['gaussian', 'block'] as const), 'gaussian'),
+        null: withDefault(oneOf(['gaussian', 'block'] as const), 'block'),
       }),
     ),
-    () => ({ spaces: undefined, fdrQ: 0.05, folds: 5, null: 'gaussian' as const }),
+    () => ({ spaces: undefined, fdrQ: 0.05, folds: 5, null: 'block' as const }),
   ),
   report: withDefault(bool(), true),
 });
