@@ -1,4 +1,5 @@
 import { fail } from '../errors.ts';
+import { averageWindows } from '../evaluate/index.ts';
 import type { GeneratedClip, GenerationOptions, Generator } from './generator.ts';
 import { predictResponses, responseAgreement, type ResponsePredictor } from './responsePredictor.ts';
 
@@ -42,8 +43,7 @@ export async function generateClips(
   if (rerank && rerank.measured.length !== n) fail('MISMATCH', `generateClips: ${rerank.measured.length} measured responses for ${n} clips.`);
   const out: ClipGeneration[] = [];
   for (let c = 0; c < n; c++) {
-    const mean = new Float32Array(dim);
-    for (let w = 0; w < windows; w++) for (let d = 0; d < dim; d++) mean[d]! += predictions[(c * windows + w) * dim + d]! / windows;
+    const mean = averageWindows(predictions.subarray(c * windows * dim, (c + 1) * windows * dim), 1, windows, dim);
     const seed = options.seed + 1000 * c;
     if (!rerank) {
       const clips = await generator.generate(mean, { ...options, seed });

@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEmbeddings } from '../../embed/index.ts';
+import { averageWindows } from '../../evaluate/index.ts';
 import { readNpy } from '../../io/index.ts';
 import { runLayout, runPath, type DecodePredictionsInfo } from '../runLayout.ts';
 
-/** Averages `n × windows × dim` over windows → `n × dim` (a clip-level embedding per clip). */
-export function windowMean(data: Float32Array, n: number, windows: number, dim: number): Float32Array {
-  const out = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++)
-    for (let w = 0; w < windows; w++)
-      for (let d = 0; d < dim; d++) out[i * dim + d]! += data[(i * windows + w) * dim + d]! / windows;
-  return out;
-}
 
 /**
  * A subject's decoded test clips and the true embeddings of the same clips, both clip-level
@@ -39,5 +32,5 @@ export function decodedAndTrue(runDir: string, subject: string, model: string): 
     if (r === undefined) throw new Error(`clip ${id} of ${subject}'s predictions is not in embeddings/${model}.npy`);
     rows.set(e.data.subarray(r * block, (r + 1) * block), i * block);
   });
-  return { clipIds: info.clipIds, dim, windows: W, predictedWindows, predicted: windowMean(predictedWindows, n, W, dim), truth: windowMean(rows, n, e.meta.windowStarts.length, e.meta.dim) };
+  return { clipIds: info.clipIds, dim, windows: W, predictedWindows, predicted: averageWindows(predictedWindows, n, W, dim), truth: averageWindows(rows, n, e.meta.windowStarts.length, e.meta.dim) };
 }

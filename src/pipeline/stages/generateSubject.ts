@@ -4,6 +4,7 @@ import { alignWindows } from '../../align/index.ts';
 import { loadResponses, type Dataset } from '../../bids/index.ts';
 import { cutWindows, readEmbeddings, windowStarts, type Embedder } from '../../embed/index.ts';
 import { fail } from '../../errors.ts';
+import { averageWindows } from '../../evaluate/index.ts';
 import {
   createBuiltinGenerator, createMusicgenGenerator, decodeParameters, evaluateGeneration, fitParameterDecoder, fitResponsePredictor,
   generateClips, GM_FAMILIES, likeliestGenre, noveltyCheck, PITCHED_PARTS,
@@ -120,12 +121,8 @@ async function embedWindows(ctx: GenerationContext, clip: GeneratedClip): Promis
   return ctx.embedder.embed(cutWindows(x, sr, starts, windowSec));
 }
 
-function windowMeanOf(e: Float32Array, dim: number): Float32Array {
-  const w = e.length / dim;
-  const out = new Float32Array(dim);
-  for (let i = 0; i < w; i++) for (let d = 0; d < dim; d++) out[d]! += e[i * dim + d]! / w;
-  return out;
-}
+/** One clip's windows × dim embedding → its time average. */
+const windowMeanOf = (e: Float32Array, dim: number) => averageWindows(e, 1, e.length / dim, dim);
 
 /**
  * The subject's encoding model for re-ranking, fitted on its training clips' windows, and the
