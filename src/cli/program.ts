@@ -122,10 +122,15 @@ export function buildProgram(): Command {
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be an integer >= 0, got '${v}'.`);
       return n;
     })
-    .action(async (o: { run: string; subject: string; generator?: 'builtin' | 'musicgen'; modelDir?: string; samples?: number; rerank?: number | boolean; temperature?: number; seed?: number }) => {
+    .option('--duration <sec>', 'seconds of music per sample (default 15, the stimuli\'s length)', (v: string) => {
+      const t = Number(v);
+      if (!Number.isFinite(t) || t <= 0 || t > 60) throw new InvalidArgumentError(`--duration must be a number of seconds in (0, 60], got '${v}'.`);
+      return t;
+    })
+    .action(async (o: { run: string; subject: string; generator?: 'builtin' | 'musicgen'; modelDir?: string; samples?: number; rerank?: number | boolean; temperature?: number; seed?: number; duration?: number }) => {
       const { runGenerate } = await import('./commands/generate.ts');
       const { terminalUi } = await import('./ui.ts');
-      await runGenerate(o, terminalUi());
+      await runGenerate({ ...o, durationSec: o.duration }, terminalUi());
     });
 
   program

@@ -12,7 +12,7 @@ export const TINY = {
   hidden: 8,
   heads: 2,
   textHidden: 8,
-  hop: 64, // samples per codec frame
+  hop: 640, // samples per codec frame: 50 frames per second at 32 kHz, as the real EnCodec
   sampleRate: 32000,
 };
 

@@ -24,6 +24,8 @@ export interface GenerateOptions {
   rerank?: number | boolean;
   temperature?: number;
   seed?: number;
+  /** Seconds of music per sample (default 15, the stimuli's length). */
+  durationSec?: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function runGenerate(opts: GenerateOptions, ui: CliUi): Promise<Rec
     rerank: opts.rerank === true ? 10 : opts.rerank === false || opts.rerank === undefined ? (g?.rerank ?? 0) : opts.rerank,
     temperature: opts.temperature ?? g?.temperature ?? 1,
     seed: opts.seed ?? stageSeed(config.seed, 'generate'),
-    durationSec: 15,
+    durationSec: opts.durationSec ?? 15,
   };
   const store = await openLibrary(runPath(opts.run, runLayout.library));
   const library = await store.readAll();
