@@ -14,12 +14,16 @@ const arg = (name: string, def: string) => {
 const nRois = Number(arg('--rois', '148'));
 const targetVoxels = Number(arg('--voxels', '60000'));
 const cvScore = arg('--cv-score', 'inner') as 'inner' | 'nested';
+// ROIs larger than this are capped (default 1500, below a fold's 1536 training rows): between the
+// fold size and the row count one of the ridge's Gram matrices has a large null space, on which
+// linalg's eigh (QL) has been seen to stop without converging.
+const maxRoi = Number(arg('--max-roi', '1500'));
 
 // ROI sizes: lognormal (σ 0.75), scaled to the voxel total; deterministic.
 const g = normalStream(11);
 const raw = Array.from({ length: nRois }, () => Math.exp(0.75 * g()));
 const scale = targetVoxels / raw.reduce((a, b) => a + b, 0);
-const roiSizes = raw.map((x) => Math.max(20, Math.round(x * scale)));
+const roiSizes = raw.map((x) => Math.min(maxRoi, Math.max(20, Math.round(x * scale))));
 const signal: Record<number, number> = {};
 for (let r = 0; r < 10; r++) signal[r * 13] = 0.1 + 0.02 * r;
 
