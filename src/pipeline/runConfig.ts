@@ -33,7 +33,7 @@ export interface RunConfig {
   /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
   generate: { name: 'builtin' | 'musicgen'; modelDir: string | undefined; samples: number; rerank: number; temperature: number } | undefined;
   /** Encoding: feature spaces (embedding names or 'genre'), FDR level, CV folds, null distribution. */
-  encode: { spaces: string[] | undefined; fdrQ: number; folds: number; null: 'gaussian' | 'block' } | undefined;
+  encode: { spaces: string[] | undefined; fdrQ: number; folds: number; null: 'gaussian' | 'block'; nPerm: number } | undefined;
   report: boolean;
 }
 
@@ -132,9 +132,11 @@ const schema = obj({
         fdrQ: withDefault(num(0, 1), 0.05),
         folds: withDefault(int(2, 100), 5),
         null: withDefault(oneOf(['gaussian', 'block'] as const), 'block'),
+        // 10,000 shuffles: a block-null p cannot go below 1/(1 + nPerm), and with 1,000 BH over ~10k voxels found nothing for a sparse map
+        nPerm: withDefault(int(99, 1_000_000), 10_000),
       }),
     ),
-    () => ({ spaces: undefined, fdrQ: 0.05, folds: 5, null: 'block' as const }),
+    () => ({ spaces: undefined, fdrQ: 0.05, folds: 5, null: 'block' as const, nPerm: 10_000 }),
   ),
   report: withDefault(bool(), true),
 });

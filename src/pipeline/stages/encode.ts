@@ -43,7 +43,7 @@ async function backgroundImage(ds: Dataset, subject: string): Promise<{ image: N
 
 /**
  * encode: per subject, voxelwise ridge from each feature space to every cortical voxel,
- * significance against the Gaussian null with BH FDR, comparisons between spaces; the encode
+ * significance against the configured null (block permutations by default, or the paper's Gaussian) with BH FDR, comparisons between spaces; the encode
  * stage's maps and summary.json in `RUN/subjects/<sub>/encode/`, plus `background.nii.gz`, the
  * image the report draws the maps on.
  */
@@ -78,6 +78,7 @@ export const encodeStage: Stage = {
         folds: cfg.folds,
         alpha: cfg.fdrQ,
         nullKind: cfg.null,
+        nPerm: cfg.nPerm,
         onModelProgress: (model, done, total) => {
           if (model !== current || !bar) {
             bar?.end();
