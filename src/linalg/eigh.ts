@@ -255,7 +255,9 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, zt: Float64Array, n: nu
       let m = l;
       while (m < n - 1) {
         if (Math.abs(e[m]) <= Number.EPSILON * (Math.abs(d[m]) + Math.abs(d[m + 1]))) break;
-        if (Math.abs(e[m]) <= Number.MIN_VALUE * 1e30 * tst) break;
+        // relative to the matrix norm too: a cluster of (numerically) zero eigenvalues never
+        // passes the local test, and QL then cycles without converging (rank-deficient Gram matrices)
+        if (Math.abs(e[m]) <= Number.EPSILON * tst) break;
         m++;
       }
       if (m === l) break;
