@@ -112,7 +112,7 @@ export function buildProgram(): Command {
     .option('--model-dir <DIR>', 'MusicGen model folder (e.g. a download of Xenova/musicgen-small)')
     .option('--samples <n>', 'samples kept per test clip (default 1)', parsePositiveInt('--samples'))
     .option('--rerank [n]', 'draw n candidates (default 10) and keep those whose predicted brain response matches the measured one best', parsePositiveInt('--rerank'))
-    .option('--temperature <t>', 'sampling temperature (0: most likely music; default 1)', (v: string) => {
+    .option('--temperature <t>', 'sampling temperature (0: most likely music; default 0.3, or the run\'s configuration)', (v: string) => {
       const t = Number(v);
       if (!Number.isFinite(t) || t < 0) throw new InvalidArgumentError(`--temperature must be a number >= 0, got '${v}'.`);
       return t;

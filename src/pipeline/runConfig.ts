@@ -120,10 +120,10 @@ const schema = obj({
         modelDir: optional(str()),
         samples: withDefault(int(1, 50), 1),
         rerank: withDefault(int(0, 200), 0),
-        temperature: withDefault(nonNegative(10), 1),
+        temperature: withDefault(nonNegative(10), 0.3), // 0.3: measured on the demo, decoded identification 0.83-0.84 vs 0.70-0.73 at 1
       }),
     ),
-    () => ({ name: 'builtin' as const, modelDir: undefined, samples: 1, rerank: 0, temperature: 1 }),
+    () => ({ name: 'builtin' as const, modelDir: undefined, samples: 1, rerank: 0, temperature: 0.3 }),
   ),
   encode: withDefault(
     nullable(
