@@ -114,12 +114,12 @@ export async function createClapTextEmbedder(opts: EmbedderOptions): Promise<Emb
       if (!context || context.clipIds.length !== windows.length) {
         fail('BAD_INPUT', `clap-text needs the clip id of every window (${windows.length} windows, ${context?.clipIds.length ?? 0} ids).`);
       }
-      const todo = [...new Set(context.clipIds)].filter((id) => !cache.has(id));
-      const missing = todo.filter((id) => !captions.has(id));
+      const pending = [...new Set(context.clipIds)].filter((id) => !cache.has(id));
+      const missing = pending.filter((id) => !captions.has(id));
       if (missing.length > 0) fail('NOT_FOUND', `${opts.captions} has no caption for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; add a row per clip.`);
-      if (todo.length > 0) {
-        const { d, data } = await embedTexts(todo.map((id) => captions.get(id) ?? ''));
-        todo.forEach((id, i) => cache.set(id, data.slice(i * d, (i + 1) * d)));
+      if (pending.length > 0) {
+        const { d, data } = await embedTexts(pending.map((id) => captions.get(id) ?? ''));
+        pending.forEach((id, i) => cache.set(id, data.slice(i * d, (i + 1) * d)));
       }
       return stack(context.clipIds.map((id) => cache.get(id) as Float32Array), dim);
     },
