@@ -96,14 +96,14 @@ export async function embedClips(o: EmbedClipsOptions): Promise<EmbedClipsResult
   writeJsonAtomic(cacheMeta, settings);
 
   const reused = have.size;
-  const todo = o.clips.filter((c) => !have.has(c.id));
+  const pending = o.clips.filter((c) => !have.has(c.id));
   const skipped: string[] = [];
   const batch = Math.max(1, o.batchClips ?? 8);
   const winSamples = Math.round(o.windowSec * embedder.sampleRate);
   let done = reused;
   o.onProgress?.(done, o.clips.length);
-  for (let b = 0; b < todo.length; b += batch) {
-    const group = todo.slice(b, b + batch);
+  for (let b = 0; b < pending.length; b += batch) {
+    const group = pending.slice(b, b + batch);
     const windows: Float32Array[] = [];
     const ids: string[] = [];
     const embeddedIds: string[] = [];
@@ -144,5 +144,5 @@ export async function embedClips(o: EmbedClipsOptions): Promise<EmbedClipsResult
   const meta: EmbeddingsMeta = { ...settings, clipIds };
   writeEmbeddings(o.out, { meta, data });
   rmSync(cache, { recursive: true, force: true });
-  return { meta, embedded: todo.length - skipped.length, reused, skipped };
+  return { meta, embedded: pending.length - skipped.length, reused, skipped };
 }
