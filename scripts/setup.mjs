@@ -1,6 +1,6 @@
 // Installs what the project needs on a fresh machine, and nothing when it is already there:
 // npm packages (npm ci), and for tests Debian's chromium (browser tests) and python3-nibabel /
-// python3-sklearn (cross-checks against the Python neuroimaging stack).
+// python3-sklearn / python3-pil (cross-checks against the Python neuroimaging stack).
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
@@ -19,6 +19,7 @@ const DEBIAN_FOR_TESTS = [
   { pkg: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'python3-nibabel', present: () => spawnSync('/usr/bin/python3', ['-c', 'import nibabel']).status === 0 },
   { pkg: 'python3-sklearn', present: () => spawnSync('/usr/bin/python3', ['-c', 'import sklearn']).status === 0 },
+  { pkg: 'python3-pil', present: () => spawnSync('/usr/bin/python3', ['-c', 'import PIL']).status === 0 },
   { pkg: 'sox', present: () => existsSync('/usr/bin/sox') },
   { pkg: 'libsox-fmt-all', present: () => spawnSync('/usr/bin/sox', ['-n', '-t', 'mp3', '/dev/null', 'trim', '0', '0.01']).status === 0 },
 ];
