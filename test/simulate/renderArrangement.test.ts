@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readAudio } from '../../src/io/index.ts';
 import {
-  TARGET_RMS, acousticFeatures, clipAudioSummary, createRng, deriveSeed, genreSeparability, renderArrangement, sampleArrangement, type Genre,
+  GENRES, TARGET_RMS, acousticFeatures, clipAudioSummary, createRng, deriveSeed, genreSeparability, renderArrangement, renderClips, sampleArrangement,
 } from '../../src/simulate/index.ts';
 
 const SR = 22050;
@@ -40,40 +44,44 @@ test('acousticFeatures(x) gives one row per 1.5 s: loudness, brightness and onse
   assert.ok(Math.abs(cf.data[4] - 8) <= 0.7 && Math.abs(cf.data[F + 4] - 8) <= 0.7, `onset rates ${cf.data[4]}, ${cf.data[F + 4]}`);
 });
 
-test('rendered clips carry their genre (cross-validated linear classifier) and differ inside a genre', async () => {
-  const genres: Genre[] = ['classical', 'metal', 'reggae'];
-  const perGenre = 6;
-  const feats: Float64Array[] = [];
-  const labels: string[] = [];
-  const audio: Float32Array[] = [];
-  for (let i = 0; i < perGenre; i++) {
-    for (const g of genres) {
-      const a = sampleArrangement(g, createRng(deriveSeed(77, i, genres.indexOf(g))), { durationSec: 6 });
-      const x = await renderArrangement(a);
-      audio.push(x);
-      feats.push(clipAudioSummary(x, SR));
-      labels.push(g);
-    }
-  }
-  const acc = genreSeparability(feats, labels, { alpha: 10, folds: perGenre });
-  console.log(`genre accuracy on ${labels.length} clips, ${genres.length} genres: ${acc.toFixed(2)} (chance ${(1 / genres.length).toFixed(2)})`);
-  assert.ok(acc >= 0.7, `accuracy ${acc}`);
-  // within a genre no two clips are near-identical: waveform correlation and feature distance
-  for (let i = 0; i < audio.length; i++) {
-    for (let j = i + 1; j < audio.length; j++) {
-      if (labels[i] !== labels[j]) continue;
-      let sxy = 0;
-      let sxx = 0;
-      let syy = 0;
-      for (let k = 0; k < audio[i].length; k++) {
-        sxy += audio[i][k] * audio[j][k];
-        sxx += audio[i][k] ** 2;
-        syy += audio[j][k] ** 2;
+test('rendered clips of all 10 genres carry their genre (cross-validated linear classifier) and differ inside a genre', async () => {
+  // 10 genres × 8 clips of 10 s, rendered on every core; the full-size figures (100 and 540
+  // clips of 15 s) are printed by `npm run bench:simulate`.
+  const perGenre = 8;
+  const dir = mkdtempSync(join(tmpdir(), 'b2m-genres-'));
+  const jobs = Array.from({ length: perGenre * GENRES.length }, (_, k) => {
+    const i = Math.floor(k / GENRES.length);
+    const g = GENRES[k % GENRES.length]!;
+    return { path: join(dir, `${g}-${i}.wav`), arrangement: sampleArrangement(g, createRng(deriveSeed(77, i, k % GENRES.length)), { durationSec: 10 }) };
+  });
+  try {
+    await renderClips(jobs, { sampleRate: SR, featureSegmentSec: 0 });
+    const audio = await Promise.all(jobs.map(async (j) => (await readAudio(j.path)).samples));
+    const feats = audio.map((x) => clipAudioSummary(x, SR));
+    const labels = jobs.map((j) => j.arrangement.genre);
+    const acc = genreSeparability(feats, labels, { alpha: 10, folds: perGenre });
+    console.log(`genre accuracy on ${labels.length} clips, ${GENRES.length} genres: ${acc.toFixed(3)} (chance ${(1 / GENRES.length).toFixed(2)})`);
+    // measured 0.438; 3× chance leaves room for synthesizer-level changes without hiding a generator that lost its genres
+    assert.ok(acc >= 0.3, `accuracy ${acc}`);
+    // within a genre no two clips are near-identical: waveform correlation and feature distance
+    for (let i = 0; i < audio.length; i++) {
+      for (let j = i + 1; j < audio.length; j++) {
+        if (labels[i] !== labels[j]) continue;
+        let sxy = 0;
+        let sxx = 0;
+        let syy = 0;
+        for (let k = 0; k < audio[i]!.length; k++) {
+          sxy += audio[i]![k]! * audio[j]![k]!;
+          sxx += audio[i]![k]! ** 2;
+          syy += audio[j]![k]! ** 2;
+        }
+        assert.ok(Math.abs(sxy / Math.sqrt(sxx * syy)) < 0.5, `clips ${jobs[i]!.path} and ${jobs[j]!.path} correlate`);
+        let d = 0;
+        for (let k = 0; k < feats[i]!.length; k++) d += (feats[i]![k]! - feats[j]![k]!) ** 2;
+        assert.ok(Math.sqrt(d) > 0.5, `clips ${jobs[i]!.path} and ${jobs[j]!.path} have near-identical features`);
       }
-      assert.ok(Math.abs(sxy / Math.sqrt(sxx * syy)) < 0.5, `clips ${i} and ${j} correlate`);
-      let d = 0;
-      for (let k = 0; k < feats[i].length; k++) d += (feats[i][k] - feats[j][k]) ** 2;
-      assert.ok(Math.sqrt(d) > 0.5, `clips ${i} and ${j} have near-identical features`);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
