@@ -6,7 +6,7 @@ export { readManifest, writeManifest, manifestPath, MANIFEST_FORMAT } from './ma
 export type { RunManifest, StageRecord } from './manifest.ts';
 export { checksumPath, pathExists } from './checksum.ts';
 export type { ChecksumCache, ChecksumEntry } from './checksum.ts';
-export { runPipeline, stageSeed, lockRun } from './runPipeline.ts';
+export { runPipeline, stageSeed, lockRun, withRunLock } from './runPipeline.ts';
 export type { StageOutcome, PipelineOptions } from './runPipeline.ts';
 export { STAGE_NAMES } from './stage.ts';
 export type { Stage, StageName, StagePlan, StageContext, StageRunContext, StageSummary } from './stage.ts';

@@ -104,13 +104,7 @@ function newManifest(config: RunConfig): RunManifest {
  * @returns one outcome per canonical stage, in order
  */
 export async function runPipeline(config: RunConfig, stages: readonly Stage[], opts: PipelineOptions): Promise<StageOutcome[]> {
-  mkdirSync(config.out, { recursive: true });
-  const release = lockRun(config.out);
-  try {
-    return await runStages(config, stages, opts);
-  } finally {
-    release();
-  }
+  return withRunLock(config.out, () => runStages(config, stages, opts));
 }
 
 function alive(pid: number): boolean {
@@ -144,6 +138,21 @@ export function lockRun(runDir: string): () => void {
     }
   }
   return fail('INTERNAL', `could not take the lock ${lock}.`);
+}
+
+/**
+ * withRunLock(runDir, work) runs `work` holding `RUN/.lock` (creating the folder if needed), so a
+ * stage command run on its own (`decode`, `encode`, `generate`) and a pipeline never update one
+ * run folder's shared files (`metrics.json`) at the same time.
+ */
+export async function withRunLock<T>(runDir: string, work: () => Promise<T>): Promise<T> {
+  mkdirSync(runDir, { recursive: true });
+  const release = lockRun(runDir);
+  try {
+    return await work();
+  } finally {
+    release();
+  }
 }
 
 async function runStages(config: RunConfig, stages: readonly Stage[], opts: PipelineOptions): Promise<StageOutcome[]> {

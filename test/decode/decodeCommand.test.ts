@@ -73,6 +73,21 @@ test('runDecode keeps other stages\' entries in RUN/metrics.json', async () => {
   assert.ok(!existsSync(join(out, 'subjects', 'sub-002')));
 });
 
+test('runDecode refuses a run folder another live process is writing, and leaves its files untouched', async () => {
+  const out = join(root, 'run-locked');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'metrics.json'), '{"subjects":{}}');
+  writeFileSync(join(out, '.lock'), String(process.pid)); // this process is alive: the lock is not stale
+  await assert.rejects(
+    runDecode({ bids, embeddings: emb, subject: 'sub-001', out, rois: 2, lagTr: 3, cvScore: 'inner' }, recordingUi()),
+    (e: Error & { code?: string }) => e.code === 'BAD_INPUT' && e.message.includes(`pid ${process.pid}`),
+  );
+  assert.equal(readFileSync(join(out, 'metrics.json'), 'utf8'), '{"subjects":{}}');
+  assert.ok(!existsSync(join(out, 'subjects')));
+  assert.equal(readFileSync(join(out, '.lock'), 'utf8'), String(process.pid), 'the other process keeps its lock');
+});
+
 test('formatDecodeTable(rows) aligns a subject × metric table with chance columns', () => {
   const lines = formatDecodeTable([{ subject: 'sub-001', testWindows: 0.81234, testClips: 0.9, trainWindows: 1, trainClips: 1, r: 0.4, top1: 0.25, top1Chance: 1 / 60, seconds: 12.34 }]);
   assert.equal(lines.length, 2);

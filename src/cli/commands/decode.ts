@@ -5,6 +5,7 @@ import { writeJsonAtomic, writeNpy } from '../../io/index.ts';
 import { metaPathOf, readEmbeddings } from '../../embed/index.ts';
 import { openDataset, loadResponses } from '../../bids/index.ts';
 import { decodeOutputs, decodeSubject, type CvScoreMode, type EmbeddingSet } from '../../decode/index.ts';
+import { withRunLock } from '../../pipeline/index.ts';
 import type { CliUi } from '../ui.ts';
 
 /** Options of `brain2music decode`. */
@@ -65,6 +66,10 @@ export function formatDecodeTable(rows: readonly DecodeRow[]): string[] {
  * identification.npy, rois.json, metrics.json}` atomically and update `RUN/metrics.json`.
  */
 export async function runDecode(opts: DecodeOptions, ui: CliUi): Promise<DecodeRow[]> {
+  return withRunLock(opts.out, () => decodeInto(opts, ui));
+}
+
+async function decodeInto(opts: DecodeOptions, ui: CliUi): Promise<DecodeRow[]> {
   const dataset = await openDataset(opts.bids);
   const emb = loadEmbeddingSet(opts.embeddings);
   const subjects = opts.subject === 'all' ? dataset.subjects : [opts.subject];

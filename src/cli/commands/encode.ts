@@ -7,6 +7,7 @@ import {
   encodeSubject, genreOneHot, readFeatureSpace, writeEncodingOutputs,
   type EncodingModelSpec, type EncodingNull, type EncodingSummary, type FeatureSpace,
 } from '../../encode/index.ts';
+import { withRunLock } from '../../pipeline/index.ts';
 import type { CliUi } from '../ui.ts';
 
 /** Options of `brain2music encode`. */
@@ -61,6 +62,10 @@ export function parseFeatureList(features: string): string[][] {
  * `RUN/subjects/<sub>/encode/` and prints the significant voxels and top ROIs.
  */
 export async function runEncode(opts: EncodeOptions, ui: CliUi): Promise<EncodingSummary[]> {
+  return withRunLock(opts.out, () => encodeInto(opts, ui));
+}
+
+async function encodeInto(opts: EncodeOptions, ui: CliUi): Promise<EncodingSummary[]> {
   if (opts.lagTr !== undefined && opts.delays !== undefined) fail('BAD_INPUT', 'give either --delays or --lag-tr, not both.');
   const delays = opts.lagTr !== undefined ? [opts.lagTr] : opts.delays ?? [1, 2, 3, 4];
   const parts = parseFeatureList(opts.features);
