@@ -183,6 +183,8 @@ function subjectSection(v: SubjectView): string {
 function stagesTable(c: RunContents): string {
   const m = c.manifest;
   const rows = STAGE_NAMES.map((name) => {
+    // the manifest records the report stage after this page is written: it is this page
+    if (name === 'report') return '<tr><td>report</td><td>this page</td><td class="num"></td><td></td></tr>';
     const r = m?.stages[name];
     const status = !r ? 'not run' : r.status === 'done' ? (r.reused ? 'done (reused)' : 'done') : r.status === 'failed' ? 'failed' : 'not run';
     const note = r?.status === 'failed' ? r.error : r?.status === 'not-run' ? r.reason : '';

@@ -51,6 +51,7 @@ test('buildReport: metrics with chance, heatmaps, per-genre bars and notes for s
   assert.match(sub2, /retrieval: stage not run/);
   assert.match(sub2, /generation: stage not run/);
   assert.match(html, /<td>generate<\/td><td>not run<\/td><td class="num">–<\/td><td>switched off/);
+  assert.match(html, /<td>report<\/td><td>this page<\/td>/, 'the report stage is the page itself, not "not run"');
   assert.ok(html.includes('G_temp_sup-G_T_transv'));
   assert.equal((html.match(/<tr><td>[a-z]+\.00048<div class="meta">/g) ?? []).length, 8);
 });
