@@ -14,10 +14,8 @@ const arg = (name: string, def: string) => {
 const nRois = Number(arg('--rois', '148'));
 const targetVoxels = Number(arg('--voxels', '60000'));
 const cvScore = arg('--cv-score', 'inner') as 'inner' | 'nested';
-// ROIs larger than this are capped (default 1500, below a fold's 1536 training rows): between the
-// fold size and the row count one of the ridge's Gram matrices has a large null space, on which
-// linalg's eigh (QL) has been seen to stop without converging.
-const maxRoi = Number(arg('--max-roi', '1500'));
+// Optional cap on ROI size (--max-roi N; default none): ROIs above a fold's training rows use kernel ridge.
+const maxRoi = Number(arg('--max-roi', 'Infinity'));
 
 // ROI sizes: lognormal (σ 0.75), scaled to the voxel total; deterministic.
 const g = normalStream(11);
