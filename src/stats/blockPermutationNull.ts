@@ -44,7 +44,9 @@ export interface PermutationNullResult {
  * Gaussian null (`gaussianNullP`), which assumes independent samples.
  *
  * p uses the (1 + count) / (1 + nPerm) rule (Phipson & Smyth 2010), so it is never 0 and the
- * test is valid at finite nPerm. Cost: nPerm · T · V multiply-adds.
+ * test is valid at finite nPerm. Cost: nPerm · T · V multiply-adds; a block shuffle of equal blocks
+ * costs T · nBlocks · V multiply-adds once plus nPerm · nBlocks · V additions, and a circular null
+ * computes each of its T - 2·minShift + 1 distinct shifts once.
  *
  * @param observed T × V measured responses (e.g. the averaged test repetitions).
  * @param predicted T × V model predictions, same shape.
@@ -80,35 +82,45 @@ export function blockPermutationNull(observed: Matrix, predicted: Matrix, opts: 
   const keep = opts.keepNull ?? true;
   const nullR = keep ? new Float32Array(nPerm * V) : null;
   const count = new Float64Array(V);
-  const acc = new Float64Array(V);
-  const perm = new Int32Array(T);
-  const nBlocks = Math.ceil(T / blockLength);
-  const order = new Int32Array(nBlocks);
-  for (let k = 0; k < nPerm; k++) {
-    if (method === 'circular') {
-      const s = minShift + Math.floor(rand() * (T - 2 * minShift + 1));
-      for (let t = 0; t < T; t++) perm[t] = (t + s) % T;
-    } else {
-      for (let b = 0; b < nBlocks; b++) order[b] = b;
-      for (let b = nBlocks - 1; b > 0; b--) {
-        const j = Math.floor(rand() * (b + 1));
-        const tmp = order[b]!; order[b] = order[j]!; order[j] = tmp;
-      }
-      let t = 0;
-      for (let b = 0; b < nBlocks; b++) {
-        const start = order[b]! * blockLength;
-        const end = Math.min(T, start + blockLength);
-        for (let u = start; u < end; u++) perm[t++] = u;
-      }
-    }
-    dotColumns(zo, zp, perm, T, V, acc);
-    for (let v = 0; v < V; v++) {
-      const nr = acc[v]!;
+  const tally = (k: number, acc: Float64Array, v0: number) => {
+    for (let j = 0; j < acc.length; j++) {
+      const v = v0 + j;
+      const nr = acc[j]!;
       if (nullR) nullR[k * V + v] = nr;
       const hit = tail === 'upper' ? nr >= r[v]! : Math.abs(nr) >= Math.abs(r[v]!);
       if (hit) count[v]! += 1;
     }
-    opts.onProgress?.(k + 1, nPerm);
+  };
+  if (method === 'block' && T % blockLength === 0) {
+    blockShuffleNull(zo, zp, T, V, blockLength, drawBlockOrders(rand, nPerm, T / blockLength), tally, opts.onProgress);
+  } else {
+    const perm = new Int32Array(T);
+    const acc = new Float64Array(V);
+    const shifts = new Map<number, Float64Array>(); // a circular null has only T - 2·minShift + 1 distinct shifts
+    const nBlocks = Math.ceil(T / blockLength);
+    for (let k = 0; k < nPerm; k++) {
+      if (method === 'circular') {
+        const s = minShift + Math.floor(rand() * (T - 2 * minShift + 1));
+        let known = shifts.get(s);
+        if (!known) {
+          for (let t = 0; t < T; t++) perm[t] = (t + s) % T;
+          dotColumns(zo, zp, perm, T, V, acc);
+          shifts.set(s, (known = Float64Array.from(acc)));
+        }
+        tally(k, known, 0);
+      } else {
+        const order = drawBlockOrders(rand, 1, nBlocks);
+        let t = 0;
+        for (let b = 0; b < nBlocks; b++) {
+          const start = order[b]! * blockLength;
+          const end = Math.min(T, start + blockLength);
+          for (let u = start; u < end; u++) perm[t++] = u;
+        }
+        dotColumns(zo, zp, perm, T, V, acc);
+        tally(k, acc, 0);
+      }
+      opts.onProgress?.(k + 1, nPerm);
+    }
   }
   const p = new Float64Array(V);
   for (let v = 0; v < V; v++) p[v] = Number.isNaN(r[v]!) ? Number.NaN : (1 + count[v]!) / (1 + nPerm);
@@ -144,4 +156,61 @@ function dotColumns(a: Float64Array, b: Float64Array, perm: Int32Array | null, T
     for (let v = 0; v < V; v++) out[v]! += a[ra + v]! * b[rb + v]!;
   }
   for (let v = 0; v < V; v++) out[v]! /= T;
+}
+
+/** nPerm uniform shuffles (Fisher-Yates) of nBlocks block indices, permutation-major. */
+function drawBlockOrders(rand: () => number, nPerm: number, nBlocks: number): Int32Array {
+  const orders = new Int32Array(nPerm * nBlocks);
+  for (let k = 0; k < nPerm; k++) {
+    const order = orders.subarray(k * nBlocks, (k + 1) * nBlocks);
+    for (let b = 0; b < nBlocks; b++) order[b] = b;
+    for (let b = nBlocks - 1; b > 0; b--) {
+      const j = Math.floor(rand() * (b + 1));
+      const tmp = order[b]!; order[b] = order[j]!; order[j] = tmp;
+    }
+  }
+  return orders;
+}
+
+/** Voxels per pass of {@link blockShuffleNull}: its block-pair table is nBlocks² × this many float64. */
+const VOXEL_PASS = 512;
+
+/**
+ * The block-shuffle null without re-multiplying: with equal blocks, the correlation after a
+ * shuffle is Σ_b D[order[b], b], where D[i, j] is block i of `a` dotted with block j of `b`.
+ * D costs one pass over the data (T · nBlocks · V multiply-adds); each permutation then costs
+ * nBlocks · V additions instead of T · V multiply-adds: blockLength times fewer operations.
+ */
+function blockShuffleNull(
+  a: Float64Array, b: Float64Array, T: number, V: number, blockLength: number, orders: Int32Array,
+  tally: (k: number, acc: Float64Array, v0: number) => void, onProgress?: (done: number, total: number) => void,
+): void {
+  const nB = T / blockLength;
+  const nPerm = orders.length / nB;
+  const passes = Math.ceil(V / VOXEL_PASS);
+  for (let v0 = 0; v0 < V; v0 += VOXEL_PASS) {
+    const w = Math.min(VOXEL_PASS, V - v0);
+    const D = new Float64Array(nB * nB * w);
+    for (let i = 0; i < nB; i++) {
+      for (let j = 0; j < nB; j++) {
+        const d = D.subarray((i * nB + j) * w, (i * nB + j + 1) * w);
+        for (let u = 0; u < blockLength; u++) {
+          const ra = (i * blockLength + u) * V + v0;
+          const rb = (j * blockLength + u) * V + v0;
+          for (let v = 0; v < w; v++) d[v]! += a[ra + v]! * b[rb + v]!;
+        }
+        for (let v = 0; v < w; v++) d[v]! /= T;
+      }
+    }
+    const acc = new Float64Array(w);
+    for (let k = 0; k < nPerm; k++) {
+      acc.fill(0);
+      for (let pos = 0; pos < nB; pos++) {
+        const base = (orders[k * nB + pos]! * nB + pos) * w;
+        for (let v = 0; v < w; v++) acc[v]! += D[base + v]!;
+      }
+      tally(k, acc, v0);
+      onProgress?.((v0 / VOXEL_PASS) * nPerm + k + 1, passes * nPerm);
+    }
+  }
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blockPermutationNull, fdrBh, gaussianNullP } from '../../src/stats/index.ts';
 import type { Matrix } from '../../src/linalg/index.ts';
-import { createRng } from '../../src/linalg/index.ts';
+import { createRng, mulberry32 } from '../../src/linalg/index.ts';
 
 function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
@@ -50,6 +50,36 @@ test('blockPermutationNull(Y, P) returns the direct Pearson r and p = (1 + #{nul
       if (ok) found = s;
     }
     assert.ok(found >= 0, `null row ${k} is no allowed circular shift`);
+  }
+});
+
+test('blockPermutationNull(Y, P, { method: "block" }) gives each null row the correlation with a block shuffle of Y drawn from the seed, equal blocks or not', () => {
+  const normal = createRng(13).normal;
+  for (const [T, L] of [[60, 10], [57, 10]] as const) { // 60: the block-pair shortcut; 57: a shorter last block
+    const V = 7, nPerm = 150;
+    const Y = ar1(T, V, 0.6, normal), P = ar1(T, V, 0.6, normal);
+    const res = blockPermutationNull(Y, P, { method: 'block', blockLength: L, nPerm, seed: 4 });
+    // reference: the same Fisher-Yates draws from mulberry32(seed), applied to Y directly, Pearson in float64
+    const rand = mulberry32(4);
+    const nB = Math.ceil(T / L);
+    for (let k = 0; k < nPerm; k++) {
+      const order = Array.from({ length: nB }, (_, b) => b);
+      for (let b = nB - 1; b > 0; b--) {
+        const j = Math.floor(rand() * (b + 1));
+        [order[b], order[j]] = [order[j]!, order[b]!];
+      }
+      const rows = order.flatMap((b) => Array.from({ length: Math.min(T, (b + 1) * L) - b * L }, (_, u) => b * L + u));
+      for (let v = 0; v < V; v++) {
+        const y = column(Y, v);
+        const ref = pearson(rows.map((t) => y[t]!), column(P, v));
+        assert.ok(Math.abs(res.nullR![k * V + v]! - ref) < 1e-6, `T ${T}, permutation ${k}, voxel ${v}: ${res.nullR![k * V + v]} vs ${ref}`);
+      }
+    }
+    for (let v = 0; v < V; v++) {
+      let count = 0;
+      for (let k = 0; k < nPerm; k++) if (res.nullR![k * V + v]! >= res.r[v]!) count++;
+      assert.equal(res.p[v], (1 + count) / (1 + nPerm));
+    }
   }
 });
 
