@@ -23,6 +23,7 @@ const WINDOWS = [0, 1.5, 3, 4.5];
 const S = 10;
 const ALPHAS = Array.from({ length: 20 }, (_, i) => 10 ** (-2 + (10 * i) / 19));
 const HIMALAYA = process.env.B2M_HIMALAYA ?? '/tmp/himalaya-src';
+const NULL_PERMUTATIONS = Number(process.env.B2M_BENCH_NPERM ?? 10_000);
 // himalaya's RidgeCV with our folds (PredefinedSplit), alphas and intercept; timed: fit, predict, r.
 const HIMALAYA_PY = String.raw`
 import sys, time, numpy as np
@@ -113,7 +114,7 @@ let nSig = 0;
 for (let v = 0; v < V; v++) nSig += m.significant[v]!;
 console.log(`brain2music: ${ours.toFixed(1)} s, peak RSS ${gb(peak)} GB (data alone ${gb(rssData)} GB), ${nSig} significant voxels (${Math.floor(V / 5)} informative)`);
 {
-  // The block null (the default) on top: 1000 clip-block shuffles of the 600-scan test time course
+  // The block null (the default) on top: 10,000 clip-block shuffles (the pipeline's default) of the 600-scan test time course
   // for the voxels with r > 0 (the others get p = 1 without permuting, as fitEncoding does), in the
   // same voxel chunks. Random data of that size: the cost does not depend on the values.
   const nTest = m.nTest;
@@ -125,9 +126,9 @@ console.log(`brain2music: ${ours.toFixed(1)} s, peak RSS ${gb(peak)} GB (data al
   const tb = performance.now();
   for (let c0 = 0; c0 < positive; c0 += 8192) {
     const w = Math.min(8192, positive - c0);
-    blockPermutationNull({ rows: nTest, cols: w, data: obs.subarray(0, nTest * w) }, { rows: nTest, cols: w, data: pred.subarray(0, nTest * w) }, { method: 'block', blockLength: 10, nPerm: 1000, keepNull: false });
+    blockPermutationNull({ rows: nTest, cols: w, data: obs.subarray(0, nTest * w) }, { rows: nTest, cols: w, data: pred.subarray(0, nTest * w) }, { method: 'block', blockLength: 10, nPerm: NULL_PERMUTATIONS, keepNull: false });
   }
-  console.log(`block null (1000 permutations, ${nTest} test scans × ${positive} voxels with r > 0 of ${V}): +${((performance.now() - tb) / 1000).toFixed(1)} s`);
+  console.log(`block null (${NULL_PERMUTATIONS} permutations, ${nTest} test scans × ${positive} voxels with r > 0 of ${V}): +${((performance.now() - tb) / 1000).toFixed(1)} s`);
 }
 
 // himalaya on the same design and responses, for voxel subsets (it is too slow on this machine to
