@@ -11,9 +11,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadResponses, openDataset } from '../src/bids/index.ts';
-import { encodeSubject, genreOneHot, type EncodingMaps, type FeatureSpace } from '../src/encode/index.ts';
-import { readNpy, readTsv } from '../src/io/index.ts';
-import { PRESETS, simulateDataset } from '../src/simulate/index.ts';
+import { encodeSubject, genreOneHot, type EncodingMaps } from '../src/encode/index.ts';
+import { readNpy } from '../src/io/index.ts';
+import { PRESETS, simulateDataset, simulatedFeatureSpaces } from '../src/simulate/index.ts';
 
 const root = process.argv[2] ?? '/tmp/b2m-encode-sim-demo';
 if (!existsSync(join(root, 'derivatives', 'ground_truth', 'truth.json'))) {
@@ -21,16 +21,9 @@ if (!existsSync(join(root, 'derivatives', 'ground_truth', 'truth.json'))) {
   await simulateDataset(root, PRESETS.demo, {});
 }
 const ds = openDataset(root);
-const truth = JSON.parse(readFileSync(join(root, 'derivatives', 'ground_truth', 'truth.json'), 'utf8')) as { tr: number; scansPerClip: number };
-const clipIds = readTsv(join(root, 'stimuli', 'stimuli.tsv')).rows.map((r) => r.clip_id!);
-const acousticArr = readNpy(join(root, 'stimuli', 'acoustic_features.npy'));
-const musicalArr = readNpy(join(root, 'stimuli', 'musical_features.npy'));
+const truth = JSON.parse(readFileSync(join(root, 'derivatives', 'ground_truth', 'truth.json'), 'utf8')) as { scansPerClip: number };
+const { acoustic, musical } = simulatedFeatureSpaces(root);
 const spc = truth.scansPerClip;
-const acoustic: FeatureSpace = {
-  name: 'acoustic', clipIds, data: Float32Array.from(acousticArr.data as Float32Array), nWindows: acousticArr.shape[1]!, dim: acousticArr.shape[2]!,
-  windowStarts: Array.from({ length: acousticArr.shape[1]! }, (_, j) => j * truth.tr), windowSec: truth.tr,
-};
-const musical: FeatureSpace = { name: 'musical', clipIds, data: Float32Array.from(musicalArr.data as Float32Array), nWindows: 1, dim: musicalArr.shape[1]!, windowStarts: [0], windowSec: 0 };
 const genre = genreOneHot(ds.clips.map((c) => ({ id: c.id, genre: c.genre })));
 console.log(`${root}: ${ds.subjects.length} subjects, ${ds.clips.length} clips, ${spc} scans per clip; spaces acoustic (${acoustic.dim}-d per scan), musical (${musical.dim}-d per clip), genre (${genre.dim}-d)`);
 

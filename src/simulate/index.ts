@@ -24,3 +24,4 @@ export { canonicalHrf } from './brain/hrf.ts';
 export { musicalFeatures, musicalFeatureNames } from './brain/musicalFeatures.ts';
 export { simulateLibrary, libraryId, libraryArrangement, type LibraryOptions } from './simulateLibrary.ts';
 export { genreSeparability } from './genreSeparability.ts';
+export { simulatedFeatureSpaces, type SimulatedFeatureSpaces } from './simulatedFeatureSpaces.ts';
