@@ -51,7 +51,7 @@ test('decodeSubject(lagTr: 0) on data with a 3-TR lag fits and predicts worse th
 });
 
 test('decodeSubject(training fMRI shuffled across clips) identifies test clips near chance', async () => {
-  const shuffled = await decodeSubject(shuffleTrainingClips(syn, 99), syn.embeddings, fast);
+  const shuffled = await decodeSubject(shuffleTrainingClips(syn.responses, 99), syn.embeddings, fast);
   const t = shuffled.reports.roiEnsemble.test;
   assert.ok(Math.abs(t.identification.windows.value - 0.5) < 0.15, `windows ${t.identification.windows.value}`);
   assert.ok(Math.abs(t.identification.clips.value - 0.5) < 0.2, `clips ${t.identification.clips.value}`);

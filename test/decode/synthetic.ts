@@ -226,16 +226,19 @@ export function writeSyntheticBids(root: string, syn: Synthetic, subjects: strin
   }));
 }
 
-/** The same subject with each training clip's fMRI moved to another training clip (a derangement by rotation within the run). */
-export function shuffleTrainingClips(syn: Synthetic, seed: number): DecodableResponses {
+/**
+ * The same responses with the training clips' fMRI permuted across training clips at random (a
+ * clip keeps its own fMRI only by chance, about once per shuffle). Test presentations are untouched.
+ */
+export function shuffleTrainingClips<R extends DecodableResponses>(resp: R, seed: number): R {
   const g = normalStream(seed);
-  const train = syn.responses.presentations.filter((p) => p.task === 'Training');
+  const train = resp.presentations.filter((p) => p.task === 'Training');
   const ids = train.map((p) => p.clipId);
   const keys = ids.map(() => g());
   const perm = ids.map((_, i) => i).sort((a, b) => keys[a] - keys[b]);
   const remap = new Map(ids.map((id, i) => [id, ids[perm[i]]]));
   return {
-    ...syn.responses,
-    presentations: syn.responses.presentations.map((p) => (p.task === 'Training' ? { ...p, clipId: remap.get(p.clipId)! } : p)),
+    ...resp,
+    presentations: resp.presentations.map((p) => (p.task === 'Training' ? { ...p, clipId: remap.get(p.clipId)! } : p)),
   };
 }
