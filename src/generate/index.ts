@@ -7,6 +7,7 @@ export {
   fitParameterDecoder, decodeParameters, likeliestGenre, GM_FAMILIES, PITCHED_PARTS,
   type ParameterDecoder, type DecodedParameters, type PitchedPart,
 } from './parameterDecoder.ts';
+export { fitSoftmaxScale, softmaxScaled } from './softmaxScale.ts';
 export { createBuiltinGenerator, arrangementFromParameters, type BuiltinGeneratorOptions } from './adapters/builtin.ts';
 export { fitResponsePredictor, predictResponses, responseAgreement, type ResponsePredictor } from './responsePredictor.ts';
 export { maxNormalisedCrossCorrelation } from './crossCorrelation.ts';

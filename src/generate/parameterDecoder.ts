@@ -1,7 +1,8 @@
 import { fail } from '../errors.ts';
-import { matrix } from '../linalg/index.ts';
+import { createRng, matrix, takeRows, type Matrix } from '../linalg/index.ts';
 import { fitRidgeCV, logspace, predictRidge, type RidgeFit } from '../ridge/index.ts';
 import { GENRES, type Arrangement, type Genre } from '../simulate/index.ts';
+import { fitSoftmaxScale, softmaxScaled } from './softmaxScale.ts';
 
 /** The 16 General MIDI program families (programs 8f .. 8f+7), named as a caption would. */
 export const GM_FAMILIES = [
@@ -40,16 +41,52 @@ function targetsOf(a: Arrangement): Float64Array {
 /**
  * A fitted map from the embedding space to the simulator's musical parameters: one ridge
  * regression (alpha per target by 5-fold CV) onto genre one-hot, log tempo, mode, density,
- * dynamics, reverb, swing, part presence and the GM family of each part's instrument.
+ * dynamics, reverb, swing, part presence and the GM family of each part's instrument. The
+ * one-hot scores become probabilities by a softmax whose scale is fitted on out-of-fold scores.
  */
 export interface ParameterDecoder {
   dim: number;
   fit: RidgeFit;
+  /** Softmax scale of the genre scores (see {@link fitSoftmaxScale}). */
+  genreScale: number;
+  /** Softmax scale of each part's instrument-family scores. */
+  familyScale: Record<PitchedPart, number>;
+}
+
+const CALIBRATION_FOLDS = 5;
+const RIDGE_ALPHAS = logspace(-2, 6, 17);
+
+/**
+ * Out-of-fold ridge predictions (n × T): each clip predicted by a model fitted without it. Folds
+ * are a seeded shuffle, so a library sorted by genre still puts every genre in every fold.
+ */
+async function outOfFoldPredictions(X: Matrix, Y: Matrix): Promise<Float64Array> {
+  const n = X.rows;
+  const fold = new Int32Array(n);
+  createRng(0x5ca1e).shuffle(Array.from({ length: n }, (_, i) => i)).forEach((i, pos) => { fold[i] = pos % CALIBRATION_FOLDS; });
+  const out = new Float64Array(n * Y.cols);
+  for (let f = 0; f < CALIBRATION_FOLDS; f++) {
+    const train: number[] = [];
+    const test: number[] = [];
+    for (let i = 0; i < n; i++) (fold[i] === f ? test : train).push(i);
+    const fit = await fitRidgeCV(takeRows(X, train), takeRows(Y, train), { folds: 5, alphas: RIDGE_ALPHAS });
+    const pred = await predictRidge(fit, takeRows(X, test));
+    test.forEach((i, r) => out.set(pred.data.subarray(r * Y.cols, (r + 1) * Y.cols), i * Y.cols));
+  }
+  return out;
+}
+
+/** The softmax scale of one one-hot block (columns start..start+k) over the clips that have a label. */
+function blockScale(scores: Float64Array, nTargets: number, start: number, k: number, labels: readonly (number | undefined)[]): number {
+  const rows = labels.flatMap((y, i) => (y === undefined ? [] : [i]));
+  const block = new Float64Array(rows.length * k);
+  rows.forEach((i, r) => block.set(scores.subarray(i * nTargets + start, i * nTargets + start + k), r * k));
+  return fitSoftmaxScale(block, rows.map((i) => labels[i]!), k);
 }
 
 /** What a decoded embedding says about the music, as probabilities and expected values. */
 export interface DecodedParameters {
-  /** Probability per genre, in `GENRES` order (sums to 1). */
+  /** Probability per genre, in `GENRES` order (sums to 1; calibrated on the library's held-out clips). */
   genreProbs: Float64Array;
   tempo: number;
   minorProbability: number;
@@ -58,7 +95,7 @@ export interface DecodedParameters {
   reverb: number;
   swing: number;
   presence: { drums: number; bass: number; lead: number; pad: number };
-  /** Per part, a probability over the 16 GM families. */
+  /** Per part, a probability over the 16 GM families (calibrated like the genre). */
   families: Record<PitchedPart, Float64Array>;
 }
 
@@ -73,20 +110,23 @@ export async function fitParameterDecoder(embeddings: Float32Array, dim: number,
   if (n < 20) fail('BAD_INPUT', `The music library has ${n} clips; the builtin generator needs at least 20 to learn from (use a larger --library).`);
   const Y = new Float32Array(n * N_TARGETS);
   arrangements.forEach((a, i) => Y.set(targetsOf(a), i * N_TARGETS));
-  const fit = await fitRidgeCV(matrix(n, dim, embeddings), matrix(n, N_TARGETS, Y), { folds: 5, alphas: logspace(-2, 6, 17) });
-  return { dim, fit };
+  const X = matrix(n, dim, embeddings);
+  const T = matrix(n, N_TARGETS, Y);
+  const fit = await fitRidgeCV(X, T, { folds: 5, alphas: RIDGE_ALPHAS });
+  // Ridge scores of a one-hot target are flat (on the demo library the top genre averaged 0.50
+  // after clipping and normalising, for a classifier right 9 times in 10), so sampling from them
+  // drew other genres far too often; a softmax scaled on held-out clips gives honest probabilities.
+  const oof = await outOfFoldPredictions(X, T);
+  const genreScale = blockScale(oof, N_TARGETS, 0, GENRES.length, arrangements.map((a) => GENRES.indexOf(a.genre)));
+  const familyScale = {} as Record<PitchedPart, number>;
+  for (const part of PITCHED_PARTS) {
+    const labels = arrangements.map((a) => { const slot = a[part]; return slot ? Math.floor(slot.program / 8) : undefined; });
+    familyScale[part] = blockScale(oof, N_TARGETS, familyColumn(part, 0), GM_FAMILIES.length, labels);
+  }
+  return { dim, fit, genreScale, familyScale };
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
-
-/** Non-negative scores → probabilities; all-zero scores become uniform. */
-function normalise(scores: Float64Array): Float64Array {
-  let total = 0;
-  for (let i = 0; i < scores.length; i++) total += scores[i] = Math.max(0, scores[i]!);
-  if (total <= 0) return scores.fill(1 / scores.length);
-  for (let i = 0; i < scores.length; i++) scores[i]! /= total;
-  return scores;
-}
 
 /** decodeParameters(decoder, embeddings, n) → the parameters each of n embeddings (n × dim) describes. */
 export async function decodeParameters(decoder: ParameterDecoder, embeddings: Float32Array, n: number): Promise<DecodedParameters[]> {
@@ -99,10 +139,10 @@ export async function decodeParameters(decoder: ParameterDecoder, embeddings: Fl
     const families = {} as Record<PitchedPart, Float64Array>;
     for (const part of PITCHED_PARTS) {
       const start = familyColumn(part, 0);
-      families[part] = normalise(row.slice(start, start + GM_FAMILIES.length));
+      families[part] = softmaxScaled(row.subarray(start, start + GM_FAMILIES.length), decoder.familyScale[part]);
     }
     out.push({
-      genreProbs: normalise(row.slice(0, GENRES.length)),
+      genreProbs: softmaxScaled(row.subarray(0, GENRES.length), decoder.genreScale),
       tempo: 2 ** s('log2Tempo'),
       minorProbability: clamp01(s('minor')),
       density: clamp01(s('density')),

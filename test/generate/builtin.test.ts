@@ -7,7 +7,7 @@ import { GENRES, createRng, sampleArrangement, type Arrangement } from '../../sr
 
 const DIM = 24;
 /** A fixed random linear map of an arrangement's genre, tempo, mode and density, plus noise: a stand-in embedding whose information content is known. */
-function embed(arrangements: Arrangement[], seed: number): Float32Array {
+function embed(arrangements: Arrangement[], seed: number, noiseSd = 0.05): Float32Array {
   const mix = createRng(1234);
   const W = Array.from({ length: 13 * DIM }, () => mix.normal());
   const noise = createRng(seed);
@@ -21,7 +21,7 @@ function embed(arrangements: Arrangement[], seed: number): Float32Array {
     for (let d = 0; d < DIM; d++) {
       let s = 0;
       for (let k = 0; k < 13; k++) s += f[k]! * W[k * DIM + d]!;
-      out[i * DIM + d] = s + 0.05 * noise.normal();
+      out[i * DIM + d] = s + noiseSd * noise.normal();
     }
   });
   return out;
@@ -44,6 +44,19 @@ test('fitParameterDecoder(library) decodes genre, tempo and mode of held-out cli
   assert.ok(modeHits >= 45, `mode decoded for ${modeHits}/50`);
   assert.ok(Math.max(...tempoErr) < 0.1, `tempo within 7% (worst ${Math.max(...tempoErr).toFixed(3)} octaves)`);
   for (const p of decoded) assert.ok(Math.abs(p.genreProbs.reduce((s, x) => s + x, 0) - 1) < 1e-9);
+});
+
+test('fitParameterDecoder(library) gives calibrated genre probabilities: on held-out clips the top probability averages the accuracy', async () => {
+  // noise large enough that genres get confused
+  const train = library(300, 1);
+  const heldOut = library(200, 2);
+  const decoder = await fitParameterDecoder(embed(train, 3, 2), DIM, train);
+  const decoded = await decodeParameters(decoder, embed(heldOut, 4, 2), heldOut.length);
+  const accuracy = decoded.filter((p, i) => likeliestGenre(p) === heldOut[i]!.genre).length / heldOut.length;
+  const meanTop = decoded.reduce((s, p) => s + Math.max(...p.genreProbs), 0) / decoded.length;
+  assert.ok(accuracy >= 0.7 && accuracy <= 0.85, `held-out genre accuracy ${accuracy} (chance 0.1)`);
+  assert.ok(Math.abs(meanTop - accuracy) < 0.08, `mean top probability ${meanTop.toFixed(3)} vs accuracy ${accuracy}`);
+  assert.ok(decoder.genreScale > 5, `softmax scale ${decoder.genreScale}`);
 });
 
 test('arrangementFromParameters(p, rng, 0) follows the decoded parameters; temperature > 0 varies', async () => {
