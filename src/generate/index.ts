@@ -8,6 +8,7 @@ export {
   type ParameterDecoder, type DecodedParameters, type PitchedPart,
 } from './parameterDecoder.ts';
 export { fitSoftmaxScale, softmaxScaled } from './softmaxScale.ts';
+export { genreFamilyPrior, familyGivenGenre, ATYPICAL_FAMILY_WEIGHT } from './familyPrior.ts';
 export { createBuiltinGenerator, arrangementFromParameters, type BuiltinGeneratorOptions } from './adapters/builtin.ts';
 export { fitResponsePredictor, predictResponses, responseAgreement, type ResponsePredictor } from './responsePredictor.ts';
 export { maxNormalisedCrossCorrelation } from './crossCorrelation.ts';

@@ -3,6 +3,7 @@ import {
   type Arrangement, type Genre, type PartRole, type Rng,
 } from '../../simulate/index.ts';
 import type { GeneratedClip, GenerationOptions, Generator } from '../generator.ts';
+import { familyGivenGenre } from '../familyPrior.ts';
 import { decodeParameters, PITCHED_PARTS, type DecodedParameters, type ParameterDecoder } from '../parameterDecoder.ts';
 
 /** Draws index i with probability ∝ p_i^(1/T); T = 0 takes the most likely. */
@@ -30,7 +31,8 @@ function weightedPick<T>(choices: ReadonlyArray<readonly [T, number]>, rng: Rng)
  * Builds one new arrangement from decoded parameters: the genre is drawn from the decoded genre
  * probabilities, a fresh arrangement of that genre is sampled (new melody, progression, groove),
  * and its tempo, mode, density, dynamics, reverb, swing, parts and instrument families are set
- * to what the embedding says, with `temperature` scaling the randomness of every draw.
+ * to what the embedding says (families weighted by the genre's usual instruments, see
+ * `familyGivenGenre`), with `temperature` scaling the randomness of every draw.
  */
 export function arrangementFromParameters(p: DecodedParameters, rng: Rng, temperature: number, durationSec: number): Arrangement {
   const genre: Genre = GENRES[sampleIndex(p.genreProbs, temperature, rng)]!;
@@ -67,10 +69,12 @@ export function arrangementFromParameters(p: DecodedParameters, rng: Rng, temper
   if (!present.pad) a.pad = null;
   else a.pad ??= { program: weightedPick(style.padPrograms, rng) };
 
-  // instrument: the decoded GM family, keeping the genre's variant inside the family (program % 8)
+  // instrument: the decoded GM family among the genre's usual ones (an unusual family only when the
+  // embedding is sure of it: free choices made generated clips sound less like their genre), keeping
+  // the genre's variant inside the family (program % 8)
   for (const part of PITCHED_PARTS) {
     const slot = a[part];
-    if (slot) slot.program = sampleIndex(p.families[part], temperature, rng) * 8 + (slot.program % 8);
+    if (slot) slot.program = sampleIndex(familyGivenGenre(p.families[part], genre, part), temperature, rng) * 8 + (slot.program % 8);
   }
 
   // sections list parts by name: drop removed parts, let added parts play throughout
