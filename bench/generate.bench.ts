@@ -1,8 +1,9 @@
 // Generation benchmark on a demo run: the builtin generator from decoded embeddings with and
 // without re-ranking by the subject's encoding model (the same draws: without = each clip's first
 // candidate), from the true embeddings (oracle), with chance, and the closest any generated clip
-// comes to a library clip. Usage: npm run bench:generate -- [RUN] [--rerank N]
-// (RUN defaults to runs/demo; it is made with `brain2music demo` first when missing).
+// comes to a library clip. Usage: npm run bench:generate -- [RUN] [--rerank N] [--guidance K]
+// (RUN defaults to runs/demo; it is made with `brain2music demo` first when missing; K, the draws
+// per candidate kept by embedding guidance, defaults to the run's configuration).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runDemo } from '../src/cli/commands/demo.ts';
@@ -12,18 +13,23 @@ import { silentUi, terminalUi } from '../src/cli/ui.ts';
 const args = process.argv.slice(2);
 const rerankAt = args.indexOf('--rerank');
 const rerank = rerankAt >= 0 ? Number(args[rerankAt + 1]) : 10;
-const run = resolve(args.find((a, i) => !a.startsWith('--') && i !== rerankAt + 1) ?? 'runs/demo');
+const guidanceAt = args.indexOf('--guidance');
+const guidance = guidanceAt >= 0 ? Number(args[guidanceAt + 1]) : undefined;
+// a flag's value is not the run folder (only when the flag is given: index 0 is a run folder)
+const isValue = (i: number) => (rerankAt >= 0 && i === rerankAt + 1) || (guidanceAt >= 0 && i === guidanceAt + 1);
+const run = resolve(args.find((a, i) => !a.startsWith('--') && !isValue(i)) ?? 'runs/demo');
 
 if (!existsSync(resolve(run, 'run.json'))) {
   console.log(`no run at ${run}: running the demo first`);
   await runDemo({ out: run }, silentUi);
 }
 const t0 = performance.now();
-const res = await runGenerate({ run, subject: 'all', rerank, samples: 1, seed: 1 }, { ...terminalUi(), info: () => {} });
+const res = await runGenerate({ run, subject: 'all', rerank, guidance, samples: 1, seed: 1 }, { ...terminalUi(), info: () => {} });
 const seconds = (performance.now() - t0) / 1000;
 
 const f = (x: number) => x.toFixed(3);
-console.log(`\ngeneration on ${run}, builtin generator, ${rerank} candidates re-ranked per clip (${seconds.toFixed(0)} s)`);
+const settings = Object.values(res)[0]!.settings;
+console.log(`\ngeneration on ${run}, builtin generator, temperature ${settings.temperature}, ${settings.guidance} draws per candidate (embedding guidance), ${rerank} candidates re-ranked per clip (${seconds.toFixed(0)} s)`);
 console.log('subject   | identification: re-ranked / first draw / oracle (chance 0.5) | genre agreement: re-ranked / first draw / oracle (chance) | max cosine, max xcorr to library');
 for (const [s, m] of Object.entries(res)) {
   const w = m.withoutRerank!;

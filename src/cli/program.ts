@@ -112,6 +112,7 @@ export function buildProgram(): Command {
     .option('--model-dir <DIR>', 'MusicGen model folder (e.g. a download of Xenova/musicgen-small)')
     .option('--samples <n>', 'samples kept per test clip (default 1)', parsePositiveInt('--samples'))
     .option('--rerank [n]', 'draw n candidates (default 10) and keep those whose predicted brain response matches the measured one best', parsePositiveInt('--rerank'))
+    .option('--guidance <n>', 'draws per sample; the one whose embedding is closest to the decoded embedding is kept (1: none; default 4, or the run\'s configuration)', parsePositiveInt('--guidance'))
     .option('--temperature <t>', 'sampling temperature (0: most likely music; default 0.3, or the run\'s configuration)', (v: string) => {
       const t = Number(v);
       if (!Number.isFinite(t) || t < 0) throw new InvalidArgumentError(`--temperature must be a number >= 0, got '${v}'.`);
@@ -127,7 +128,7 @@ export function buildProgram(): Command {
       if (!Number.isFinite(t) || t <= 0 || t > 60) throw new InvalidArgumentError(`--duration must be a number of seconds in (0, 60], got '${v}'.`);
       return t;
     })
-    .action(async (o: { run: string; subject: string; generator?: 'builtin' | 'musicgen'; modelDir?: string; samples?: number; rerank?: number | boolean; temperature?: number; seed?: number; duration?: number }) => {
+    .action(async (o: { run: string; subject: string; generator?: 'builtin' | 'musicgen'; modelDir?: string; samples?: number; rerank?: number | boolean; guidance?: number; temperature?: number; seed?: number; duration?: number }) => {
       const { runGenerate } = await import('./commands/generate.ts');
       const { terminalUi } = await import('./ui.ts');
       await runGenerate({ ...o, durationSec: o.duration }, terminalUi());

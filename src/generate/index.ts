@@ -9,6 +9,7 @@ export {
 } from './parameterDecoder.ts';
 export { fitSoftmaxScale, softmaxScaled } from './softmaxScale.ts';
 export { genreFamilyPrior, familyGivenGenre, ATYPICAL_FAMILY_WEIGHT } from './familyPrior.ts';
+export { withEmbeddingGuidance, closestCandidate, type GuidanceOptions } from './embeddingGuidance.ts';
 export { createBuiltinGenerator, arrangementFromParameters, type BuiltinGeneratorOptions } from './adapters/builtin.ts';
 export { fitResponsePredictor, predictResponses, responseAgreement, type ResponsePredictor } from './responsePredictor.ts';
 export { maxNormalisedCrossCorrelation } from './crossCorrelation.ts';

@@ -1,6 +1,6 @@
 // The run folder, its manifest and the stage orchestration. The stage adapters themselves are
 // listed in ./stages/index.ts (imported by the CLI), so that this index imports no other stage.
-export { loadRunConfig, parseRunConfig, datasetRoot, stimuliDir } from './runConfig.ts';
+export { loadRunConfig, parseRunConfig, datasetRoot, stimuliDir, DEFAULT_GUIDANCE } from './runConfig.ts';
 export type { RunConfig, BidsDatasetConfig, SimulatedDatasetConfig, EmbeddingConfig } from './runConfig.ts';
 export { readManifest, writeManifest, manifestPath, MANIFEST_FORMAT } from './manifest.ts';
 export type { RunManifest, StageRecord } from './manifest.ts';

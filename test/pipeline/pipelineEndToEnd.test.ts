@@ -114,6 +114,10 @@ test('pipeline end to end: encoding maps concentrate in the informative ROIs; re
   assert.ok(g.decoded.identification.value > 0.55, `generation from decoded embeddings: identification ${g.decoded.identification.value} (chance 0.5)`);
   assert.ok(g.novelty.maxCrossCorrelation < 0.5, `largest cross-correlation with a library clip ${g.novelty.maxCrossCorrelation}`);
   assert.equal(g.novelty.perClip.length, GENRES.length * 2);
+  // each kept sample is the closest (cosine) of the default 4 draws to its decoded embedding
+  const cond = json<{ guidance: { candidates: number; chosen: number; cosines: number[] } }>(`generated/sub-001/${g.novelty.perClip[0]!.clipId}_0.json`);
+  assert.equal(cond.guidance.candidates, 4);
+  assert.equal(cond.guidance.cosines[cond.guidance.chosen], Math.max(...cond.guidance.cosines));
 });
 
 test('pipeline end to end: the same pipeline on a BIDS dataset outside the run folder (simulate skipped, audio copied into the report)', async () => {
@@ -143,7 +147,8 @@ test('pipeline end to end: the same pipeline on a BIDS dataset outside the run f
 
 test('brain2music generate --rerank 3 --samples 2 rewrites one subject\'s generated music with the re-ranking scored against the first draw', async () => {
   const { runGenerate } = await import('../../src/cli/commands/generate.ts');
-  const res = await runGenerate({ run: config.out, subject: 'sub-001', rerank: 3, samples: 2, seed: 5 }, silentUi);
+  // re-ranking alone: guidance would multiply the draws (the pipeline run above checks it)
+  const res = await runGenerate({ run: config.out, subject: 'sub-001', rerank: 3, samples: 2, guidance: 1, seed: 5 }, silentUi);
   const m = res['sub-001']!;
   assert.equal(m.settings.rerank, 3);
   assert.ok(m.withoutRerank, 'the un-re-ranked draw is scored beside the re-ranked one');

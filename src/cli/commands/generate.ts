@@ -4,7 +4,7 @@ import { openDataset } from '../../bids/index.ts';
 import { createEmbedder } from '../../embed/index.ts';
 import { fail } from '../../errors.ts';
 import { openLibrary } from '../../library/index.ts';
-import { datasetRoot, readManifest, runLayout, runPath, stageSeed } from '../../pipeline/index.ts';
+import { DEFAULT_GUIDANCE, datasetRoot, readManifest, runLayout, runPath, stageSeed } from '../../pipeline/index.ts';
 import { decodeTarget, runSubjects } from '../../pipeline/stages/decode.ts';
 import { generationSummaryLine } from '../../pipeline/stages/generate.ts';
 import { createGenerationContext, generateSubject, type GenerateSettings, type SubjectGenerationMetrics } from '../../pipeline/stages/generateSubject.ts';
@@ -22,6 +22,8 @@ export interface GenerateOptions {
   samples?: number;
   /** Candidates re-ranked by the subject's encoding model; true means the default 10. */
   rerank?: number | boolean;
+  /** Draws per sample, the one closest to the conditioning embedding kept (1: none). */
+  guidance?: number;
   temperature?: number;
   seed?: number;
   /** Seconds of music per sample (default 15, the stimuli's length). */
@@ -50,6 +52,7 @@ export async function runGenerate(opts: GenerateOptions, ui: CliUi): Promise<Rec
     modelDir: opts.modelDir ?? g?.modelDir,
     samples: opts.samples ?? g?.samples ?? 1,
     rerank: opts.rerank === true ? 10 : opts.rerank === false || opts.rerank === undefined ? (g?.rerank ?? 0) : opts.rerank,
+    guidance: opts.guidance ?? g?.guidance ?? DEFAULT_GUIDANCE,
     temperature: opts.temperature ?? g?.temperature ?? 1,
     seed: opts.seed ?? stageSeed(config.seed, 'generate'),
     durationSec: opts.durationSec ?? 15,

@@ -12,7 +12,7 @@ import { libraryAudio } from './library.ts';
 /** The generation settings of a run configuration with the stage's seed. */
 export function generateSettings(config: RunConfig, seed: number): GenerateSettings {
   const g = config.generate!;
-  return { generator: g.name, modelDir: g.modelDir, samples: g.samples, rerank: g.rerank, temperature: g.temperature, seed, durationSec: 15 };
+  return { generator: g.name, modelDir: g.modelDir, samples: g.samples, rerank: g.rerank, guidance: g.guidance, temperature: g.temperature, seed, durationSec: 15 };
 }
 
 /** One summary line: decoded, oracle and (when re-ranked) the un-re-ranked scores, each with chance. */

@@ -7,7 +7,7 @@ import { fail } from '../../errors.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import {
   createBuiltinGenerator, createMusicgenGenerator, decodeParameters, evaluateGeneration, fitParameterDecoder, fitResponsePredictor,
-  generateClips, GM_FAMILIES, likeliestGenre, noveltyCheck, PITCHED_PARTS,
+  generateClips, GM_FAMILIES, likeliestGenre, noveltyCheck, PITCHED_PARTS, withEmbeddingGuidance,
   type ClipGeneration, type GeneratedClip, type GenerationEvaluation, type Generator, type MusicAttributes, type ParameterDecoder, type RerankOptions,
 } from '../../generate/index.ts';
 import { readAudio, resample, writeJsonAtomic, writeWav } from '../../io/index.ts';
@@ -25,6 +25,8 @@ export interface GenerateSettings {
   samples: number;
   /** Candidates drawn and re-ranked by the subject's encoding model (0: no re-ranking). */
   rerank: number;
+  /** Draws per sample, the one whose embedding is closest to the conditioning embedding kept (1: none). */
+  guidance: number;
   temperature: number;
   seed: number;
   durationSec: number;
@@ -43,6 +45,8 @@ export interface GenerationContext {
   oracleCache: Map<string, Float32Array>;
   /** Library clips at the novelty check's rate, loaded once. */
   libraryAudioCache: Map<string, Float32Array>;
+  /** windows × dim embedding of each generated clip's audio: guidance, re-ranking and scoring embed the same clip once. */
+  clipEmbeddingCache: WeakMap<Float32Array, Float32Array>;
 }
 
 /** Rate of the waveform copy check: a copy at 22 kHz is still a copy at 8 kHz, at a tenth of the FFT cost. */
@@ -96,6 +100,7 @@ export async function createGenerationContext(
     known.forEach(([, i], k) => vectors.set(library.vectors.subarray(i * library.dim, (i + 1) * library.dim), k * library.dim));
     decoder = await fitParameterDecoder(vectors, library.dim, known.map(([id]) => params.clips[id]!));
   }
+  const embedding = { embedder, model, clipEmbeddingCache: new WeakMap<Float32Array, Float32Array>() };
   let generator: Generator;
   if (settings.generator === 'builtin') {
     if (!decoder) fail('BAD_INPUT', `the builtin generator learns from a library with generating parameters (params.json beside ${libraryAudio ?? 'the library audio'}), which this library lacks; use "generate": {"name": "musicgen", "modelDir": …} or switch generation off ("generate": null).`);
@@ -104,21 +109,26 @@ export async function createGenerationContext(
     if (!settings.modelDir) fail('BAD_INPUT', 'the musicgen generator needs a model folder: set "generate.modelDir" (or --model-dir) to a download of Xenova/musicgen-small.');
     generator = await createMusicgenGenerator({ modelDir: settings.modelDir, describe: decoder ? attributesFrom(decoder) : attributesFromNeighbours(library) });
   }
+  generator = withEmbeddingGuidance(generator, { candidates: settings.guidance, embed: async (clip) => windowMeanOf(await embedWindows(embedding, clip), embedder.dim) });
   // Genre label of a clip-level embedding: the decoder's genre classifier, else the nearest library track's genre.
   const classify = decoder
     ? async (e: Float32Array) => likeliestGenre((await decodeParameters(decoder!, e, 1))[0]!)
     : async (e: Float32Array) => library.genres[cosineTopK(library.vectors, e, library.dim, 1).indices[0]!] ?? 'unknown';
-  return { library, decoder, generator, embedder, model, classify, oracleCache: new Map(), libraryAudioCache: new Map() };
+  return { ...embedding, library, decoder, generator, classify, oracleCache: new Map(), libraryAudioCache: new Map() };
 }
 
 /** Embeds one generated clip into `windows × dim` with the stimuli's windows. */
-async function embedWindows(ctx: GenerationContext, clip: GeneratedClip): Promise<Float32Array> {
+async function embedWindows(ctx: Pick<GenerationContext, 'embedder' | 'model' | 'clipEmbeddingCache'>, clip: GeneratedClip): Promise<Float32Array> {
+  const cached = ctx.clipEmbeddingCache.get(clip.samples);
+  if (cached) return cached;
   const sr = ctx.embedder.sampleRate;
   const x = clip.sampleRate === sr ? clip.samples : resample(clip.samples, clip.sampleRate, sr);
   const windowSec = ctx.model.windowSec ?? (ctx.embedder.windowSec > 0 ? ctx.embedder.windowSec : 10);
   const clipSec = Math.min(15, x.length / sr);
   const starts = clipSec >= windowSec ? windowStarts(clipSec, windowSec, ctx.model.hopSec) : [0];
-  return ctx.embedder.embed(cutWindows(x, sr, starts, windowSec));
+  const e = await ctx.embedder.embed(cutWindows(x, sr, starts, windowSec));
+  ctx.clipEmbeddingCache.set(clip.samples, e);
+  return e;
 }
 
 /** One clip's windows × dim embedding → its time average. */
