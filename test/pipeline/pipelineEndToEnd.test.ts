@@ -161,6 +161,20 @@ test('brain2music generate --rerank 3 --samples 2 rewrites one subject\'s genera
   assert.equal(existsSync(run('generated/sub-001.partial')), false);
 });
 
+test('brain2music generate refuses a run folder another live process holds (RUN/.lock) and leaves the generated music untouched', async () => {
+  const { runGenerate } = await import('../../src/cli/commands/generate.ts');
+  const { rmSync, writeFileSync } = await import('node:fs');
+  const before = readFileSync(run('generated/sub-001/metrics.json'));
+  writeFileSync(run('.lock'), String(process.pid)); // this process is alive: the lock is not stale
+  try {
+    await assert.rejects(runGenerate({ run: config.out, subject: 'sub-001', guidance: 1, seed: 9 }, silentUi),
+      (e: Error & { code?: string }) => e.code === 'BAD_INPUT' && e.message.includes(`pid ${process.pid}`));
+    assert.deepEqual(readFileSync(run('generated/sub-001/metrics.json')), before);
+  } finally {
+    rmSync(run('.lock'), { force: true });
+  }
+});
+
 test('brain2music generate --generator musicgen (tiny model folder) writes each clip\'s audio and the prompt built from its decoded embedding', async () => {
   const { runGenerate } = await import('../../src/cli/commands/generate.ts');
   const { writeTinyMusicgen, TINY } = await import('../generate/tinyMusicgen.ts');

@@ -4,7 +4,7 @@ import { openDataset } from '../../bids/index.ts';
 import { createEmbedder } from '../../embed/index.ts';
 import { fail } from '../../errors.ts';
 import { openLibrary } from '../../library/index.ts';
-import { DEFAULT_GUIDANCE, datasetRoot, readManifest, runLayout, runPath, stageSeed } from '../../pipeline/index.ts';
+import { DEFAULT_GUIDANCE, datasetRoot, readManifest, runLayout, runPath, stageSeed, withRunLock, type RunConfig } from '../../pipeline/index.ts';
 import { decodeTarget, runSubjects } from '../../pipeline/stages/decode.ts';
 import { generationSummaryLine } from '../../pipeline/stages/generate.ts';
 import { createGenerationContext, generateSubject, type GenerateSettings, type SubjectGenerationMetrics } from '../../pipeline/stages/generateSubject.ts';
@@ -37,7 +37,10 @@ export interface GenerateOptions {
  */
 export async function runGenerate(opts: GenerateOptions, ui: CliUi): Promise<Record<string, SubjectGenerationMetrics>> {
   const manifest = readManifest(opts.run) ?? fail('NOT_FOUND', `${opts.run} has no run.json; give a run folder made by 'brain2music demo' or 'brain2music run'.`);
-  const config = manifest.config;
+  return withRunLock(opts.run, () => generateInto(opts, manifest.config, ui));
+}
+
+async function generateInto(opts: GenerateOptions, config: RunConfig, ui: CliUi): Promise<Record<string, SubjectGenerationMetrics>> {
   const target = decodeTarget(config);
   const model = config.embeddings.find((e) => e.name === target)!;
   const ds = await openDataset(datasetRoot(config));
