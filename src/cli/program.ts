@@ -160,7 +160,7 @@ export function buildProgram(): Command {
       return v;
     })
     .option('--partition', 'also fit the joint model of the first two spaces and partition their variance')
-    .option('--n-perm <n>', 'permutations of the block null', parsePositiveInt('--n-perm'))
+    .option('--n-perm <n>', 'permutations of the block null (default 10000)', parsePositiveInt('--n-perm'))
     .option('--seed <n>', 'seed of the block null', (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be an integer >= 0, got '${v}'.`);

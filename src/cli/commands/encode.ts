@@ -33,7 +33,7 @@ export interface EncodeOptions {
   cv?: 'clip' | 'run';
   /** Fit the joint model of the first two spaces and partition their variance. */
   partition?: boolean;
-  /** Permutations of the block null (default 1000). */
+  /** Permutations of the block null (default 10,000). */
   nPerm?: number;
   seed?: number;
   /** Voxels per batch (bounds memory). */
