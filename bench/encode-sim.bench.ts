@@ -42,7 +42,7 @@ for (const sub of ds.subjects) {
   console.log('null      space      significant  in its ROIs  FDP (noise ROIs)  FDP (voxels without signal)  recall');
   for (const nullKind of ['gaussian', 'block'] as const) {
     const t0 = performance.now();
-    const enc = await encodeSubject(resp, [{ name: 'acoustic', spaces: [acoustic] }, { name: 'musical', spaces: [musical] }, { name: 'genre', spaces: [genre] }], { nullKind, nPerm: 1000, seed: 1 });
+    const enc = await encodeSubject(resp, [{ name: 'acoustic', spaces: [acoustic] }, { name: 'musical', spaces: [musical] }, { name: 'genre', spaces: [genre] }], { nullKind, seed: 1 });
     for (const m of enc.models as EncodingMaps[]) {
       const own = kindRois[m.name]!;
       let sig = 0, inOwn = 0, inNoiseRoi = 0, noSignal = 0, recalled = 0;
