@@ -92,3 +92,18 @@ test('createBuiltinGenerator(decoder).generate renders new, seeded music of the 
   const [again] = await gen.generate(e, { samples: 1, seed: 11, temperature: 0.5, durationSec: 5 });
   assert.deepEqual(again!.samples, clips[0]!.samples);
 });
+
+test('createBuiltinGenerator(decoder).generate with nearby seeds draws unrelated samples, not the same ones reordered', async () => {
+  const train = library(60, 2);
+  const gen = createBuiltinGenerator({ decoder: await fitParameterDecoder(embed(train, 4), DIM, train) });
+  const e = embed([sampleArrangement('jazz', createRng(9), { durationSec: 5 })], 8);
+  const keys = new Map<string, number>();
+  for (const seed of [0, 1, 2, 3]) {
+    for (const c of await gen.generate(e, { samples: 4, seed, temperature: 1, durationSec: 5 })) {
+      const key = JSON.stringify(c.conditioning.arrangement);
+      keys.set(key, (keys.get(key) ?? 0) + 1);
+    }
+  }
+  // 4 seeds × 4 samples: 16 different arrangements (before, seeds 0-3 shared the same 4)
+  assert.equal(keys.size, 16, `${keys.size} distinct arrangements of 16`);
+});

@@ -92,6 +92,9 @@ export function arrangementFromParameters(p: DecodedParameters, rng: Rng, temper
   return a;
 }
 
+/** First key of the generator's sample seeds (any constant; it only has to come before k). */
+const SAMPLE_STREAM = 0x6e7a;
+
 export interface BuiltinGeneratorOptions {
   /** The embedding → musical parameters map, fitted on the music library. */
   decoder: ParameterDecoder;
@@ -102,7 +105,9 @@ export interface BuiltinGeneratorOptions {
 /**
  * The builtin generator: decodes musical parameters from the embedding, composes new
  * arrangements from them and renders them with the simulator's General MIDI synthesizer.
- * Sample k of a call uses seed `deriveSeed(seed, k)`.
+ * Sample k of a call uses seed `deriveSeed(seed, SAMPLE_STREAM, k)`: the fixed first key mixes the
+ * seed fully before k enters, so nearby seeds give unrelated samples (with `deriveSeed(seed, k)`
+ * alone, seed ^ k collided: seeds 0–3 drew the same four arrangements in another order).
  */
 export function createBuiltinGenerator(opts: BuiltinGeneratorOptions): Generator {
   return {
@@ -111,7 +116,7 @@ export function createBuiltinGenerator(opts: BuiltinGeneratorOptions): Generator
       const [params] = await decodeParameters(opts.decoder, embedding, 1);
       const out: GeneratedClip[] = [];
       for (let k = 0; k < o.samples; k++) {
-        const rng = createRng(deriveSeed(o.seed, k));
+        const rng = createRng(deriveSeed(o.seed, SAMPLE_STREAM, k));
         const arrangement = arrangementFromParameters(params!, rng, o.temperature, o.durationSec);
         const samples = await renderArrangement(arrangement, { soundFont: opts.soundFont });
         out.push({
