@@ -1,11 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../errors.ts';
-import { cutExcerpt, readAudio } from '../io/index.ts';
+import { AUDIO_EXTENSIONS, cutExcerpt, readAudio } from '../io/index.ts';
 import type { ClipInfo } from './types.ts';
-
-/** Audio file extensions tried, in order of preference (GTZAN ships .au; many copies use .wav). */
-export const AUDIO_EXTENSIONS = ['wav', 'au', 'flac', 'mp3', 'ogg'] as const;
 
 /**
  * Where a clip's audio may be under a GTZAN folder, most specific first:
@@ -15,7 +12,7 @@ export const AUDIO_EXTENSIONS = ['wav', 'au', 'flac', 'mp3', 'ogg'] as const;
 export function clipAudioCandidates(root: string, clipId: string): string[] {
   const genre = clipId.split('.')[0];
   const dirs = [join(root, 'genres', genre), join(root, 'genres_original', genre), join(root, genre), root, join(root, 'stimuli')];
-  return dirs.flatMap((d) => AUDIO_EXTENSIONS.map((ext) => join(d, `${clipId}.${ext}`)));
+  return dirs.flatMap((d) => AUDIO_EXTENSIONS.map((ext) => join(d, `${clipId}${ext}`)));
 }
 
 /** The audio file of one clip under `root`, or null. */

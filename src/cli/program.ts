@@ -1,39 +1,36 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { ALIGN_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RETRIEVE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
+import { fail } from '../errors.ts';
+import { FIELDS } from '../pipeline/runConfig.ts';
+import { packageVersions } from '../run/index.ts';
+import { choice, fieldParser, nonNegativeInt, positiveInt, positiveSeconds, withDefault as d } from './options.ts';
 
-/** Parses a positive integer option or fails with the option's name. */
-export function parsePositiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'.`);
-    return n;
-  };
+export { positiveInt as parsePositiveInt, positiveSeconds as parsePositiveSeconds } from './options.ts';
+
+/** Writes a command's result as JSON on stdout (`--json`). */
+function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
-/** Parses a TCP port (0 to 65535) or fails naming the option. */
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be an integer from 0 to 65535, got '${value}'.`);
-  return n;
+async function ui(json?: boolean) {
+  const { terminalUi } = await import('./ui.ts');
+  return terminalUi({ json });
 }
 
-/** Parses a positive number of seconds or fails with the option's name. */
-export function parsePositiveSeconds(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds, got '${value}'.`);
-    return n;
-  };
-}
+const REQUIRED = '(required) ';
 
 /**
  * The whole command-line interface in one place: every command and flag is declared here;
- * each action lazily imports its command module and calls one typed function.
+ * each action lazily imports its command module and calls one typed function. Flags that have a
+ * configuration key parse with that key's field (`FIELDS`), and every default comes from
+ * `defaults.ts`, shown as "(default: X)".
  */
 export function buildProgram(): Command {
   const program = new Command('brain2music')
     .description('Reconstruct music from fMRI: decode, retrieve, generate, and map music in the brain.')
+    .version(packageVersions().brain2music, '-V, --version', 'print the brain2music version')
     .option('--debug', 'print stack traces on errors')
-    .showHelpAfterError()
+    .showHelpAfterError('(add --help for the options)')
     .exitOverride();
 
   // --- commands: each block declares one command (keep alphabetical) ---
@@ -41,251 +38,220 @@ export function buildProgram(): Command {
   program
     .command('decode')
     .description('fit ROI-ensemble decoders (fMRI → music embedding) per subject, predict the test clips, score them')
-    .requiredOption('--bids <DIR>', 'BIDS dataset (ds003720 layout, real or simulated)')
-    .requiredOption('--embeddings <E.npy>', 'stimulus embeddings, clips × windows × dim, with E.json beside it')
-    .requiredOption('--out <RUN>', 'run folder: writes subjects/<sub>/decode/ and updates metrics.json')
-    .option('--subject <sub>', "subject id (e.g. sub-001) or 'all'", 'all')
-    .option('--rois <k>', 'ROIs kept in the ensemble', parsePositiveInt('--rois'), 6)
-    .option('--lag-tr <n>', 'hemodynamic lag in TRs (0 = the paper literal alignment)', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--lag-tr must be an integer >= 0, got '${v}'.`);
-      return n;
-    }, 3)
-    .option('--folds <k>', 'cross-validation folds (grouped by clip)', parsePositiveInt('--folds'), 5)
-    .option('--cv-score <mode>', "ROI ranking score: 'inner' (CV r of the alpha search) or 'nested' (out-of-fold predictions, 6x slower)", (v: string): 'nested' | 'inner' => {
-      if (v !== 'nested' && v !== 'inner') throw new InvalidArgumentError(`--cv-score must be 'nested' or 'inner', got '${v}'.`);
-      return v;
-    }, 'inner' as 'nested' | 'inner')
+    .requiredOption('--bids <DIR>', `${REQUIRED}BIDS dataset (ds003720 layout, real or simulated)`)
+    .requiredOption('--embeddings <E.npy>', `${REQUIRED}stimulus embeddings, clips × windows × dim, with E.json beside it`)
+    .requiredOption('--out <RUN>', `${REQUIRED}run folder: writes subjects/<sub>/decode/ and updates metrics.json`)
+    .option('--subject <sub>', d("subject id (e.g. sub-001) or 'all'", 'all'), 'all')
+    .option('--rois <k>', d('ROIs kept in the ensemble', DECODE_DEFAULTS.topRois), fieldParser('--rois', FIELDS.topRois))
+    .option('--lag-tr <n>', d('hemodynamic lag in TRs (0 = the paper literal alignment)', ALIGN_DEFAULTS.lagTr), fieldParser('--lag-tr', FIELDS.lagTr))
+    .option('--scans-per-clip <n>', d('scans per stimulus clip', ALIGN_DEFAULTS.scansPerClip), fieldParser('--scans-per-clip', FIELDS.scansPerClip))
+    .option('--folds <k>', d('cross-validation folds (grouped by clip)', RIDGE_DEFAULTS.folds), fieldParser('--folds', FIELDS.folds))
+    .option('--cv-score <mode>', d("ROI ranking score: 'inner' (CV r of the alpha search) or 'nested' (out-of-fold predictions, 6x slower)", DECODE_DEFAULTS.cvScore), fieldParser('--cv-score', FIELDS.cvScore))
     .option('--whole-cortex', 'also fit and score a whole-cortex decoder')
     .option('--leave-one-genre-out', 'also run leave-one-genre-out (one ensemble fit per genre)')
-    .action(async (o: { bids: string; embeddings: string; out: string; subject: string; rois: number; lagTr: number; folds: number; cvScore: 'nested' | 'inner'; wholeCortex?: boolean; leaveOneGenreOut?: boolean }) => {
+    .option('--json', 'print the per-subject results as JSON on stdout (logs go to stderr)')
+    .action(async (o: { bids: string; embeddings: string; out: string; subject: string; rois?: number; lagTr?: number; scansPerClip?: number; folds?: number; cvScore?: 'nested' | 'inner'; wholeCortex?: boolean; leaveOneGenreOut?: boolean; json?: boolean }) => {
       const { runDecode } = await import('./commands/decode.ts');
-      const { terminalUi } = await import('./ui.ts');
-      await runDecode(o, terminalUi());
+      const rows = await runDecode(o, await ui(o.json));
+      if (o.json) printJson(rows);
     });
 
   program
     .command('demo')
     .description('the whole pipeline on the built-in simulated dataset: decode, retrieve, generate, map; prints a summary and writes a report')
-    .option('--out <DIR>', 'run folder (a second run there reuses finished stages)', 'runs/demo')
+    .option('--out <DIR>', d('run folder (a second run there reuses finished stages)', 'runs/demo'), 'runs/demo')
     .option('--force <stages...>', 'rerun these stages even when their outputs are current')
-    .action(async (o: { out: string; force?: string[] }) => {
+    .option('--json', 'print the stage outcomes and metrics.json as JSON on stdout (logs go to stderr)')
+    .action(async (o: { out: string; force?: string[]; json?: boolean }) => {
       const { runDemo } = await import('./commands/demo.ts');
-      const { terminalUi } = await import('./ui.ts');
-      await runDemo(o, terminalUi());
+      const { runResultJson } = await import('./commands/run.ts');
+      const result = await runDemo(o, await ui(o.json));
+      if (o.json) printJson(runResultJson(result));
     });
 
   program
     .command('embed')
     .description('embed the windows of every audio clip with one model: FILE.npy (clips × windows × dim, float32) + FILE.json (resumable: rerun to continue)')
-    .requiredOption('--audio <DIR|FILES...>', 'a folder of audio files, or audio files (clip id = file name without extension)')
-    .requiredOption('--model <NAME>', 'builtin | clap | clap-text | w2vbert | genre')
-    .requiredOption('--out <FILE.npy>', 'output array; FILE.json is written beside it')
+    .option('--audio <DIR|FILES...>', 'a folder of audio files, or audio files (clip id = file name without extension); with --bids, the stimulus folder (GTZAN layouts)')
+    .option('--bids <DIR>', "embed a dataset's clips: the excerpts its events name, cut from the tracks under --audio (default: <DIR>/stimuli)")
+    .requiredOption('--model <NAME>', `${REQUIRED}builtin | clap | clap-text | w2vbert | genre`)
+    .requiredOption('--out <FILE.npy>', `${REQUIRED}output array; FILE.json is written beside it`)
     .option('--model-dir <PATH>', 'local model folder (clap, clap-text, w2vbert)')
     .option('--allow-download', 'let transformers.js fetch --model-dir as a Hugging Face hub id when it is not a local folder')
-    .option('--captions <TSV>', 'captions table (clip_id, caption) for clap-text')
+    .option('--captions <FILE>', "captions for clap-text: TSV (clip_id, caption) or the paper's CSV (ID, DescEN)")
     .option('--clip-table <TSV>', 'clip table (clip_id, genre) for genre; default: genre from the clip id')
-    .option('--layer <n>', 'w2v-BERT layer (default 7)', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--layer must be an integer >= 0, got '${v}'.`);
-      return n;
-    })
-    .option('--window <sec>', 'window length in seconds (default 10; w2vbert 5; clap-text 15)', parsePositiveSeconds('--window'))
-    .option('--hop <sec>', 'window hop in seconds', parsePositiveSeconds('--hop'), 1.5)
-    .option('--clip <sec>', 'clip length in seconds (longer files: their first --clip seconds)', parsePositiveSeconds('--clip'), 15)
+    .option('--layer <n>', d('w2v-BERT layer', 7), fieldParser('--layer', FIELDS.layer))
+    .option('--window <sec>', "window length in seconds (default: the model's own: 10; w2vbert 5; clap-text 15)", positiveSeconds('--window'))
+    .option('--hop <sec>', d('window hop in seconds', EMBED_DEFAULTS.hopSec), positiveSeconds('--hop'))
+    .option('--clip <sec>', `clip length in seconds; longer files: their first --clip seconds (default: ${EMBED_DEFAULTS.clipSec}, or the dataset's clips with --bids)`, positiveSeconds('--clip'))
     .option('--skip-short', 'leave out clips shorter than --clip (with a warning) instead of failing')
-    .action(async (o: { audio: string[]; model: string; out: string; modelDir?: string; allowDownload?: boolean; captions?: string; clipTable?: string; layer?: number; window?: number; hop: number; clip: number; skipShort?: boolean }) => {
+    .action(async (o: { audio?: string[]; bids?: string; model: string; out: string; modelDir?: string; allowDownload?: boolean; captions?: string; clipTable?: string; layer?: number; window?: number; hop?: number; clip?: number; skipShort?: boolean }) => {
       const { runEmbed } = await import('./commands/embed.ts');
-      const { terminalUi } = await import('./ui.ts');
-      await runEmbed(o, terminalUi());
-    });
-
-  program
-    .command('generate')
-    .description('generate music from a run\'s decoded embeddings (builtin generator or MusicGen), optionally re-ranked by the subject\'s encoding model, and score it against the music heard')
-    .requiredOption('--run <RUN>', 'run folder whose decode and library stages have finished')
-    .option('--subject <sub>', "subject id (e.g. sub-001) or 'all'", 'all')
-    .option('--generator <name>', "'builtin' (learned from the library, rendered with General MIDI) or 'musicgen' (needs --model-dir)", (v: string): 'builtin' | 'musicgen' => {
-      if (v !== 'builtin' && v !== 'musicgen') throw new InvalidArgumentError(`--generator must be 'builtin' or 'musicgen', got '${v}'.`);
-      return v;
-    })
-    .option('--model-dir <DIR>', 'MusicGen model folder (e.g. a download of Xenova/musicgen-small)')
-    .option('--samples <n>', 'samples kept per test clip (default 1)', parsePositiveInt('--samples'))
-    .option('--rerank [n]', 'draw n candidates (default 10) and keep those whose predicted brain response matches the measured one best', parsePositiveInt('--rerank'))
-    .option('--guidance <n>', 'draws per sample; the one whose embedding is closest to the decoded embedding is kept (1: none; default 4, or the run\'s configuration)', parsePositiveInt('--guidance'))
-    .option('--temperature <t>', 'sampling temperature (0: most likely music; default 0.3, or the run\'s configuration)', (v: string) => {
-      const t = Number(v);
-      if (!Number.isFinite(t) || t < 0) throw new InvalidArgumentError(`--temperature must be a number >= 0, got '${v}'.`);
-      return t;
-    })
-    .option('--seed <n>', 'seed (default: the run\'s generate seed)', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be an integer >= 0, got '${v}'.`);
-      return n;
-    })
-    .option('--duration <sec>', 'seconds of music per sample (default 15, the stimuli\'s length)', (v: string) => {
-      const t = Number(v);
-      if (!Number.isFinite(t) || t <= 0 || t > 60) throw new InvalidArgumentError(`--duration must be a number of seconds in (0, 60], got '${v}'.`);
-      return t;
-    })
-    .action(async (o: { run: string; subject: string; generator?: 'builtin' | 'musicgen'; modelDir?: string; samples?: number; rerank?: number | boolean; guidance?: number; temperature?: number; seed?: number; duration?: number }) => {
-      const { runGenerate } = await import('./commands/generate.ts');
-      const { terminalUi } = await import('./ui.ts');
-      await runGenerate({ ...o, durationSec: o.duration }, terminalUi());
+      await runEmbed(o, await ui());
     });
 
   program
     .command('encode')
     .description('fit voxelwise encoding models (features → every cortical voxel), test significance with FDR, compare spaces, write brain maps')
-    .requiredOption('--bids <DIR>', 'BIDS dataset (ds003720 layout, real or simulated)')
-    .requiredOption('--features <A.npy[,B.npy]>', "feature spaces, comma-separated: .npy files (with .json beside) or 'genre' (one-hot control); join with + to stack")
-    .requiredOption('--out <RUN>', 'run folder: writes subjects/<sub>/encode/')
-    .option('--subject <sub>', "subject id (e.g. sub-001) or 'all'", 'all')
-    .option('--null <kind>', "null distribution: 'block' (default: clip blocks of the test time course shuffled, keeps autocorrelation) or 'gaussian' (the paper's; ignores autocorrelation)", (v: string): 'gaussian' | 'block' => {
-      if (v !== 'gaussian' && v !== 'block') throw new InvalidArgumentError(`--null must be 'gaussian' or 'block', got '${v}'.`);
-      return v;
-    })
-    .option('--delays <list>', 'FIR delays in TRs (default 1,2,3,4)', (v: string) => {
-      const d = v.split(',').map(Number);
-      if (d.length === 0 || d.some((x) => !Number.isInteger(x) || x < 0)) throw new InvalidArgumentError(`--delays must be comma-separated integers >= 0, got '${v}'.`);
-      return d;
-    })
-    .option('--lag-tr <n>', 'a single hemodynamic lag in TRs instead of FIR delays', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--lag-tr must be an integer >= 0, got '${v}'.`);
-      return n;
-    })
-    .option('--cv <kind>', "alpha selection: 'clip' (5 folds of whole clips) or 'run' (leave one run out)", (v: string): 'clip' | 'run' => {
-      if (v !== 'clip' && v !== 'run') throw new InvalidArgumentError(`--cv must be 'clip' or 'run', got '${v}'.`);
-      return v;
-    })
+    .requiredOption('--bids <DIR>', `${REQUIRED}BIDS dataset (ds003720 layout, real or simulated)`)
+    .requiredOption('--features <A.npy[,B.npy]>', `${REQUIRED}feature spaces, comma-separated: .npy files (with .json beside) or 'genre' (one-hot control); join with + to stack`)
+    .requiredOption('--out <RUN>', `${REQUIRED}run folder: writes subjects/<sub>/encode/`)
+    .option('--subject <sub>', d("subject id (e.g. sub-001) or 'all'", 'all'), 'all')
+    .option('--null <kind>', d("null distribution: 'block' (clip blocks of the test time course shuffled, keeps autocorrelation) or 'gaussian' (the paper's; ignores autocorrelation)", ENCODE_DEFAULTS.null), fieldParser('--null', FIELDS.null))
+    .option('--delays <list>', d('FIR delays in TRs', ENCODE_DEFAULTS.delays), (v: string) => v.split(',').map((x) => nonNegativeInt('--delays')(x)))
+    .option('--lag-tr <n>', 'a single hemodynamic lag in TRs instead of FIR delays', fieldParser('--lag-tr', FIELDS.lagTr))
+    .option('--scans-per-clip <n>', d('scans per stimulus clip', ALIGN_DEFAULTS.scansPerClip), fieldParser('--scans-per-clip', FIELDS.scansPerClip))
+    .option('--cv <kind>', d("alpha selection: 'clip' (folds of whole clips) or 'run' (leave one run out)", 'clip'), choice('--cv', ['clip', 'run'] as const))
+    .option('--folds <k>', d("folds for --cv clip", RIDGE_DEFAULTS.folds), fieldParser('--folds', FIELDS.folds))
+    .option('--fdr-q <q>', d('Benjamini–Hochberg FDR level', ENCODE_DEFAULTS.fdrQ), fieldParser('--fdr-q', FIELDS.fdrQ))
     .option('--partition', 'also fit the joint model of the first two spaces and partition their variance')
-    .option('--n-perm <n>', 'permutations of the block null (default 10000)', parsePositiveInt('--n-perm'))
-    .option('--seed <n>', 'seed of the block null', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be an integer >= 0, got '${v}'.`);
-      return n;
-    })
-    .option('--voxel-batch <n>', 'voxels fitted at once (bounds memory)', parsePositiveInt('--voxel-batch'))
-    .action(async (o: { bids: string; features: string; out: string; subject: string; null?: 'gaussian' | 'block'; delays?: number[]; lagTr?: number; cv?: 'clip' | 'run'; partition?: boolean; nPerm?: number; seed?: number; voxelBatch?: number }) => {
+    .option('--n-perm <n>', d('permutations of the block null', ENCODE_DEFAULTS.nPerm), fieldParser('--n-perm', FIELDS.nPerm))
+    .option('--seed <n>', d('seed of the block null', 0), fieldParser('--seed', FIELDS.seed))
+    .option('--voxel-batch <n>', 'voxels fitted at once, to bound memory (default: as many as fit in 2 GB)', positiveInt('--voxel-batch'))
+    .option('--json', 'print the encoding summaries as JSON on stdout (logs go to stderr)')
+    .action(async (o: { bids: string; features: string; out: string; subject: string; null?: 'gaussian' | 'block'; delays?: number[]; lagTr?: number; scansPerClip?: number; cv?: 'clip' | 'run'; folds?: number; fdrQ?: number; partition?: boolean; nPerm?: number; seed?: number; voxelBatch?: number; json?: boolean }) => {
       const { runEncode } = await import('./commands/encode.ts');
-      const { terminalUi } = await import('./ui.ts');
-      await runEncode(o, terminalUi());
+      const summaries = await runEncode(o, await ui(o.json));
+      if (o.json) printJson(summaries);
+    });
+
+  program
+    .command('generate')
+    .description('generate music from a run\'s decoded embeddings (builtin generator or MusicGen), optionally re-ranked by the subject\'s encoding model, and score it against the music heard')
+    .requiredOption('--run <RUN>', `${REQUIRED}run folder whose decode and library stages have finished`)
+    .option('--subject <sub>', d("subject id (e.g. sub-001) or 'all'", 'all'), 'all')
+    .option('--generator <name>', d("'builtin' (learned from the library, rendered with General MIDI) or 'musicgen' (needs --model-dir)", "the run's, else builtin"), fieldParser('--generator', FIELDS.generator))
+    .option('--model-dir <DIR>', 'MusicGen model folder (e.g. a download of Xenova/musicgen-small)')
+    .option('--samples <n>', d('samples kept per test clip', GENERATE_DEFAULTS.samples), fieldParser('--samples', FIELDS.samples))
+    .option('--rerank [n]', `draw n candidates (n default ${GENERATE_DEFAULTS.rerankCandidates}) and keep those whose predicted brain response matches the measured one best (default: off, or the run's)`, fieldParser('--rerank', FIELDS.rerank))
+    .option('--guidance <n>', d('draws per sample; the one whose embedding is closest to the decoded embedding is kept (1: none)', `${GENERATE_DEFAULTS.guidance}, or the run's`), fieldParser('--guidance', FIELDS.guidance))
+    .option('--temperature <t>', d('sampling temperature (0: most likely music)', `${GENERATE_DEFAULTS.temperature}, or the run's`), fieldParser('--temperature', FIELDS.temperature))
+    .option('--seed <n>', d('seed', "the run's generate seed"), fieldParser('--seed', FIELDS.seed))
+    .option('--duration <sec>', d("seconds of music per sample, at most 60", GENERATE_DEFAULTS.durationSec), (v: string) => {
+      const t = positiveSeconds('--duration')(v);
+      if (t > 60) return positiveSeconds('--duration (at most 60 s)')('-1');
+      return t;
+    })
+    .action(async (o: { run: string; subject: string; generator?: 'builtin' | 'musicgen'; modelDir?: string; samples?: number; rerank?: number | boolean; guidance?: number; temperature?: number; seed?: number; duration?: number }) => {
+      const { runGenerate } = await import('./commands/generate.ts');
+      await runGenerate({ ...o, durationSec: o.duration }, await ui());
     });
 
   const library = program.command('library').description('music library for retrieval: embed audio tracks into a LanceDB store');
   library
     .command('build')
     .description('embed the first 15 s of every audio file in a folder and store the vectors (resumable: rerun to continue)')
-    .requiredOption('--audio <DIR>', 'folder of audio files (wav, mp3, flac, ogg, ...; searched recursively)')
-    .requiredOption('--model <NAME>', 'embedding model (builtin, clap, w2vbert, ...)')
-    .requiredOption('--db <DIR>', 'library folder (created if missing, resumed if it exists)')
+    .requiredOption('--audio <DIR>', `${REQUIRED}folder of audio files (wav, mp3, flac, ogg, ...; searched recursively)`)
+    .requiredOption('--model <NAME>', `${REQUIRED}embedding model (builtin, clap, w2vbert, ...)`)
+    .requiredOption('--db <DIR>', `${REQUIRED}library folder (created if missing, resumed if it exists)`)
     .option('--model-dir <DIR>', 'local model folder (clap, w2vbert)')
     .option('--metadata <TSV>', 'table with id and genre columns (default: library.tsv in or above --audio)')
-    .option('--excerpt <sec>', 'seconds embedded from the start of each track', (v: string) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--excerpt must be a positive number of seconds, got '${v}'.`);
-      return n;
-    }, 15)
+    .option('--excerpt <sec>', d('seconds embedded from the start of each track', RETRIEVE_DEFAULTS.excerptSec), positiveSeconds('--excerpt'))
     .option('--ann', 'also build an IVF_PQ index for approximate search (large libraries)')
-    .option('--batch <n>', 'tracks per commit (an interrupt loses at most this many)', parsePositiveInt('--batch'), 16)
-    .action(async (o: { audio: string; model: string; db: string; modelDir?: string; metadata?: string; excerpt: number; ann?: boolean; batch: number }) => {
+    .option('--batch <n>', d('tracks per commit (an interrupt loses at most this many)', 16), positiveInt('--batch'))
+    .action(async (o: { audio: string; model: string; db: string; modelDir?: string; metadata?: string; excerpt?: number; ann?: boolean; batch?: number }) => {
       const { runLibraryBuild } = await import('./commands/library.ts');
-      const { terminalUi } = await import('./ui.ts');
-      await runLibraryBuild(o, terminalUi());
+      await runLibraryBuild(o, await ui());
     });
 
   program
     .command('retrieve')
-    .description('top-k library tracks by cosine similarity for each predicted embedding')
-    .requiredOption('--db <DIR>', 'library folder made by `library build`')
-    .requiredOption('--query <PRED.npy>', 'embeddings, n × dim or clips × windows × dim (averaged over windows)')
-    .option('--k <n>', 'tracks per query', parsePositiveInt('--k'), 5)
-    .option('--search <mode>', "'exact' (brute force), 'flat' (LanceDB exhaustive) or 'ann' (the library's index)", (v: string): 'exact' | 'flat' | 'ann' => {
-      if (v !== 'exact' && v !== 'flat' && v !== 'ann') throw new InvalidArgumentError(`--search must be 'exact', 'flat' or 'ann', got '${v}'.`);
-      return v;
-    }, 'exact' as 'exact' | 'flat' | 'ann')
-    .option('--nprobes <n>', 'ann: IVF partitions probed (default 20; more: better recall, slower)', parsePositiveInt('--nprobes'))
-    .option('--refine <n>', 'ann: re-rank n × k candidates with the full vectors (default 50)', parsePositiveInt('--refine'))
+    .description('top-k library tracks by cosine similarity: for a run folder\'s decoded test clips (--run), or for any embeddings (--db and --query)')
+    .option('--run <RUN>', "a run folder whose decode and library stages have finished: writes retrieval/<sub>.json, as the pipeline's retrieve stage")
+    .option('--subject <sub>', d("with --run: subject id (e.g. sub-001) or 'all'", 'all'))
+    .option('--db <DIR>', 'library folder made by `library build`')
+    .option('--query <PRED.npy>', 'embeddings, n × dim or clips × windows × dim (averaged over windows)')
+    .option('--top-k <n>', d('tracks per query', RETRIEVE_DEFAULTS.k), positiveInt('--top-k'))
+    .option('--k <n>', 'the same as --top-k', positiveInt('--k'))
+    .option('--search <mode>', d("'exact' (brute force), 'flat' (LanceDB exhaustive) or 'ann' (the library's index)", 'exact'), choice('--search', ['exact', 'flat', 'ann'] as const))
+    .option('--nprobes <n>', d('ann: IVF partitions probed (more: better recall, slower)', 20), positiveInt('--nprobes'))
+    .option('--refine <n>', d('ann: re-rank n × k candidates with the full vectors', 50), positiveInt('--refine'))
     .option('--out <FILE.json>', 'also write the results as JSON')
     .option('--truth <E.npy>', 'true embeddings of the query clips (with E.json): also evaluate genre agreement and identification, with oracle and chance')
     .option('--keep-self', "with --truth: let a clip retrieve its own track if the library has it (default: excluded)")
-    .option('--seed <n>', 'seed of the random-track chance baseline', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be an integer >= 0, got '${v}'.`);
-      return n;
-    }, 0)
-    .action(async (o: { db: string; query: string; k: number; search: 'exact' | 'flat' | 'ann'; nprobes?: number; refine?: number; out?: string; truth?: string; keepSelf?: boolean; seed: number }) => {
-      const { runRetrieve } = await import('./commands/retrieve.ts');
-      const { terminalUi } = await import('./ui.ts');
-      await runRetrieve(o, terminalUi());
+    .option('--seed <n>', d('seed of the random-track chance baseline', "0, or the run's retrieve seed"), fieldParser('--seed', FIELDS.seed))
+    .option('--json', 'print the results as JSON on stdout (logs go to stderr)')
+    .action(async (o: { run?: string; subject?: string; db?: string; query?: string; topK?: number; k?: number; search?: 'exact' | 'flat' | 'ann'; nprobes?: number; refine?: number; out?: string; truth?: string; keepSelf?: boolean; seed?: number; json?: boolean }) => {
+      const { runRetrieve, runRetrieveRun } = await import('./commands/retrieve.ts');
+      const k = o.topK ?? o.k;
+      const io = await ui(o.json);
+      if (o.run) {
+        if (o.db || o.query) fail('BAD_INPUT', 'give either --run RUN (a run folder) or --db and --query, not both.');
+        const res = await runRetrieveRun({ run: o.run, subject: o.subject, k, seed: o.seed }, io);
+        if (o.json) printJson(res);
+        return;
+      }
+      if (!o.db || !o.query) fail('BAD_INPUT', "retrieve needs --run RUN, or both --db DIR and --query PRED.npy; see 'brain2music retrieve --help'.");
+      const res = await runRetrieve({ ...o, db: o.db, query: o.query, k, seed: o.seed ?? 0 }, io);
+      if (o.json) printJson(res);
     });
 
   program
     .command('ridge')
-    .description('cross-validated ridge regression from X.npy to every column of Y.npy, one alpha per target')
-    .requiredOption('--x <X.npy>', 'features, samples × features')
-    .requiredOption('--y <Y.npy>', 'targets, samples × targets')
-    .requiredOption('--out <DIR>', 'writes best_alphas.npy, cv_scores.npy, coef.npy, intercept.npy, alphas.npy (+ test_pred.npy, test_r.npy)')
-    .option('--alphas <list>', "alpha grid: 'a,b,c' or 'logspace:START:STOP:NUM'", 'logspace:-2:8:20')
-    .option('--cv <k>', 'K-fold cross-validation (contiguous folds; with --groups, folds of whole groups)', parsePositiveInt('--cv'))
+    .description('cross-validated ridge regression from a features .npy to every column of a targets .npy, one alpha per target')
+    .option('--features-file <X.npy>', `${REQUIRED}features, samples × features (alias: --x)`)
+    .option('--x <X.npy>', 'the same as --features-file')
+    .option('--targets-file <Y.npy>', `${REQUIRED}targets, samples × targets (alias: --y)`)
+    .option('--y <Y.npy>', 'the same as --targets-file')
+    .requiredOption('--out <DIR>', `${REQUIRED}writes best_alphas.npy, cv_scores.npy, coef.npy, intercept.npy, alphas.npy (+ test_pred.npy, test_r.npy)`)
+    .option('--alphas <list>', d("alpha grid: 'a,b,c' or 'logspace:START:STOP:NUM'", `logspace:${RIDGE_DEFAULTS.alphaGrid.start}:${RIDGE_DEFAULTS.alphaGrid.stop}:${RIDGE_DEFAULTS.alphaGrid.num}`))
+    .option('--cv <k>', d('K-fold cross-validation (contiguous folds; with --groups, folds of whole groups)', `${RIDGE_DEFAULTS.folds}, or leave one group out with --groups`), positiveInt('--cv'))
     .option('--groups <G.npy>', 'group label per sample (e.g. run or clip); without --cv: leave one group out')
     .option('--x-test <XT.npy>', 'held-out features: predict and score with Pearson r per target')
     .option('--y-test <YT.npy>', 'held-out targets')
-    .option('--score <name>', "CV score: 'mse' (negative MSE), 'r' (Pearson) or 'r2'", (v: string): 'mse' | 'r' | 'r2' => {
-      if (v !== 'mse' && v !== 'r' && v !== 'r2') throw new InvalidArgumentError(`--score must be 'mse', 'r' or 'r2', got '${v}'.`);
-      return v;
-    }, 'mse' as 'mse' | 'r' | 'r2')
-    .action(async (o: { x: string; y: string; out: string; alphas: string; cv?: number; groups?: string; xTest?: string; yTest?: string; score: 'mse' | 'r' | 'r2' }) => {
+    .option('--score <name>', d("CV score: 'mse' (negative MSE), 'r' (Pearson) or 'r2'", 'mse'), choice('--score', ['mse', 'r', 'r2'] as const))
+    .option('--json', 'print the fit summary as JSON on stdout (logs go to stderr)')
+    .action(async (o: { featuresFile?: string; x?: string; targetsFile?: string; y?: string; out: string; alphas?: string; cv?: number; groups?: string; xTest?: string; yTest?: string; score?: 'mse' | 'r' | 'r2'; json?: boolean }) => {
       const { runRidge } = await import('./commands/ridge.ts');
-      const { terminalUi } = await import('./ui.ts');
-      await runRidge(o, terminalUi());
+      const x = o.featuresFile ?? o.x;
+      const y = o.targetsFile ?? o.y;
+      if (!x || !y) fail('BAD_INPUT', "ridge needs --features-file X.npy and --targets-file Y.npy (or --x and --y); see 'brain2music ridge --help'.");
+      const summary = await runRidge({ ...o, x, y }, await ui(o.json));
+      if (o.json) printJson(summary);
     });
 
   program
     .command('run')
     .description('the whole pipeline on any dataset, configured by a JSON file; resumes in its run folder')
-    .argument('<CONFIG.json>', 'run configuration (see README, "Run on your data")')
+    .argument('<CONFIG.json>', 'run configuration (see docs/configuration.md)')
     .option('--force <stages...>', 'rerun these stages even when their outputs are current')
-    .action(async (config: string, o: { force?: string[] }) => {
-      const { runRun } = await import('./commands/run.ts');
-      const { terminalUi } = await import('./ui.ts');
-      await runRun({ config, force: o.force }, terminalUi());
+    .option('--json', 'print the stage outcomes and metrics.json as JSON on stdout (logs go to stderr)')
+    .action(async (config: string, o: { force?: string[]; json?: boolean }) => {
+      const { runRun, runResultJson } = await import('./commands/run.ts');
+      const result = await runRun({ config, force: o.force }, await ui(o.json));
+      if (o.json) printJson(runResultJson(result));
     });
 
   program
     .command('simulate')
     .description('write the simulated Music Genre fMRI dataset (rendered music, BOLD, atlas, ground truth) and a music library')
-    .requiredOption('--out <DIR>', 'output folder (an existing one is resumed)')
-    .option('--preset <name>', 'demo (2 subjects, 100 clips, ~10k voxels) or paper (5 subjects, 540 clips, ~60k voxels)', 'demo')
-    .option('--subjects <n>', 'number of subjects (default: the preset\'s)', parsePositiveInt('--subjects'))
-    .option('--seed <s>', 'random seed (same seed: byte-identical files)', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be a non-negative integer, got '${v}'.`);
-      return n;
-    })
-    .option('--library <n>', 'library clips to render (default 500 demo, 5000 paper; 0 = none)', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--library must be a non-negative integer, got '${v}'.`);
-      return n;
-    })
+    .requiredOption('--out <DIR>', `${REQUIRED}output folder (an existing one is resumed)`)
+    .option('--preset <name>', d('demo (2 subjects, 100 clips, ~10k voxels) or paper (5 subjects, 540 clips, ~60k voxels)', 'demo'), fieldParser('--preset', FIELDS.preset))
+    .option('--subjects <n>', d('number of subjects', "the preset's"), fieldParser('--subjects', FIELDS.subjectCount))
+    .option('--seed <s>', d('random seed (same seed: byte-identical files)', "the preset's"), fieldParser('--seed', FIELDS.simulationSeed))
+    .option('--library <n>', d('library clips to render (0 = none)', '500 demo, 5000 paper'), fieldParser('--library', FIELDS.libraryClips))
+    .option('--genres <list>', d('comma-separated genres to simulate', "the preset's 10"), (v: string) => v.split(',').map((g) => g.trim()).filter(Boolean))
+    .option('--train-per-genre <n>', d('training clips per genre', "the preset's"), fieldParser('--train-per-genre', FIELDS.trainPerGenre))
+    .option('--test-per-genre <n>', d('test clips per genre', "the preset's"), fieldParser('--test-per-genre', FIELDS.testPerGenre))
+    .option('--voxels <n>', d('approximate cortical voxels per subject', "the preset's"), fieldParser('--voxels', FIELDS.targetVoxels))
     .option('--raw', 'also write raw BOLD runs (.nii.gz) for the paper preset')
-    .option('--workers <n>', 'render threads (default: all cores)', parsePositiveInt('--workers'))
-    .action(async (o: { out: string; preset: 'demo' | 'paper'; subjects?: number; seed?: number; library?: number; raw?: boolean; workers?: number }) => {
+    .option('--workers <n>', d('render threads', 'all cores'), positiveInt('--workers'))
+    .action(async (o: { out: string; preset?: 'demo' | 'paper'; subjects?: number; seed?: number; library?: number; genres?: string[]; trainPerGenre?: number; testPerGenre?: number; voxels?: number; raw?: boolean; workers?: number }) => {
       const { runSimulate } = await import('./commands/simulate.ts');
-      const { terminalUi } = await import('./ui.ts');
-      await runSimulate(o, terminalUi());
+      await runSimulate(o, await ui());
     });
 
   program
     .command('serve')
     .description('serve a run folder (report and files) read-only on 127.0.0.1')
     .argument('<RUN>', 'run folder')
-    .option('--port <n>', 'TCP port on 127.0.0.1 (0: any free port)', parsePort, 8000)
+    .option('--port <n>', d('TCP port on 127.0.0.1 (0: any free port)', 8000), (v: string) => {
+      const n = nonNegativeInt('--port')(v);
+      return n > 65535 ? nonNegativeInt('--port (at most 65535)')('-1') : n;
+    }, 8000)
     .action(async (run: string, o: { port: number }) => {
       const { runServe } = await import('./commands/serve.ts');
-      const { terminalUi } = await import('./ui.ts');
-      await runServe({ run, port: o.port }, terminalUi());
+      await runServe({ run, port: o.port }, await ui());
     });
 
   return program;

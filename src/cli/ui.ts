@@ -1,23 +1,21 @@
 import cliProgress from 'cli-progress';
 
-/** Progress reported by long-running library functions: `done` of `total` units. */
-export type ProgressFn = (done: number, total: number, label?: string) => void;
+import { silentReporter, type Reporter } from '../progress.ts';
 
-/** What a command needs to talk to the user; tests pass a silent one. */
-export interface CliUi {
-  info(line: string): void;
-  warn(line: string): void;
-  /** A progress reporter for one task; call `end()` when finished. */
-  progress(task: string): { update: ProgressFn; end(): void };
-}
+export type { ProgressFn } from '../progress.ts';
+
+/** What a command needs to talk to the user: the jobs' `Reporter`. */
+export type CliUi = Reporter;
 
 /**
  * The terminal UI: a bar with ETA on a TTY, plain lines (about every 10%) when not, so logs
- * from CI or a pipe stay readable.
+ * from CI or a pipe stay readable. With `json`, the lines go to stderr too, so that stdout holds
+ * only the command's JSON result.
  */
-export function terminalUi(stream: NodeJS.WriteStream = process.stderr): CliUi {
+export function terminalUi(opts: { json?: boolean } = {}, stream: NodeJS.WriteStream = process.stderr): CliUi {
+  const out = opts.json ? stream : process.stdout;
   return {
-    info: (line) => process.stdout.write(line + '\n'),
+    info: (line) => out.write(line + '\n'),
     warn: (line) => stream.write(`warning: ${line}\n`),
     progress(task) {
       if (stream.isTTY) {
@@ -51,8 +49,4 @@ export function terminalUi(stream: NodeJS.WriteStream = process.stderr): CliUi {
 }
 
 /** A UI that prints nothing (tests, library use). */
-export const silentUi: CliUi = {
-  info() {},
-  warn() {},
-  progress: () => ({ update() {}, end() {} }),
-};
+export const silentUi: CliUi = silentReporter;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fail } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../io/index.ts';
 import type { Embedder } from './embedder.ts';
-import { metaPathOf, readEmbeddings, writeEmbeddings, type EmbeddingsMeta } from './embeddingsFile.ts';
+import { metaPathOf, readEmbeddings, writeEmbeddings, type ClipAudioSource, type EmbeddingsMeta } from './embeddingsFile.ts';
 import { cutWindows, windowStarts } from './windows.ts';
 
 /** One clip to embed: its id and how to get its mono samples at the embedder's rate. */
@@ -11,6 +11,8 @@ export interface ClipSource {
   id: string;
   /** Resolves mono samples at `sampleRate` Hz (not called for models that ignore audio). */
   load(sampleRate: number): Promise<Float32Array>;
+  /** Where the audio comes from, recorded in the embeddings' JSON (`sources`). */
+  source?: ClipAudioSource;
 }
 
 export interface EmbedClipsOptions {
@@ -142,6 +144,8 @@ export async function embedClips(o: EmbedClipsOptions): Promise<EmbedClipsResult
   const data = new Float32Array(clipIds.length * nWin * dim);
   clipIds.forEach((id, i) => data.set(have.get(id) as Float32Array, i * nWin * dim));
   const meta: EmbeddingsMeta = { ...settings, clipIds };
+  const withSource = o.needsAudio ? o.clips.filter((c) => c.source && have.has(c.id)) : [];
+  if (withSource.length > 0) meta.sources = Object.fromEntries(withSource.map((c) => [c.id, c.source!]));
   writeEmbeddings(o.out, { meta, data });
   rmSync(cache, { recursive: true, force: true });
   return { meta, embedded: pending.length - skipped.length, reused, skipped };

@@ -18,6 +18,18 @@ export interface EmbeddingsMeta {
   windowStarts: number[];
   /** Clip ids in row order of the array. */
   clipIds: string[];
+  /** Where each clip's audio came from (absent for models that read no audio). */
+  sources?: Record<string, ClipAudioSource>;
+}
+
+/** The audio a clip was embedded from: a file, and for an excerpt cut from a longer track, where. */
+export interface ClipAudioSource {
+  path: string;
+  /** Excerpt start and end within the file, seconds (absent: the file is the clip). */
+  start?: number;
+  end?: number;
+  /** Fade in and out applied to the excerpt, seconds. */
+  fadeSec?: number;
 }
 
 /** An embeddings array: `data` is clips × windows × dim, float32, C order. */

@@ -2,10 +2,10 @@
 // CLAP / w2v-BERT adapters (transformers.js) and the genre one-hot control, embeddings files.
 export { windowStarts, cutWindows } from './windows.ts';
 export type { Embedder, EmbedContext, EmbedderOptions } from './embedder.ts';
-export { createEmbedder, embedderNames, EMBEDDERS, type EmbedderFactory } from './registry.ts';
+export { createEmbedder, embedderNames, embedderInfo, EMBEDDERS, type EmbedderFactory, type EmbedderInfo } from './registry.ts';
 export { GTZAN_GENRES, genreOfClipId, createGenreEmbedder } from './adapters/genre.ts';
 export { createBuiltinEmbedder, BUILTIN_VERSION } from './builtin/builtinEmbedder.ts';
 export { auditoryFeatures, auditoryFeatureNames } from './builtin/auditoryFeatures.ts';
 export { fitProjection, applyProjection, type Projection } from './builtin/projection.ts';
 export { embedClips, type ClipSource, type EmbedClipsOptions, type EmbedClipsResult } from './embedClips.ts';
-export { readEmbeddings, writeEmbeddings, metaPathOf, type Embeddings, type EmbeddingsMeta } from './embeddingsFile.ts';
+export { readEmbeddings, writeEmbeddings, metaPathOf, type Embeddings, type EmbeddingsMeta, type ClipAudioSource } from './embeddingsFile.ts';

@@ -4,17 +4,35 @@ import type { Embedder, EmbedderOptions } from './embedder.ts';
 /** An async factory that builds an embedder from options (model folders are read at call time). */
 export type EmbedderFactory = (opts: EmbedderOptions) => Promise<Embedder>;
 
+/** What is known of a model before it is loaded: its defaults and what it reads. */
+export interface EmbedderInfo {
+  create: EmbedderFactory;
+  /** Window length (s) used when none is given: the model's own input length. */
+  defaultWindowSec: number;
+  /** False for models whose vectors come from clip ids or captions (the audio is never read). */
+  needsAudio: boolean;
+  /** The options it reads beyond `modelDir`/`allowDownload`. */
+  options: readonly ('captions' | 'layer' | 'clipGenres')[];
+}
+
 /**
- * Every embedder by name. Adapters are imported lazily so that importing `embed` never loads
- * onnxruntime or a model.
+ * Every embedder by name, with its defaults. Adapters are imported lazily so that importing
+ * `embed` never loads onnxruntime or a model.
  */
-export const EMBEDDERS: Readonly<Record<string, EmbedderFactory>> = {
-  builtin: async () => (await import('./builtin/builtinEmbedder.ts')).createBuiltinEmbedder(),
-  clap: async (o) => (await import('./adapters/clap.ts')).createClapAudioEmbedder(o),
-  'clap-text': async (o) => (await import('./adapters/clap.ts')).createClapTextEmbedder(o),
-  w2vbert: async (o) => (await import('./adapters/w2vbert.ts')).createW2vBertEmbedder(o),
-  genre: async (o) => (await import('./adapters/genre.ts')).createGenreEmbedder({ genres: o.genres, clipGenres: o.clipGenres }),
+export const EMBEDDERS: Readonly<Record<string, EmbedderInfo>> = {
+  builtin: { create: async () => (await import('./builtin/builtinEmbedder.ts')).createBuiltinEmbedder(), defaultWindowSec: 10, needsAudio: true, options: [] },
+  clap: { create: async (o) => (await import('./adapters/clap.ts')).createClapAudioEmbedder(o), defaultWindowSec: 10, needsAudio: true, options: [] },
+  // one window over the whole 15 s clip: a caption describes the clip, not a part of it
+  'clap-text': { create: async (o) => (await import('./adapters/clap.ts')).createClapTextEmbedder(o), defaultWindowSec: 15, needsAudio: false, options: ['captions'] },
+  w2vbert: { create: async (o) => (await import('./adapters/w2vbert.ts')).createW2vBertEmbedder(o), defaultWindowSec: 5, needsAudio: true, options: ['layer'] },
+  genre: { create: async (o) => (await import('./adapters/genre.ts')).createGenreEmbedder({ genres: o.genres, clipGenres: o.clipGenres }), defaultWindowSec: 10, needsAudio: false, options: ['clipGenres'] },
 };
+
+/** The registry entry of `name`, or BAD_INPUT listing the known names. */
+export function embedderInfo(name: string): EmbedderInfo {
+  const info = Object.hasOwn(EMBEDDERS, name) ? EMBEDDERS[name] : undefined;
+  return info ?? fail('BAD_INPUT', `unknown embedding model '${name}'; known models: ${embedderNames().join(', ')}.`);
+}
 
 /** Names accepted by {@link createEmbedder}, in registry order. */
 export const embedderNames = (): string[] => Object.keys(EMBEDDERS);
@@ -26,7 +44,5 @@ export const embedderNames = (): string[] => Object.keys(EMBEDDERS);
  * @example const e = await createEmbedder('builtin'); const v = await e.embed([window]); // v.length === e.dim
  */
 export async function createEmbedder(name: string, opts: EmbedderOptions = {}): Promise<Embedder> {
-  const factory = Object.hasOwn(EMBEDDERS, name) ? EMBEDDERS[name] : undefined;
-  if (!factory) fail('BAD_INPUT', `unknown embedding model '${name}'; known models: ${embedderNames().join(', ')}.`);
-  return factory(opts);
+  return embedderInfo(name).create(opts);
 }

@@ -5,6 +5,19 @@ import { isAu, parseAu } from './au.ts';
 import { resample } from './resample.ts';
 import { isWav, parseWav, type DecodedAudio } from './wav.ts';
 
+/**
+ * File name endings of the audio `readAudio` decodes, lower case with the dot, in order of
+ * preference when a clip may exist in several formats (GTZAN ships .au; many copies use .wav).
+ * The one list every folder scan uses (stimuli, `embed --audio`, libraries).
+ */
+export const AUDIO_EXTENSIONS = ['.wav', '.au', '.flac', '.mp3', '.ogg', '.oga', '.opus', '.m4a', '.aac', '.aif', '.aiff'] as const;
+
+/** True when `path` ends in one of {@link AUDIO_EXTENSIONS} (any case). */
+export function isAudioFile(path: string): boolean {
+  const dot = path.lastIndexOf('.');
+  return dot >= 0 && (AUDIO_EXTENSIONS as readonly string[]).includes(path.slice(dot).toLowerCase());
+}
+
 /** Mono audio at a known rate. */
 export interface MonoAudio {
   samples: Float32Array;

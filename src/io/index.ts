@@ -7,7 +7,7 @@ export {
   type NiftiImage, type NiftiMaskedImage, type ReadNiftiOptions, type NiftiWriteInput,
 } from './nifti.ts';
 export { niftiAffine, niftiScaling, parseNiftiHeader, type NiftiHeader, type NiftiDatatype, type NiftiData } from './niftiHeader.ts';
-export { readAudio, decodeAudio, mixToMono, type MonoAudio } from './audio.ts';
+export { readAudio, decodeAudio, mixToMono, AUDIO_EXTENSIONS, isAudioFile, type MonoAudio } from './audio.ts';
 export { parseWav, encodeWav, writeWav, isWav, type DecodedAudio, type WavFormat } from './wav.ts';
 export { parseAu, isAu } from './au.ts';
 export { resample } from './resample.ts';

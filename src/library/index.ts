@@ -6,6 +6,6 @@ export {
   type LibraryInfo, type LibraryEntry, type LibraryVectors, type SearchHit, type SearchMode, type SearchOptions, type AnnIndexOptions,
 } from './libraryStore.ts';
 export { embedExcerpt, excerptSettings, type ExcerptOptions } from './embedExcerpt.ts';
-export { listAudioTracks, AUDIO_EXTENSIONS, type AudioTrack } from './listAudioTracks.ts';
+export { listAudioTracks, type AudioTrack } from './listAudioTracks.ts';
 export { buildLibrary, type AudioLoader, type BuildLibraryOptions, type BuildLibraryResult } from './buildLibrary.ts';
 export { evaluateRetrieval, type RetrievalEvalInput, type RetrievalEvaluation, type ClipRetrieval, type Triple } from './evaluateRetrieval.ts';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fail } from '../errors.ts';
-import { readTsv, unquote } from '../io/index.ts';
+import { isAudioFile, readTsv, unquote } from '../io/index.ts';
 
 /** An audio file to put in the library. */
 export interface AudioTrack {
@@ -12,9 +12,6 @@ export interface AudioTrack {
   /** Genre when known, else null. */
   genre: string | null;
 }
-
-/** Audio file extensions the library build reads. */
-export const AUDIO_EXTENSIONS = ['.wav', '.au', '.mp3', '.flac', '.ogg', '.oga', '.opus', '.m4a', '.aac', '.aif', '.aiff'];
 
 const GTZAN_NAME = /^([a-z]+)\.\d{5}$/;
 
@@ -35,7 +32,7 @@ export function listAudioTracks(dir: string, opts: { metadata?: string } = {}): 
       if (name.startsWith('.')) continue;
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (AUDIO_EXTENSIONS.includes(extname(name).toLowerCase())) files.push(p);
+      else if (isAudioFile(name)) files.push(p);
     }
   };
   walk(root);

@@ -1,22 +1,16 @@
-// The run folder, its manifest and the stage orchestration. The stage adapters themselves are
-// listed in ./stages/index.ts (imported by the CLI), so that this index imports no other stage.
-export { loadRunConfig, parseRunConfig, datasetRoot, stimuliDir, DEFAULT_GUIDANCE } from './runConfig.ts';
+// The pipeline: the run configuration (schema, defaults, resolveRun), one job per stage
+// (./jobs, called by both the CLI command and the pipeline stage), the thin stage adapters
+// (./stages, listed in ./stages/index.ts) and the orchestration that runs them into a run folder.
+export { loadRunConfig, parseRunConfig, datasetRoot, stimuliDir } from './runConfig.ts';
 export type { RunConfig, BidsDatasetConfig, SimulatedDatasetConfig, EmbeddingConfig } from './runConfig.ts';
-export { readManifest, writeManifest, manifestPath, MANIFEST_FORMAT } from './manifest.ts';
-export type { RunManifest, StageRecord } from './manifest.ts';
-export { checksumPath, pathExists } from './checksum.ts';
-export type { ChecksumCache, ChecksumEntry } from './checksum.ts';
-export { runPipeline, stageSeed, lockRun, withRunLock } from './runPipeline.ts';
+export { resolveRun, type ResolvedRun } from './resolveRun.ts';
+export { runPipeline, stageSeed } from './runPipeline.ts';
 export type { StageOutcome, PipelineOptions } from './runPipeline.ts';
-export { STAGE_NAMES } from './stage.ts';
-export type { Stage, StageName, StagePlan, StageContext, StageRunContext, StageSummary } from './stage.ts';
-export { runLayout, runPath } from './runLayout.ts';
+export type { Stage, StagePlan, StageContext, StageRunContext } from './stage.ts';
+// The run-folder contract, re-exported for callers of the pipeline.
+export {
+  STAGE_NAMES, readManifest, writeManifest, manifestPath, MANIFEST_FORMAT, checksumPath, pathExists, lockRun, withRunLock, runLayout, runPath, packageVersions, PROJECT_ROOT,
+} from '../run/index.ts';
 export type {
-  ScoreWithChance,
-  DecodeMetrics,
-  DecodeRois,
-  DecodePredictionsInfo,
-  RetrievalResult,
-  SummaryMetrics,
-} from './runLayout.ts';
-export { packageVersions, PROJECT_ROOT } from './packageVersions.ts';
+  StageName, StageSummary, RunManifest, StageRecord, ChecksumCache, ChecksumEntry, ScoreWithChance, DecodeMetrics, DecodeRois, DecodePredictionsInfo, RetrievalResult, SummaryMetrics,
+} from '../run/index.ts';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fail } from '../errors.ts';
+import { ALIGN_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
 import { bool, either, int, list, num, obj, oneOf, optional, str, withDefault, type Field } from './configSchema.ts';
 
 /**
@@ -22,12 +23,14 @@ export interface RunConfig {
   dataset: SimulatedDatasetConfig | BidsDatasetConfig;
   /** Folder of stimulus clips `<genre>.<NNNNN>.wav` (default: `<dataset>/stimuli`). */
   stimuli: string | undefined;
+  /** Captions of the stimulus clips for text models (`clap-text`): TSV (clip_id, caption) or the paper's CSV (ID, DescEN). */
+  captions: string | undefined;
   /** Subjects to analyse, or every subject of the dataset. */
   subjects: string[] | 'all';
   /** Embedding models; the first is the decoding target unless `decode.target` names another. */
   embeddings: EmbeddingConfig[];
   align: { lagTr: number; scansPerClip: number };
-  decode: { target: string | undefined; topRois: number; folds: number };
+  decode: { target: string | undefined; topRois: number; folds: number; cvScore: 'inner' | 'nested' };
   /** Music library to retrieve from (default: `<dataset>/library` when it exists). */
   library: { audio: string | undefined } | undefined;
   /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
@@ -72,84 +75,125 @@ export interface EmbeddingConfig {
   windowSec: number | undefined;
   /** Window step in seconds (default 1.5, one TR). */
   hopSec: number;
+  /** w2v-BERT: the hidden layer averaged (default: the adapter's, 7). */
+  layer: number | undefined;
 }
-
-const embeddingField = obj({
-  name: str(),
-  modelDir: optional(str()),
-  allowDownload: withDefault(bool(), false),
-  windowSec: optional(num(0, 60)),
-  hopSec: withDefault(num(0, 60), 1.5),
-});
-
-/** Draws per generated sample, the closest to its conditioning embedding kept (see "Generation" in the README for the measurement). */
-export const DEFAULT_GUIDANCE = 4;
-
-const schema = obj({
-  out: str(),
-  seed: withDefault(int(0, 2 ** 32 - 1), 0),
-  dataset: either(
-    obj({
-      simulate: obj({
-        preset: withDefault(oneOf(['demo', 'paper'] as const), 'demo'),
-        subjects: optional(int(1, 99)),
-        seed: optional(int(0, 2 ** 31 - 1)),
-        genres: optional(list(str(), 1)),
-        trainPerGenre: optional(int(4, 1000)),
-        testPerGenre: optional(int(1, 100)),
-        targetVoxels: optional(int(300, 1_000_000)),
-        raw: optional(bool()),
-        library: optional(int(0, 1_000_000)),
-        snr: optional(obj({ auditory: num(0), higher: num(0), informativeFraction: num(0, 1) })),
-      }),
-    }),
-    'simulate',
-    obj({ bids: str(), source: withDefault(oneOf(['auto', 'raw', 'derivative'] as const), 'auto') }),
-    'bids',
-  ),
-  stimuli: optional(str()),
-  subjects: withDefault(subjectsField(), 'all' as const),
-  embeddings: withDefault(list(embeddingField, 1), () => [{ name: 'builtin', modelDir: undefined, allowDownload: false, windowSec: undefined, hopSec: 1.5 }]),
-  align: withDefault(obj({ lagTr: withDefault(int(0, 20), 3), scansPerClip: withDefault(int(1, 100), 10) }), () => ({ lagTr: 3, scansPerClip: 10 })),
-  decode: withDefault(
-    obj({ target: optional(str()), topRois: withDefault(int(1, 1000), 6), folds: withDefault(int(2, 100), 5) }),
-    () => ({ target: undefined, topRois: 6, folds: 5 }),
-  ),
-  library: withDefault(nullable(obj({ audio: optional(str()) })), () => ({ audio: undefined })),
-  generate: withDefault(
-    nullable(
-      obj({
-        name: withDefault(oneOf(['builtin', 'musicgen'] as const), 'builtin'),
-        modelDir: optional(str()),
-        samples: withDefault(int(1, 50), 1),
-        rerank: withDefault(int(0, 200), 0),
-        guidance: withDefault(int(1, 50), DEFAULT_GUIDANCE),
-        temperature: withDefault(nonNegative(10), 0.3), // 0.3: measured on the demo, decoded identification 0.83-0.84 vs 0.70-0.73 at 1
-      }),
-    ),
-    () => ({ name: 'builtin' as const, modelDir: undefined, samples: 1, rerank: 0, guidance: DEFAULT_GUIDANCE, temperature: 0.3 }),
-  ),
-  encode: withDefault(
-    nullable(
-      obj({
-        spaces: optional(list(str(), 1)),
-        fdrQ: withDefault(num(0, 1), 0.05),
-        folds: withDefault(int(2, 100), 5),
-        null: withDefault(oneOf(['gaussian', 'block'] as const), 'block'),
-        // 10,000 shuffles: a block-null p cannot go below 1/(1 + nPerm), and with 1,000 BH over ~10k voxels found nothing for a sparse map
-        nPerm: withDefault(int(99, 1_000_000), 10_000),
-      }),
-    ),
-    () => ({ spaces: undefined, fdrQ: 0.05, folds: 5, null: 'block' as const, nPerm: 10_000 }),
-  ),
-  report: withDefault(bool(), true),
-});
 
 /** A finite number in [0, max]. */
 function nonNegative(max: number): Field<number> {
   const expected = `a number in [0, ${max}]`;
   return { expected, check: (v, p, s) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= max ? v : fail('BAD_INPUT', `${s}: '${p}' must be ${expected}, got ${JSON.stringify(v)}.`)) };
 }
+
+/**
+ * The value fields a user sets both in a configuration and as CLI flags: one declaration each,
+ * so a flag and its configuration key accept the same values (the CLI builds its parsers from
+ * these; see `cli/options.ts`).
+ */
+export const FIELDS = {
+  seed: int(0, 2 ** 32 - 1),
+  lagTr: int(0, 20),
+  scansPerClip: int(1, 100),
+  topRois: int(1, 1000),
+  folds: int(2, 100),
+  cvScore: oneOf(['inner', 'nested'] as const),
+  hopSec: num(0, 60),
+  windowSec: num(0, 60),
+  layer: int(0, 100),
+  samples: int(1, 50),
+  rerank: int(0, 200),
+  guidance: int(1, 50),
+  temperature: nonNegative(10),
+  generator: oneOf(['builtin', 'musicgen'] as const),
+  fdrQ: num(0, 1),
+  null: oneOf(['gaussian', 'block'] as const),
+  nPerm: int(99, 1_000_000),
+  preset: oneOf(['demo', 'paper'] as const),
+  subjectCount: int(1, 99),
+  simulationSeed: int(0, 2 ** 31 - 1),
+  trainPerGenre: int(4, 1000),
+  testPerGenre: int(1, 100),
+  targetVoxels: int(300, 1_000_000),
+  libraryClips: int(0, 1_000_000),
+  source: oneOf(['auto', 'raw', 'derivative'] as const),
+} as const;
+
+const embeddingField = obj({
+  name: str(),
+  modelDir: optional(str()),
+  allowDownload: withDefault(bool(), false),
+  windowSec: optional(FIELDS.windowSec),
+  hopSec: withDefault(FIELDS.hopSec, EMBED_DEFAULTS.hopSec),
+  layer: optional(FIELDS.layer),
+});
+
+const schema = obj({
+  out: str(),
+  seed: withDefault(FIELDS.seed, 0),
+  dataset: either(
+    obj({
+      simulate: obj({
+        preset: withDefault(FIELDS.preset, 'demo'),
+        subjects: optional(FIELDS.subjectCount),
+        seed: optional(FIELDS.simulationSeed),
+        genres: optional(list(str(), 1)),
+        trainPerGenre: optional(FIELDS.trainPerGenre),
+        testPerGenre: optional(FIELDS.testPerGenre),
+        targetVoxels: optional(FIELDS.targetVoxels),
+        raw: optional(bool()),
+        library: optional(FIELDS.libraryClips),
+        snr: optional(obj({ auditory: num(0), higher: num(0), informativeFraction: num(0, 1) })),
+      }),
+    }),
+    'simulate',
+    obj({ bids: str(), source: withDefault(FIELDS.source, 'auto') }),
+    'bids',
+  ),
+  stimuli: optional(str()),
+  captions: optional(str()),
+  subjects: withDefault(subjectsField(), 'all' as const),
+  embeddings: withDefault(list(embeddingField, 1), () => [{ name: 'builtin', modelDir: undefined, allowDownload: false, windowSec: undefined, hopSec: EMBED_DEFAULTS.hopSec, layer: undefined }]),
+  align: withDefault(
+    obj({ lagTr: withDefault(FIELDS.lagTr, ALIGN_DEFAULTS.lagTr), scansPerClip: withDefault(FIELDS.scansPerClip, ALIGN_DEFAULTS.scansPerClip) }),
+    () => ({ lagTr: ALIGN_DEFAULTS.lagTr, scansPerClip: ALIGN_DEFAULTS.scansPerClip }),
+  ),
+  decode: withDefault(
+    obj({
+      target: optional(str()),
+      topRois: withDefault(FIELDS.topRois, DECODE_DEFAULTS.topRois),
+      folds: withDefault(FIELDS.folds, RIDGE_DEFAULTS.folds),
+      cvScore: withDefault(FIELDS.cvScore, DECODE_DEFAULTS.cvScore),
+    }),
+    () => ({ target: undefined, topRois: DECODE_DEFAULTS.topRois, folds: RIDGE_DEFAULTS.folds, cvScore: DECODE_DEFAULTS.cvScore }),
+  ),
+  library: withDefault(nullable(obj({ audio: optional(str()) })), () => ({ audio: undefined })),
+  generate: withDefault(
+    nullable(
+      obj({
+        name: withDefault(FIELDS.generator, 'builtin'),
+        modelDir: optional(str()),
+        samples: withDefault(FIELDS.samples, GENERATE_DEFAULTS.samples),
+        rerank: withDefault(FIELDS.rerank, GENERATE_DEFAULTS.rerank),
+        guidance: withDefault(FIELDS.guidance, GENERATE_DEFAULTS.guidance),
+        temperature: withDefault(FIELDS.temperature, GENERATE_DEFAULTS.temperature),
+      }),
+    ),
+    () => ({ name: 'builtin' as const, modelDir: undefined, samples: GENERATE_DEFAULTS.samples, rerank: GENERATE_DEFAULTS.rerank, guidance: GENERATE_DEFAULTS.guidance, temperature: GENERATE_DEFAULTS.temperature }),
+  ),
+  encode: withDefault(
+    nullable(
+      obj({
+        spaces: optional(list(str(), 1)),
+        fdrQ: withDefault(FIELDS.fdrQ, ENCODE_DEFAULTS.fdrQ),
+        folds: withDefault(FIELDS.folds, RIDGE_DEFAULTS.folds),
+        null: withDefault(FIELDS.null, ENCODE_DEFAULTS.null),
+        nPerm: withDefault(FIELDS.nPerm, ENCODE_DEFAULTS.nPerm),
+      }),
+    ),
+    () => ({ spaces: undefined, fdrQ: ENCODE_DEFAULTS.fdrQ, folds: RIDGE_DEFAULTS.folds, null: ENCODE_DEFAULTS.null, nPerm: ENCODE_DEFAULTS.nPerm }),
+  ),
+  report: withDefault(bool(), true),
+});
 
 /** `null` switches a stage off (undefined); an object configures it. */
 function nullable<T>(field: Field<T>): Field<T | undefined> {
@@ -194,6 +238,7 @@ export function parseRunConfig(value: unknown, source: string, baseDir: string):
     out: abs(c.out),
     dataset,
     stimuli: absOpt(c.stimuli),
+    captions: absOpt(c.captions),
     embeddings: c.embeddings.map((e) => ({ ...e, modelDir: absOpt(e.modelDir) })),
     library: c.library && { audio: absOpt(c.library.audio) },
     generate: c.generate && { ...c.generate, modelDir: absOpt(c.generate.modelDir) },
@@ -209,7 +254,7 @@ export function loadRunConfig(path: string): RunConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    fail('NOT_FOUND', `configuration file ${path} does not exist or cannot be read; pass the path of a JSON file (see README, "Run on your data").`);
+    fail('NOT_FOUND', `configuration file ${path} does not exist or cannot be read; pass the path of a JSON file (see docs/configuration.md).`);
   }
   if (/\.ya?ml$/i.test(path)) {
     fail('UNSUPPORTED', `${path}: YAML configurations are not supported by this version; write the same keys as JSON (CONFIG.json).`);

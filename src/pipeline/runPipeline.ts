@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { Brain2MusicError, fail } from '../errors.ts';
-import type { CliUi } from '../cli/ui.ts';
-import { checksumPath, pathExists } from './checksum.ts';
-import { MANIFEST_FORMAT, readManifest, writeManifest, type RunManifest, type StageRecord } from './manifest.ts';
-import { packageVersions } from './packageVersions.ts';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { Brain2MusicError } from '../errors.ts';
+import { prefixedReporter, type Reporter } from '../progress.ts';
+import {
+  checkOutputPath, checksumPath, commitOutputs, MANIFEST_FORMAT, packageVersions, pathExists, readManifest, STAGE_NAMES, withRunLock, writeManifest,
+  type RunManifest, type StageName, type StageRecord, type StageSummary,
+} from '../run/index.ts';
+import { resolveRun } from './resolveRun.ts';
 import type { RunConfig } from './runConfig.ts';
-import { STAGE_NAMES, type Stage, type StageName, type StagePlan, type StageSummary } from './stage.ts';
+import type { Stage, StagePlan } from './stage.ts';
 
 /** How one stage ended in this pipeline invocation. */
 export interface StageOutcome {
@@ -23,7 +25,7 @@ export interface StageOutcome {
 }
 
 export interface PipelineOptions {
-  ui: CliUi;
+  ui: Reporter;
   /** Stage names to run even when their outputs are current. */
   force?: readonly StageName[];
 }
@@ -43,50 +45,11 @@ function runRelative(runDir: string, p: string): string {
   return r && !r.startsWith('..') && !isAbsolute(r) ? r.split(sep).join('/') : p;
 }
 
-function listFiles(dir: string, rel = ''): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const abs = join(dir, name);
-    const r = rel ? `${rel}/${name}` : name;
-    if (statSync(abs).isDirectory()) out.push(...listFiles(abs, r));
-    else out.push(r);
-  }
-  return out;
-}
-
-function checkOutputPath(stage: string, p: string): void {
-  if (isAbsolute(p) || p.split('/').some((part) => part === '..' || part === '' || part.startsWith('.')) || p === 'run.json') {
-    fail('INTERNAL', `stage ${stage} declared output '${p}', which is not a plain path inside the run folder.`);
-  }
-}
-
-/**
- * Moves a finished stage's outputs from its staging folder into the run folder. Each output is
- * replaced by one rename, so readers see either the old or the new version, never a mixture.
- */
-function commitOutputs(stage: string, staging: string, runDir: string, outputs: readonly string[]): void {
-  for (const out of outputs) {
-    if (!pathExists(join(staging, out))) fail('INTERNAL', `stage ${stage} finished without writing its declared output ${out}.`);
-  }
-  const claimed = (f: string) => outputs.some((o) => f === o || f.startsWith(o + '/'));
-  const stray = listFiles(staging).filter((f) => !claimed(f));
-  if (stray.length > 0) fail('INTERNAL', `stage ${stage} wrote files it did not declare: ${stray.slice(0, 5).join(', ')}.`);
-  for (const out of outputs) {
-    const dst = join(runDir, out);
-    mkdirSync(dirname(dst), { recursive: true });
-    const old = join(runDir, '.staging', `${stage}.old`);
-    rmSync(old, { recursive: true, force: true });
-    if (pathExists(dst)) renameSync(dst, old);
-    renameSync(join(staging, out), dst);
-    rmSync(old, { recursive: true, force: true });
-  }
-}
-
 function inputsHash(plan: StagePlan, seed: number, inputs: { path: string; sha256: string }[]): string {
   return createHash('sha256').update(JSON.stringify({ params: plan.params, seed, inputs, outputs: plan.outputs })).digest('hex');
 }
 
-function newManifest(config: RunConfig): RunManifest {
+function newManifest(config: RunConfig): RunManifest<RunConfig> {
   const now = new Date().toISOString();
   return { format: MANIFEST_FORMAT, createdAt: now, updatedAt: now, config, versions: packageVersions(), seeds: { master: config.seed }, checksums: {}, stages: {} };
 }
@@ -107,57 +70,9 @@ export async function runPipeline(config: RunConfig, stages: readonly Stage[], o
   return withRunLock(config.out, () => runStages(config, stages, opts));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Takes `RUN/.lock` (holding this process id) so two pipelines never write one run folder at
- * once; a lock left by a process that no longer runs (killed, crashed) is taken over.
- * @returns a function that releases the lock
- * @throws BAD_INPUT when another live process holds it
- */
-export function lockRun(runDir: string): () => void {
-  const lock = join(runDir, '.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      return () => rmSync(lock, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number(readFileSync(lock, 'utf8'));
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-        fail('BAD_INPUT', `run folder ${runDir} is in use by another brain2music process (pid ${pid}); wait for it to finish, or use another "out" folder.`);
-      }
-      rmSync(lock, { force: true }); // stale: its process is gone
-    }
-  }
-  return fail('INTERNAL', `could not take the lock ${lock}.`);
-}
-
-/**
- * withRunLock(runDir, work) runs `work` holding `RUN/.lock` (creating the folder if needed), so a
- * stage command run on its own (`decode`, `encode`, `generate`) and a pipeline never update one
- * run folder's shared files (`metrics.json`) at the same time.
- */
-export async function withRunLock<T>(runDir: string, work: () => Promise<T>): Promise<T> {
-  mkdirSync(runDir, { recursive: true });
-  const release = lockRun(runDir);
-  try {
-    return await work();
-  } finally {
-    release();
-  }
-}
-
 async function runStages(config: RunConfig, stages: readonly Stage[], opts: PipelineOptions): Promise<StageOutcome[]> {
   const runDir = config.out;
-  const manifest = readManifest(runDir) ?? newManifest(config);
+  const manifest = readManifest<RunConfig>(runDir) ?? newManifest(config);
   manifest.config = config;
   manifest.versions = packageVersions();
   manifest.seeds = { master: config.seed };
@@ -167,6 +82,7 @@ async function runStages(config: RunConfig, stages: readonly Stage[], opts: Pipe
   };
   save();
   const byName = new Map(stages.map((s) => [s.name, s]));
+  const run = resolveRun(config);
   const outcomes: StageOutcome[] = [];
   const record = (name: StageName, r: StageRecord) => {
     manifest.stages[name] = r;
@@ -189,14 +105,14 @@ async function runStages(config: RunConfig, stages: readonly Stage[], opts: Pipe
       record(name, { status: 'not-run', reason });
       continue;
     }
-    const ctx = { runDir, config, seed, previous: manifest.stages };
+    const ctx = { runDir, config, run, seed, previous: manifest.stages };
     const plan = await stage.plan(ctx);
     if ('skip' in plan) {
       outcomes.push({ name, status: 'not-run', reason: plan.skip });
       record(name, { status: 'not-run', reason: plan.skip });
       continue;
     }
-    for (const out of plan.outputs) checkOutputPath(name, out);
+    for (const out of plan.outputs) checkOutputPath(`stage ${name}`, out);
     const inputs = plan.inputs.map((p) => ({ path: runRelative(runDir, p), sha256: checksumPath(p, manifest.checksums) }));
     const hash = inputsHash(plan, seed, inputs);
     const prev = manifest.stages[name];
@@ -223,10 +139,10 @@ async function runStages(config: RunConfig, stages: readonly Stage[], opts: Pipe
     let summary: StageSummary;
     try {
       summary = await stage.run(
-        { ...ctx, outDir: staging, ui: opts.ui, progress: (task) => opts.ui.progress(`${name}: ${task}`) },
+        { ...ctx, outDir: staging, ui: prefixedReporter(opts.ui, `${name}: `), progress: (task) => opts.ui.progress(`${name}: ${task}`) },
         plan,
       );
-      commitOutputs(name, staging, runDir, plan.outputs);
+      commitOutputs(`stage ${name}`, staging, runDir, plan.outputs);
     } catch (err) {
       const seconds = (performance.now() - t0) / 1000;
       record(name, { status: 'failed', error: err instanceof Error ? err.message : String(err), seed, inputs, params: plan.params, startedAt, seconds });

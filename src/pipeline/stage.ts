@@ -1,13 +1,9 @@
-import type { CliUi, ProgressFn } from '../cli/ui.ts';
+import type { Reporter, TaskProgress } from '../progress.ts';
+import type { StageName, StageRecord, StageSummary } from '../run/index.ts';
+import type { ResolvedRun } from './resolveRun.ts';
 import type { RunConfig } from './runConfig.ts';
-import type { StageRecord } from './manifest.ts';
 
-/**
- * The canonical stages of a run, in execution order. A build may lack some of them (their
- * module not written yet); the pipeline then reports them as unavailable instead of faking them.
- */
-export const STAGE_NAMES = ['simulate', 'embed', 'decode', 'library', 'retrieve', 'generate', 'encode', 'evaluate', 'report'] as const;
-export type StageName = (typeof STAGE_NAMES)[number];
+export { STAGE_NAMES, type StageName, type StageSummary } from '../run/index.ts';
 
 /** What the stage reads and writes for one configuration, decided before it runs. */
 export interface StagePlan {
@@ -23,6 +19,8 @@ export interface StagePlan {
 export interface StageContext {
   runDir: string;
   config: RunConfig;
+  /** The configuration resolved once for the whole pipeline (dataset, subjects, models). */
+  run: ResolvedRun;
   /** This stage's seed, derived from the run's master seed and the stage name. */
   seed: number;
   /** Records of the stages before this one (this run or an earlier one). */
@@ -37,17 +35,15 @@ export interface StageRunContext extends StageContext {
    * interrupted stage never leaves half its outputs in place.
    */
   outDir: string;
-  ui: CliUi;
+  /** Talks to the user; its progress bars are labelled with the stage name. */
+  ui: Reporter;
   /** A progress reporter labelled with the stage name. */
-  progress(task: string): { update: ProgressFn; end(): void };
+  progress(task: string): TaskProgress;
 }
 
-/** Numbers and notes a stage reports (kept in run.json and shown by the demo). */
-export type StageSummary = Record<string, string | number | boolean | string[] | number[]>;
-
 /**
- * One step of the pipeline: a thin adapter that calls a single stage's public API
- * (`src/<stage>/index.ts`) and writes its results into the run folder.
+ * One step of the pipeline: a thin adapter that plans from the resolved configuration and runs
+ * the stage's job (`pipeline/jobs/<stage>.ts`, the same job its CLI command runs).
  */
 export interface Stage {
   readonly name: StageName;

@@ -1,9 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
-import { findClipAudio, openDataset } from '../bids/index.ts';
-import { Brain2MusicError } from '../errors.ts';
+import { fileURLToPath } from 'node:url';
+import type { ClipAudioSource, EmbeddingsMeta } from '../embed/index.ts';
 import { cutExcerpt, encodeWav, readAudio, readNifti, serializeNifti, type NiftiImage } from '../io/index.ts';
-import { datasetRoot, PROJECT_ROOT, runLayout, runPath, stimuliDir } from '../pipeline/index.ts';
+import { readRunJson, runLayout, runPath } from '../run/index.ts';
 import { collectRun, type SubjectContents } from './collectRun.ts';
 import { encodePng } from './png.ts';
 import { renderReport, type ClipMedia, type ClipRow, type SubjectView } from './renderReport.ts';
@@ -19,8 +19,15 @@ export interface ReportSummary {
   brainMaps: number;
 }
 
-const ASSETS = join(PROJECT_ROOT, 'src', 'report', 'assets');
-const NIIVUE_UMD = join(PROJECT_ROOT, 'node_modules', '@niivue', 'niivue', 'dist', 'niivue.umd.js');
+/** The report's stylesheet and script, beside this module (src/report/assets, or dist/report/assets once built). */
+export const REPORT_ASSETS = fileURLToPath(new URL('./assets/', import.meta.url));
+
+/** NiiVue's UMD bundle, wherever npm installed the package (its exports list no such path). */
+function niivueBundle(): string {
+  const entry = fileURLToPath(import.meta.resolve('@niivue/niivue'));
+  const marker = `${sep}@niivue${sep}niivue${sep}`;
+  return join(entry.slice(0, entry.lastIndexOf(marker) + marker.length), 'dist', 'niivue.umd.js');
+}
 
 function inside(root: string, p: string): boolean {
   const r = relative(root, p);
@@ -73,10 +80,24 @@ function resolveRunFile(runDir: string, p: string): string {
   return isAbsolute(p) ? p : runPath(runDir, p);
 }
 
-/** Where each clip was cut from its track (from the dataset's events), when the dataset is at hand. */
-type Excerpts = Map<string, { start: number; end: number }>;
+/** Where each stimulus clip's audio came from, as the embed stage recorded it. */
+type StimulusAudio = Map<string, ClipAudioSource>;
 
-async function clipRows(s: SubjectContents, runDir: string, stimuli: string | undefined, excerpts: Excerpts, w: MediaWriter): Promise<ClipRow[]> {
+/**
+ * The stimuli's audio sources from the run's embeddings (the decoded target's first, then any
+ * other model that read audio): the report reads the run folder, never the configuration.
+ */
+function stimulusAudio(runDir: string, targets: readonly string[]): StimulusAudio {
+  const dir = runPath(runDir, runLayout.embeddings);
+  const others = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => f.slice(0, -5)) : [];
+  for (const model of [...new Set([...targets, ...others])]) {
+    const meta = readRunJson<EmbeddingsMeta>(runPath(runDir, runLayout.embedding(model).json));
+    if (meta?.sources) return new Map(Object.entries(meta.sources));
+  }
+  return new Map();
+}
+
+async function clipRows(s: SubjectContents, runDir: string, stimuli: StimulusAudio, w: MediaWriter): Promise<ClipRow[]> {
   const ident = s.decode?.identification;
   const items = s.retrieval?.items ?? [];
   const ids = ident ? ident.clipIds : items.map((i) => i.clipId);
@@ -84,8 +105,8 @@ async function clipRows(s: SubjectContents, runDir: string, stimuli: string | un
   const rows: ClipRow[] = [];
   for (const [k, clipId] of ids.entries()) {
     const row: ClipRow = { clipId, genre: genres[k] ?? '' };
-    const orig = stimuli && existsSync(stimuli) ? findClipAudio(stimuli, clipId) : null;
-    if (orig) row.original = await w.media(orig, 'original', undefined, excerpts.get(clipId));
+    const orig = stimuli.get(clipId);
+    if (orig && existsSync(orig.path)) row.original = await w.media(orig.path, 'original', undefined, orig.start !== undefined && orig.end !== undefined ? { start: orig.start, end: orig.end } : undefined);
     const item = items.find((i) => i.clipId === clipId);
     const top = item?.retrieved[0];
     if (top) {
@@ -159,23 +180,13 @@ async function brainData(s: SubjectContents, outDir: string): Promise<{ maps: Su
 export async function buildReport(runDir: string, outDir: string, onProgress?: (done: number, total: number) => void): Promise<ReportSummary> {
   const contents = collectRun(runDir);
   mkdirSync(outDir, { recursive: true });
-  const config = contents.manifest?.config;
-  const stimuli = config ? stimuliDir(config) : undefined;
-  const excerpts: Excerpts = new Map();
-  if (config && existsSync(datasetRoot(config))) {
-    try {
-      for (const c of (await openDataset(datasetRoot(config))).clips) excerpts.set(c.id, { start: c.start, end: c.end });
-    } catch (err) {
-      // Not a readable dataset (moved, or only stimuli): the audio files are shown as they are.
-      if (!(err instanceof Brain2MusicError)) throw err;
-    }
-  }
+  const stimuli = stimulusAudio(runDir, contents.subjects.flatMap((s) => (s.decode ? [s.decode.metrics.target] : [])));
   const w = new MediaWriter(runDir, outDir);
   const views: SubjectView[] = [];
   let clips = 0;
   let brainMaps = 0;
   for (const [i, s] of contents.subjects.entries()) {
-    const rows = await clipRows(s, runDir, stimuli, excerpts, w);
+    const rows = await clipRows(s, runDir, stimuli, w);
     clips += rows.length;
     const brain = await brainData(s, outDir);
     brainMaps += brain.maps?.length ?? 0;
@@ -185,10 +196,10 @@ export async function buildReport(runDir: string, outDir: string, onProgress?: (
   const hasBrainData = views.some((v) => v.brainMaps?.length);
   if (hasBrainData) {
     mkdirSync(join(outDir, 'vendor'), { recursive: true });
-    copyFileSync(NIIVUE_UMD, join(outDir, 'vendor', 'niivue.umd.js'));
+    copyFileSync(niivueBundle(), join(outDir, 'vendor', 'niivue.umd.js'));
   }
-  copyFileSync(join(ASSETS, 'report.css'), join(outDir, 'report.css'));
-  copyFileSync(join(ASSETS, 'report.js'), join(outDir, 'report.js'));
+  copyFileSync(join(REPORT_ASSETS, 'report.css'), join(outDir, 'report.css'));
+  copyFileSync(join(REPORT_ASSETS, 'report.js'), join(outDir, 'report.js'));
   const index = join(outDir, 'index.html');
   writeFileSync(index, renderReport(contents, views, { hasBrainData }));
   return { index, subjects: views.length, clips, audio: w.count, brainMaps };

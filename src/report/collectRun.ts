@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fail } from '../errors.ts';
 import { readNpy } from '../io/index.ts';
@@ -6,6 +6,7 @@ import type { EncodingSummary } from '../encode/index.ts';
 import type { GenerationEvaluation } from '../generate/index.ts';
 import {
   readManifest,
+  readRunJson,
   runLayout,
   runPath,
   type DecodeMetrics,
@@ -14,7 +15,7 @@ import {
   type RetrievalResult,
   type RunManifest,
   type SummaryMetrics,
-} from '../pipeline/index.ts';
+} from '../run/index.ts';
 
 /** The identification matrix of one subject: C[i][j] = r(prediction i, true embedding j). */
 export interface IdentificationMatrix {
@@ -38,21 +39,17 @@ export interface SubjectContents {
   generationMetrics?: GenerationEvaluation & { oracle?: GenerationEvaluation };
 }
 
+/** What the report reads of the configuration recorded in run.json (the dataset it describes). */
+export interface RecordedConfig {
+  dataset: { bids: string } | { simulate: { preset: string } };
+}
+
 /** Everything the report shows, read from a run folder. */
 export interface RunContents {
   runDir: string;
-  manifest: RunManifest | undefined;
+  manifest: RunManifest<RecordedConfig> | undefined;
   summary: SummaryMetrics | undefined;
   subjects: SubjectContents[];
-}
-
-function readJson<T>(path: string): T | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch (err) {
-    return fail('BAD_FILE', `${path} is not valid JSON (${(err as Error).message}); rerun the stage that writes it.`);
-  }
 }
 
 function dirs(path: string): string[] {
@@ -62,9 +59,9 @@ function dirs(path: string): string[] {
 function collectSubject(runDir: string, id: string): SubjectContents {
   const out: SubjectContents = { id };
   const decodeDir = runPath(runDir, runLayout.decodeDir(id));
-  const metrics = readJson<DecodeMetrics>(`${decodeDir}/metrics.json`);
+  const metrics = readRunJson<DecodeMetrics>(`${decodeDir}/metrics.json`);
   if (metrics) {
-    const info = readJson<DecodePredictionsInfo>(`${decodeDir}/predictions.json`);
+    const info = readRunJson<DecodePredictionsInfo>(`${decodeDir}/predictions.json`);
     let identification: IdentificationMatrix | undefined;
     if (info && existsSync(`${decodeDir}/identification.npy`)) {
       const m = readNpy(`${decodeDir}/identification.npy`);
@@ -75,10 +72,10 @@ function collectSubject(runDir: string, id: string): SubjectContents {
       identification = { n, values: Float32Array.from(m.data as ArrayLike<number>), clipIds: info.clipIds, genres: info.genres };
     }
     const roiVolume = `${decodeDir}/rois.nii.gz`;
-    out.decode = { metrics, rois: readJson<DecodeRois>(`${decodeDir}/rois.json`), identification, roiVolume: existsSync(roiVolume) ? roiVolume : undefined };
+    out.decode = { metrics, rois: readRunJson<DecodeRois>(`${decodeDir}/rois.json`), identification, roiVolume: existsSync(roiVolume) ? roiVolume : undefined };
   }
   const encodeDir = runPath(runDir, runLayout.encodeDir(id));
-  const summary = readJson<EncodingSummary>(`${encodeDir}/summary.json`);
+  const summary = readRunJson<EncodingSummary>(`${encodeDir}/summary.json`);
   if (summary) {
     // summary.json records the paths the stage wrote (possibly a staging folder): use the names.
     const local = (p: string | undefined) => (p ? `${encodeDir}/${basename(p)}` : undefined);
@@ -91,7 +88,7 @@ function collectSubject(runDir: string, id: string): SubjectContents {
     const bg = `${encodeDir}/background.nii.gz`;
     out.encode = { summary, maps, background: existsSync(bg) ? bg : undefined };
   }
-  out.retrieval = readJson<RetrievalResult>(runPath(runDir, runLayout.retrievalFile(id)));
+  out.retrieval = readRunJson<RetrievalResult>(runPath(runDir, runLayout.retrievalFile(id)));
   const genDir = runPath(runDir, `${runLayout.generated}/${id}`);
   if (existsSync(genDir)) {
     out.generated = new Map(
@@ -100,7 +97,7 @@ function collectSubject(runDir: string, id: string): SubjectContents {
         .sort()
         .map((n) => [n.slice(0, -'_0.wav'.length), `${genDir}/${n}`]),
     );
-    out.generationMetrics = readJson<GenerationEvaluation & { oracle?: GenerationEvaluation }>(`${genDir}/metrics.json`);
+    out.generationMetrics = readRunJson<GenerationEvaluation & { oracle?: GenerationEvaluation }>(`${genDir}/metrics.json`);
   }
   return out;
 }
@@ -117,8 +114,8 @@ export function collectRun(runDir: string): RunContents {
   if (existsSync(retrievalDir)) for (const f of readdirSync(retrievalDir)) if (/^sub-.*\.json$/.test(f)) ids.add(f.slice(0, -5));
   return {
     runDir,
-    manifest: readManifest(runDir),
-    summary: readJson<SummaryMetrics>(runPath(runDir, runLayout.metrics)),
+    manifest: readManifest<RecordedConfig>(runDir),
+    summary: readRunJson<SummaryMetrics>(runPath(runDir, runLayout.metrics)),
     subjects: [...ids].sort().map((id) => collectSubject(runDir, id)),
   };
 }

@@ -1,6 +1,6 @@
 // The HTML report of a run folder and the local read-only server for it.
 export { serveRun, parseRequestPath, LOOPBACK } from './serveRun.ts';
-export { buildReport, type ReportSummary } from './buildReport.ts';
+export { buildReport, REPORT_ASSETS, type ReportSummary } from './buildReport.ts';
 export { collectRun, type RunContents, type SubjectContents, type IdentificationMatrix } from './collectRun.ts';
 export { renderReport, rowZscores, type ClipRow, type ClipMedia, type SubjectView } from './renderReport.ts';
 export { encodePng, crc32 } from './png.ts';

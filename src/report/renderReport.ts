@@ -2,7 +2,7 @@ import { barChartSvg, type Bar } from './barChartSvg.ts';
 import type { RunContents, SubjectContents } from './collectRun.ts';
 import { heatmapSvg } from './heatmapSvg.ts';
 import { esc, fmt } from './html.ts';
-import { STAGE_NAMES, type ScoreWithChance } from '../pipeline/index.ts';
+import { STAGE_NAMES, type ScoreWithChance } from '../run/index.ts';
 
 /** One playable clip in the report: where its audio and spectrogram are, relative to index.html. */
 export interface ClipMedia {

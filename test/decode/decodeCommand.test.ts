@@ -59,16 +59,16 @@ test('runDecode({subject: "all"}) writes predictions, rois and metrics per subje
   assert.ok(ui.lines.some((l) => /4 presentations ran past/.test(l)));
 });
 
-test('runDecode keeps other stages\' entries in RUN/metrics.json', async () => {
+test('runDecode gathers RUN/metrics.json from every stage output in the run folder, its own and the others\'', async () => {
   const out = join(root, 'run2');
   const ui = recordingUi();
   const { mkdirSync } = await import('node:fs');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'metrics.json'), JSON.stringify({ subjects: { 'sub-001': { encode: [{ name: 'x', nSignificant: 1, nVoxels: 2 }] } }, note: 'kept' }));
+  mkdirSync(join(out, 'subjects', 'sub-001', 'encode'), { recursive: true });
+  writeFileSync(join(out, 'subjects', 'sub-001', 'encode', 'summary.json'), JSON.stringify({ models: { x: { nSignificant: 1, meanR: 0.1, maxR: 0.2 } } }));
+  writeFileSync(join(out, 'metrics.json'), JSON.stringify({ subjects: { 'sub-001': { decode: 'stale' } } }));
   await runDecode({ bids, embeddings: emb, subject: 'sub-001', out, rois: 2, lagTr: 0, cvScore: 'inner' }, ui);
   const summary = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
-  assert.equal(summary.note, 'kept');
-  assert.deepEqual(summary.subjects['sub-001'].encode, [{ name: 'x', nSignificant: 1, nVoxels: 2 }]);
+  assert.deepEqual(summary.subjects['sub-001'].encode, { x: { nSignificant: 1, meanR: 0.1, maxR: 0.2 } });
   assert.equal(summary.subjects['sub-001'].decode.lagTr, 0);
   assert.ok(!existsSync(join(out, 'subjects', 'sub-002')));
 });

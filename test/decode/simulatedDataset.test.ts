@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadResponses, openDataset, type SubjectResponses } from '../../src/bids/index.ts';
 import { runEmbed } from '../../src/cli/commands/embed.ts';
-import { loadEmbeddingSet } from '../../src/cli/commands/decode.ts';
+import { readEmbeddingSet as loadEmbeddingSet } from '../../src/pipeline/jobs/readEmbeddingSet.ts';
 import { silentUi } from '../../src/cli/ui.ts';
 import { decodeSubject, type DecodeSubjectOptions, type DecodeSubjectResult, type EmbeddingSet } from '../../src/decode/index.ts';
 import { readNpy } from '../../src/io/index.ts';

@@ -8,7 +8,7 @@ import { availableStages } from '../../src/pipeline/stages/index.ts';
 import { runConfigured } from '../../src/cli/commands/run.ts';
 import { silentUi } from '../../src/cli/ui.ts';
 import type { EncodingSummary } from '../../src/encode/index.ts';
-import type { SubjectGenerationMetrics } from '../../src/pipeline/stages/generateSubject.ts';
+import type { SubjectGenerationMetrics } from '../../src/pipeline/jobs/generateSubject.ts';
 
 // The whole pipeline on a reduced simulated dataset: 1 subject, 4 genres × (4 training + 2 test)
 // clips, ~700 voxels, a 20-track library (the fewest the builtin generator learns from), and a

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checksumPath, lockRun, parseRunConfig, readManifest, runPipeline, stageSeed, type Stage } from '../../src/pipeline/index.ts';
+import { checksumPath, lockRun, parseRunConfig, readManifest, runPipeline, stageSeed, type RunConfig, type Stage } from '../../src/pipeline/index.ts';
 import { spawn } from 'node:child_process';
 import { Brain2MusicError } from '../../src/errors.ts';
 import { silentUi } from '../../src/cli/ui.ts';
@@ -64,7 +64,7 @@ test('runPipeline(first run) runs the stages, commits outputs and writes run.jso
   assert.equal(readFileSync(join(s.config.out, 'dataset/upper.txt'), 'utf8'), 'ABC');
   assert.equal(readFileSync(join(s.config.out, 'embeddings/count.txt'), 'utf8'), '3');
   assert.equal(existsSync(join(s.config.out, '.staging')), false);
-  const m = readManifest(s.config.out)!;
+  const m = readManifest<RunConfig>(s.config.out)!;
   assert.equal(m.config.seed, 7);
   assert.equal(m.seeds.master, 7);
   assert.equal(m.seeds.embed, stageSeed(7, 'embed'));
@@ -85,7 +85,7 @@ test('runPipeline(second run) reuses current stages without running them', async
   const out = await runPipeline(s.config, s.stages, { ui: silentUi });
   assert.deepEqual(out.slice(0, 2).map((o) => o.status), ['reused', 'reused']);
   assert.deepEqual(s.calls, { simulate: 1, embed: 1 });
-  assert.equal(readManifest(s.config.out)!.stages.embed?.reused, true);
+  assert.equal(readManifest<RunConfig>(s.config.out)!.stages.embed?.reused, true);
 });
 
 test('runPipeline(changed input) reruns the stage; downstream reruns only if its input bytes changed', async () => {
@@ -116,7 +116,7 @@ test('runPipeline(stage throws) keeps the previous outputs, records the failure,
   s.setFail(true);
   await assert.rejects(runPipeline(s.config, s.stages, { ui: silentUi }), /embed broke on purpose/);
   assert.equal(readFileSync(join(s.config.out, 'embeddings/count.txt'), 'utf8'), '3', 'old output untouched, no partial file');
-  const m = readManifest(s.config.out)!;
+  const m = readManifest<RunConfig>(s.config.out)!;
   assert.equal(m.stages.embed?.status, 'failed');
   assert.equal(m.stages.embed?.error, 'embed broke on purpose');
   assert.equal(m.stages.simulate?.status, 'done');

@@ -135,6 +135,8 @@ export function writeFixtureRun(opts: { stimuliOutside?: boolean } = {}): { runD
   writeManifest(runDir, manifest);
 
   CLIPS.forEach((c, i) => writeWav(join(stimuli, `${c}.wav`), tone(196 * 2 ** (i / 4)), SR));
+  // The embed stage records where each clip's audio came from; the report reads it there.
+  writeJsonAtomic(join(runDir, 'embeddings/builtin.json'), { model: 'builtin', clipIds: CLIPS, sources: Object.fromEntries(CLIPS.map((c) => [c, { path: join(stimuli, `${c}.wav`) }])) });
   const libIds = ['lib.0001', 'lib.0002', 'lib.0003', 'lib.0004'];
   libIds.forEach((id, i) => writeWav(join(runDir, 'dataset/library/audio', `${id}.wav`), tone(220 * 2 ** (i / 3)), SR));
 

@@ -5,7 +5,7 @@ import { silentUi } from '../../src/cli/ui.ts';
 import { PRESETS, DEFAULT_LIBRARY, validateConfig } from '../../src/simulate/index.ts';
 
 test('runSimulate(opts) rejects an unknown preset and a negative library size before writing anything', async () => {
-  await assert.rejects(runSimulate({ out: '/nonexistent/b2m', preset: 'huge' as 'demo' }, silentUi), (e: Error & { code?: string }) => e.code === 'BAD_INPUT' && /--preset 'huge'/.test(e.message));
+  await assert.rejects(runSimulate({ out: '/nonexistent/b2m', preset: 'huge' as 'demo' }, silentUi), (e: Error & { code?: string }) => e.code === 'BAD_INPUT' && /preset 'huge' \(--preset/.test(e.message));
   await assert.rejects(runSimulate({ out: '/nonexistent/b2m', library: -1 }, silentUi), (e: Error & { code?: string }) => e.code === 'BAD_INPUT' && /--library/.test(e.message));
 });
 

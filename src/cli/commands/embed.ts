@@ -1,57 +1,35 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { openDataset } from '../../bids/index.ts';
+import { embedderInfo, embedderNames, type EmbeddingsMeta } from '../../embed/index.ts';
 import { fail } from '../../errors.ts';
-import { readAudio, readTsv } from '../../io/index.ts';
-import { createEmbedder, embedClips, embedderNames, type ClipSource, type EmbeddingsMeta } from '../../embed/index.ts';
+import { readTsv } from '../../io/index.ts';
+import { datasetClips, datasetClipSec, embedJob, fileClips } from '../../pipeline/jobs/embed.ts';
 import type { CliUi } from '../ui.ts';
 
 /** Options of `brain2music embed`. */
 export interface EmbedOptions {
-  /** A folder of audio files, or audio files (clip id = file name without extension). */
-  audio: string[];
+  /** A folder of audio files, or audio files (clip id = file name without extension); with `bids`, the stimulus folder (GTZAN layouts). */
+  audio?: string[];
+  /** A dataset whose clips are embedded: the excerpts its events name, cut from the tracks under `audio` (default `<bids>/stimuli`). */
+  bids?: string;
   /** builtin | clap | clap-text | w2vbert | genre */
   model: string;
   /** Output `FILE.npy` (FILE.json is written beside it). */
   out: string;
   modelDir?: string;
   allowDownload?: boolean;
-  /** captions.tsv (clip_id, caption) for clap-text. */
+  /** Captions table for clap-text: TSV (clip_id, caption) or the paper's CSV (ID, DescEN). */
   captions?: string;
   /** Clip table with columns clip_id and genre, for `genre` (default: genre from the clip id). */
   clipTable?: string;
   /** w2v-BERT layer (default 7). */
   layer?: number;
-  /** Window length in seconds (default: 10; w2vbert 5; clap-text 15, one window per clip). */
+  /** Window length in seconds (default: the model's own). */
   window?: number;
   hop?: number;
   clip?: number;
   skipShort?: boolean;
 }
-
-/** Audio file name endings the reader accepts. */
-export const AUDIO_EXTENSIONS = ['.wav', '.mp3', '.flac', '.ogg', '.oga', '.opus', '.au', '.aif', '.aiff', '.m4a'];
-
-/** Default window length of each model (seconds). */
-export const DEFAULT_WINDOW: Record<string, number> = { builtin: 10, clap: 10, 'clap-text': 15, w2vbert: 5, genre: 10 };
-
-/** Lists the audio files named by `--audio` (folders are read non-recursively, sorted by name). */
-export function listAudio(inputs: string[]): string[] {
-  const files: string[] = [];
-  for (const p of inputs) {
-    if (!existsSync(p)) fail('NOT_FOUND', `--audio ${p} does not exist.`);
-    if (statSync(p).isDirectory()) {
-      const inDir = readdirSync(p).filter((n) => AUDIO_EXTENSIONS.includes(extname(n).toLowerCase())).sort().map((n) => join(p, n));
-      if (inDir.length === 0) fail('NOT_FOUND', `--audio ${p} holds no audio files (${AUDIO_EXTENSIONS.join(', ')}).`);
-      files.push(...inDir);
-    } else {
-      files.push(p);
-    }
-  }
-  return files;
-}
-
-/** `blues.00017.wav` → `blues.00017`. */
-export const clipIdOf = (file: string): string => basename(file, extname(file));
 
 /**
  * `brain2music embed`: embeds every clip's windows with one model and writes FILE.npy
@@ -59,34 +37,33 @@ export const clipIdOf = (file: string): string => basename(file, extname(file));
  */
 export async function runEmbed(opts: EmbedOptions, ui: CliUi): Promise<EmbeddingsMeta> {
   if (!embedderNames().includes(opts.model)) fail('BAD_INPUT', `unknown --model '${opts.model}'; known models: ${embedderNames().join(', ')}.`);
+  const info = embedderInfo(opts.model);
   if (!opts.out.toLowerCase().endsWith('.npy')) fail('BAD_INPUT', `--out must name a .npy file, got '${opts.out}'.`);
-  const files = listAudio(opts.audio);
   let clipGenres: Map<string, string> | undefined;
   if (opts.clipTable) {
     const t = readTsv(opts.clipTable);
     if (!t.columns.includes('clip_id') || !t.columns.includes('genre')) fail('BAD_FILE', `${opts.clipTable} needs columns clip_id and genre (has ${t.columns.join(', ')}).`);
     clipGenres = new Map(t.rows.map((r) => [r.clip_id, r.genre]));
   }
-  const embedder = await createEmbedder(opts.model, {
-    modelDir: opts.modelDir, allowDownload: opts.allowDownload, captions: opts.captions, layer: opts.layer, clipGenres,
-  });
-  const windowSec = opts.window ?? DEFAULT_WINDOW[opts.model] ?? 10;
-  const clips: ClipSource[] = files.map((f) => ({
-    id: clipIdOf(f),
-    load: async (sampleRate: number) => (await readAudio(f, { sampleRate })).samples,
-  }));
-  const bar = ui.progress(`embed ${opts.model}`);
-  try {
-    const res = await embedClips({
-      embedder, clips, out: resolve(opts.out), clipSec: opts.clip ?? 15, windowSec, hopSec: opts.hop ?? 1.5,
-      needsAudio: opts.model !== 'genre' && opts.model !== 'clap-text', skipShort: opts.skipShort,
-      onProgress: (d, t) => bar.update(d, t), onWarning: (l) => ui.warn(l),
-    });
-    const m = res.meta;
-    ui.info(`${opts.out}: ${m.clipIds.length} clips × ${m.windowStarts.length} windows × ${m.dim} (${m.version}); embedded ${res.embedded}, reused ${res.reused}${res.skipped.length ? `, skipped ${res.skipped.length}` : ''}.`);
-    return m;
-  } finally {
-    bar.end();
-    await embedder.dispose?.();
+  let clips;
+  let clipSec = opts.clip;
+  if (opts.bids) {
+    const ds = openDataset(opts.bids);
+    if ((opts.audio?.length ?? 0) > 1) fail('BAD_INPUT', `with --bids, --audio names one stimulus folder, got ${opts.audio!.length} paths.`);
+    clips = datasetClips(ds, opts.audio?.[0] ?? resolve(ds.root, 'stimuli'), info.needsAudio);
+    clipSec ??= datasetClipSec(ds);
+    clipGenres ??= new Map(ds.clips.map((c) => [c.id, c.genre]));
+  } else {
+    if (!opts.audio?.length) fail('BAD_INPUT', 'give --audio (a folder of clips, or files) or --bids (a dataset whose events name the clips).');
+    clips = fileClips(opts.audio);
   }
+  const res = await embedJob(
+    {
+      clips,
+      model: { name: opts.model, modelDir: opts.modelDir, allowDownload: opts.allowDownload, windowSec: opts.window, hopSec: opts.hop, layer: opts.layer },
+      out: resolve(opts.out), clipSec, captions: opts.captions, clipGenres, skipShort: opts.skipShort,
+    },
+    ui,
+  );
+  return res.meta;
 }

@@ -1,13 +1,11 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { openDataset } from '../../bids/index.ts';
+import { genreOneHot, readFeatureSpace, type EncodingModelSpec, type EncodingNull, type EncodingSummary, type FeatureSpace } from '../../encode/index.ts';
+import { ENCODE_DEFAULTS } from '../../defaults.ts';
 import { fail } from '../../errors.ts';
-import { readNifti, writeNifti } from '../../io/index.ts';
-import { loadResponses, openDataset } from '../../bids/index.ts';
-import {
-  encodeSubject, genreOneHot, readFeatureSpace, writeEncodingOutputs,
-  type EncodingModelSpec, type EncodingNull, type EncodingSummary, type FeatureSpace,
-} from '../../encode/index.ts';
-import { withRunLock } from '../../pipeline/index.ts';
+import { encodeJob } from '../../pipeline/jobs/encode.ts';
+import { refreshRunMetrics } from '../../pipeline/jobs/evaluate.ts';
+import { runLayout, stagedWrite } from '../../run/index.ts';
 import type { CliUi } from '../ui.ts';
 
 /** Options of `brain2music encode`. */
@@ -29,8 +27,13 @@ export interface EncodeOptions {
   delays?: number[];
   /** A single lag in TRs instead of FIR delays (same as `delays: [lagTr]`). */
   lagTr?: number;
+  /** Scans per clip (default 10). */
+  scansPerClip?: number;
   /** 'clip' (default, 5 folds of contiguous clips) or 'run' (leave one run out). */
   cv?: 'clip' | 'run';
+  folds?: number;
+  /** FDR level (default 0.05). */
+  fdrQ?: number;
   /** Fit the joint model of the first two spaces and partition their variance. */
   partition?: boolean;
   /** Permutations of the block null (default 10,000). */
@@ -56,20 +59,14 @@ export function parseFeatureList(features: string): string[][] {
 }
 
 /**
- * `brain2music encode`: whole-cortex voxelwise encoding models for each subject and feature space,
- * significance (Gaussian or block null, BH FDR), noise ceiling, comparisons of every pair of spaces
- * and optional variance partitioning; writes maps and `summary.json` under
- * `RUN/subjects/<sub>/encode/` and prints the significant voxels and top ROIs.
+ * `brain2music encode`: the encode job (the pipeline's encode stage) on the given dataset and
+ * feature spaces, written into the run folder all at once, then `RUN/metrics.json` refreshed.
  */
 export async function runEncode(opts: EncodeOptions, ui: CliUi): Promise<EncodingSummary[]> {
-  return withRunLock(opts.out, () => encodeInto(opts, ui));
-}
-
-async function encodeInto(opts: EncodeOptions, ui: CliUi): Promise<EncodingSummary[]> {
   if (opts.lagTr !== undefined && opts.delays !== undefined) fail('BAD_INPUT', 'give either --delays or --lag-tr, not both.');
-  const delays = opts.lagTr !== undefined ? [opts.lagTr] : opts.delays ?? [1, 2, 3, 4];
+  const delays = opts.lagTr !== undefined ? [opts.lagTr] : opts.delays;
   const parts = parseFeatureList(opts.features);
-  const ds = await openDataset(opts.bids);
+  const ds = openDataset(opts.bids);
   const subjects = opts.subject === 'all' ? ds.subjects : [opts.subject];
   for (const s of subjects) {
     if (!ds.subjects.includes(s)) fail('NOT_FOUND', `subject '${s}' is not in ${opts.bids} (subjects: ${ds.subjects.join(', ')}); pass one of them or 'all'.`);
@@ -87,49 +84,17 @@ async function encodeInto(opts: EncodeOptions, ui: CliUi): Promise<EncodingSumma
     const spaces = m.map(space);
     return { name: spaces.map((s) => s.name).join('+'), spaces };
   });
-  ui.info(`encode: ${models.map((m) => m.name).join(', ')} · delays ${delays.join(',')} TR · ${opts.null ?? 'block'} null, BH FDR 0.05 · ${subjects.length} subject(s)`);
-
-  const summaries: EncodingSummary[] = [];
-  for (const sub of subjects) {
-    const t0 = Date.now();
-    const resp = await loadResponses(ds, sub);
-    let bar: ReturnType<CliUi['progress']> | null = null;
-    let current = '';
-    const enc = await encodeSubject(resp, models, {
-      delays, nullKind: opts.null, cv: opts.cv, partition: opts.partition, nPerm: opts.nPerm, seed: opts.seed, voxelBatch: opts.voxelBatch,
-      onModelProgress: (model, done, total) => {
-        if (model !== current || !bar) { bar?.end(); bar = ui.progress(`${sub} ${model} voxels`); current = model; }
-        bar.update(done, total);
+  ui.info(`encode: ${models.map((m) => m.name).join(', ')} · delays ${(delays ?? ENCODE_DEFAULTS.delays).join(',')} TR · ${opts.null ?? ENCODE_DEFAULTS.null} null, BH FDR ${opts.fdrQ ?? ENCODE_DEFAULTS.fdrQ} · ${subjects.length} subject(s)`);
+  const res = await stagedWrite(opts.out, 'brain2music encode', (outDir) =>
+    encodeJob(
+      {
+        dataset: ds, subjects, models, delays, scansPerClip: opts.scansPerClip, null: opts.null, cv: opts.cv, folds: opts.folds, fdrQ: opts.fdrQ,
+        nPerm: opts.nPerm, seed: opts.seed, partition: opts.partition, voxelBatch: opts.voxelBatch,
       },
-    });
-    (bar as ReturnType<CliUi['progress']> | null)?.end();
-    const dir = join(opts.out, 'subjects', sub, 'encode');
-    const summary = writeEncodingOutputs(dir, enc, resp.atlas, resp.space);
-    await writeBackground(ds.files[sub]?.atlas.reference ?? null, join(dir, 'background.nii.gz'));
-    summaries.push(summary);
-    ui.info(`${sub}: ${summary.nVoxels} voxels, ${summary.nTrain} training / ${summary.nTest} test scans (${((Date.now() - t0) / 1000).toFixed(1)} s) → ${dir}`);
-    for (const [name, m] of Object.entries(summary.models)) {
-      const top = m.topRois.slice(0, 3).map((r) => `${r.name} ${r.nSignificant}`).join(', ');
-      ui.info(`  ${name.padEnd(24)} significant ${String(m.nSignificant).padStart(6)}  mean r ${m.meanSignificantR.toFixed(3)}  max r ${m.maxR.toFixed(3)}  top ROIs: ${top || 'none'}`);
-    }
-    for (const c of summary.comparisons) {
-      ui.info(`  ${c.a} vs ${c.b}: both ${c.counts.both}, only ${c.a} ${c.counts.onlyA}, only ${c.b} ${c.counts.onlyB}; ${c.a} better in ${c.eitherSignificant.aBetter}/${c.eitherSignificant.n}`);
-    }
-    if (summary.partition) {
-      const p = summary.partition;
-      ui.info(`  partition (${p.n} voxels): unique ${p.a} ${p.meanUniqueA.toFixed(4)}, unique ${p.b} ${p.meanUniqueB.toFixed(4)}, shared ${p.meanShared.toFixed(4)} (test R²)`);
-    }
-  }
-  return summaries;
-}
-
-/**
- * The subject's reference BOLD image (atlas convention `…_space-bold_ref.nii.gz`) as the
- * background the report draws maps on; nothing when the dataset has none.
- */
-async function writeBackground(reference: string | null, path: string): Promise<void> {
-  if (!reference || !existsSync(reference)) return;
-  const ref = await readNifti(reference);
-  const n = ref.dims.slice(0, 3).reduce((a, b) => a * b, 1);
-  writeNifti(path, { dims: ref.dims.slice(0, 3), data: Float32Array.from(ref.data.subarray(0, n)), affine: ref.affine, header: { descrip: 'brain2music background' } });
+      outDir,
+      ui,
+    ), (r) => r.outputs);
+  await stagedWrite(opts.out, 'brain2music encode', async (outDir) => refreshRunMetrics(opts.out, outDir), () => [runLayout.metrics]);
+  ui.info(`wrote ${subjects.map((s) => runLayout.encodeDir(s)).join(', ')} in ${opts.out}`);
+  return res.summaries;
 }

@@ -1,14 +1,12 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { openDataset } from '../../bids/index.ts';
-import { createEmbedder } from '../../embed/index.ts';
+import { existsSync } from 'node:fs';
+import { GENERATE_DEFAULTS } from '../../defaults.ts';
 import { fail } from '../../errors.ts';
-import { openLibrary } from '../../library/index.ts';
-import { DEFAULT_GUIDANCE, datasetRoot, readManifest, runLayout, runPath, stageSeed, withRunLock, type RunConfig } from '../../pipeline/index.ts';
-import { decodeTarget, runSubjects } from '../../pipeline/stages/decode.ts';
-import { generationSummaryLine } from '../../pipeline/stages/generate.ts';
-import { createGenerationContext, generateSubject, type GenerateSettings, type SubjectGenerationMetrics } from '../../pipeline/stages/generateSubject.ts';
-import { libraryAudio } from '../../pipeline/stages/library.ts';
+import { refreshRunMetrics } from '../../pipeline/jobs/evaluate.ts';
+import { generateJob } from '../../pipeline/jobs/generate.ts';
+import type { GenerateSettings, SubjectGenerationMetrics } from '../../pipeline/jobs/generateSubject.ts';
+import { stageSeed, type RunConfig } from '../../pipeline/index.ts';
+import { resolveRun } from '../../pipeline/resolveRun.ts';
+import { readManifest, runLayout, runPath, stagedWrite } from '../../run/index.ts';
 import type { CliUi } from '../ui.ts';
 
 /** Options of `brain2music generate`. */
@@ -30,64 +28,43 @@ export interface GenerateOptions {
   durationSec?: number;
 }
 
-/**
- * `brain2music generate --run RUN --subject sub-001`: music from the subject's decoded embeddings,
- * written to `RUN/generated/<sub>/<clip>_<k>.wav` (+ `.json`) with `metrics.json`; each subject's
- * folder is replaced only once all of it is written.
- */
-export async function runGenerate(opts: GenerateOptions, ui: CliUi): Promise<Record<string, SubjectGenerationMetrics>> {
-  const manifest = readManifest(opts.run) ?? fail('NOT_FOUND', `${opts.run} has no run.json; give a run folder made by 'brain2music demo' or 'brain2music run'.`);
-  return withRunLock(opts.run, () => generateInto(opts, manifest.config, ui));
+/** The settings of a generate command: its flags, else the run's configuration, else the defaults. */
+export function commandSettings(opts: GenerateOptions, config: RunConfig): GenerateSettings {
+  const g = config.generate;
+  return {
+    generator: opts.generator ?? g?.name ?? 'builtin',
+    modelDir: opts.modelDir ?? g?.modelDir,
+    samples: opts.samples ?? g?.samples ?? GENERATE_DEFAULTS.samples,
+    rerank: opts.rerank === true ? GENERATE_DEFAULTS.rerankCandidates : opts.rerank === false || opts.rerank === undefined ? (g?.rerank ?? GENERATE_DEFAULTS.rerank) : opts.rerank,
+    guidance: opts.guidance ?? g?.guidance ?? GENERATE_DEFAULTS.guidance,
+    temperature: opts.temperature ?? g?.temperature ?? GENERATE_DEFAULTS.temperature,
+    seed: opts.seed ?? stageSeed(config.seed, 'generate'),
+    durationSec: opts.durationSec ?? GENERATE_DEFAULTS.durationSec,
+  };
 }
 
-async function generateInto(opts: GenerateOptions, config: RunConfig, ui: CliUi): Promise<Record<string, SubjectGenerationMetrics>> {
-  const target = decodeTarget(config);
-  const model = config.embeddings.find((e) => e.name === target)!;
-  const ds = await openDataset(datasetRoot(config));
-  const subjects = opts.subject === 'all' ? runSubjects(config, ds) : runSubjects({ ...config, subjects: [opts.subject] }, ds);
+/**
+ * `brain2music generate --run RUN --subject sub-001`: the generate job (the pipeline's generate
+ * stage) on a run folder: `RUN/generated/<sub>/<clip>_<k>.wav` (+ `.json`) with `metrics.json`,
+ * all of it moved into place once written.
+ */
+export async function runGenerate(opts: GenerateOptions, ui: CliUi): Promise<Record<string, SubjectGenerationMetrics>> {
+  const manifest = readManifest<RunConfig>(opts.run) ?? fail('NOT_FOUND', `${opts.run} has no run.json; give a run folder made by 'brain2music demo' or 'brain2music run'.`);
+  const config: RunConfig = { ...manifest.config, out: opts.run, ...(opts.subject !== 'all' ? { subjects: [opts.subject] } : {}) };
+  const run = resolveRun(config);
+  const subjects = run.subjects();
   for (const s of subjects) {
     if (!existsSync(runPath(opts.run, `${runLayout.decodeDir(s)}/predictions.npy`))) fail('NOT_FOUND', `${s} has no decoded predictions in ${opts.run}; run the decode stage first ('brain2music run' or 'brain2music decode').`);
   }
-  if (!existsSync(runPath(opts.run, runLayout.library))) fail('NOT_FOUND', `${opts.run} has no music library; run the library stage first.`);
-  const g = config.generate;
-  const settings: GenerateSettings = {
-    generator: opts.generator ?? g?.name ?? 'builtin',
-    modelDir: opts.modelDir ?? g?.modelDir,
-    samples: opts.samples ?? g?.samples ?? 1,
-    rerank: opts.rerank === true ? 10 : opts.rerank === false || opts.rerank === undefined ? (g?.rerank ?? 0) : opts.rerank,
-    guidance: opts.guidance ?? g?.guidance ?? DEFAULT_GUIDANCE,
-    temperature: opts.temperature ?? g?.temperature ?? 1,
-    seed: opts.seed ?? stageSeed(config.seed, 'generate'),
-    durationSec: opts.durationSec ?? 15,
-  };
-  const store = await openLibrary(runPath(opts.run, runLayout.library));
-  const library = await store.readAll();
-  store.close();
-  const embedder = await createEmbedder(model.name, { modelDir: model.modelDir, allowDownload: model.allowDownload });
-  const out: Record<string, SubjectGenerationMetrics> = {};
-  try {
-    const ctx = await createGenerationContext(library, libraryAudio(config), settings, embedder, model);
-    for (const subject of subjects) {
-      const final = runPath(opts.run, `${runLayout.generated}/${subject}`);
-      const staging = `${final}.partial`;
-      rmSync(staging, { recursive: true, force: true });
-      mkdirSync(staging, { recursive: true });
-      const bar = ui.progress(`${subject} generating`);
-      try {
-        out[subject] = await generateSubject(ds, subject, config, opts.run, ctx, settings, staging, bar.update);
-      } catch (err) {
-        rmSync(staging, { recursive: true, force: true });
-        throw err;
-      } finally {
-        bar.end();
-      }
-      rmSync(final, { recursive: true, force: true });
-      renameSync(staging, final);
-      ui.info(`${subject}: ${generationSummaryLine(out[subject]!)}`);
-    }
-  } finally {
-    await embedder.dispose?.();
-  }
-  ui.info(`wrote ${subjects.map((s) => join(opts.run, runLayout.generated, s)).join(', ')}`);
-  return out;
+  const db = runPath(opts.run, runLayout.library);
+  if (!existsSync(db)) fail('NOT_FOUND', `${opts.run} has no music library; run the library stage first.`);
+  const res = await stagedWrite(opts.run, 'brain2music generate', (outDir) =>
+    generateJob(
+      { runDir: opts.run, dataset: run.dataset(), subjects, model: run.target, db, libraryAudio: run.libraryAudio, settings: commandSettings(opts, manifest.config), responses: { load: run.load, ...config.align } },
+      outDir,
+      ui,
+    ), (r) => r.outputs);
+  await stagedWrite(opts.run, 'brain2music generate', async (outDir) => refreshRunMetrics(opts.run, outDir), () => [runLayout.metrics]);
+  ui.info(`wrote ${res.outputs.join(', ')} in ${opts.run}`);
+  return res.metrics;
 }

@@ -4,7 +4,41 @@ import { readEmbeddings } from '../../embed/index.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import { readNpy, writeJsonAtomic } from '../../io/index.ts';
 import { evaluateRetrieval, openLibrary, type RetrievalEvaluation, type SearchHit, type SearchMode } from '../../library/index.ts';
+import { retrieveJob, type RetrieveJobResult } from '../../pipeline/jobs/retrieve.ts';
+import { stageSeed, type RunConfig } from '../../pipeline/index.ts';
+import { resolveRun } from '../../pipeline/resolveRun.ts';
+import { readManifest, runLayout, runPath, stagedWrite } from '../../run/index.ts';
 import type { CliUi } from '../ui.ts';
+
+export interface RetrieveRunOptions {
+  /** A run folder whose decode and library stages have finished. */
+  run: string;
+  /** `sub-001`, or `all` (default). */
+  subject?: string;
+  k?: number;
+  /** Seed of the chance baseline (default: the run's retrieve seed). */
+  seed?: number;
+}
+
+/**
+ * `brain2music retrieve --run RUN [--subject sub-001]`: the retrieve job (the pipeline's retrieve
+ * stage) on a run folder: `RUN/retrieval/<sub>.json` from the subject's decoded predictions and
+ * the run's library.
+ */
+export async function runRetrieveRun(opts: RetrieveRunOptions, ui: CliUi): Promise<RetrieveJobResult> {
+  const manifest = readManifest<RunConfig>(opts.run) ?? fail('NOT_FOUND', `${opts.run} has no run.json; give a run folder made by 'brain2music demo' or 'brain2music run'.`);
+  const run = resolveRun({ ...manifest.config, out: opts.run, ...(opts.subject && opts.subject !== 'all' ? { subjects: [opts.subject] } : {}) });
+  const subjects = run.subjects();
+  for (const s of subjects) {
+    if (!existsSync(runPath(opts.run, `${runLayout.decodeDir(s)}/predictions.npy`))) fail('NOT_FOUND', `${s} has no decoded predictions in ${opts.run}; run the decode stage first ('brain2music run' or 'brain2music decode').`);
+  }
+  const db = runPath(opts.run, runLayout.library);
+  if (!existsSync(db)) fail('NOT_FOUND', `${opts.run} has no music library; run the library stage first ('brain2music library build --db ${db} …').`);
+  const res = await stagedWrite(opts.run, 'brain2music retrieve', (outDir) =>
+    retrieveJob({ runDir: opts.run, db, subjects, target: run.target.name, genreOf: run.genreOf, k: opts.k, seed: opts.seed ?? stageSeed(manifest.config.seed, 'retrieve') }, outDir), (r) => r.outputs);
+  for (const [s, line] of Object.entries(res.summary)) ui.info(`${s}: ${line}`);
+  return res;
+}
 
 export interface RetrieveOptions {
   /** Library folder made by `brain2music library build`. */

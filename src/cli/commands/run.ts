@@ -3,6 +3,7 @@ import { fail } from '../../errors.ts';
 import { loadRunConfig, runLayout, runPath, runPipeline, STAGE_NAMES, type RunConfig, type StageName, type StageOutcome } from '../../pipeline/index.ts';
 import { availableStages } from '../../pipeline/stages/index.ts';
 import { collectRun } from '../../report/index.ts';
+import { readRunJson, type SummaryMetrics } from '../../run/index.ts';
 import type { CliUi } from '../ui.ts';
 
 export interface RunOptions {
@@ -80,4 +81,10 @@ export async function runRun(opts: RunOptions, ui: CliUi): Promise<RunResult> {
   const config = loadRunConfig(opts.config);
   ui.info(`run folder: ${config.out}`);
   return runConfigured(config, opts.force, ui);
+}
+
+/** The machine-readable result of `run`/`demo --json`: stage outcomes, the summary metrics, the report. */
+export function runResultJson(result: RunResult): Record<string, unknown> {
+  const metrics = readRunJson<SummaryMetrics>(runPath(result.runDir, runLayout.metrics));
+  return { runDir: result.runDir, stages: result.outcomes, metrics: metrics ?? null, report: result.report ?? null };
 }

@@ -1,14 +1,9 @@
 import { join } from 'node:path';
-import { fail } from '../../errors.ts';
-import { openDataset, locateClipAudio, readClipExcerpt } from '../../bids/index.ts';
-import { createEmbedder, embedClips, embedderNames, type ClipSource } from '../../embed/index.ts';
-import { readAudio } from '../../io/index.ts';
-import { runLayout } from '../runLayout.ts';
-import { datasetRoot, stimuliDir, type EmbeddingConfig } from '../runConfig.ts';
+import { embedderInfo } from '../../embed/index.ts';
+import { runLayout } from '../../run/index.ts';
+import { datasetClips, datasetClipSec, embedJob } from '../jobs/embed.ts';
+import type { EmbeddingConfig } from '../runConfig.ts';
 import type { Stage } from '../stage.ts';
-
-/** Models that read no audio (their vectors come from clip ids or captions). */
-const TEXT_ONLY = new Set(['genre', 'clap-text']);
 
 /** Run-relative outputs of one embedding model. */
 export function embeddingOutputs(e: EmbeddingConfig): string[] {
@@ -17,55 +12,35 @@ export function embeddingOutputs(e: EmbeddingConfig): string[] {
 }
 
 /**
- * embed: every stimulus clip of the dataset through each configured model, windowed every
- * `hopSec` within the 15 s clip, written as `RUN/embeddings/<model>.npy` (clips × windows × dim)
- * with its JSON. Clips are read from the stimulus folder; a file longer than the clip (a full
- * GTZAN track) is cut to the excerpt the events name, with the dataset's 2 s fades.
+ * embed: the embed job (see `jobs/embed.ts`) for each configured model on the dataset's clips:
+ * `RUN/embeddings/<model>.npy|.json`. Clips are read from the stimulus folder; a file longer than
+ * the clip (a full GTZAN track) is cut to the excerpt the events name, with the dataset's fades.
  */
 export const embedStage: Stage = {
   name: 'embed',
   title: 'embed the stimulus clips with each embedding model',
   needs: [],
-  async plan(ctx) {
-    for (const e of ctx.config.embeddings) {
-      if (!embedderNames().includes(e.name)) fail('BAD_INPUT', `embeddings: unknown model '${e.name}'; known models: ${embedderNames().join(', ')}.`);
-    }
-    const ds = await openDataset(datasetRoot(ctx.config));
+  plan({ run }) {
+    const models = run.config.embeddings;
+    for (const e of models) embedderInfo(e.name);
+    const ds = run.dataset();
+    const reads = (names: string[]) => models.some((e) => names.includes(e.name));
     return {
-      inputs: [stimuliDir(ctx.config)],
-      outputs: ctx.config.embeddings.flatMap(embeddingOutputs),
-      params: { embeddings: ctx.config.embeddings, clips: ds.clips.map((c) => [c.id, c.start, c.end]) },
+      inputs: [...(models.some((e) => embedderInfo(e.name).needsAudio) ? [run.stimuliDir] : []), ...(reads(['clap-text']) && run.config.captions ? [run.config.captions] : [])],
+      outputs: models.flatMap(embeddingOutputs),
+      params: { embeddings: models, clips: ds.clips.map((c) => [c.id, c.start, c.end]) },
     };
   },
   async run(ctx) {
-    const ds = await openDataset(datasetRoot(ctx.config));
-    const audio = locateClipAudio(stimuliDir(ctx.config), ds.clips.map((c) => c.id));
-    const clips: ClipSource[] = ds.clips.map((c) => ({
-      id: c.id,
-      async load(sampleRate: number) {
-        const path = audio.get(c.id)!;
-        const a = await readAudio(path, { sampleRate });
-        // Already the excerpt (simulated stimuli, prepared excerpts): use it; else cut it.
-        if (Math.abs(a.samples.length / sampleRate - (c.end - c.start)) < 0.5) return a.samples;
-        return readClipExcerpt(path, c, { sampleRate });
-      },
-    }));
+    const { run } = ctx;
+    const ds = run.dataset();
+    const clipGenres = new Map(ds.clips.map((c) => [c.id, c.genre]));
+    const clipSec = datasetClipSec(ds);
     const summary: Record<string, string> = {};
-    for (const e of ctx.config.embeddings) {
-      const embedder = await createEmbedder(e.name, { modelDir: e.modelDir, allowDownload: e.allowDownload, clipGenres: new Map(ds.clips.map((c) => [c.id, c.genre])) });
-      const bar = ctx.progress(e.name);
-      try {
-        const clipSec = ds.clips[0] ? ds.clips[0].end - ds.clips[0].start : 15;
-        const res = await embedClips({
-          embedder, clips, out: join(ctx.outDir, runLayout.embedding(e.name).npy), clipSec,
-          windowSec: e.windowSec ?? (embedder.windowSec > 0 ? embedder.windowSec : 10), hopSec: e.hopSec,
-          needsAudio: !TEXT_ONLY.has(e.name), onProgress: bar.update, onWarning: (l) => ctx.ui.warn(`embed ${e.name}: ${l}`),
-        });
-        summary[e.name] = `${res.meta.clipIds.length} clips × ${res.meta.windowStarts.length} windows × ${res.meta.dim} (${res.meta.version})`;
-      } finally {
-        bar.end();
-        await embedder.dispose?.();
-      }
+    for (const e of run.config.embeddings) {
+      const clips = datasetClips(ds, run.stimuliDir, embedderInfo(e.name).needsAudio);
+      const res = await embedJob({ clips, model: e, out: join(ctx.outDir, runLayout.embedding(e.name).npy), clipSec, captions: run.config.captions, clipGenres }, ctx.ui);
+      summary[e.name] = `${res.meta.clipIds.length} clips × ${res.meta.windowStarts.length} windows × ${res.meta.dim} (${res.meta.version})`;
     }
     return summary;
   },

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { buildReport } from '../../report/index.ts';
-import { PROJECT_ROOT } from '../packageVersions.ts';
-import { runLayout, runPath } from '../runLayout.ts';
-import { STAGE_NAMES, type Stage } from '../stage.ts';
+import { buildReport, REPORT_ASSETS } from '../../report/index.ts';
+import { runLayout, runPath, STAGE_NAMES } from '../../run/index.ts';
+import type { Stage } from '../stage.ts';
 
 /**
  * The report stage: `RUN/report/` from whatever the run folder holds. Its inputs are the outputs
@@ -17,7 +16,7 @@ export const reportStage: Stage = {
     if (!ctx.config.report) return { skip: 'switched off ("report": false)' };
     const upstream = STAGE_NAMES.filter((n) => n !== 'report' && ctx.previous[n]?.status === 'done');
     const inputs = upstream.flatMap((n) => (ctx.previous[n]?.outputs ?? []).map((o) => runPath(ctx.runDir, o)));
-    inputs.push(join(PROJECT_ROOT, 'src', 'report', 'assets'));
+    inputs.push(REPORT_ASSETS);
     return { inputs, outputs: [runLayout.report], params: { stages: upstream } };
   },
   async run(ctx) {

@@ -3,8 +3,16 @@ import { join } from 'node:path';
 import { fail } from '../errors.ts';
 import { writeJsonAtomic } from '../io/index.ts';
 import type { ChecksumCache } from './checksum.ts';
-import type { RunConfig } from './runConfig.ts';
-import type { StageName, StageSummary } from './stage.ts';
+
+/**
+ * The canonical stages of a run, in execution order. A build may lack some of them (their
+ * module not written yet); the pipeline then reports them as unavailable instead of faking them.
+ */
+export const STAGE_NAMES = ['simulate', 'embed', 'decode', 'library', 'retrieve', 'generate', 'encode', 'evaluate', 'report'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+/** Numbers and notes a stage reports (kept in run.json and shown by the demo). */
+export type StageSummary = Record<string, string | number | boolean | string[] | number[]>;
 
 export const MANIFEST_FORMAT = 'brain2music-run/1';
 
@@ -32,11 +40,12 @@ export interface StageRecord {
  * `RUN/run.json`: the full configuration, software versions, seeds, input checksums and what
  * every stage did with its timing.
  */
-export interface RunManifest {
+export interface RunManifest<Config = unknown> {
   format: typeof MANIFEST_FORMAT;
   createdAt: string;
   updatedAt: string;
-  config: RunConfig;
+  /** The validated configuration (the pipeline's `RunConfig`). */
+  config: Config;
   versions: { brain2music: string; node: string; platform: string; packages: Record<string, string> };
   /** Master seed and the seed each stage received. */
   seeds: { master: number } & Partial<Record<StageName, number>>;
@@ -54,7 +63,7 @@ export function manifestPath(runDir: string): string {
  * Reads `RUN/run.json`, or returns undefined when there is none.
  * @throws BAD_FILE when it exists but is not a brain2music run manifest
  */
-export function readManifest(runDir: string): RunManifest | undefined {
+export function readManifest<Config = unknown>(runDir: string): RunManifest<Config> | undefined {
   let text: string;
   try {
     text = readFileSync(manifestPath(runDir), 'utf8');
@@ -70,10 +79,10 @@ export function readManifest(runDir: string): RunManifest | undefined {
   if (typeof m !== 'object' || m === null || (m as { format?: unknown }).format !== MANIFEST_FORMAT) {
     fail('BAD_FILE', `${manifestPath(runDir)} is not a ${MANIFEST_FORMAT} manifest; point the run at an empty folder or a brain2music run folder.`);
   }
-  return m as RunManifest;
+  return m as RunManifest<Config>;
 }
 
 /** Writes `RUN/run.json` atomically. */
-export function writeManifest(runDir: string, manifest: RunManifest): void {
+export function writeManifest<Config>(runDir: string, manifest: RunManifest<Config>): void {
   writeJsonAtomic(manifestPath(runDir), manifest);
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEmbeddings } from '../../embed/index.ts';
+import { fail } from '../../errors.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import { readNpy } from '../../io/index.ts';
-import { runLayout, runPath, type DecodePredictionsInfo } from '../runLayout.ts';
+import { runLayout, runPath, type DecodePredictionsInfo } from '../../run/index.ts';
 
 
 /**
@@ -29,7 +30,7 @@ export function decodedAndTrue(runDir: string, subject: string, model: string): 
   const rows = new Float32Array(n * block);
   info.clipIds.forEach((id, i) => {
     const r = rowOf.get(id);
-    if (r === undefined) throw new Error(`clip ${id} of ${subject}'s predictions is not in embeddings/${model}.npy`);
+    if (r === undefined) fail('MISMATCH', `clip ${id} of ${subject}'s predictions (${join(dir, 'predictions.json')}) is not in ${runPath(runDir, runLayout.embedding(model).npy)}; rerun the decode stage with these embeddings.`);
     rows.set(e.data.subarray(r * block, (r + 1) * block), i * block);
   });
   return { clipIds: info.clipIds, dim, windows: W, predictedWindows, predicted: averageWindows(predictedWindows, n, W, dim), truth: averageWindows(rows, n, e.meta.windowStarts.length, e.meta.dim) };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-/** The project root (where package.json lives), found from this file's location. */
+/** The package root (where package.json lives), found from this file's location (src/run or dist/run). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function readJson(path: string): Record<string, unknown> | undefined {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { alignWindows } from '../../align/index.ts';
-import { loadResponses, type Dataset } from '../../bids/index.ts';
-import { cutWindows, readEmbeddings, windowStarts, type Embedder } from '../../embed/index.ts';
+import { loadResponses, type Dataset, type LoadResponsesOptions } from '../../bids/index.ts';
+import { cutWindows, embedderInfo, readEmbeddings, windowStarts, type Embedder } from '../../embed/index.ts';
 import { fail } from '../../errors.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import {
@@ -13,9 +13,9 @@ import {
 import { readAudio, resample, writeJsonAtomic, writeWav } from '../../io/index.ts';
 import { cosineTopK, type LibraryVectors } from '../../library/index.ts';
 import { GENRES, type Arrangement } from '../../simulate/index.ts';
-import { runLayout, runPath } from '../runLayout.ts';
-import type { EmbeddingConfig, RunConfig } from '../runConfig.ts';
-import { decodedAndTrue } from './clipEmbeddings.ts';
+import { runLayout, runPath } from '../../run/index.ts';
+import type { EmbedModel } from './embed.ts';
+import { decodedAndTrue } from './decodedAndTrue.ts';
 
 /** How the generate stage (and `brain2music generate`) runs. */
 export interface GenerateSettings {
@@ -38,7 +38,7 @@ export interface GenerationContext {
   decoder: ParameterDecoder | undefined;
   generator: Generator;
   embedder: Embedder;
-  model: EmbeddingConfig;
+  model: EmbedModel & { hopSec: number };
   /** Genre label of a clip-level embedding (the library-fitted classifier). */
   classify: (e: Float32Array) => Promise<string>;
   /** Embeddings of music generated from each clip's true embedding: the same for every subject, so made once. */
@@ -89,7 +89,7 @@ function attributesFromNeighbours(library: LibraryVectors) {
  * its generating parameters.
  */
 export async function createGenerationContext(
-  library: LibraryVectors, libraryAudio: string | undefined, settings: GenerateSettings, embedder: Embedder, model: EmbeddingConfig,
+  library: LibraryVectors, libraryAudio: string | undefined, settings: GenerateSettings, embedder: Embedder, model: GenerationContext['model'],
 ): Promise<GenerationContext> {
   const paramsFile = libraryParamsFile(libraryAudio);
   let decoder: ParameterDecoder | undefined;
@@ -123,7 +123,7 @@ async function embedWindows(ctx: Pick<GenerationContext, 'embedder' | 'model' | 
   if (cached) return cached;
   const sr = ctx.embedder.sampleRate;
   const x = clip.sampleRate === sr ? clip.samples : resample(clip.samples, clip.sampleRate, sr);
-  const windowSec = ctx.model.windowSec ?? (ctx.embedder.windowSec > 0 ? ctx.embedder.windowSec : 10);
+  const windowSec = ctx.model.windowSec ?? embedderInfo(ctx.model.name).defaultWindowSec;
   const clipSec = Math.min(15, x.length / sr);
   const starts = clipSec >= windowSec ? windowStarts(clipSec, windowSec, ctx.model.hopSec) : [0];
   const e = await ctx.embedder.embed(cutWindows(x, sr, starts, windowSec));
@@ -138,14 +138,14 @@ const windowMeanOf = (e: Float32Array, dim: number) => averageWindows(e, 1, e.le
  * The subject's encoding model for re-ranking, fitted on its training clips' windows, and the
  * measured responses of its test clips (repetitions averaged) on the model's voxels.
  */
-async function rerankFor(ds: Dataset, subject: string, config: RunConfig, runDir: string, ctx: GenerationContext, clipIds: string[], candidates: number): Promise<RerankOptions> {
+async function rerankFor(ds: Dataset, subject: string, responses: SubjectResponseSettings, runDir: string, ctx: GenerationContext, clipIds: string[], candidates: number): Promise<RerankOptions> {
   const target = ctx.model.name;
   const e = readEmbeddings(runPath(runDir, runLayout.embedding(target).npy));
   const { windowStarts: starts, windowSec, dim } = e.meta;
   const W = starts.length;
-  const resp = await loadResponses(ds, subject);
+  const resp = await loadResponses(ds, subject, responses.load);
   const windows = starts.map((s) => ({ start: s, end: s + windowSec }));
-  const opts = { lagTr: config.align.lagTr, scansPerClip: config.align.scansPerClip };
+  const opts = { lagTr: responses.lagTr, scansPerClip: responses.scansPerClip };
   const train = alignWindows(resp, 'training', windows, opts);
   const test = alignWindows(resp, 'test', windows, opts);
   const rowOf = new Map(e.meta.clipIds.map((id, i) => [id, i]));
@@ -164,6 +164,13 @@ async function rerankFor(ds: Dataset, subject: string, config: RunConfig, runDir
     return out;
   });
   return { candidates, predictor, measured, embedWindows: (clip) => embedWindows(ctx, clip) };
+}
+
+/** How a subject's responses are read and aligned (for re-ranking by its encoding model). */
+export interface SubjectResponseSettings {
+  load?: LoadResponsesOptions;
+  lagTr: number;
+  scansPerClip: number;
 }
 
 /** `generated/<sub>/metrics.json`. */
@@ -188,12 +195,12 @@ export interface SubjectGenerationMetrics {
  * `<clip>_<k>.json` (what it was conditioned on) and `metrics.json`.
  */
 export async function generateSubject(
-  ds: Dataset, subject: string, config: RunConfig, runDir: string, ctx: GenerationContext,
+  ds: Dataset, subject: string, responses: SubjectResponseSettings, runDir: string, ctx: GenerationContext,
   settings: GenerateSettings, outDir: string, onProgress?: (done: number, total: number) => void,
 ): Promise<SubjectGenerationMetrics> {
   const d = decodedAndTrue(runDir, subject, ctx.model.name);
   const options = { samples: settings.samples, seed: settings.seed, temperature: settings.temperature, durationSec: settings.durationSec };
-  const rerank = settings.rerank > 0 ? await rerankFor(ds, subject, config, runDir, ctx, d.clipIds, settings.rerank) : undefined;
+  const rerank = settings.rerank > 0 ? await rerankFor(ds, subject, responses, runDir, ctx, d.clipIds, settings.rerank) : undefined;
   const gens: ClipGeneration[] = await generateClips(ctx.generator, d.predictedWindows, d.clipIds, d.windows, d.dim, options, rerank, onProgress);
   const oracleKey = (i: number) => `${d.clipIds[i]}:${settings.seed}:${settings.temperature}`;
   for (let i = 0; i < d.clipIds.length; i++) {

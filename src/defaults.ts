@@ -1,0 +1,73 @@
+// Every default a user can change, declared once. The science functions, the configuration
+// schema, the CLI help and the jobs all read them from here, so they cannot disagree.
+
+/** Alignment of scans to embedding windows. */
+export const ALIGN_DEFAULTS = {
+  /** Hemodynamic lag in TRs: 4.5 s at TR 1.5 s, as later work on ds003720 uses (the paper names none). */
+  lagTr: 3,
+  /** Scans per 15 s clip at TR 1.5 s. */
+  scansPerClip: 10,
+} as const;
+
+/** The ridge engine. */
+export const RIDGE_DEFAULTS = {
+  /** Cross-validation folds (grouped by clip). */
+  folds: 5,
+  /** Candidate alphas: logspace(start, stop, num). */
+  alphaGrid: { start: -2, stop: 8, num: 20 },
+} as const;
+
+/** Decoding fMRI → embedding. */
+export const DECODE_DEFAULTS = {
+  /** ROIs kept in the ensemble (the paper's 6). */
+  topRois: 6,
+  /** ROI ranking score: 'inner' (the alpha search's CV r) or 'nested' (out-of-fold predictions). */
+  cvScore: 'inner',
+} as const;
+
+/** Music embeddings of the stimuli. */
+export const EMBED_DEFAULTS = {
+  /** Stimulus clip length, seconds. */
+  clipSec: 15,
+  /** Window step, seconds (one TR). */
+  hopSec: 1.5,
+  /** Window length when a model has none of its own, seconds. */
+  windowSec: 10,
+  /** Fade in and out of excerpts cut from full tracks (the dataset's), seconds. */
+  fadeSec: 2,
+} as const;
+
+/** Retrieval from the music library. */
+export const RETRIEVE_DEFAULTS = {
+  /** Tracks returned per query. */
+  k: 5,
+  /** Seconds of each library track embedded (from its start). */
+  excerptSec: 15,
+} as const;
+
+/** Music generation from decoded embeddings. */
+export const GENERATE_DEFAULTS = {
+  samples: 1,
+  /** Candidates re-ranked by the encoding model (0: none). */
+  rerank: 0,
+  /** Candidates when re-ranking is asked for without a number. */
+  rerankCandidates: 10,
+  /** Draws per sample, the closest to the conditioning embedding kept (1: none). */
+  guidance: 4,
+  /** Sampling temperature (0: the most likely music). */
+  temperature: 0.3,
+  /** Seconds of music per sample (the stimuli's length). */
+  durationSec: 15,
+} as const;
+
+/** Voxelwise encoding and its significance. */
+export const ENCODE_DEFAULTS = {
+  /** FIR delays in TRs. */
+  delays: [1, 2, 3, 4] as readonly number[],
+  /** Benjamini–Hochberg FDR level. */
+  fdrQ: 0.05,
+  /** Null distribution of the test correlations. */
+  null: 'block',
+  /** Block-null shuffles: p cannot go below 1/(1 + nPerm). */
+  nPerm: 10_000,
+} as const;

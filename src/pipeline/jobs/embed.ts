@@ -1,0 +1,124 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { locateClipAudio, readClipExcerpt, type Dataset } from '../../bids/index.ts';
+import { EMBED_DEFAULTS } from '../../defaults.ts';
+import { createEmbedder, embedClips, embedderInfo, type ClipAudioSource, type ClipSource, type EmbedClipsResult } from '../../embed/index.ts';
+import { fail } from '../../errors.ts';
+import { AUDIO_EXTENSIONS, isAudioFile, readAudio } from '../../io/index.ts';
+import type { Reporter } from '../../progress.ts';
+
+/** One stimulus clip to embed: its id and, for models that read audio, where its audio is. */
+export interface StimulusClip {
+  id: string;
+  /** The file, and for an excerpt of a longer track (a 30 s GTZAN track) where the clip lies in it. */
+  audio?: ClipAudioSource;
+}
+
+/** An embedding model as configured (`embeddings[i]` of a run, or `brain2music embed`'s flags). */
+export interface EmbedModel {
+  name: string;
+  modelDir?: string;
+  allowDownload?: boolean;
+  /** Window length, seconds (default: the model's own). */
+  windowSec?: number;
+  hopSec?: number;
+  /** w2v-BERT hidden layer. */
+  layer?: number;
+}
+
+export interface EmbedJobInput {
+  clips: StimulusClip[];
+  model: EmbedModel;
+  /** Output `FILE.npy` (FILE.json beside it). */
+  out: string;
+  clipSec?: number;
+  /** Captions table for text models (`clap-text`). */
+  captions?: string;
+  /** Clip id → genre, for `genre` (default: from the clip id). */
+  clipGenres?: ReadonlyMap<string, string>;
+  /** Leave out clips too short to embed (with a warning) instead of failing. */
+  skipShort?: boolean;
+}
+
+/**
+ * The clips of a dataset with their audio under `audioDir` (GTZAN layouts, see
+ * `locateClipAudio`); each is the excerpt the events name, with the dataset's fades.
+ */
+export function datasetClips(ds: Dataset, audioDir: string | undefined, needsAudio: boolean): StimulusClip[] {
+  if (!needsAudio) return ds.clips.map((c) => ({ id: c.id }));
+  if (audioDir === undefined) fail('BAD_INPUT', `the model reads audio: give the folder of the stimuli (GTZAN, or the clips named <genre>.000NN.wav).`);
+  const audio = locateClipAudio(audioDir, ds.clips.map((c) => c.id));
+  return ds.clips.map((c) => ({ id: c.id, audio: { path: audio.get(c.id)!, start: c.start, end: c.end, fadeSec: EMBED_DEFAULTS.fadeSec } }));
+}
+
+/** The clips' length in a dataset (the first clip's excerpt, to the millisecond: `end - start` of two-decimal times is not exact). */
+export function datasetClipSec(ds: Dataset): number {
+  const c = ds.clips[0];
+  return c ? Math.round((c.end - c.start) * 1000) / 1000 : EMBED_DEFAULTS.clipSec;
+}
+
+/** Clips from audio files or folders of them (read non-recursively, sorted): clip id = file name without extension. */
+export function fileClips(inputs: readonly string[]): StimulusClip[] {
+  const files: string[] = [];
+  for (const p of inputs) {
+    if (!existsSync(p)) fail('NOT_FOUND', `--audio ${p} does not exist.`);
+    if (statSync(p).isDirectory()) {
+      const inDir = readdirSync(p).filter(isAudioFile).sort().map((n) => join(p, n));
+      if (inDir.length === 0) fail('NOT_FOUND', `--audio ${p} holds no audio files (${AUDIO_EXTENSIONS.join(', ')}).`);
+      files.push(...inDir);
+    } else {
+      files.push(p);
+    }
+  }
+  return files.map((f) => ({ id: basename(f, extname(f)), audio: { path: f } }));
+}
+
+/** Reads a clip's audio: an excerpt is cut from a longer file (with its fades); a file that already is the clip is used as it is. */
+function clipSource(clip: StimulusClip): ClipSource {
+  const a = clip.audio;
+  return {
+    id: clip.id,
+    source: a,
+    async load(sampleRate: number) {
+      if (!a) return fail('INTERNAL', `clip ${clip.id} has no audio to read.`);
+      const audio = await readAudio(a.path, { sampleRate });
+      if (a.start === undefined || a.end === undefined) return audio.samples;
+      // Already the excerpt (simulated stimuli, prepared excerpts): use it; else cut it.
+      if (Math.abs(audio.samples.length / sampleRate - (a.end - a.start)) < 0.5) return audio.samples;
+      return readClipExcerpt(a.path, { id: clip.id, start: a.start, end: a.end }, { sampleRate, fadeSec: a.fadeSec });
+    },
+  };
+}
+
+/**
+ * The embed stage's job, run by `brain2music embed` and by the pipeline: every clip's windows
+ * (every `hopSec` within the clip, `windowSec` long) through one model, written as `out`
+ * (float32 clips × windows × dim) and its JSON, with where each clip's audio came from.
+ * Resumable (see `embedClips`).
+ */
+export async function embedJob(input: EmbedJobInput, reporter: Reporter): Promise<EmbedClipsResult> {
+  const info = embedderInfo(input.model.name);
+  const m = input.model;
+  const embedder = await createEmbedder(m.name, { modelDir: m.modelDir, allowDownload: m.allowDownload, captions: input.captions, layer: m.layer, clipGenres: input.clipGenres });
+  const bar = reporter.progress(`embed ${m.name}`);
+  try {
+    const res = await embedClips({
+      embedder,
+      clips: input.clips.map(clipSource),
+      out: input.out,
+      clipSec: input.clipSec ?? EMBED_DEFAULTS.clipSec,
+      windowSec: m.windowSec ?? info.defaultWindowSec,
+      hopSec: m.hopSec ?? EMBED_DEFAULTS.hopSec,
+      needsAudio: info.needsAudio,
+      skipShort: input.skipShort,
+      onProgress: bar.update,
+      onWarning: (l) => reporter.warn(`embed ${m.name}: ${l}`),
+    });
+    const r = res.meta;
+    reporter.info(`${input.out}: ${r.clipIds.length} clips × ${r.windowStarts.length} windows × ${r.dim} (${r.version}); embedded ${res.embedded}, reused ${res.reused}${res.skipped.length ? `, skipped ${res.skipped.length}` : ''}.`);
+    return res;
+  } finally {
+    bar.end();
+    await embedder.dispose?.();
+  }
+}

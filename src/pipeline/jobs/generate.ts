@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import type { Dataset } from '../../bids/index.ts';
+import { createEmbedder } from '../../embed/index.ts';
+import { openLibrary } from '../../library/index.ts';
+import type { Reporter } from '../../progress.ts';
+import { runLayout } from '../../run/index.ts';
+import {
+  createGenerationContext, generateSubject, type GenerateSettings, type GenerationContext, type SubjectGenerationMetrics, type SubjectResponseSettings,
+} from './generateSubject.ts';
+
+export interface GenerateJobInput {
+  /** The run folder holding the decoded predictions and the target's embeddings. */
+  runDir: string;
+  dataset: Dataset;
+  subjects: string[];
+  /** The decoding target's model: generated music is embedded with it to be scored. */
+  model: GenerationContext['model'];
+  /** The library folder (LanceDB) the generator and the genre classifier learn from. */
+  db: string;
+  /** The library's audio folder (its `params.json` beside it teaches the builtin generator). */
+  libraryAudio: string | undefined;
+  settings: GenerateSettings;
+  responses: SubjectResponseSettings;
+}
+
+export interface GenerateJobResult {
+  metrics: Record<string, SubjectGenerationMetrics>;
+  /** Run-relative folders written: `generated/<sub>` per subject. */
+  outputs: string[];
+  summary: Record<string, string>;
+}
+
+/** One summary line: decoded, oracle and (when re-ranked) the un-re-ranked scores, each with chance. */
+export function generationSummaryLine(m: SubjectGenerationMetrics): string {
+  const f = (x: number) => x.toFixed(3);
+  const rr = m.withoutRerank ? `; without re-ranking ${f(m.withoutRerank.identification.value)}, ${f(m.withoutRerank.genreAgreement.value)}` : '';
+  return `identification ${f(m.identification.value)} (oracle ${f(m.oracle.identification.value)}, chance 0.5), genre agreement ${f(m.genreAgreement.value)} (oracle ${f(m.oracle.genreAgreement.value)}, chance ${f(m.genreAgreement.chance)})${rr}; nearest library clip: cosine ≤ ${f(m.novelty.maxCosine)}, cross-correlation ≤ ${f(m.novelty.maxCrossCorrelation)}`;
+}
+
+/**
+ * The generate stage's job, run by `brain2music generate` and by the pipeline: for every test
+ * clip of every subject, new music from the decoded embedding (the time-average of its windows),
+ * optionally re-ranked by the subject's encoding model; the same from the true embeddings (the
+ * oracle); all of it embedded with the decoding model and scored against the original stimuli
+ * (identification, genre agreement, each with chance), and checked against the library for
+ * copies. Writes `outDir/generated/<sub>/<clip>_<k>.wav`, `<clip>_<k>.json` (what it was
+ * conditioned on) and `metrics.json`.
+ */
+export async function generateJob(input: GenerateJobInput, outDir: string, reporter: Reporter): Promise<GenerateJobResult> {
+  const store = await openLibrary(input.db);
+  const library = await store.readAll();
+  store.close();
+  const m = input.model;
+  const embedder = await createEmbedder(m.name, { modelDir: m.modelDir, allowDownload: m.allowDownload, layer: m.layer });
+  const metrics: Record<string, SubjectGenerationMetrics> = {};
+  const summary: Record<string, string> = {};
+  try {
+    const ctx = await createGenerationContext(library, input.libraryAudio, input.settings, embedder, m);
+    for (const subject of input.subjects) {
+      const bar = reporter.progress(`${subject} generating`);
+      try {
+        metrics[subject] = await generateSubject(input.dataset, subject, input.responses, input.runDir, ctx, input.settings, join(outDir, runLayout.generated, subject), bar.update);
+      } finally {
+        bar.end();
+      }
+      summary[subject] = generationSummaryLine(metrics[subject]!);
+      reporter.info(`${subject}: ${summary[subject]}`);
+    }
+  } finally {
+    await embedder.dispose?.();
+  }
+  return { metrics, outputs: input.subjects.map((s) => `${runLayout.generated}/${s}`), summary };
+}

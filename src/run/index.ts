@@ -1,0 +1,13 @@
+// The run-folder contract: where every output lives and the shape of its JSON files, the manifest
+// (run.json), input checksums, the folder's lock, and staged (all-or-nothing) writes. Both doors
+// onto a stage (its CLI command and the pipeline) and the report go through here.
+export { runLayout, runPath } from './layout.ts';
+export type { ScoreWithChance, DecodeMetrics, DecodeRois, DecodePredictionsInfo, RetrievalResult, SummaryMetrics } from './layout.ts';
+export { STAGE_NAMES, readManifest, writeManifest, manifestPath, MANIFEST_FORMAT } from './manifest.ts';
+export type { StageName, StageSummary, RunManifest, StageRecord } from './manifest.ts';
+export { checksumPath, pathExists, type ChecksumCache, type ChecksumEntry } from './checksum.ts';
+export { lockRun, withRunLock } from './lock.ts';
+export { commitOutputs, checkOutputPath } from './commitOutputs.ts';
+export { stagedWrite } from './stagedWrite.ts';
+export { readRunJson } from './readRunJson.ts';
+export { packageVersions, PROJECT_ROOT } from './packageInfo.ts';
