@@ -17,7 +17,7 @@ export { multiplyAffine, invertAffine, gridBounds } from './affine.ts';
 export { readLabelVolume } from './readLabelVolume.ts';
 export { readLabelNames } from './readLabelNames.ts';
 export { readWorldTransform } from './readWorldTransform.ts';
-export { parcellationOnGrid, corticalLabelNames, type GridParcellation } from './parcellationOnGrid.ts';
+export { parcellationOnGrid, corticalLabelNames, isFreeSurferAtlas, type GridParcellation } from './parcellationOnGrid.ts';
 export {
   findFmriprepRuns, findParcellation, freesurferSubjectDir, parseSpace, parseBidsName,
   type FmriprepRun, type FmriprepSpace, type ParcellationSource, type ParcellationChoice, type BidsName,

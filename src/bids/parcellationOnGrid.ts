@@ -20,16 +20,25 @@ export interface GridParcellation {
   nInsideGrid: number;
 }
 
+/** FreeSurfer LUT names (aseg `Left-Cerebral-…`, cortex `ctx-lh-…` / `ctx_lh_…`, `wm-…`): a user atlas named so is a FreeSurfer segmentation. */
+const FREESURFER_NAME = /^(Left|Right)-|^(ctx|wm)[-_](lh|rh)[-_]/;
+
+/** Whether a user's atlas is a FreeSurfer segmentation: it holds FreeSurfer cortical ids, or its names are FreeSurfer LUT names. */
+export function isFreeSurferAtlas(present: ReadonlySet<number>, userNames: Map<number, string> | null): boolean {
+  const table = freesurferCorticalLabels();
+  return [...present].some((l) => table.has(l)) || (userNames !== null && [...present].some((l) => FREESURFER_NAME.test(userNames.get(l) ?? '')));
+}
+
 /**
  * Which labels count as cortex, with their names. FreeSurfer parcellations: the 148 Destrieux or
  * 68 Desikan-Killiany cortical ids (subcortical, white-matter and medial-wall labels are not used).
- * A user's atlas: if it holds FreeSurfer cortical ids it is read as a FreeSurfer parcellation;
- * otherwise every label above 0 is a region, named from `userNames` or `label-<id>`.
+ * A user's atlas: if it is a FreeSurfer segmentation ({@link isFreeSurferAtlas}) only those
+ * cortical ids count; otherwise every label above 0 is a region, named from `userNames` or `label-<id>`.
  */
 export function corticalLabelNames(kind: ParcellationSource['kind'], present: ReadonlySet<number>, userNames: Map<number, string> | null): Map<number, string> {
   const table = kind === 'destrieux' ? destrieuxLabels() : kind === 'desikan' ? desikanLabels() : freesurferCorticalLabels();
   const out = new Map<number, string>();
-  const fsLike = kind !== 'user' || [...present].some((l) => table.has(l));
+  const fsLike = kind !== 'user' || isFreeSurferAtlas(present, userNames);
   for (const l of [...present].sort((a, b) => a - b)) {
     if (fsLike) {
       if (table.has(l)) out.set(l, userNames?.get(l) ?? (table.get(l) as string));
@@ -66,7 +75,8 @@ export function parcellationOnGrid(source: ParcellationSource, grid: { dims: rea
   const keep: number[] = [];
   for (let v = 0; v < labels.length; v++) if (names.has(labels[v])) keep.push(v);
   if (keep.length === 0) {
-    const expect = source.kind === 'destrieux' ? 'Destrieux cortical labels 11101-11175 / 12101-12175' : source.kind === 'desikan' ? 'Desikan-Killiany cortical labels 1001-1035 / 2001-2035' : 'a label above 0';
+    const fsIds = 'FreeSurfer cortical labels (Destrieux 11101-11175 / 12101-12175 or Desikan-Killiany 1001-1035 / 2001-2035)';
+    const expect = source.kind === 'destrieux' ? 'Destrieux cortical labels 11101-11175 / 12101-12175' : source.kind === 'desikan' ? 'Desikan-Killiany cortical labels 1001-1035 / 2001-2035' : isFreeSurferAtlas(present, userNames) ? fsIds : 'a label above 0';
     fail('BAD_INPUT', `no cortical label of ${source.file} falls inside the BOLD brain mask (${maskIndices.length} mask voxels, ${inside} inside the parcellation's grid; labels found there: ${topLabels(labels)}; expected ${expect}). Check that the parcellation is the subject's (aparc.a2009s+aseg.mgz for Destrieux) and in the BOLD's space, or pass another with --atlas FILE --atlas-names LUT.`);
   }
   const kept = Int32Array.from(keep, (v) => labels[v]);
