@@ -1,17 +1,53 @@
 import { fail } from '../errors.ts';
-import { maskToIndices, readNiftiMasked, readNiftiSync, readNpy } from '../io/index.ts';
-import { detrendRunningMedian, medianWindowScans } from './detrendRunningMedian.ts';
+import { maskToIndices, niftiAffine, readNiftiHeader, readNiftiMasked, readNiftiSync, readNpy } from '../io/index.ts';
+import type { ParcellationChoice } from './fmriprep.ts';
+import { loadFmriprep } from './loadFmriprep.ts';
 import { derivativeSpace, readDsegNames, readLabelImage, readVoxelLabels } from './loadAtlas.ts';
-import type { Atlas, Dataset, Presentation, RunResponses, RunSchedule, SubjectResponses, VoxelSpace } from './types.ts';
+import { parcellationOnGrid } from './parcellationOnGrid.ts';
+import type { ConfoundsMode } from './readMotionConfounds.ts';
+import { checkFinite, finishRun, testMeanFrom, testMeanOfRuns } from './responseRuns.ts';
+import type { Atlas, Dataset, RunResponses, SubjectResponses, VoxelSpace } from './types.ts';
 import { zscoreRun } from './zscoreRun.ts';
+
+/** Where the 'fmriprep' source reads from (every field optional). */
+export interface FmriprepOptions {
+  /** The fMRIPrep output folder (default `<bids root>/derivatives/fmriprep`). */
+  dir?: string;
+  /**
+   * Output space of the BOLD to read (default `T1w`): any `space-<label>` fMRIPrep wrote, e.g.
+   * `MNI152NLin2009cAsym`, with a resolution as fMRIPrep spells it (`MNI152NLin2009cAsym:res-2`)
+   * when there are several. Maps are written in this space's grid and affine. FreeSurfer
+   * parcellations need `T1w`; other spaces need `atlasFile` (an atlas in that space).
+   */
+  space?: string;
+  /** Motion regressors removed per run before detrending (default 'motion6'). */
+  confounds?: ConfoundsMode;
+  /** FreeSurfer subjects dir (default `<dir>/sourcedata/freesurfer`, then `<dir>/../freesurfer`). */
+  freesurfer?: string;
+  /** Parcellation when no `atlasFile` is given: 'auto' (default) Destrieux, else Desikan-Killiany; or force one. */
+  parcellation?: ParcellationChoice;
+}
 
 export interface LoadResponsesOptions {
   /**
    * 'derivative': the authors' preprocessed arrays (`derivative/preprocessed_data/`);
    * 'raw': the BOLD runs, masked, detrended and z-scored here;
-   * 'auto' (default): derivative when its Training and Test arrays exist, else raw.
+   * 'fmriprep': fMRIPrep's preprocessed BOLD (see `fmriprep`), motion regressed, detrended and
+   *   z-scored here, voxels = brain mask ∩ cortical labels of a FreeSurfer parcellation or `atlasFile`;
+   * 'auto' (default): derivative when its Training and Test arrays exist, else raw (never fmriprep).
    */
-  source?: 'auto' | 'raw' | 'derivative';
+  source?: 'auto' | 'raw' | 'derivative' | 'fmriprep';
+  /** The 'fmriprep' source's inputs. */
+  fmriprep?: FmriprepOptions;
+  /**
+   * Raw and fmriprep: a label image (NIfTI or MGZ) in the BOLD's space (world coordinates), e.g. a
+   * Destrieux atlas in MNI152NLin2009cAsym; resampled to the BOLD grid by nearest neighbour and
+   * used instead of the atlas convention / FreeSurfer parcellation. FreeSurfer ids are read as
+   * FreeSurfer (cortical labels only); any other atlas uses every label above 0.
+   */
+  atlasFile?: string;
+  /** Names for `atlasFile`'s labels: a TSV with `index` and `name` columns, or FreeSurferColorLUT-style text. */
+  atlasNames?: string;
   /** Raw only: a NIfTI mask in BOLD space (non-zero = keep) instead of "atlas label > 0". */
   mask?: string;
   /** Raw only: subtract the 240 s running median per voxel, as the dataset did (default true). */
@@ -22,16 +58,6 @@ export interface LoadResponsesOptions {
   atlas?: 'required' | 'optional';
   /** Called after each run is loaded. */
   onProgress?: (done: number, total: number) => void;
-}
-
-function hasNaN(data: Float32Array): number {
-  for (let i = 0; i < data.length; i++) if (data[i] !== data[i]) return i;
-  return -1;
-}
-
-function checkFinite(data: Float32Array, nVoxels: number, file: string): void {
-  const i = hasNaN(data);
-  if (i >= 0) fail('BAD_FILE', `${file}: NaN at row ${Math.floor(i / nVoxels)}, voxel ${i % nVoxels}; responses must be finite. Remove or fill those voxels before loading.`);
 }
 
 /** Read a response array as rows × V float32, accepting the transposed V × rows layout too. */
@@ -54,24 +80,6 @@ function atlasNames(files: Dataset['files'][string], required: boolean): Map<num
   if (files.atlas.dsegTsv) return readDsegNames(files.atlas.dsegTsv);
   if (required && (files.atlas.dseg || files.atlas.voxelLabels)) fail('NOT_FOUND', `atlas labels of ${files.subject} have no names: add ${files.subject}_space-bold_dseg.tsv (columns index, name) next to them.`);
   return new Map();
-}
-
-function testMeanFrom(runs: RunResponses[], presentations: Presentation[], clipIds: string[], spc: number, nVoxels: number): Float32Array {
-  const out = new Float32Array(clipIds.length * spc * nVoxels);
-  const byRun = new Map(runs.map((r) => [`${r.task}-${r.run}`, r]));
-  clipIds.forEach((id, c) => {
-    const reps = presentations.filter((p) => p.task === 'Test' && p.clipId === id);
-    for (const p of reps) {
-      const r = byRun.get(`${p.task}-${p.run}`) as RunResponses;
-      for (let s = 0; s < spc; s++) {
-        const t = Math.min(p.firstScan + s, r.nScans - 1);
-        const src = t * nVoxels;
-        const dst = (c * spc + s) * nVoxels;
-        for (let v = 0; v < nVoxels; v++) out[dst + v] += r.data[src + v] / reps.length;
-      }
-    }
-  });
-  return out;
 }
 
 async function loadDerivative(ds: Dataset, subject: string, opts: LoadResponsesOptions): Promise<Omit<SubjectResponses, 'subject' | 'tr' | 'presentations' | 'source'>> {
@@ -121,16 +129,28 @@ async function loadDerivative(ds: Dataset, subject: string, opts: LoadResponsesO
   return { nVoxels, runs, atlas, space: derivativeSpace(files.atlas, nVoxels), testMean };
 }
 
-async function loadRaw(ds: Dataset, subject: string, opts: LoadResponsesOptions): Promise<Omit<SubjectResponses, 'subject' | 'tr' | 'presentations' | 'source'>> {
+/** The voxels a raw-BOLD load reads, their labels and names, and the grid they were defined on. */
+interface RawSelection {
+  voxelIndices: Int32Array;
+  labels: Int32Array;
+  names: Map<number, string>;
+  dims: number[];
+  affine: Float64Array;
+  source: string;
+  provenance?: SubjectResponses['provenance'];
+}
+
+/** Voxels from the dataset's atlas convention (derivatives/atlas/…_space-bold_dseg) or a mask. */
+function conventionSelection(ds: Dataset, subject: string, opts: LoadResponsesOptions): RawSelection {
   const files = ds.files[subject];
   const required = (opts.atlas ?? 'required') === 'required';
   const labelImg = files.atlas.dseg ? readLabelImage(files.atlas.dseg) : null;
   let maskImg = labelImg;
   if (opts.mask) maskImg = readNiftiSync(opts.mask);
   else if (labelImg === null) {
-    fail('NOT_FOUND', `${subject}: no voxel selection for raw runs: expected the label image ${ds.root}/derivatives/atlas/${subject}/${subject}_space-bold_dseg.nii.gz (0 = outside cortex), or pass a mask.`);
+    fail('NOT_FOUND', `${subject}: no voxel selection for raw runs: expected the label image ${ds.root}/derivatives/atlas/${subject}/${subject}_space-bold_dseg.nii.gz (0 = outside cortex), pass a mask, or pass an atlas in the BOLD's space (atlasFile).`);
   }
-  if (labelImg === null && required) fail('NOT_FOUND', `${subject}: no atlas label image ${ds.root}/derivatives/atlas/${subject}/${subject}_space-bold_dseg.nii.gz; add it or pass atlas: 'optional'.`);
+  if (labelImg === null && required) fail('NOT_FOUND', `${subject}: no atlas label image ${ds.root}/derivatives/atlas/${subject}/${subject}_space-bold_dseg.nii.gz; add it, pass an atlas in the BOLD's space (atlasFile), or pass atlas: 'optional'.`);
   const maskSource = opts.mask ?? (files.atlas.dseg as string);
   const m = maskImg as NonNullable<typeof maskImg>;
   if (labelImg && opts.mask && labelImg.dims.slice(0, 3).join('×') !== m.dims.slice(0, 3).join('×')) {
@@ -141,36 +161,58 @@ async function loadRaw(ds: Dataset, subject: string, opts: LoadResponsesOptions)
   if (nVoxels === 0) fail('BAD_INPUT', `${maskSource}: the mask selects no voxel.`);
   const labels = new Int32Array(nVoxels);
   if (labelImg) for (let v = 0; v < nVoxels; v++) labels[v] = labelImg.data[voxelIndices[v]];
+  return { voxelIndices, labels, names: atlasNames(files, required), dims: m.dims, affine: m.affine, source: maskSource };
+}
+
+/** Voxels from a user's label image resampled to the first BOLD run's grid (within `mask` when given). */
+async function userAtlasSelection(ds: Dataset, subject: string, opts: LoadResponsesOptions, atlasFile: string): Promise<RawSelection> {
+  const first = ds.files[subject].runs.find((r) => r.bold !== null)?.bold ?? null;
+  if (first === null) fail('NOT_FOUND', `${subject}: no BOLD run under ${ds.root}/${subject}/func/ to resample the atlas ${atlasFile} onto.`);
+  const h = await readNiftiHeader(first);
+  const dims = h.dims.slice(0, 3);
+  const affine = niftiAffine(h);
+  let maskIdx: Int32Array;
+  if (opts.mask) {
+    const m = readNiftiSync(opts.mask);
+    if (m.dims.slice(0, 3).join('×') !== dims.join('×')) fail('MISMATCH', `mask ${opts.mask} is ${m.dims.slice(0, 3).join('×')} but the BOLD ${first} is ${dims.join('×')}; the mask must be in the BOLD's grid.`);
+    maskIdx = maskToIndices(m.data.subarray(0, dims[0] * dims[1] * dims[2]));
+  } else maskIdx = Int32Array.from({ length: dims[0] * dims[1] * dims[2] }, (_, i) => i);
+  const source = { kind: 'user' as const, file: atlasFile, transform: null, names: opts.atlasNames ?? null };
+  const p = parcellationOnGrid(source, { dims, affine, source: first }, maskIdx);
+  return {
+    voxelIndices: p.voxelIndices, labels: p.labels, names: p.names, dims, affine, source: atlasFile,
+    provenance: { parcellation: source, nMaskVoxels: p.nMaskVoxels, nInsideGrid: p.nInsideGrid, nVoxels: p.voxelIndices.length },
+  };
+}
+
+async function loadRaw(ds: Dataset, subject: string, opts: LoadResponsesOptions): Promise<Omit<SubjectResponses, 'subject' | 'tr' | 'presentations' | 'source'>> {
+  const files = ds.files[subject];
+  const sel = opts.atlasFile ? await userAtlasSelection(ds, subject, opts, opts.atlasFile) : conventionSelection(ds, subject, opts);
+  const { voxelIndices, labels } = sel;
+  const nVoxels = voxelIndices.length;
   const runs: RunResponses[] = [];
   let space: VoxelSpace | null = null;
-  const window = medianWindowScans(ds.tr);
   for (const s of ds.schedule) {
     const rf = files.runs.find((r) => r.task === s.task && r.run === s.run);
     const bold = rf?.bold ?? null;
     if (bold === null) fail('NOT_FOUND', `${subject}: no BOLD file for task-${s.task} run-${String(s.run).padStart(2, '0')} (expected ${ds.root}/${subject}/func/${subject}_task-${s.task}_run-${String(s.run).padStart(2, '0')}_bold.nii[.gz]); use the derivative arrays or add the run.`);
-    const shape = m.dims.slice(0, 3).join('×');
+    const shape = sel.dims.slice(0, 3).join('×');
     const img = await readNiftiMasked(bold, voxelIndices);
-    if (img.dims.slice(0, 3).join('×') !== shape) fail('MISMATCH', `${bold} has volumes of ${img.dims.slice(0, 3).join('×')} but ${maskSource} is ${shape}; the mask/labels must be in this BOLD space.`);
+    if (img.dims.slice(0, 3).join('×') !== shape) fail('MISMATCH', `${bold} has volumes of ${img.dims.slice(0, 3).join('×')} but ${sel.source} is ${shape}; the mask/labels must be in this BOLD space.`);
     if (img.nVolumes !== s.nScansInFile) {
       fail('MISMATCH', `${bold} has ${img.nVolumes} scans but ${s.eventsFile} describes ${s.nScansInFile} (last event end / TR ${ds.tr} s); the run and its events do not match.`);
     }
     if (space === null) {
-      const diff = Math.max(...Array.from(img.affine, (x, i) => Math.abs(x - m.affine[i])));
-      if (diff > 1e-2) fail('MISMATCH', `${maskSource} and ${bold} have different affines (max difference ${diff.toFixed(3)}); resample the atlas/mask to BOLD space.`);
+      const diff = Math.max(...Array.from(img.affine, (x, i) => Math.abs(x - sel.affine[i])));
+      if (diff > 1e-2) fail('MISMATCH', `${sel.source} and ${bold} have different affines (max difference ${diff.toFixed(3)}); resample the atlas/mask to BOLD space.`);
       space = { volumeShape: [img.dims[0], img.dims[1], img.dims[2]], affine: img.affine, voxelIndices };
     }
     checkFinite(img.data, nVoxels, bold);
-    if (opts.detrend ?? true) detrendRunningMedian(img.data, img.nVolumes, nVoxels, window);
-    const nScans = s.nScansInFile - s.trimmedScans;
-    const data = img.data.slice(s.trimmedScans * nVoxels);
-    if (opts.zscore ?? true) zscoreRun(data, nScans, nVoxels);
-    runs.push({ task: s.task, run: s.run, nScans, data });
+    runs.push(finishRun(img.data, nVoxels, s, ds.tr, opts));
     opts.onProgress?.(runs.length, ds.schedule.length);
   }
-  const testClips = ds.clips.filter((c) => c.split === 'test').map((c) => c.id);
-  const spc = ds.schedule[0].scansPerClip;
-  const testMean = testClips.length === 0 ? null : { clipIds: testClips, scansPerClip: spc, data: testMeanFrom(runs, ds.schedule.flatMap((x: RunSchedule) => x.presentations), testClips, spc, nVoxels) };
-  return { nVoxels, runs, atlas: { labels, names: atlasNames(files, required) }, space, testMean };
+  const body = { nVoxels, runs, atlas: { labels, names: sel.names }, space, testMean: testMeanOfRuns(ds, runs, nVoxels) };
+  return sel.provenance ? { ...body, provenance: sel.provenance } : body;
 }
 
 /**
@@ -182,7 +224,8 @@ async function loadRaw(ds: Dataset, subject: string, opts: LoadResponsesOptions)
  * `Resp_Test_Mean` (60 clips × 10 scans, clips in first-presentation order) becomes `testMean`.
  * A V × rows array is accepted and transposed. Raw runs: voxels where the atlas label is > 0 (or
  * the given mask), running-median detrended over the whole run, then the duplicate first clip's
- * scans cut, then z-scored. Every mismatch (scan counts, voxel counts, label sizes, NaNs) is an
+ * scans cut, then z-scored. fMRIPrep: the same after regressing the motion confounds out
+ * of each run (see `loadFmriprep`). Every mismatch (scan counts, voxel counts, label sizes, NaNs) is an
  * error naming the file.
  *
  * @example const resp = await loadResponses(openDataset(root), 'sub-001'); resp.runs.length // 18
@@ -191,8 +234,10 @@ export async function loadResponses(ds: Dataset, subject: string, opts: LoadResp
   if (!ds.subjects.includes(subject)) fail('NOT_FOUND', `subject ${subject} is not in ${ds.root} (subjects: ${ds.subjects.join(', ')}).`);
   const files = ds.files[subject];
   let source = opts.source ?? 'auto';
-  if (!['auto', 'raw', 'derivative'].includes(source)) fail('BAD_INPUT', `source '${source}' is not one of auto, raw, derivative.`);
+  if (!['auto', 'raw', 'derivative', 'fmriprep'].includes(source)) fail('BAD_INPUT', `source '${source}' is not one of auto, raw, derivative, fmriprep.`);
   if (source === 'auto') source = files.derivative.training && files.derivative.test ? 'derivative' : 'raw';
-  const body = source === 'derivative' ? await loadDerivative(ds, subject, opts) : await loadRaw(ds, subject, opts);
+  if (opts.atlasNames && !opts.atlasFile) fail('BAD_INPUT', `atlas names ${opts.atlasNames} were given without an atlas file; pass the label image they name (--atlas FILE).`);
+  if (opts.atlasFile && source === 'derivative') fail('BAD_INPUT', `an atlas file (${opts.atlasFile}) cannot be used with the derivative arrays: they carry no voxel coordinates to resample it onto. Use source raw or fmriprep.`);
+  const body = source === 'derivative' ? await loadDerivative(ds, subject, opts) : source === 'fmriprep' ? await loadFmriprep(ds, subject, opts) : await loadRaw(ds, subject, opts);
   return { subject, tr: ds.tr, source, presentations: ds.schedule.flatMap((s) => s.presentations), ...body };
 }

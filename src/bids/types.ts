@@ -102,7 +102,7 @@ export interface SubjectResponses {
   subject: string;
   tr: number;
   nVoxels: number;
-  source: 'raw' | 'derivative';
+  source: 'raw' | 'derivative' | 'fmriprep';
   runs: RunResponses[];
   presentations: Presentation[];
   atlas: Atlas;
@@ -112,4 +112,21 @@ export interface SubjectResponses {
    * `data` is (clips × scansPerClip) × V, rows of clip c at `c*scansPerClip …`, no hemodynamic lag.
    */
   testMean: { clipIds: string[]; scansPerClip: number; data: Float32Array } | null;
+  /** How the responses were made, when they came from fMRIPrep outputs or a user's atlas (for logs and run records). */
+  provenance?: ResponseProvenance;
+}
+
+/** Where fMRIPrep-route (or user-atlas) responses came from. */
+export interface ResponseProvenance {
+  /** The fMRIPrep folder and output space read ('fmriprep' source only). */
+  fmriprepDir?: string;
+  space?: string;
+  /** Motion regressors removed per run ('fmriprep' source only). */
+  confounds?: 'motion6' | 'motion12' | 'none';
+  /** The label image resampled to the BOLD grid, its kind, the fsnative → T1w transform applied (or null) and the names file (or null). */
+  parcellation: { kind: 'destrieux' | 'desikan' | 'user'; file: string; transform: string | null; names: string | null };
+  /** Voxels of the (intersected) brain mask, how many fell inside the parcellation's grid, and how many were kept (cortical). */
+  nMaskVoxels: number;
+  nInsideGrid: number;
+  nVoxels: number;
 }

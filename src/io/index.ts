@@ -6,6 +6,7 @@ export {
   readNifti, readNiftiSync, readNiftiHeader, readNiftiMasked, parseNifti, writeNifti, serializeNifti, maskToIndices,
   type NiftiImage, type NiftiMaskedImage, type ReadNiftiOptions, type NiftiWriteInput,
 } from './nifti.ts';
+export { readMgh, parseMgh, mghAffine, MGH_DATA_OFFSET, type MghImage, type MghHeader, type MghDatatype, type MghData } from './mgh.ts';
 export { niftiAffine, niftiScaling, parseNiftiHeader, type NiftiHeader, type NiftiDatatype, type NiftiData } from './niftiHeader.ts';
 export { readAudio, decodeAudio, mixToMono, AUDIO_EXTENSIONS, isAudioFile, type MonoAudio } from './audio.ts';
 export { parseWav, encodeWav, writeWav, isWav, type DecodedAudio, type WavFormat } from './wav.ts';
