@@ -71,3 +71,15 @@ export const ENCODE_DEFAULTS = {
   /** Block-null shuffles: p cannot go below 1/(1 + nPerm). */
   nPerm: 10_000,
 } as const;
+
+/** Reading a dataset's responses. */
+export const DATASET_DEFAULTS = {
+  /** Which responses: the derivative arrays when present, else the raw runs. */
+  source: 'auto',
+  /** fMRIPrep output space read (FreeSurfer parcellations are in T1w). */
+  space: 'T1w',
+  /** Motion regressors removed per run (fMRIPrep's six rigid-body parameters). */
+  confounds: 'motion6',
+  /** FreeSurfer parcellation: Destrieux (the paper's) when present, else Desikan–Killiany. */
+  parcellation: 'auto',
+} as const;

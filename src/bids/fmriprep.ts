@@ -4,6 +4,7 @@
 // freesurfer/ folder (the legacy <out>/fmriprep + <out>/freesurfer layout).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { DATASET_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import type { Task } from './types.ts';
 
@@ -193,7 +194,7 @@ export function freesurferSubjectDir(fmriprepDir: string, subject: string, frees
  * present. Nothing found: NOT_FOUND listing the paths tried and the ways to get one.
  */
 export function findParcellation(fmriprepDir: string, subject: string, opts: { choice?: ParcellationChoice; freesurfer?: string; firstBold?: string } = {}): ParcellationSource {
-  const choice = opts.choice ?? 'auto';
+  const choice = opts.choice ?? DATASET_DEFAULTS.parcellation;
   if (!['auto', 'destrieux', 'desikan'].includes(choice)) fail('BAD_INPUT', `parcellation '${choice}' is not one of auto, destrieux, desikan.`);
   const root = resolve(fmriprepDir);
   const anat = anatDirs(root, subject);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DATASET_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { maskToIndices, niftiAffine, readNiftiHeader, readNiftiMasked, readNiftiSync } from '../io/index.ts';
 import { findFmriprepRuns, findParcellation, parseSpace, type ParcellationSource } from './fmriprep.ts';
@@ -29,8 +30,8 @@ function maxAffineDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export async function loadFmriprep(ds: Dataset, subject: string, opts: LoadResponsesOptions): Promise<Omit<SubjectResponses, 'subject' | 'tr' | 'presentations' | 'source'>> {
   const fm = opts.fmriprep ?? {};
   const dir = fm.dir ?? join(ds.root, 'derivatives', 'fmriprep');
-  const space = parseSpace(fm.space ?? 'T1w');
-  const mode = fm.confounds ?? 'motion6';
+  const space = parseSpace(fm.space ?? DATASET_DEFAULTS.space);
+  const mode = fm.confounds ?? DATASET_DEFAULTS.confounds;
   if (!CONFOUNDS_MODES.includes(mode)) fail('BAD_INPUT', `confounds '${mode}' is not one of ${CONFOUNDS_MODES.join(', ')}.`);
   if (opts.mask) fail('BAD_INPUT', `a mask (${opts.mask}) is not used with source fmriprep: voxels are fMRIPrep's brain mask ∩ the parcellation's cortical labels. Pass an atlas file to choose other voxels.`);
   const files = findFmriprepRuns(dir, subject, space, ds.schedule.map((s) => ({ task: s.task, run: s.run })));
@@ -87,7 +88,7 @@ export async function loadFmriprep(ds: Dataset, subject: string, opts: LoadRespo
     space: { volumeShape: [dims[0], dims[1], dims[2]], affine, voxelIndices },
     testMean: testMeanOfRuns(ds, runs, nVoxels),
     provenance: {
-      fmriprepDir: dir, space: space.res ? `${space.space}:res-${space.res}` : space.space, confounds: mode,
+      fmriprepDir: dir, space: space.res ? `${space.space}:res-${space.res}` : space.space, confounds: mode, firstBold: first,
       parcellation: source, nMaskVoxels: parc.nMaskVoxels, nInsideGrid: parc.nInsideGrid, nVoxels,
     },
   };

@@ -123,6 +123,8 @@ export interface ResponseProvenance {
   space?: string;
   /** Motion regressors removed per run ('fmriprep' source only). */
   confounds?: 'motion6' | 'motion12' | 'none';
+  /** The first run's preprocessed BOLD ('fmriprep' source only): its mean is the maps' background. */
+  firstBold?: string;
   /** The label image resampled to the BOLD grid, its kind, the fsnative → T1w transform applied (or null) and the names file (or null). */
   parcellation: { kind: 'destrieux' | 'desikan' | 'user'; file: string; transform: string | null; names: string | null };
   /** Voxels of the (intersected) brain mask, how many fell inside the parcellation's grid, and how many were kept (cortical). */

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ALIGN_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RETRIEVE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
+import { ALIGN_DEFAULTS, DATASET_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RETRIEVE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { FIELDS } from '../pipeline/runConfig.ts';
 import { packageVersions } from '../run/index.ts';
@@ -19,6 +19,31 @@ async function ui(json?: boolean) {
 
 const REQUIRED = '(required) ';
 
+/** The flags of `dataset` in a run configuration: how a BIDS dataset's responses are read. */
+export interface DatasetFlags {
+  source?: 'auto' | 'raw' | 'derivative' | 'fmriprep';
+  derivatives?: string;
+  space?: string;
+  confounds?: 'motion6' | 'motion12' | 'none';
+  freesurfer?: string;
+  parcellation?: 'auto' | 'destrieux' | 'desikan';
+  atlas?: string;
+  atlasNames?: string;
+}
+
+/** Adds the dataset flags (the same keys as a configuration's `dataset`) to a command that reads responses. */
+function datasetFlags(cmd: Command): Command {
+  return cmd
+    .option('--source <kind>', d("responses read: 'auto' (the derivative arrays when present, else the raw runs), 'raw', 'derivative' or 'fmriprep'", DATASET_DEFAULTS.source), fieldParser('--source', FIELDS.source))
+    .option('--derivatives <DIR>', "fMRIPrep's output folder (default: <bids>/derivatives/fmriprep)")
+    .option('--space <S>', d('fMRIPrep output space, e.g. MNI152NLin2009cAsym (then also give --atlas)', DATASET_DEFAULTS.space))
+    .option('--confounds <set>', d('motion regressors removed per run (fMRIPrep): motion6, motion12 (with derivatives) or none', DATASET_DEFAULTS.confounds), fieldParser('--confounds', FIELDS.confounds))
+    .option('--freesurfer <DIR>', 'FreeSurfer subjects folder (default: <derivatives>/sourcedata/freesurfer)')
+    .option('--parcellation <name>', d('FreeSurfer parcellation: auto (Destrieux, else Desikan), destrieux or desikan', DATASET_DEFAULTS.parcellation), fieldParser('--parcellation', FIELDS.parcellation))
+    .option('--atlas <FILE>', "a label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's parcellation")
+    .option('--atlas-names <LUT>', "names of --atlas's labels: TSV (index, name) or FreeSurferColorLUT text");
+}
+
 /**
  * The whole command-line interface in one place: every command and flag is declared here;
  * each action lazily imports its command module and calls one typed function. Flags that have a
@@ -35,8 +60,8 @@ export function buildProgram(): Command {
 
   // --- commands: each block declares one command (keep alphabetical) ---
 
-  program
-    .command('decode')
+  datasetFlags(program
+    .command('decode'))
     .description('fit ROI-ensemble decoders (fMRI → music embedding) per subject, predict the test clips, score them')
     .requiredOption('--bids <DIR>', `${REQUIRED}BIDS dataset (ds003720 layout, real or simulated)`)
     .requiredOption('--embeddings <E.npy>', `${REQUIRED}stimulus embeddings, clips × windows × dim, with E.json beside it`)
@@ -50,7 +75,7 @@ export function buildProgram(): Command {
     .option('--whole-cortex', 'also fit and score a whole-cortex decoder')
     .option('--leave-one-genre-out', 'also run leave-one-genre-out (one ensemble fit per genre)')
     .option('--json', 'print the per-subject results as JSON on stdout (logs go to stderr)')
-    .action(async (o: { bids: string; embeddings: string; out: string; subject: string; rois?: number; lagTr?: number; scansPerClip?: number; folds?: number; cvScore?: 'nested' | 'inner'; wholeCortex?: boolean; leaveOneGenreOut?: boolean; json?: boolean }) => {
+    .action(async (o: DatasetFlags & { bids: string; embeddings: string; out: string; subject: string; rois?: number; lagTr?: number; scansPerClip?: number; folds?: number; cvScore?: 'nested' | 'inner'; wholeCortex?: boolean; leaveOneGenreOut?: boolean; json?: boolean }) => {
       const { runDecode } = await import('./commands/decode.ts');
       const rows = await runDecode(o, await ui(o.json));
       if (o.json) printJson(rows);
@@ -90,8 +115,8 @@ export function buildProgram(): Command {
       await runEmbed(o, await ui());
     });
 
-  program
-    .command('encode')
+  datasetFlags(program
+    .command('encode'))
     .description('fit voxelwise encoding models (features → every cortical voxel), test significance with FDR, compare spaces, write brain maps')
     .requiredOption('--bids <DIR>', `${REQUIRED}BIDS dataset (ds003720 layout, real or simulated)`)
     .requiredOption('--features <A.npy[,B.npy]>', `${REQUIRED}feature spaces, comma-separated: .npy files (with .json beside) or 'genre' (one-hot control); join with + to stack`)
@@ -109,7 +134,7 @@ export function buildProgram(): Command {
     .option('--seed <n>', d('seed of the block null', 0), fieldParser('--seed', FIELDS.seed))
     .option('--voxel-batch <n>', 'voxels fitted at once, to bound memory (default: as many as fit in 2 GB)', positiveInt('--voxel-batch'))
     .option('--json', 'print the encoding summaries as JSON on stdout (logs go to stderr)')
-    .action(async (o: { bids: string; features: string; out: string; subject: string; null?: 'gaussian' | 'block'; delays?: number[]; lagTr?: number; scansPerClip?: number; cv?: 'clip' | 'run'; folds?: number; fdrQ?: number; partition?: boolean; nPerm?: number; seed?: number; voxelBatch?: number; json?: boolean }) => {
+    .action(async (o: DatasetFlags & { bids: string; features: string; out: string; subject: string; null?: 'gaussian' | 'block'; delays?: number[]; lagTr?: number; scansPerClip?: number; cv?: 'clip' | 'run'; folds?: number; fdrQ?: number; partition?: boolean; nPerm?: number; seed?: number; voxelBatch?: number; json?: boolean }) => {
       const { runEncode } = await import('./commands/encode.ts');
       const summaries = await runEncode(o, await ui(o.json));
       if (o.json) printJson(summaries);

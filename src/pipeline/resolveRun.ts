@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDataset, type Dataset, type LoadResponsesOptions } from '../bids/index.ts';
+import { DATASET_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
-import { datasetRoot, stimuliDir, type EmbeddingConfig, type RunConfig } from './runConfig.ts';
+import { datasetRoot, stimuliDir, type BidsDatasetConfig, type EmbeddingConfig, type RunConfig } from './runConfig.ts';
 
 /**
  * A run configuration resolved once for the whole pipeline: where the dataset, stimuli and
@@ -24,6 +25,8 @@ export interface ResolvedRun {
   encodeSpaces: string[];
   /** How subjects' responses are read. */
   load: LoadResponsesOptions;
+  /** Everything the responses are read from (checksummed by the stages that read them). */
+  responseInputs: string[];
   /** The dataset, opened once. */
   dataset(): Dataset;
   /** The subjects the run analyses (each checked against the dataset). */
@@ -52,6 +55,21 @@ function encodeSpaces(config: RunConfig): string[] {
   return names;
 }
 
+/** The `dataset` keys of a configuration other than `bids`, as a command's flags give them (any may be absent). */
+export type DatasetReadFlags = Partial<Omit<BidsDatasetConfig, 'bids'>>;
+
+/** How a BIDS dataset's responses are read: the configuration's `dataset` keys (or a command's flags) as `loadResponses` options. */
+export function datasetLoadOptions(flags: DatasetReadFlags): LoadResponsesOptions {
+  const d = { ...flags, source: flags.source ?? DATASET_DEFAULTS.source };
+  const fmriprep = { dir: d.derivatives, space: d.space, confounds: d.confounds, freesurfer: d.freesurfer, parcellation: d.parcellation };
+  return {
+    source: d.source,
+    ...(d.source === 'fmriprep' ? { fmriprep } : {}),
+    ...(d.atlas ? { atlasFile: d.atlas } : {}),
+    ...(d.atlasNames ? { atlasNames: d.atlasNames } : {}),
+  };
+}
+
 /** Resolves a validated configuration for the pipeline's stages (see {@link ResolvedRun}). */
 export function resolveRun(config: RunConfig): ResolvedRun {
   const root = datasetRoot(config);
@@ -67,7 +85,8 @@ export function resolveRun(config: RunConfig): ResolvedRun {
     libraryAudio: libraryAudio(config),
     target,
     encodeSpaces: encodeSpaces(config),
-    load: 'bids' in config.dataset ? { source: config.dataset.source } : {},
+    load: 'bids' in config.dataset ? datasetLoadOptions(config.dataset) : {},
+    responseInputs: [root, ...('bids' in config.dataset ? [config.dataset.derivatives, config.dataset.freesurfer, config.dataset.atlas, config.dataset.atlasNames].filter((p): p is string => p !== undefined && !p.startsWith(root + '/')) : [])],
     dataset() {
       dataset ??= openDataset(root);
       return dataset;

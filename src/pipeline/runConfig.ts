@@ -60,10 +60,25 @@ export interface SimulatedDatasetConfig {
   };
 }
 
-/** An existing dataset in the ds003720 BIDS layout (raw NIfTI runs and/or derivative arrays). */
+/** An existing dataset in the ds003720 BIDS layout (raw NIfTI runs, derivative arrays, or fMRIPrep outputs beside its events). */
 export interface BidsDatasetConfig {
   bids: string;
-  source: 'auto' | 'raw' | 'derivative';
+  /** 'auto': the derivative arrays when present, else the raw runs; 'fmriprep': fMRIPrep's preprocessed BOLD. */
+  source: 'auto' | 'raw' | 'derivative' | 'fmriprep';
+  /** fMRIPrep's output folder (default `<bids>/derivatives/fmriprep`). */
+  derivatives: string | undefined;
+  /** fMRIPrep output space (default T1w), e.g. MNI152NLin2009cAsym (then give `atlas`). */
+  space: string | undefined;
+  /** Motion regressors removed per run (fMRIPrep; default motion6). */
+  confounds: 'motion6' | 'motion12' | 'none' | undefined;
+  /** FreeSurfer subjects folder (default `<derivatives>/sourcedata/freesurfer`). */
+  freesurfer: string | undefined;
+  /** FreeSurfer parcellation: auto (Destrieux, else Desikan), destrieux or desikan. */
+  parcellation: 'auto' | 'destrieux' | 'desikan' | undefined;
+  /** A label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's. */
+  atlas: string | undefined;
+  /** Names of `atlas`'s labels: TSV (index, name) or FreeSurferColorLUT text. */
+  atlasNames: string | undefined;
 }
 
 export interface EmbeddingConfig {
@@ -115,7 +130,9 @@ export const FIELDS = {
   testPerGenre: int(1, 100),
   targetVoxels: int(300, 1_000_000),
   libraryClips: int(0, 1_000_000),
-  source: oneOf(['auto', 'raw', 'derivative'] as const),
+  source: oneOf(['auto', 'raw', 'derivative', 'fmriprep'] as const),
+  confounds: oneOf(['motion6', 'motion12', 'none'] as const),
+  parcellation: oneOf(['auto', 'destrieux', 'desikan'] as const),
 } as const;
 
 const embeddingField = obj({
@@ -146,7 +163,17 @@ const schema = obj({
       }),
     }),
     'simulate',
-    obj({ bids: str(), source: withDefault(FIELDS.source, 'auto') }),
+    obj({
+      bids: str(),
+      source: withDefault(FIELDS.source, 'auto'),
+      derivatives: optional(str()),
+      space: optional(str()),
+      confounds: optional(FIELDS.confounds),
+      freesurfer: optional(str()),
+      parcellation: optional(FIELDS.parcellation),
+      atlas: optional(str()),
+      atlasNames: optional(str()),
+    }),
     'bids',
   ),
   stimuli: optional(str()),
@@ -232,7 +259,9 @@ export function parseRunConfig(value: unknown, source: string, baseDir: string):
   if (c.decode.target !== undefined && !names.includes(c.decode.target)) {
     fail('BAD_INPUT', `${source}: 'decode.target' is '${c.decode.target}' but 'embeddings' lists only ${names.join(', ')}; add it there or pick one of those.`);
   }
-  const dataset: SimulatedDatasetConfig | BidsDatasetConfig = 'bids' in c.dataset ? { ...c.dataset, bids: abs(c.dataset.bids) } : c.dataset;
+  const dataset: SimulatedDatasetConfig | BidsDatasetConfig = 'bids' in c.dataset
+    ? { ...c.dataset, bids: abs(c.dataset.bids), derivatives: absOpt(c.dataset.derivatives), freesurfer: absOpt(c.dataset.freesurfer), atlas: absOpt(c.dataset.atlas), atlasNames: absOpt(c.dataset.atlasNames) }
+    : c.dataset;
   return {
     ...c,
     out: abs(c.out),

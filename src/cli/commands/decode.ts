@@ -5,6 +5,7 @@ import { decodeJob, type DecodeRow } from '../../pipeline/jobs/decode.ts';
 import { refreshRunMetrics } from '../../pipeline/jobs/evaluate.ts';
 import { readEmbeddingSet } from '../../pipeline/jobs/readEmbeddingSet.ts';
 import { runLayout, stagedWrite } from '../../run/index.ts';
+import { datasetLoadOptions, type DatasetReadFlags } from '../../pipeline/resolveRun.ts';
 import type { CliUi } from '../ui.ts';
 
 export type { DecodeRow } from '../../pipeline/jobs/decode.ts';
@@ -13,6 +14,15 @@ export type { DecodeRow } from '../../pipeline/jobs/decode.ts';
 export interface DecodeOptions {
   /** BIDS dataset root (ds003720 layout, real or simulated). */
   bids: string;
+  /** How its responses are read (the configuration's `dataset` keys: source, derivatives, space, confounds, atlas, …). */
+  source?: DatasetReadFlags['source'];
+  derivatives?: string;
+  space?: string;
+  confounds?: DatasetReadFlags['confounds'];
+  freesurfer?: string;
+  parcellation?: DatasetReadFlags['parcellation'];
+  atlas?: string;
+  atlasNames?: string;
   /** Embeddings `.npy` (clips × windows × dim) with its `.json` beside it. */
   embeddings: string;
   /** `sub-001`, or `all` for every subject of the dataset. */
@@ -56,7 +66,7 @@ export async function runDecode(opts: DecodeOptions, ui: CliUi): Promise<DecodeR
   const res = await stagedWrite(opts.out, 'brain2music decode', (outDir) =>
     decodeJob(
       {
-        dataset, subjects, embeddings, embeddingsFile: opts.embeddings, lagTr: opts.lagTr, scansPerClip: opts.scansPerClip, topRois: opts.rois,
+        dataset, subjects, embeddings, embeddingsFile: opts.embeddings, load: datasetLoadOptions(opts), lagTr: opts.lagTr, scansPerClip: opts.scansPerClip, topRois: opts.rois,
         folds: opts.folds, cvScore: opts.cvScore, wholeCortex: opts.wholeCortex, leaveOneGenreOut: opts.leaveOneGenreOut,
       },
       outDir,

@@ -6,12 +6,22 @@ import { fail } from '../../errors.ts';
 import { encodeJob } from '../../pipeline/jobs/encode.ts';
 import { refreshRunMetrics } from '../../pipeline/jobs/evaluate.ts';
 import { runLayout, stagedWrite } from '../../run/index.ts';
+import { datasetLoadOptions, type DatasetReadFlags } from '../../pipeline/resolveRun.ts';
 import type { CliUi } from '../ui.ts';
 
 /** Options of `brain2music encode`. */
 export interface EncodeOptions {
   /** BIDS dataset root (ds003720 layout, real or simulated). */
   bids: string;
+  /** How its responses are read (the configuration's `dataset` keys: source, derivatives, space, confounds, atlas, …). */
+  source?: DatasetReadFlags['source'];
+  derivatives?: string;
+  space?: string;
+  confounds?: DatasetReadFlags['confounds'];
+  freesurfer?: string;
+  parcellation?: DatasetReadFlags['parcellation'];
+  atlas?: string;
+  atlasNames?: string;
   /**
    * Feature spaces: comma-separated models, each one `.npy` (with its `.json`) or `genre` (the
    * one-hot genre control), or several joined by `+` to stack them into one model.
@@ -88,7 +98,7 @@ export async function runEncode(opts: EncodeOptions, ui: CliUi): Promise<Encodin
   const res = await stagedWrite(opts.out, 'brain2music encode', (outDir) =>
     encodeJob(
       {
-        dataset: ds, subjects, models, delays, scansPerClip: opts.scansPerClip, null: opts.null, cv: opts.cv, folds: opts.folds, fdrQ: opts.fdrQ,
+        dataset: ds, subjects, models, load: datasetLoadOptions(opts), delays, scansPerClip: opts.scansPerClip, null: opts.null, cv: opts.cv, folds: opts.folds, fdrQ: opts.fdrQ,
         nPerm: opts.nPerm, seed: opts.seed, partition: opts.partition, voxelBatch: opts.voxelBatch,
       },
       outDir,

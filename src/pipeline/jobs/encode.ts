@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadResponses, type Dataset, type LoadResponsesOptions, type VoxelSpace } from '../../bids/index.ts';
+import { loadResponses, type Dataset, type LoadResponsesOptions, type SubjectResponses, type VoxelSpace } from '../../bids/index.ts';
 import { ALIGN_DEFAULTS, ENCODE_DEFAULTS, RIDGE_DEFAULTS } from '../../defaults.ts';
 import { encodeSubject, writeEncodingOutputs, type EncodingModelSpec, type EncodingNull, type EncodingSummary } from '../../encode/index.ts';
 import { readNifti, writeNifti } from '../../io/index.ts';
@@ -38,14 +38,14 @@ export interface EncodeJobResult {
  * The image the maps are drawn on, with its description: the dataset's reference image when the
  * atlas has one, else the mean over time of the subject's first BOLD run, else none.
  */
-async function backgroundImage(ds: Dataset, subject: string): Promise<{ data: Float32Array; what: string } | null> {
+async function backgroundImage(ds: Dataset, subject: string, resp: SubjectResponses): Promise<{ data: Float32Array; what: string } | null> {
   const files = ds.files[subject];
   const ref = files?.atlas.reference;
-  if (ref) {
+  if (ref && resp.source !== 'fmriprep') {
     const image = await readNifti(ref);
     return { data: Float32Array.from(image.data.subarray(0, image.dims[0]! * image.dims[1]! * image.dims[2]!)), what: 'reference image of the BOLD space' };
   }
-  const bold = files?.runs.find((r) => r.bold)?.bold;
+  const bold = resp.provenance?.firstBold ?? files?.runs.find((r) => r.bold)?.bold;
   if (!bold) return null;
   const image = await readNifti(bold);
   const [nx, ny, nz] = image.dims as [number, number, number];
@@ -100,7 +100,7 @@ export async function encodeJob(input: EncodeJobInput, outDir: string, reporter:
     (bar as TaskProgress | null)?.end();
     const dir = join(outDir, runLayout.encodeDir(subject));
     const s = writeEncodingOutputs(dir, enc, resp.atlas, resp.space);
-    const bg = resp.space ? await backgroundImage(ds, subject) : null;
+    const bg = resp.space ? await backgroundImage(ds, subject, resp) : null;
     if (bg && resp.space && matches(resp.space, bg.data)) {
       writeNifti(join(dir, 'background.nii.gz'), { dims: resp.space.volumeShape, data: bg.data, affine: resp.space.affine, header: { descrip: bg.what.slice(0, 79) } });
     }

@@ -11,7 +11,7 @@ export const decodeStage: Stage = {
   plan({ run, runDir }) {
     const emb = runLayout.embedding(run.target.name);
     return {
-      inputs: [run.datasetRoot, runPath(runDir, emb.npy), runPath(runDir, emb.json)],
+      inputs: [...run.responseInputs, runPath(runDir, emb.npy), runPath(runDir, emb.json)],
       outputs: run.subjects().map((s) => runLayout.decodeDir(s)),
       params: { target: run.target.name, align: run.config.align, decode: run.config.decode, load: run.load },
     };

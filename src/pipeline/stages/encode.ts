@@ -21,7 +21,7 @@ export const encodeStage: Stage = {
     if (!run.config.encode) return { skip: 'switched off ("encode": null)' };
     const spaces = run.encodeSpaces;
     return {
-      inputs: [run.datasetRoot, ...spaces.filter((s) => s !== 'genre').flatMap((s) => Object.values(runLayout.embedding(s)).map((p) => runPath(runDir, p)))],
+      inputs: [...run.responseInputs, ...spaces.filter((s) => s !== 'genre').flatMap((s) => Object.values(runLayout.embedding(s)).map((p) => runPath(runDir, p)))],
       outputs: run.subjects().map((s) => runLayout.encodeDir(s)),
       params: { spaces, encode: run.config.encode, lagTr: run.config.align.lagTr, load: run.load, seed },
     };

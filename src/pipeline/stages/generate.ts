@@ -27,7 +27,7 @@ export const generateStage: Stage = {
         ...(params ? [params] : []), ...(g.modelDir ? [g.modelDir] : []), runPath(runDir, runLayout.library),
         ...Object.values(runLayout.embedding(run.target.name)).map((p) => runPath(runDir, p)),
         ...subjects.map((s) => runPath(runDir, runLayout.decodeDir(s))),
-        ...(g.rerank > 0 ? [run.datasetRoot] : []),
+        ...(g.rerank > 0 ? run.responseInputs : []),
       ],
       outputs: subjects.map((s) => `${runLayout.generated}/${s}`),
       params: { settings: generateSettings(run.config, seed), align: run.config.align },
