@@ -17,11 +17,29 @@ export interface ReadTsvOptions {
   unquote?: boolean;
 }
 
-/** `'reggae'` → `reggae`, `"a b"` → `a b`; anything else is returned as is. */
-export function unquote(value: string): string {
-  if (value.length >= 2) {
-    const q = value[0];
-    if ((q === "'" || q === '"') && value[value.length - 1] === q) return value.slice(1, -1);
+export interface UnquoteOptions {
+  /**
+   * Also strip a quote found at one end only (`classical'` → `classical`, `'jazz` → `jazz`),
+   * provided the value holds no other quote. Off by default; the ds003720 events reader turns it
+   * on for genres, since three rows of the published `task-Training_run-04_events.tsv` lack the
+   * opening quote.
+   */
+  unpaired?: boolean;
+}
+
+const isQuote = (c: string | undefined): boolean => c === "'" || c === '"';
+
+/**
+ * `'reggae'` → `reggae`, `"a b"` → `a b`; anything else is returned as is (with
+ * `{ unpaired: true }`, a lone quote at one end is stripped too).
+ */
+export function unquote(value: string, opts: UnquoteOptions = {}): string {
+  const first = value[0];
+  const last = value[value.length - 1];
+  if (value.length >= 2 && isQuote(first) && last === first) return value.slice(1, -1);
+  if (opts.unpaired && value.length >= 2 && isQuote(first) !== isQuote(last)) {
+    const inner = isQuote(first) ? value.slice(1) : value.slice(0, -1);
+    if (![...inner].some(isQuote)) return inner;
   }
   return value;
 }
