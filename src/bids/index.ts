@@ -8,4 +8,4 @@ export { buildSchedule, type RunEvents } from './buildSchedule.ts';
 export { detrendRunningMedian, medianWindowScans } from './detrendRunningMedian.ts';
 export { zscoreRun } from './zscoreRun.ts';
 export { readDsegNames, readLabelImage, readVoxelLabels, cOrderToFileOrder, voxelsToVolume } from './loadAtlas.ts';
-export { findClipAudio, locateClipAudio, clipAudioCandidates, readClipExcerpt, AUDIO_EXTENSIONS } from './findClipAudio.ts';
+export { findClipAudio, locateClipAudio, clipAudioCandidates, readClipExcerpt, AUDIO_EXTENSIONS, type ClipExcerpt } from './findClipAudio.ts';

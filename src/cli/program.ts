@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_MAX_PAD_SEC } from '../io/index.ts';
 
 /** Parses a positive integer option or fails with the option's name. */
 export function parsePositiveInt(name: string) {
@@ -83,7 +84,7 @@ export function buildProgram(): Command {
     .requiredOption('--out <FILE.npy>', 'output array; FILE.json is written beside it')
     .option('--model-dir <PATH>', 'local model folder (clap, clap-text, w2vbert)')
     .option('--allow-download', 'let transformers.js fetch --model-dir as a Hugging Face hub id when it is not a local folder')
-    .option('--captions <TSV>', 'captions table (clip_id, caption) for clap-text')
+    .option('--captions <FILE>', 'captions table for clap-text: TSV (clip_id, caption) or the Brain2Music captions CSV (ID, DescEN)')
     .option('--clip-table <TSV>', 'clip table (clip_id, genre) for genre; default: genre from the clip id')
     .option('--layer <n>', 'w2v-BERT layer (default 7)', (v: string) => {
       const n = Number(v);
@@ -93,8 +94,13 @@ export function buildProgram(): Command {
     .option('--window <sec>', 'window length in seconds (default 10; w2vbert 5; clap-text 15)', parsePositiveSeconds('--window'))
     .option('--hop <sec>', 'window hop in seconds', parsePositiveSeconds('--hop'), 1.5)
     .option('--clip <sec>', 'clip length in seconds (longer files: their first --clip seconds)', parsePositiveSeconds('--clip'), 15)
-    .option('--skip-short', 'leave out clips shorter than --clip (with a warning) instead of failing')
-    .action(async (o: { audio: string[]; model: string; out: string; modelDir?: string; allowDownload?: boolean; captions?: string; clipTable?: string; layer?: number; window?: number; hop: number; clip: number; skipShort?: boolean }) => {
+    .option('--max-pad <sec>', `pad a clip up to this many seconds shorter than --clip with silence, recorded in FILE.json (default ${DEFAULT_MAX_PAD_SEC})`, (v: string) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`--max-pad must be a number of seconds >= 0, got '${v}'.`);
+      return n;
+    })
+    .option('--skip-short', 'leave out clips shorter than --clip minus --max-pad (with a warning) instead of failing')
+    .action(async (o: { audio: string[]; model: string; out: string; modelDir?: string; allowDownload?: boolean; captions?: string; clipTable?: string; layer?: number; window?: number; hop: number; clip: number; maxPad?: number; skipShort?: boolean }) => {
       const { runEmbed } = await import('./commands/embed.ts');
       const { terminalUi } = await import('./ui.ts');
       await runEmbed(o, terminalUi());

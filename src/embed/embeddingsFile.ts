@@ -18,6 +18,11 @@ export interface EmbeddingsMeta {
   windowStarts: number[];
   /** Clip ids in row order of the array. */
   clipIds: string[];
+  /**
+   * Clips that were short and padded with silence at the end → seconds of silence (absent when
+   * no clip was padded).
+   */
+  padded?: Record<string, number>;
 }
 
 /** An embeddings array: `data` is clips × windows × dim, float32, C order. */

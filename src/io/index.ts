@@ -12,3 +12,4 @@ export { parseWav, encodeWav, writeWav, isWav, type DecodedAudio, type WavFormat
 export { parseAu, isAu } from './au.ts';
 export { resample } from './resample.ts';
 export { cutExcerpt, type CutExcerptOptions } from './cutExcerpt.ts';
+export { paddingSamples, DEFAULT_MAX_PAD_SEC } from './paddingSamples.ts';

@@ -25,6 +25,8 @@ export interface EmbedOptions {
   window?: number;
   hop?: number;
   clip?: number;
+  /** Seconds of silence a short clip may be padded with (default DEFAULT_MAX_PAD_SEC). */
+  maxPad?: number;
   skipShort?: boolean;
 }
 
@@ -73,17 +75,19 @@ export async function runEmbed(opts: EmbedOptions, ui: CliUi): Promise<Embedding
   const windowSec = opts.window ?? DEFAULT_WINDOW[opts.model] ?? 10;
   const clips: ClipSource[] = files.map((f) => ({
     id: clipIdOf(f),
+    file: f,
     load: async (sampleRate: number) => (await readAudio(f, { sampleRate })).samples,
   }));
   const bar = ui.progress(`embed ${opts.model}`);
   try {
     const res = await embedClips({
       embedder, clips, out: resolve(opts.out), clipSec: opts.clip ?? 15, windowSec, hopSec: opts.hop ?? 1.5,
-      needsAudio: opts.model !== 'genre' && opts.model !== 'clap-text', skipShort: opts.skipShort,
+      needsAudio: opts.model !== 'genre' && opts.model !== 'clap-text', maxPadSec: opts.maxPad, skipShort: opts.skipShort,
       onProgress: (d, t) => bar.update(d, t), onWarning: (l) => ui.warn(l),
     });
     const m = res.meta;
-    ui.info(`${opts.out}: ${m.clipIds.length} clips × ${m.windowStarts.length} windows × ${m.dim} (${m.version}); embedded ${res.embedded}, reused ${res.reused}${res.skipped.length ? `, skipped ${res.skipped.length}` : ''}.`);
+    const nPadded = Object.keys(res.padded).length;
+    ui.info(`${opts.out}: ${m.clipIds.length} clips × ${m.windowStarts.length} windows × ${m.dim} (${m.version}); embedded ${res.embedded}, reused ${res.reused}${res.skipped.length ? `, skipped ${res.skipped.length}` : ''}${nPadded ? `, padded ${nPadded} with silence (see 'padded' in the JSON)` : ''}.`);
     return m;
   } finally {
     bar.end();
