@@ -9,3 +9,4 @@ export { auditoryFeatures, auditoryFeatureNames } from './builtin/auditoryFeatur
 export { fitProjection, applyProjection, type Projection } from './builtin/projection.ts';
 export { embedClips, type ClipAudio, type ClipSource, type EmbedClipsOptions, type EmbedClipsResult } from './embedClips.ts';
 export { readEmbeddings, writeEmbeddings, metaPathOf, type Embeddings, type EmbeddingsMeta } from './embeddingsFile.ts';
+export { readCaptionsTable, parseCaptionsTable, captionKeyToClipId, requireCaptions } from './captionsTable.ts';

@@ -13,3 +13,4 @@ export { parseAu, isAu } from './au.ts';
 export { resample } from './resample.ts';
 export { cutExcerpt, type CutExcerptOptions } from './cutExcerpt.ts';
 export { paddingSamples, DEFAULT_MAX_PAD_SEC } from './paddingSamples.ts';
+export { readCsv, parseCsv } from './csv.ts';

@@ -45,6 +45,21 @@ export function unquote(value: string, opts: UnquoteOptions = {}): string {
 }
 
 /**
+ * The column names of a header record, trimmed; an empty or repeated name is a BAD_FILE error
+ * naming `source` (`separator` says which stray character may have made it).
+ */
+export function headerColumns(fields: string[], source: string, separator: string): string[] {
+  const columns = fields.map((c) => c.trim());
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (c === '') fail('BAD_FILE', `${source}: the header has an empty column name; check for a stray ${separator} in line 1.`);
+    if (seen.has(c)) fail('BAD_FILE', `${source}: column '${c}' appears twice in the header.`);
+    seen.add(c);
+  }
+  return columns;
+}
+
+/**
  * Parse TSV text: first line is the header, `\n` or `\r\n` line ends, blank trailing lines
  * ignored, a UTF-8 BOM dropped. Every row must have as many fields as the header.
  *
@@ -55,13 +70,7 @@ export function parseTsv(text: string, source = '<text>', opts: ReadTsvOptions =
   const lines = body.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
   if (lines.length === 0) fail('BAD_FILE', `${source}: empty TSV file; expected a header line with tab-separated column names.`);
-  const columns = lines[0].split('\t').map((c) => c.trim());
-  const seen = new Set<string>();
-  for (const c of columns) {
-    if (c === '') fail('BAD_FILE', `${source}: the header has an empty column name; check for a stray tab in line 1.`);
-    if (seen.has(c)) fail('BAD_FILE', `${source}: column '${c}' appears twice in the header.`);
-    seen.add(c);
-  }
+  const columns = headerColumns(lines[0].split('\t'), source, 'tab');
   const rows: Record<string, string>[] = [];
   for (let i = 1; i < lines.length; i++) {
     const fields = lines[i].split('\t');

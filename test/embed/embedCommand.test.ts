@@ -4,10 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runEmbed } from '../../src/cli/commands/embed.ts';
 import type { CliUi } from '../../src/cli/ui.ts';
 import { readEmbeddings } from '../../src/embed/index.ts';
 import { readNpy, writeWav } from '../../src/io/index.ts';
+import { Brain2MusicError } from '../../src/errors.ts';
+import { CLAP_DIM, writeTinyClap } from './tinyModels.ts';
 import { SYNTH_CLASSES, synthClip } from './synthClips.ts';
 
 function recordingUi(): CliUi & { lines: string[]; progress: CliUi['progress']; updates: number[][] } {
@@ -87,4 +90,18 @@ test('runEmbed pads a 14.98 s clip and counts it in its output line; a 12 s clip
   const neg = spawnSync(process.execPath, ['bin/brain2music.js', 'embed', '--audio', twelve, '--model', 'builtin', '--max-pad', '-1', '--out', out2], { encoding: 'utf8' });
   assert.equal(neg.status, 1, neg.stderr); // a usage error, as commander reports every option parser's
   assert.match(neg.stderr, /--max-pad must be a number of seconds >= 0, got '-1'/);
+});
+
+test('runEmbed({ model: "clap-text", captions: the Brain2Music CSV }) embeds one vector per clip; missing captions are all listed before the model loads', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'b2m-embedcmd-')), 'clips');
+  mkdirSync(dir);
+  for (const id of ['disco.00011', 'pop.00049']) writeWav(join(dir, `${id}.wav`), new Float32Array(22050), 22050);
+  const csv = fileURLToPath(new URL('../fixtures/brain2music-captions/brain2music-captions.csv', import.meta.url));
+  const out = join(dir, '..', 'text.npy');
+  const meta = await runEmbed({ audio: [dir], model: 'clap-text', captions: csv, modelDir: writeTinyClap(), out }, recordingUi());
+  assert.deepEqual([meta.clipIds, meta.windowStarts, meta.dim], [['disco.00011', 'pop.00049'], [0], CLAP_DIM]);
+  for (const id of ['rock.00001', 'rock.00002']) writeWav(join(dir, `${id}.wav`), new Float32Array(22050), 22050);
+  // the model folder does not exist: the captions check comes first and names every missing clip
+  await assert.rejects(runEmbed({ audio: [dir], model: 'clap-text', captions: csv, modelDir: join(dir, 'no-model'), out: join(dir, '..', 't2.npy') }, recordingUi()),
+    (e: unknown) => e instanceof Brain2MusicError && e.code === 'NOT_FOUND' && e.message.startsWith(`${csv} has no caption for 2 of 4 clips: rock.00001, rock.00002.`));
 });

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { fail } from '../../errors.ts';
 import { readAudio, readTsv } from '../../io/index.ts';
-import { createEmbedder, embedClips, embedderNames, type ClipSource, type EmbeddingsMeta } from '../../embed/index.ts';
+import { createEmbedder, embedClips, embedderNames, readCaptionsTable, requireCaptions, type ClipSource, type EmbeddingsMeta } from '../../embed/index.ts';
 import type { CliUi } from '../ui.ts';
 
 /** Options of `brain2music embed`. */
@@ -15,7 +15,7 @@ export interface EmbedOptions {
   out: string;
   modelDir?: string;
   allowDownload?: boolean;
-  /** captions.tsv (clip_id, caption) for clap-text. */
+  /** Captions table for clap-text: TSV (clip_id, caption) or the Brain2Music captions CSV (ID, DescEN). */
   captions?: string;
   /** Clip table with columns clip_id and genre, for `genre` (default: genre from the clip id). */
   clipTable?: string;
@@ -69,6 +69,8 @@ export async function runEmbed(opts: EmbedOptions, ui: CliUi): Promise<Embedding
     if (!t.columns.includes('clip_id') || !t.columns.includes('genre')) fail('BAD_FILE', `${opts.clipTable} needs columns clip_id and genre (has ${t.columns.join(', ')}).`);
     clipGenres = new Map(t.rows.map((r) => [r.clip_id, r.genre]));
   }
+  // Every clip's caption is checked before the model loads, so that all missing ones are listed at once.
+  if (opts.model === 'clap-text' && opts.captions) requireCaptions(readCaptionsTable(opts.captions), files.map(clipIdOf), opts.captions);
   const embedder = await createEmbedder(opts.model, {
     modelDir: opts.modelDir, allowDownload: opts.allowDownload, captions: opts.captions, layer: opts.layer, clipGenres,
   });
