@@ -130,8 +130,9 @@ export async function embedClips(o: EmbedClipsOptions): Promise<EmbedClipsResult
       writeJsonAtomic(cacheMeta, settings);
       cacheReady = true;
     }
-    writeFileAtomic(partFile(cache, id), new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
+    // padding first: a crash between the two writes then loses the clip, never its record
     if (pad > 0) writeJsonAtomic(cachePadded, Object.fromEntries(padded));
+    writeFileAtomic(partFile(cache, id), new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
   };
 
   const reused = have.size;
