@@ -35,6 +35,11 @@ export const EMBED_DEFAULTS = {
   windowSec: 10,
   /** Fade in and out of excerpts cut from full tracks (the dataset's), seconds. */
   fadeSec: 2,
+  /**
+   * Seconds of silence appended to audio a little shorter than needed: real GTZAN tracks last
+   * 29.9x s, and excerpts cut with common tools can last 14.98 s. Longer shortfalls fail.
+   */
+  maxPadSec: 0.5,
 } as const;
 
 /** Retrieval from the music library. */

@@ -1,5 +1,5 @@
 import { fail } from '../errors.ts';
-import { readTsv } from '../io/index.ts';
+import { readTsv, unquote } from '../io/index.ts';
 
 /** One row of a ds003720 `_events.tsv`. */
 export interface EventRow {
@@ -22,10 +22,14 @@ export function clipId(genre: string, track: number): string {
 
 /**
  * Read a ds003720 events file: columns `onset, duration, genre, track, start, end` (others are
- * ignored), genre quoted or not (`'reggae'`), onsets ascending. Errors name the file and line.
+ * ignored), onsets ascending. As published, the files have CRLF line ends and no final newline,
+ * genres quoted (`'reggae'`), and three genres of training run 4 with the opening quote missing
+ * (`classical'`): a quote at one end only is accepted for the genre, nowhere else. `track` is the
+ * GTZAN index (`clipId` pads it to 5 digits); `start`/`end` are seconds with two decimals.
+ * Errors name the file and line.
  */
 export function readEvents(path: string): EventRow[] {
-  const table = readTsv(path, { unquote: true });
+  const table = readTsv(path);
   const missing = EVENT_COLUMNS.filter((c) => !table.columns.includes(c));
   if (missing.length > 0) {
     fail('BAD_FILE', `${path}: missing column(s) ${missing.join(', ')}; a ds003720 events file has columns ${EVENT_COLUMNS.join(', ')} (found ${table.columns.join(', ')}).`);
@@ -34,13 +38,14 @@ export function readEvents(path: string): EventRow[] {
   const rows: EventRow[] = [];
   table.rows.forEach((r, i) => {
     const num = (col: string): number => {
-      const v = Number(r[col]);
-      if (r[col] === '' || !Number.isFinite(v)) fail('BAD_FILE', `${path}: line ${i + 2}, column ${col} is '${r[col]}', expected a number.`);
+      const text = unquote(r[col]);
+      const v = Number(text);
+      if (text === '' || !Number.isFinite(v)) fail('BAD_FILE', `${path}: line ${i + 2}, column ${col} is '${r[col]}', expected a number.`);
       return v;
     };
     const track = num('track');
     if (!Number.isInteger(track) || track < 0) fail('BAD_FILE', `${path}: line ${i + 2}: track '${r.track}' must be a GTZAN index (integer 0–99).`);
-    const genre = r.genre.trim().toLowerCase();
+    const genre = unquote(r.genre, { unpaired: true }).trim().toLowerCase();
     if (!/^[a-z][a-z0-9_-]*$/.test(genre)) fail('BAD_FILE', `${path}: line ${i + 2}: genre '${r.genre}' is not a genre name such as 'blues'.`);
     const row: EventRow = { onset: num('onset'), duration: num('duration'), genre, track, start: num('start'), end: num('end'), clipId: clipId(genre, track) };
     if (!(row.duration > 0)) fail('BAD_FILE', `${path}: line ${i + 2}: duration ${row.duration} must be positive.`);

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../errors.ts';
-import { AUDIO_EXTENSIONS, cutExcerpt, readAudio } from '../io/index.ts';
+import { EMBED_DEFAULTS } from '../defaults.ts';
+import { AUDIO_EXTENSIONS, cutExcerpt, paddingSamples, readAudio } from '../io/index.ts';
 import type { ClipInfo } from './types.ts';
 
 /**
@@ -41,14 +42,32 @@ export function locateClipAudio(root: string, clipIds: readonly string[]): Map<s
   return found;
 }
 
+/** A clip's excerpt: mono samples, and the seconds of silence at its end where the track ran out. */
+export interface ClipExcerpt {
+  samples: Float32Array;
+  paddedSec: number;
+}
+
 /**
  * A clip's stimulus as the dataset played it: the excerpt `start`–`end` of its track, mono,
- * resampled to `sampleRate`, with 2 s linear fades and (optionally) RMS normalisation.
+ * resampled to `sampleRate`, with 2 s linear fades and (optionally) RMS normalisation. A track
+ * that ends at most `maxPadSec` (default `EMBED_DEFAULTS.maxPadSec`) before the excerpt does
+ * (GTZAN tracks of 29.9x s) is padded with silence, reported in `paddedSec`; one that ends
+ * earlier is a BAD_INPUT error naming the file, its length and the length needed.
  */
-export async function readClipExcerpt(path: string, clip: Pick<ClipInfo, 'id' | 'start' | 'end'>, opts: { sampleRate: number; fadeSec?: number; targetRms?: number }): Promise<Float32Array> {
+export async function readClipExcerpt(path: string, clip: Pick<ClipInfo, 'id' | 'start' | 'end'>, opts: { sampleRate: number; fadeSec?: number; targetRms?: number; maxPadSec?: number }): Promise<ClipExcerpt> {
   const audio = await readAudio(path, { sampleRate: opts.sampleRate });
-  if (clip.start * audio.sampleRate >= audio.samples.length) {
-    fail('MISMATCH', `${path} is ${(audio.samples.length / audio.sampleRate).toFixed(2)} s long but clip ${clip.id} starts at ${clip.start} s; is this the right track?`);
+  const sr = audio.sampleRate;
+  const have = audio.samples.length;
+  if (clip.start * sr >= have) {
+    fail('MISMATCH', `${path} is ${(have / sr).toFixed(2)} s long but clip ${clip.id} starts at ${clip.start} s; is this the right track?`);
   }
-  return cutExcerpt(audio.samples, audio.sampleRate, clip.start, clip.end, { fadeSec: opts.fadeSec ?? 2, targetRms: opts.targetRms });
+  // the excerpt's last sample, counted as cutExcerpt counts it
+  const need = Math.round(clip.start * sr) + Math.round((clip.end - clip.start) * sr);
+  const maxPadSec = opts.maxPadSec ?? EMBED_DEFAULTS.maxPadSec;
+  const pad = paddingSamples(have, need, sr, maxPadSec);
+  if (pad === null) {
+    fail('BAD_INPUT', `${path} lasts ${(have / sr).toFixed(2)} s, but clip ${clip.id}'s excerpt ${clip.start}–${clip.end} s needs ${(need / sr).toFixed(2)} s: ${((need - have) / sr).toFixed(2)} s short, more than the ${maxPadSec} s of silence padded at most. Check that this is the right track, or raise maxPadSec (--max-pad).`);
+  }
+  return { samples: cutExcerpt(audio.samples, sr, clip.start, clip.end, { fadeSec: opts.fadeSec ?? EMBED_DEFAULTS.fadeSec, targetRms: opts.targetRms }), paddedSec: pad / sr };
 }

@@ -8,7 +8,7 @@ export { buildSchedule, type RunEvents } from './buildSchedule.ts';
 export { detrendRunningMedian, medianWindowScans } from './detrendRunningMedian.ts';
 export { zscoreRun } from './zscoreRun.ts';
 export { readDsegNames, readLabelImage, readVoxelLabels, cOrderToFileOrder, voxelsToVolume } from './loadAtlas.ts';
-export { findClipAudio, locateClipAudio, clipAudioCandidates, readClipExcerpt } from './findClipAudio.ts';
+export { findClipAudio, locateClipAudio, clipAudioCandidates, readClipExcerpt, type ClipExcerpt } from './findClipAudio.ts';
 export { DESTRIEUX_NAMES, DESIKAN_NAMES, destrieuxId, destrieuxLabels, desikanLabels, freesurferCorticalLabels } from './freesurferLabels.ts';
 export { regressConfounds } from './regressConfounds.ts';
 export { readMotionConfounds, confoundColumns, MOTION_COLUMNS, CONFOUNDS_MODES, type ConfoundsMode } from './readMotionConfounds.ts';

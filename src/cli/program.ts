@@ -109,8 +109,9 @@ export function buildProgram(): Command {
     .option('--window <sec>', "window length in seconds (default: the model's own: 10; w2vbert 5; clap-text 15)", positiveSeconds('--window'))
     .option('--hop <sec>', d('window hop in seconds', EMBED_DEFAULTS.hopSec), positiveSeconds('--hop'))
     .option('--clip <sec>', `clip length in seconds; longer files: their first --clip seconds (default: ${EMBED_DEFAULTS.clipSec}, or the dataset's clips with --bids)`, positiveSeconds('--clip'))
-    .option('--skip-short', 'leave out clips shorter than --clip (with a warning) instead of failing')
-    .action(async (o: { audio?: string[]; bids?: string; model: string; out: string; modelDir?: string; allowDownload?: boolean; captions?: string; clipTable?: string; layer?: number; window?: number; hop?: number; clip?: number; skipShort?: boolean }) => {
+    .option('--max-pad <sec>', d('pad a clip (or a track its excerpt runs past) up to this many seconds short with silence, recorded in FILE.json', EMBED_DEFAULTS.maxPadSec), fieldParser('--max-pad', FIELDS.maxPadSec))
+    .option('--skip-short', 'leave out clips shorter than --clip minus --max-pad (with a warning) instead of failing')
+    .action(async (o: { audio?: string[]; bids?: string; model: string; out: string; modelDir?: string; allowDownload?: boolean; captions?: string; clipTable?: string; layer?: number; window?: number; hop?: number; clip?: number; maxPad?: number; skipShort?: boolean }) => {
       const { runEmbed } = await import('./commands/embed.ts');
       await runEmbed(o, await ui());
     });

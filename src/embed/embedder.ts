@@ -36,7 +36,7 @@ export interface EmbedderOptions {
   modelDir?: string;
   /** Let transformers.js fetch a hub id when the folder is missing (off by default). */
   allowDownload?: boolean;
-  /** `captions.tsv` (`clip_id`, `caption`) for `clap-text`. */
+  /** Captions table for `clap-text`: a TSV (`clip_id`, `caption`) or the Brain2Music captions CSV (`ID`, `DescEN`). */
   captions?: string;
   /** w2v-BERT layer (default 7). */
   layer?: number;

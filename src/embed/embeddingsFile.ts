@@ -18,6 +18,11 @@ export interface EmbeddingsMeta {
   windowStarts: number[];
   /** Clip ids in row order of the array. */
   clipIds: string[];
+  /**
+   * Clips that were short and padded with silence at the end → seconds of silence (absent when
+   * no clip was padded).
+   */
+  padded?: Record<string, number>;
   /** Where each clip's audio came from (absent for models that read no audio). */
   sources?: Record<string, ClipAudioSource>;
 }

@@ -7,5 +7,6 @@ export { GTZAN_GENRES, genreOfClipId, createGenreEmbedder } from './adapters/gen
 export { createBuiltinEmbedder, BUILTIN_VERSION } from './builtin/builtinEmbedder.ts';
 export { auditoryFeatures, auditoryFeatureNames } from './builtin/auditoryFeatures.ts';
 export { fitProjection, applyProjection, type Projection } from './builtin/projection.ts';
-export { embedClips, type ClipSource, type EmbedClipsOptions, type EmbedClipsResult } from './embedClips.ts';
+export { embedClips, type ClipAudio, type ClipSource, type EmbedClipsOptions, type EmbedClipsResult } from './embedClips.ts';
 export { readEmbeddings, writeEmbeddings, metaPathOf, type Embeddings, type EmbeddingsMeta, type ClipAudioSource } from './embeddingsFile.ts';
+export { readCaptionsTable, parseCaptionsTable, captionKeyToClipId, requireCaptions } from './captionsTable.ts';

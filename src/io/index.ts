@@ -1,7 +1,7 @@
 // File formats only: each helper module below is one format. Nothing here imports other stages.
 export { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 export { readNpy, parseNpy, writeNpy, serializeNpy, type NpyArray, type NpyData } from './npy.ts';
-export { readTsv, parseTsv, writeTsv, formatTsv, unquote, type TsvTable, type ReadTsvOptions } from './tsv.ts';
+export { readTsv, parseTsv, writeTsv, formatTsv, unquote, type TsvTable, type ReadTsvOptions, type UnquoteOptions } from './tsv.ts';
 export {
   readNifti, readNiftiSync, readNiftiHeader, readNiftiMasked, parseNifti, writeNifti, serializeNifti, maskToIndices,
   type NiftiImage, type NiftiMaskedImage, type ReadNiftiOptions, type NiftiWriteInput,
@@ -13,3 +13,5 @@ export { parseWav, encodeWav, writeWav, isWav, type DecodedAudio, type WavFormat
 export { parseAu, isAu } from './au.ts';
 export { resample } from './resample.ts';
 export { cutExcerpt, type CutExcerptOptions } from './cutExcerpt.ts';
+export { paddingSamples } from './paddingSamples.ts';
+export { readCsv, parseCsv } from './csv.ts';

@@ -17,13 +17,46 @@ export interface ReadTsvOptions {
   unquote?: boolean;
 }
 
-/** `'reggae'` → `reggae`, `"a b"` → `a b`; anything else is returned as is. */
-export function unquote(value: string): string {
-  if (value.length >= 2) {
-    const q = value[0];
-    if ((q === "'" || q === '"') && value[value.length - 1] === q) return value.slice(1, -1);
+export interface UnquoteOptions {
+  /**
+   * Also strip a quote found at one end only (`classical'` → `classical`, `'jazz` → `jazz`),
+   * provided the value holds no other quote. Off by default; the ds003720 events reader turns it
+   * on for genres, since three rows of the published `task-Training_run-04_events.tsv` lack the
+   * opening quote.
+   */
+  unpaired?: boolean;
+}
+
+const isQuote = (c: string | undefined): boolean => c === "'" || c === '"';
+
+/**
+ * `'reggae'` → `reggae`, `"a b"` → `a b`; anything else is returned as is (with
+ * `{ unpaired: true }`, a lone quote at one end is stripped too).
+ */
+export function unquote(value: string, opts: UnquoteOptions = {}): string {
+  const first = value[0];
+  const last = value[value.length - 1];
+  if (value.length >= 2 && isQuote(first) && last === first) return value.slice(1, -1);
+  if (opts.unpaired && value.length >= 2 && isQuote(first) !== isQuote(last)) {
+    const inner = isQuote(first) ? value.slice(1) : value.slice(0, -1);
+    if (![...inner].some(isQuote)) return inner;
   }
   return value;
+}
+
+/**
+ * The column names of a header record, trimmed; an empty or repeated name is a BAD_FILE error
+ * naming `source` (`separator` says which stray character may have made it).
+ */
+export function headerColumns(fields: string[], source: string, separator: string): string[] {
+  const columns = fields.map((c) => c.trim());
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (c === '') fail('BAD_FILE', `${source}: the header has an empty column name; check for a stray ${separator} in line 1.`);
+    if (seen.has(c)) fail('BAD_FILE', `${source}: column '${c}' appears twice in the header.`);
+    seen.add(c);
+  }
+  return columns;
 }
 
 /**
@@ -37,13 +70,7 @@ export function parseTsv(text: string, source = '<text>', opts: ReadTsvOptions =
   const lines = body.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
   if (lines.length === 0) fail('BAD_FILE', `${source}: empty TSV file; expected a header line with tab-separated column names.`);
-  const columns = lines[0].split('\t').map((c) => c.trim());
-  const seen = new Set<string>();
-  for (const c of columns) {
-    if (c === '') fail('BAD_FILE', `${source}: the header has an empty column name; check for a stray tab in line 1.`);
-    if (seen.has(c)) fail('BAD_FILE', `${source}: column '${c}' appears twice in the header.`);
-    seen.add(c);
-  }
+  const columns = headerColumns(lines[0].split('\t'), source, 'tab');
   const rows: Record<string, string>[] = [];
   for (let i = 1; i < lines.length; i++) {
     const fields = lines[i].split('\t');

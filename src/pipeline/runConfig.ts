@@ -25,6 +25,8 @@ export interface RunConfig {
   stimuli: string | undefined;
   /** Captions of the stimulus clips for text models (`clap-text`): TSV (clip_id, caption) or the paper's CSV (ID, DescEN). */
   captions: string | undefined;
+  /** Seconds of silence a stimulus clip (or a track its excerpt runs past) may be padded with; longer shortfalls fail. */
+  maxPadSec: number;
   /** Subjects to analyse, or every subject of the dataset. */
   subjects: string[] | 'all';
   /** Embedding models; the first is the decoding target unless `decode.target` names another. */
@@ -115,6 +117,7 @@ export const FIELDS = {
   hopSec: num(0, 60),
   windowSec: num(0, 60),
   layer: int(0, 100),
+  maxPadSec: nonNegative(10),
   samples: int(1, 50),
   rerank: int(0, 200),
   guidance: int(1, 50),
@@ -178,6 +181,7 @@ const schema = obj({
   ),
   stimuli: optional(str()),
   captions: optional(str()),
+  maxPadSec: withDefault(FIELDS.maxPadSec, EMBED_DEFAULTS.maxPadSec),
   subjects: withDefault(subjectsField(), 'all' as const),
   embeddings: withDefault(list(embeddingField, 1), () => [{ name: 'builtin', modelDir: undefined, allowDownload: false, windowSec: undefined, hopSec: EMBED_DEFAULTS.hopSec, layer: undefined }]),
   align: withDefault(

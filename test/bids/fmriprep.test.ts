@@ -87,7 +87,7 @@ test('loadResponses(ds, sub, {source: "fmriprep"}) keeps brain mask ∩ Destrieu
   assert.deepEqual(r.space!.volumeShape, fx.bold.dims);
   for (let i = 0; i < 16; i++) assert.ok(Math.abs(r.space!.affine[i] - fx.bold.affine[i]) < 1e-5);
   assert.deepEqual(r.provenance, {
-    fmriprepDir: fx.fmriprepDir, space: 'T1w', confounds: 'motion6',
+    fmriprepDir: fx.fmriprepDir, space: 'T1w', confounds: 'motion6', firstBold: fx.file(SUB, 'Training', 1, 'bold'),
     parcellation: { kind: 'destrieux', file: join(fx.freesurferDir, SUB, 'mri', 'aparc.a2009s+aseg.mgz'), transform: join(fx.fmriprepDir, SUB, 'anat', 'sub-001_from-fsnative_to-T1w_mode-image_xfm.txt'), names: null },
     nMaskVoxels: fx.expected.maskVoxels, nInsideGrid: fx.expected.maskVoxels, nVoxels: fx.expected.voxelIndices.length,
   });

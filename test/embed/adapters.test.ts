@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ClapFeatureExtractor, SeamlessM4TFeatureExtractor } from '@huggingface/transformers';
 import { createEmbedder } from '../../src/embed/index.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
@@ -75,9 +76,26 @@ test('createEmbedder("clap-text") embeds each clip\'s caption from captions.tsv,
   assert.ok(close(rows[0], expected('A calm jazz piano')), `${rows[0]} vs ${expected('A calm jazz piano')}`);
   assert.ok(close(rows[1], expected('loud rock guitar song')));
   assert.deepEqual(rows[2], rows[0]);
-  await assert.rejects(e.embed([w], { clipIds: ['pop.00003'] }), isCode('NOT_FOUND', /no caption for pop\.00003/));
+  await assert.rejects(e.embed([w], { clipIds: ['pop.00003'] }), isCode('NOT_FOUND', /no caption for 1 of 1 clips: pop\.00003/));
   await assert.rejects(createEmbedder('clap-text', { modelDir: dir }), isCode('BAD_INPUT', /--captions/));
   rmSync(tsv);
+});
+
+test('createEmbedder("clap-text", { captions: the Brain2Music CSV }) embeds DescEN per clip; disco.000011_15s serves disco.00011', async () => {
+  const dir = writeTinyClap();
+  const csv = fileURLToPath(new URL('../fixtures/brain2music-captions/brain2music-captions.csv', import.meta.url));
+  const e = await createEmbedder('clap-text', { modelDir: dir, captions: csv });
+  const out = await e.embed([new Float32Array(1), new Float32Array(1)], { clipIds: ['disco.00011', 'classical.00037'] });
+  // Reference: the tokenizer's Whitespace rule (\w+|[^\w\s]+) on the lower-cased text, unknown words → <unk> (3),
+  // then the tiny model's sum of embedding rows of <s> tokens… </s>.
+  const expected = (caption: string) => {
+    const ids = [0, ...(caption.toLowerCase().match(/\w+|[^\w\s]+/g) ?? []).map((t) => Math.max(3, CAPTION_WORDS.indexOf(t))), 2];
+    return Array.from({ length: CLAP_DIM }, (_, d) => ids.reduce((s, id) => s + W.clapText[id * CLAP_DIM + d], 0));
+  };
+  const close = (a: Float32Array, b: number[]) => b.every((v, i) => Math.abs(a[i] - v) < 1e-5);
+  assert.ok(close(out.subarray(0, CLAP_DIM), expected('Funky disco with a four-on-the-floor beat and bright brass')));
+  assert.ok(close(out.subarray(CLAP_DIM), expected('Strings and a piano in a quiet, slow movement.\nCalm and elegant.')));
+  await assert.rejects(e.embed([new Float32Array(1)], { clipIds: ['disco.000011'] }), isCode('NOT_FOUND', /has no caption for 1 of 1 clips: disco\.000011/));
 });
 
 async function w2vReference(dir: string, w: Float32Array): Promise<number[]> {

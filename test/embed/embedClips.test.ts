@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBuiltinEmbedder, createGenreEmbedder, embedClips, readEmbeddings, type ClipSource, type Embedder } from '../../src/embed/index.ts';
+import { Brain2MusicError } from '../../src/errors.ts';
 import { readNpy } from '../../src/io/index.ts';
 import { SYNTH_CLASSES, synthClip } from './synthClips.ts';
 
@@ -63,10 +64,83 @@ test('embedClips fails on a short clip naming it, or skips it with skipShort', a
   const out = join(mkdtempSync(join(tmpdir(), 'b2m-embedclips-')), 'b.npy');
   const embedder = createBuiltinEmbedder();
   const clips = [clip('a.1', 0, 1, 15), clip('b.2', 0, 2, 12)];
-  await assert.rejects(embedClips({ embedder, clips, out, clipSec: 15, windowSec: 10, hopSec: 1.5, needsAudio: true }), /'b\.2' lasts 12\.00 s.*--skip-short/);
+  await assert.rejects(embedClips({ embedder, clips, out, clipSec: 15, windowSec: 10, hopSec: 1.5, needsAudio: true }), /'b\.2' lasts 12\.00 s, but --clip needs 15 s: 3\.00 s short, more than the 0\.5 s.*--max-pad.*--skip-short/);
   const warnings: string[] = [];
   const r = await embedClips({ embedder, clips, out, clipSec: 15, windowSec: 10, hopSec: 1.5, needsAudio: true, skipShort: true, onWarning: (l) => warnings.push(l) });
   assert.deepEqual(r.skipped, ['b.2']);
   assert.deepEqual(r.meta.clipIds, ['a.1']);
   assert.equal(warnings.length, 1);
+});
+
+// A probe model: per window [sum, samples, 1 + index of the last non-zero sample], so padding shows exactly.
+const probe: Embedder = {
+  name: 'probe', version: 'probe-1', dim: 3, sampleRate: 22050, windowSec: 0,
+  embed: async (ws) => Float32Array.from(ws.flatMap((w) => {
+    let last = -1;
+    let sum = 0;
+    w.forEach((x, i) => { sum += x; if (x !== 0) last = i; });
+    return [sum, w.length, last + 1];
+  })),
+};
+const ones = (sec: number): Float32Array => new Float32Array(Math.round(sec * 22050)).fill(1);
+const src = (id: string, sec: number, file?: string): ClipSource => ({ id, file, load: async () => ones(sec) });
+const tmpOut = (name: string) => join(mkdtempSync(join(tmpdir(), 'b2m-embedpad-')), name);
+const isBadInput = (re: RegExp) => (e: unknown) => e instanceof Brain2MusicError && e.code === 'BAD_INPUT' && re.test(e.message);
+
+test('embedClips pads a 14.98 s clip with 20 ms of silence and records it in the JSON; none padded: no "padded" key', async () => {
+  const out = tmpOut('p.npy');
+  const r = await embedClips({ embedder: probe, clips: [src('blues.00001', 15), src('jazz.00002', 14.98)], out, clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true });
+  assert.deepEqual(r.padded, { 'jazz.00002': 0.02 });
+  const e = readEmbeddings(out);
+  assert.deepEqual(e.meta.padded, { 'jazz.00002': 0.02 });
+  // 14.98 s at 22050 Hz = 330309 samples of audio, then 441 zeros up to 330750
+  assert.deepEqual(Array.from(e.data), [330750, 330750, 330750, 330309, 330750, 330309]);
+  // a run where nothing is short writes the JSON as before: no padded key at all
+  const plain = tmpOut('q.npy');
+  await embedClips({ embedder: probe, clips: [src('blues.00001', 15)], out: plain, clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true });
+  assert.deepEqual(Object.keys(JSON.parse(readFileSync(plain.replace(/\.npy$/, '.json'), 'utf8'))), ['model', 'version', 'dim', 'sampleRate', 'windowSec', 'hopSec', 'clipSec', 'windowStarts', 'clipIds']);
+});
+
+test('embedClips fails on a 12 s clip naming it and its file, lengths and --max-pad; the threshold is configurable', async () => {
+  const clips = [src('blues.00001', 15), src('rock.00003', 12, '/gtzan/rock.00003.wav')];
+  await assert.rejects(embedClips({ embedder: probe, clips, out: tmpOut('a.npy'), clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true }),
+    isBadInput(/clip 'rock\.00003' \(\/gtzan\/rock\.00003\.wav\) lasts 12\.00 s, but --clip needs 15 s: 3\.00 s short, more than the 0\.5 s of silence padded at most; .*raise --max-pad/));
+  const wide = await embedClips({ embedder: probe, clips, out: tmpOut('b.npy'), clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true, maxPadSec: 3 });
+  assert.deepEqual(wide.padded, { 'rock.00003': 3 });
+  await assert.rejects(embedClips({ embedder: probe, clips: [src('jazz.00002', 14.98)], out: tmpOut('c.npy'), clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true, maxPadSec: 0 }), isBadInput(/0\.02 s short, more than the 0 s/));
+  await assert.rejects(embedClips({ embedder: probe, clips, out: tmpOut('d.npy'), clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true, maxPadSec: -1 }), isBadInput(/maxPadSec \(--max-pad\) must be a number of seconds >= 0, got -1/));
+  // --skip-short still leaves out clips beyond the limit, and keeps padding those within it
+  const r = await embedClips({ embedder: probe, clips: [...clips, src('jazz.00002', 14.98)], out: tmpOut('e.npy'), clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true, skipShort: true });
+  assert.deepEqual([r.skipped, r.meta.clipIds, r.padded], [['rock.00003'], ['blues.00001', 'jazz.00002'], { 'jazz.00002': 0.02 }]);
+});
+
+test('embedClips records the silence a source already padded in (a 29.9 s track cut to an excerpt ending at 30 s)', async () => {
+  const track: ClipSource = { id: 'pop.00049', load: async () => ({ samples: ones(15), paddedSec: 0.1 }) };
+  const r = await embedClips({ embedder: probe, clips: [track, src('pop.00050', 14.99)], out: tmpOut('t.npy'), clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true });
+  // 14.99 s at 22050 Hz rounds to 330530 samples: 220 short, 0.009977 s (recorded to the microsecond)
+  assert.deepEqual(r.meta.padded, { 'pop.00049': 0.1, 'pop.00050': 0.009977 });
+});
+
+test('embedClips keeps the padding record across a resume, and a failure that saved no clip leaves no .parts folder', async () => {
+  const out = tmpOut('r.npy');
+  const short = src('jazz.00002', 14.98);
+  let calls = 0;
+  const flaky: Embedder = { ...probe, embed: async (w, c) => { if (++calls === 2) throw new Error('killed'); return probe.embed(w, c); } };
+  const clips = [short, src('blues.00001', 15)];
+  // the first call fails at once: nothing was embedded, so no cache folder stays behind
+  const failing: Embedder = { ...probe, embed: async () => { throw new Error('model crashed'); } };
+  await assert.rejects(embedClips({ embedder: failing, clips, out, clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true, batchClips: 1 }), /model crashed/);
+  assert.ok(!existsSync(`${out}.parts`), 'no empty resume folder');
+  await assert.rejects(embedClips({ embedder: probe, clips: [src('x.00001', 5)], out, clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true }), isBadInput(/x\.00001/));
+  assert.ok(!existsSync(`${out}.parts`) && !existsSync(out), 'a short clip failing the run leaves nothing');
+  // the second batch fails: the first clip (padded) is kept in the cache with its padding
+  await assert.rejects(embedClips({ embedder: flaky, clips, out, clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true, batchClips: 1 }), /killed/);
+  assert.deepEqual(readdirSync(`${out}.parts`).sort(), ['jazz.00002.f32', 'padded.json', 'settings.json']);
+  const r = await embedClips({ embedder: flaky, clips, out, clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true, batchClips: 1 });
+  assert.deepEqual([r.embedded, r.reused, r.padded], [1, 1, { 'jazz.00002': 0.02 }]);
+  // reused from the finished output on a grown list: still recorded
+  const r2 = await embedClips({ embedder: probe, clips: [...clips, src('rock.00003', 15)], out, clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true });
+  assert.deepEqual([r2.embedded, r2.reused, r2.meta.padded], [1, 2, { 'jazz.00002': 0.02 }]);
+  // a stricter limit does not reuse a clip padded beyond it
+  await assert.rejects(embedClips({ embedder: probe, clips, out, clipSec: 15, windowSec: 15, hopSec: 1.5, needsAudio: true, maxPadSec: 0.01 }), isBadInput(/jazz\.00002/));
 });

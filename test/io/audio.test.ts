@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readAudio, decodeAudio, parseWav, encodeWav, writeWav, cutExcerpt, mixToMono } from '../../src/io/index.ts';
+import { readAudio, decodeAudio, parseWav, encodeWav, writeWav, cutExcerpt, mixToMono, paddingSamples } from '../../src/io/index.ts';
+import { EMBED_DEFAULTS } from '../../src/defaults.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
 
 const SOX = '/usr/bin/sox';
@@ -186,4 +187,16 @@ test('cutExcerpt(track, rate, start, end) cuts, fades 2 s linearly and RMS-norma
   assert.throws(() => cutExcerpt(track, rate, 20, 10), /start < end/);
   assert.throws(() => cutExcerpt(track, rate, 31, 40), /only 30\.00 s long/);
   assert.throws(() => cutExcerpt(track, rate, 0, 3, { fadeSec: 2 }), /do not fit/);
+});
+
+test('paddingSamples(have, need, rate, maxPadSec) is the shortfall up to maxPadSec, null beyond, 0 when long enough', () => {
+  assert.equal(EMBED_DEFAULTS.maxPadSec, 0.5);
+  assert.equal(paddingSamples(719040, 720000, 48000, 0.5), 960); // 14.98 s → 15 s
+  assert.equal(paddingSamples(720000 - 24000, 720000, 48000, 0.5), 24000, 'exactly 0.5 s short: padded');
+  assert.equal(paddingSamples(720000 - 24001, 720000, 48000, 0.5), null, 'one sample more: refused');
+  assert.equal(paddingSamples(576000, 720000, 48000, 0.5), null); // 12 s
+  assert.equal(paddingSamples(576000, 720000, 48000, 3), 144000);
+  assert.equal(paddingSamples(800000, 720000, 48000, 0), 0);
+  assert.equal(paddingSamples(719999, 720000, 48000, 0), null, 'maxPadSec 0: no padding at all');
+  assert.throws(() => paddingSamples(1, 2, 48000, Number.NaN), /maxPadSec \(--max-pad\) must be a number of seconds >= 0/);
 });

@@ -26,6 +26,26 @@ test('unquote(value) strips one matching pair of quotes only', () => {
   assert.equal(unquote('plain'), 'plain');
 });
 
+test('unquote(value, { unpaired: true }) also strips a quote at one end only, when no other quote is inside', () => {
+  assert.equal(unquote("classical'", { unpaired: true }), 'classical');
+  assert.equal(unquote("'jazz", { unpaired: true }), 'jazz');
+  assert.equal(unquote("'metal'", { unpaired: true }), 'metal');
+  assert.equal(unquote('"pop"', { unpaired: true }), 'pop');
+  assert.equal(unquote("classical'", {}), "classical'", 'off by default');
+  assert.equal(unquote("''jazz'", { unpaired: true }), "'jazz", 'one matched pair only');
+  assert.equal(unquote("'ja'zz", { unpaired: true }), "'ja'zz", 'a quote inside: left as is');
+  assert.equal(unquote("'mixed\"", { unpaired: true }), "'mixed\"", 'two different quotes: left as is');
+  assert.equal(unquote("'", { unpaired: true }), "'");
+  assert.equal(unquote('', { unpaired: true }), '');
+});
+
+test('parseTsv(text) reads CRLF line ends with no final newline (the published ds003720 events files)', () => {
+  const t = parseTsv("onset\tgenre\r\n0\t'disco'\r\n600\tmetal'", 'e.tsv');
+  assert.deepEqual(t.columns, ['onset', 'genre']);
+  assert.deepEqual(t.rows, [{ onset: '0', genre: "'disco'" }, { onset: '600', genre: "metal'" }]);
+  assert.deepEqual(parseTsv("onset\tgenre\r\n0\t'disco'\r\n600\tmetal'", 'e.tsv', { unquote: true }).rows[1], { onset: '600', genre: "metal'" }, 'unquote: true leaves an unpaired quote');
+});
+
 test('writeTsv(path, columns, rows) round-trips through readTsv and writes n/a for missing values', () => {
   const dir = mkdtempSync(join(tmpdir(), 'b2m-tsv-'));
   try {

@@ -16,7 +16,8 @@ function rejects(value: unknown, pattern: RegExp) {
 test('parseRunConfig(minimal) fills every default and resolves paths against the config folder', () => {
   const c = parseRunConfig({ out: 'runs/a', dataset: { bids: '../data/ds' } }, 'cfg.json', '/base/cfg');
   assert.equal(c.out, '/base/cfg/runs/a');
-  assert.deepEqual(c.dataset, { bids: '/base/data/ds', source: 'auto' });
+  assert.deepEqual(c.dataset, { bids: '/base/data/ds', source: 'auto', derivatives: undefined, space: undefined, confounds: undefined, freesurfer: undefined, parcellation: undefined, atlas: undefined, atlasNames: undefined });
+  assert.equal(c.maxPadSec, 0.5);
   assert.equal(c.seed, 0);
   assert.equal(c.subjects, 'all');
   assert.deepEqual(c.embeddings, [{ name: 'builtin', modelDir: undefined, allowDownload: false, windowSec: undefined, hopSec: 1.5, layer: undefined }]);
@@ -42,7 +43,7 @@ test('parseRunConfig(wrong type) names the key, the expectation and the value', 
   rejects({ out: '/r', dataset: { bids: '/d' }, align: { lagTr: '3' } }, /'align\.lagTr' must be an integer in \[0, 20\], got "3"/);
   rejects({ out: '/r', dataset: { bids: '/d' }, decode: { topRois: 0 } }, /'decode\.topRois' must be an integer in \[1, 1000\], got 0/);
   rejects({ out: '/r', dataset: { bids: '/d' }, subjects: ['001'] }, /'subjects\[0\]' must be a BIDS subject id like "sub-001", got "001"/);
-  rejects({ out: '/r', dataset: { bids: '/d', source: 'npy' } }, /'dataset\.source' must be one of 'auto', 'raw', 'derivative', got "npy"/);
+  rejects({ out: '/r', dataset: { bids: '/d', source: 'npy' } }, /'dataset\.source' must be one of 'auto', 'raw', 'derivative', 'fmriprep', got "npy"/);
 });
 
 test('parseRunConfig(misspelled key) rejects it and lists the known keys', () => {

@@ -28,6 +28,8 @@ export interface EmbedOptions {
   window?: number;
   hop?: number;
   clip?: number;
+  /** Seconds of silence a short clip may be padded with (default 0.5). */
+  maxPad?: number;
   skipShort?: boolean;
 }
 
@@ -61,7 +63,7 @@ export async function runEmbed(opts: EmbedOptions, ui: CliUi): Promise<Embedding
     {
       clips,
       model: { name: opts.model, modelDir: opts.modelDir, allowDownload: opts.allowDownload, windowSec: opts.window, hopSec: opts.hop, layer: opts.layer },
-      out: resolve(opts.out), clipSec, captions: opts.captions, clipGenres, skipShort: opts.skipShort,
+      out: resolve(opts.out), clipSec, captions: opts.captions, clipGenres, maxPadSec: opts.maxPad, skipShort: opts.skipShort,
     },
     ui,
   );

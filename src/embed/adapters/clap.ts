@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../../errors.ts';
-import { readTsv } from '../../io/index.ts';
+import { readCaptionsTable, requireCaptions } from '../captionsTable.ts';
 import type { Embedder, EmbedContext, EmbedderOptions } from '../embedder.ts';
 import { checkModelType, loadStep, resolveModelSource, type ModelSource } from './modelFolder.ts';
 import { floatOutput, type AudioFeatureExtractorLike, type ModelLike, type TokenizerLike } from './transformersTypes.ts';
@@ -83,16 +83,14 @@ export async function createClapAudioEmbedder(opts: EmbedderOptions): Promise<Em
 
 /**
  * CLAP's text tower (`ClapTextModelWithProjection`, output `text_embeds`) on one caption per clip,
- * read from `captions.tsv` (columns `clip_id`, `caption`): the open stand-in for "MuLan-text".
- * Every window of a clip gets its clip's caption embedding (use `--window 15` for one per clip).
+ * read with {@link readCaptionsTable}: a TSV (`clip_id`, `caption`) or the Brain2Music captions
+ * CSV (`ID`, `DescEN`): the open stand-in for "MuLan-text". Every window of a clip gets its
+ * clip's caption embedding (use `--window 15` for one per clip).
  */
 export async function createClapTextEmbedder(opts: EmbedderOptions): Promise<Embedder> {
-  if (!opts.captions) fail('BAD_INPUT', 'clap-text needs a captions table (--captions captions.tsv with columns clip_id, caption).');
-  const table = readTsv(opts.captions);
-  for (const col of ['clip_id', 'caption']) {
-    if (!table.columns.includes(col)) fail('BAD_FILE', `${opts.captions} has no '${col}' column (columns: ${table.columns.join(', ')}); expected clip_id, caption.`);
-  }
-  const captions = new Map(table.rows.map((r) => [r.clip_id, r.caption]));
+  if (!opts.captions) fail('BAD_INPUT', 'clap-text needs a captions table (--captions FILE: a TSV with columns clip_id, caption, or the Brain2Music captions CSV with ID, DescEN).');
+  const source = opts.captions;
+  const captions = readCaptionsTable(source);
   const src = await resolveModelSource('clap-text', opts.modelDir, opts.allowDownload, CLAP_TEXT_FILES, CLAP_HUB_IDS);
   checkModelType(src, ['clap'], 'CLAP');
   const tokenizer = (await loadStep('CLAP', src, 'tokenizer', () => src.tf.AutoTokenizer.from_pretrained(src.id, src.options))) as unknown as TokenizerLike;
@@ -115,8 +113,7 @@ export async function createClapTextEmbedder(opts: EmbedderOptions): Promise<Emb
         fail('BAD_INPUT', `clap-text needs the clip id of every window (${windows.length} windows, ${context?.clipIds.length ?? 0} ids).`);
       }
       const pending = [...new Set(context.clipIds)].filter((id) => !cache.has(id));
-      const missing = pending.filter((id) => !captions.has(id));
-      if (missing.length > 0) fail('NOT_FOUND', `${opts.captions} has no caption for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; add a row per clip.`);
+      requireCaptions(captions, pending, source);
       if (pending.length > 0) {
         const { d, data } = await embedTexts(pending.map((id) => captions.get(id) ?? ''));
         pending.forEach((id, i) => cache.set(id, data.slice(i * d, (i + 1) * d)));

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { locateClipAudio, readClipExcerpt, type Dataset } from '../../bids/index.ts';
 import { EMBED_DEFAULTS } from '../../defaults.ts';
-import { createEmbedder, embedClips, embedderInfo, type ClipAudioSource, type ClipSource, type EmbedClipsResult } from '../../embed/index.ts';
+import { createEmbedder, embedClips, embedderInfo, readCaptionsTable, requireCaptions, type ClipAudioSource, type ClipSource, type EmbedClipsResult } from '../../embed/index.ts';
 import { fail } from '../../errors.ts';
 import { AUDIO_EXTENSIONS, isAudioFile, readAudio } from '../../io/index.ts';
 import type { Reporter } from '../../progress.ts';
@@ -36,6 +36,8 @@ export interface EmbedJobInput {
   captions?: string;
   /** Clip id → genre, for `genre` (default: from the clip id). */
   clipGenres?: ReadonlyMap<string, string>;
+  /** Seconds of silence a short clip (or a track an excerpt runs past) may be padded with (default 0.5). */
+  maxPadSec?: number;
   /** Leave out clips too short to embed (with a warning) instead of failing. */
   skipShort?: boolean;
 }
@@ -51,10 +53,10 @@ export function datasetClips(ds: Dataset, audioDir: string | undefined, needsAud
   return ds.clips.map((c) => ({ id: c.id, audio: { path: audio.get(c.id)!, start: c.start, end: c.end, fadeSec: EMBED_DEFAULTS.fadeSec } }));
 }
 
-/** The clips' length in a dataset (the first clip's excerpt, to the millisecond: `end - start` of two-decimal times is not exact). */
+/** The clips' length in a dataset: scans per clip × TR (15 s), not a clip's end − start (a real excerpt can last 14.99 s). */
 export function datasetClipSec(ds: Dataset): number {
-  const c = ds.clips[0];
-  return c ? Math.round((c.end - c.start) * 1000) / 1000 : EMBED_DEFAULTS.clipSec;
+  const s = ds.schedule[0];
+  return s ? Math.round(s.scansPerClip * ds.tr * 1000) / 1000 : EMBED_DEFAULTS.clipSec;
 }
 
 /** Clips from audio files or folders of them (read non-recursively, sorted): clip id = file name without extension. */
@@ -73,19 +75,26 @@ export function fileClips(inputs: readonly string[]): StimulusClip[] {
   return files.map((f) => ({ id: basename(f, extname(f)), audio: { path: f } }));
 }
 
-/** Reads a clip's audio: an excerpt is cut from a longer file (with its fades); a file that already is the clip is used as it is. */
-function clipSource(clip: StimulusClip): ClipSource {
+/** A file within this of the excerpt's length is the excerpt itself (a prepared clip), not the track it was cut from. */
+const EXCERPT_FILE_TOLERANCE_SEC = 0.5;
+
+/**
+ * Reads a clip's audio: an excerpt is cut from a longer file (with its fades; a track that ends a
+ * little early is padded, up to `maxPadSec`); a file that already is the clip is used as it is.
+ */
+function clipSource(clip: StimulusClip, maxPadSec: number): ClipSource {
   const a = clip.audio;
   return {
     id: clip.id,
+    file: a?.path,
     source: a,
     async load(sampleRate: number) {
       if (!a) return fail('INTERNAL', `clip ${clip.id} has no audio to read.`);
       const audio = await readAudio(a.path, { sampleRate });
       if (a.start === undefined || a.end === undefined) return audio.samples;
       // Already the excerpt (simulated stimuli, prepared excerpts): use it; else cut it.
-      if (Math.abs(audio.samples.length / sampleRate - (a.end - a.start)) < 0.5) return audio.samples;
-      return readClipExcerpt(a.path, { id: clip.id, start: a.start, end: a.end }, { sampleRate, fadeSec: a.fadeSec });
+      if (Math.abs(audio.samples.length / sampleRate - (a.end - a.start)) < EXCERPT_FILE_TOLERANCE_SEC) return audio.samples;
+      return readClipExcerpt(a.path, { id: clip.id, start: a.start, end: a.end }, { sampleRate, fadeSec: a.fadeSec, maxPadSec });
     },
   };
 }
@@ -99,12 +108,16 @@ function clipSource(clip: StimulusClip): ClipSource {
 export async function embedJob(input: EmbedJobInput, reporter: Reporter): Promise<EmbedClipsResult> {
   const info = embedderInfo(input.model.name);
   const m = input.model;
+  const maxPadSec = input.maxPadSec ?? EMBED_DEFAULTS.maxPadSec;
+  // Every clip's caption is checked before the model loads, so that all missing ones are listed at once.
+  if (info.options.includes('captions') && input.captions) requireCaptions(readCaptionsTable(input.captions), input.clips.map((c) => c.id), input.captions);
   const embedder = await createEmbedder(m.name, { modelDir: m.modelDir, allowDownload: m.allowDownload, captions: input.captions, layer: m.layer, clipGenres: input.clipGenres });
   const bar = reporter.progress(`embed ${m.name}`);
   try {
     const res = await embedClips({
       embedder,
-      clips: input.clips.map(clipSource),
+      clips: input.clips.map((c) => clipSource(c, maxPadSec)),
+      maxPadSec,
       out: input.out,
       clipSec: input.clipSec ?? EMBED_DEFAULTS.clipSec,
       windowSec: m.windowSec ?? info.defaultWindowSec,
@@ -115,7 +128,8 @@ export async function embedJob(input: EmbedJobInput, reporter: Reporter): Promis
       onWarning: (l) => reporter.warn(`embed ${m.name}: ${l}`),
     });
     const r = res.meta;
-    reporter.info(`${input.out}: ${r.clipIds.length} clips × ${r.windowStarts.length} windows × ${r.dim} (${r.version}); embedded ${res.embedded}, reused ${res.reused}${res.skipped.length ? `, skipped ${res.skipped.length}` : ''}.`);
+    const nPadded = Object.keys(res.padded).length;
+    reporter.info(`${input.out}: ${r.clipIds.length} clips × ${r.windowStarts.length} windows × ${r.dim} (${r.version}); embedded ${res.embedded}, reused ${res.reused}${res.skipped.length ? `, skipped ${res.skipped.length}` : ''}${nPadded ? `, padded ${nPadded} with silence (see 'padded' in the JSON)` : ''}.`);
     return res;
   } finally {
     bar.end();

@@ -28,7 +28,7 @@ export const embedStage: Stage = {
     return {
       inputs: [...(models.some((e) => embedderInfo(e.name).needsAudio) ? [run.stimuliDir] : []), ...(reads(['clap-text']) && run.config.captions ? [run.config.captions] : [])],
       outputs: models.flatMap(embeddingOutputs),
-      params: { embeddings: models, clips: ds.clips.map((c) => [c.id, c.start, c.end]) },
+      params: { embeddings: models, clips: ds.clips.map((c) => [c.id, c.start, c.end]), maxPadSec: run.config.maxPadSec },
     };
   },
   async run(ctx) {
@@ -39,8 +39,9 @@ export const embedStage: Stage = {
     const summary: Record<string, string> = {};
     for (const e of run.config.embeddings) {
       const clips = datasetClips(ds, run.stimuliDir, embedderInfo(e.name).needsAudio);
-      const res = await embedJob({ clips, model: e, out: join(ctx.outDir, runLayout.embedding(e.name).npy), clipSec, captions: run.config.captions, clipGenres }, ctx.ui);
-      summary[e.name] = `${res.meta.clipIds.length} clips × ${res.meta.windowStarts.length} windows × ${res.meta.dim} (${res.meta.version})`;
+      const res = await embedJob({ clips, model: e, out: join(ctx.outDir, runLayout.embedding(e.name).npy), clipSec, captions: run.config.captions, clipGenres, maxPadSec: run.config.maxPadSec }, ctx.ui);
+      const nPadded = Object.keys(res.padded).length;
+      summary[e.name] = `${res.meta.clipIds.length} clips × ${res.meta.windowStarts.length} windows × ${res.meta.dim} (${res.meta.version})${nPadded ? `, ${nPadded} padded with silence` : ''}`;
     }
     return summary;
   },
