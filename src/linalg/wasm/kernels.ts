@@ -125,6 +125,11 @@ export class WasmKernels {
     }
   }
 
+  /** Whether the helper thread is up and taking work (large products then run on two threads). */
+  get parallel(): boolean {
+    return this.readyHelper() !== null;
+  }
+
   /** The helper when it may take work now. */
   private readyHelper(): Helper | null {
     const h = this.helper;
