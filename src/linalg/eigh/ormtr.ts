@@ -1,7 +1,7 @@
 import type { Prec, WasmKernels } from '../wasm/kernels.ts';
 
 /** Reflectors applied per block (the k of the back-transformation's GEMMs). */
-export const ORMTR_NB = 32;
+export const ORMTR_NB = 64;
 
 /**
  * Z := Q·Z for the Q = H_0·H_1⋯H_{n−2} left by {@link sytrd} (reflectors in the strict lower
