@@ -23,6 +23,7 @@ export function secularRoot(k: number, d: Float64Array, z: Float64Array, rho: nu
   let o: number; // origin pole
   let lo: number;
   let hi: number;
+  let start = Number.NaN; // first iterate (else the middle of the bracket)
   if (last) {
     o = k - 1;
     let zz = 0;
@@ -31,10 +32,14 @@ export function secularRoot(k: number, d: Float64Array, z: Float64Array, rho: nu
     hi = rho * zz;
   } else {
     const half = 0.5 * (d[j + 1] - d[j]);
-    // f at the midpoint decides which pole the root is nearer (f increases on the interval)
-    let f = rhoInv;
-    for (let i = 0; i < k; i++) f += (z[i] * z[i]) / (d[i] - d[j] - half);
-    if (f >= 0) {
+    // f at the midpoint decides which pole the root is nearer (f increases on the interval);
+    // the other poles' terms there (c) give the first guess: the root of
+    // c + z_j²/(δ_j − τ) + z_{j+1}²/(δ_{j+1} − τ) (LAPACK laed4's start)
+    let c = rhoInv;
+    for (let i = 0; i < k; i++) if (i !== j && i !== j + 1) c += (z[i] * z[i]) / (d[i] - d[j] - half);
+    const zj = z[j] * z[j];
+    const zj1 = z[j + 1] * z[j + 1];
+    if (c - zj / half + zj1 / half >= 0) {
       o = j;
       lo = 0;
       hi = half;
@@ -43,11 +48,13 @@ export function secularRoot(k: number, d: Float64Array, z: Float64Array, rho: nu
       lo = -half;
       hi = 0;
     }
+    const dj = d[j] - d[o];
+    const guess = twoPoleRoot(c, zj, zj1, dj, dj + 2 * half);
+    start = guess > lo && guess < hi ? guess : Number.NaN;
   }
   const dOrigin = d[o];
   for (let i = 0; i < k; i++) delta[i] = d[i] - dOrigin;
-  // start inside the bracket, away from the pole at its origin end
-  let tau = 0.5 * (lo + hi);
+  let tau = Number.isNaN(start) ? 0.5 * (lo + hi) : start;
   for (let iter = 0; iter < 200; iter++) {
     // ψ: poles left of the root (i ≤ j), φ: poles right of it
     let psi = 0;
@@ -82,23 +89,7 @@ export function secularRoot(k: number, d: Float64Array, z: Float64Array, rho: nu
       const dj1 = delta[j + 1] - tau;
       const s = dj * dj * dpsi;
       const bigS = dj1 * dj1 * dphi;
-      const c = f - dj * dpsi - dj1 * dphi;
-      // c(dj − η)(dj1 − η) + s(dj1 − η) + S(dj − η) = 0 has exactly one root η in (dj, dj1)
-      const qa = c;
-      const qb = -(c * (dj + dj1) + s + bigS);
-      const qc = c * dj * dj1 + s * dj1 + bigS * dj;
-      let eta = Number.NaN;
-      if (qa === 0) {
-        eta = -qc / qb;
-      } else {
-        const disc = Math.sqrt(Math.max(0, qb * qb - 4 * qa * qc));
-        const q = -0.5 * (qb + (qb >= 0 ? disc : -disc));
-        const r1 = q / qa;
-        const r2 = q !== 0 ? qc / q : Number.NaN;
-        if (r1 > dj && r1 < dj1) eta = r1;
-        else if (r2 > dj && r2 < dj1) eta = r2;
-      }
-      next = tau + eta;
+      next = tau + twoPoleRoot(f - dj * dpsi - dj1 * dphi, s, bigS, dj, dj1);
     }
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
     if (next === tau) break;
@@ -106,4 +97,21 @@ export function secularRoot(k: number, d: Float64Array, z: Float64Array, rho: nu
   }
   for (let i = 0; i < k; i++) delta[i] -= tau;
   return dOrigin + tau;
+}
+
+/**
+ * The root η in (dj, dj1) of c + s/(dj − η) + S/(dj1 − η) (s, S ≥ 0, dj < dj1), i.e. of
+ * c(dj − η)(dj1 − η) + s(dj1 − η) + S(dj − η) = 0, which changes sign on the interval; NaN when
+ * rounding puts both roots of the quadratic outside it.
+ */
+function twoPoleRoot(c: number, s: number, bigS: number, dj: number, dj1: number): number {
+  const qb = -(c * (dj + dj1) + s + bigS);
+  const qc = c * dj * dj1 + s * dj1 + bigS * dj;
+  if (c === 0) return -qc / qb;
+  const disc = Math.sqrt(Math.max(0, qb * qb - 4 * c * qc));
+  const q = -0.5 * (qb + (qb >= 0 ? disc : -disc));
+  const r1 = q / c;
+  if (r1 > dj && r1 < dj1) return r1;
+  const r2 = q !== 0 ? qc / q : Number.NaN;
+  return r2 > dj && r2 < dj1 ? r2 : Number.NaN;
 }
