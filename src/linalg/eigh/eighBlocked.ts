@@ -1,5 +1,6 @@
 import { tridiagonalQl } from '../tridiagonalQl.ts';
 import { wasmKernels, type Prec } from '../wasm/kernels.ts';
+import { MERGE_TASK_TABLE } from './mergeTasks.ts';
 import { ormtr } from './ormtr.ts';
 import { stedc } from './stedc.ts';
 import { sytrd } from './sytrd.ts';
@@ -15,7 +16,7 @@ import { sytrd } from './sytrd.ts';
  */
 export function eighBlocked(a: Float64Array | Float32Array, n: number, prec: Prec, vectors: boolean, threads: number): { values: Float64Array; vectors: Float64Array | Float32Array } {
   const k = wasmKernels();
-  k.setThreads(threads);
+  k.setThreads(threads, MERGE_TASK_TABLE);
   const mark = k.mark();
   try {
     const pa = k.alloc(n * n, prec);

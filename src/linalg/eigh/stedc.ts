@@ -1,6 +1,6 @@
 import { tridiagonalQl } from '../tridiagonalQl.ts';
 import type { Prec, WasmKernels } from '../wasm/kernels.ts';
-import { secularRoot } from './secularRoot.ts';
+import { MERGE_TASKS } from './mergeTasks.ts';
 
 /** Subproblems up to this size are solved by implicit QL (as LAPACK's SMLSIZ). */
 export const STEDC_LEAF = 32;
@@ -83,7 +83,8 @@ function leaf(k: WasmKernels, prec: Prec, d: Float64Array, e: Float64Array, lo: 
  * from the computed roots (Löwner's formula, Gu & Eisenstat), which makes the eigenvectors
  * u_j = ẑ./(d − λ_j) of the update orthogonal to working precision whatever the root accuracy.
  * The new eigenvectors are Q·U as two GEMMs (top rows from the columns that have top parts,
- * bottom rows likewise), deflated columns are copied.
+ * bottom rows likewise), deflated columns are copied. The per-root work runs as
+ * {@link MERGE_TASKS}, split with the kernels' helper thread when it is up.
  */
 function mergeRankOne(k: WasmKernels, prec: Prec, d: Float64Array, lo: number, mid: number, hi: number, beta: number, z: number, ldz: number): void {
   const n1 = mid - lo;
@@ -154,62 +155,43 @@ function mergeRankOne(k: WasmKernels, prec: Prec, d: Float64Array, lo: number, m
   }
   keep.push(pj);
   const kk = keep.length;
-  const lam = new Float64Array(kk);
-  const dk = Float64Array.from(keep, (c) => dl[c]);
-  const zk = Float64Array.from(keep, (c) => zv[c]);
-  const mark = k.mark();
-  // delta matrix (kk×kk, float64): column j holds d_i − λ_j; then overwritten by U
-  const del = k.alloc(kk * kk, 'f64');
-  const col64 = new Float64Array(kk);
-  for (let j = 0; j < kk; j++) {
-    lam[j] = secularRoot(kk, dk, zk, rho, j, col64);
-    k.view('f64').set(col64, del + j * kk);
-  }
-  const hd = k.view('f64');
-  // Löwner: ẑ_i² = Π_j (λ_j − d_i) / Π_{j≠i} (d_j − d_i), interleaved to stay in range
-  const zh = new Float64Array(kk);
-  for (let i = 0; i < kk; i++) zh[i] = hd[del + i * kk + i];
-  for (let j = 0; j < kk; j++) {
-    const cj = del + j * kk;
-    for (let i = 0; i < kk; i++) if (i !== j) zh[i] *= hd[cj + i] / (dk[i] - dk[j]);
-  }
-  for (let i = 0; i < kk; i++) zh[i] = Math.sign(zk[i]) * Math.sqrt(Math.max(0, -zh[i]));
-  for (let j = 0; j < kk; j++) {
-    const cj = del + j * kk;
-    let ss = 0;
-    for (let i = 0; i < kk; i++) {
-      const u = kk === 1 ? 1 : zh[i] / hd[cj + i];
-      hd[cj + i] = u;
-      ss += u * u;
-    }
-    const f = 1 / Math.sqrt(ss);
-    for (let i = 0; i < kk; i++) hd[cj + i] *= f;
-  }
-  // gather: columns with a top part (types 1, 3) and with a bottom part (2, 3), rows of U to match
+  // columns with a top part (types 1, 3) and with a bottom part (2, 3); U's rows to match
   const top = keep.flatMap((c, s) => ((type[c] & 1) !== 0 ? [s] : []));
   const bot = keep.flatMap((c, s) => ((type[c] & 2) !== 0 ? [s] : []));
   const n2 = N - n1;
+  const mark = k.mark();
+  const pd = k.alloc(kk, 'f64');
+  const pz = k.alloc(kk, 'f64');
+  const lam = k.alloc(kk, 'f64');
+  const zh = k.alloc(kk, 'f64');
+  const pTop = k.alloc(top.length, 'f64');
+  const pBot = k.alloc(bot.length, 'f64');
+  const del = k.alloc(kk * kk, 'f64'); // column j: d_i − λ_j, then the eigenvector u_j
   const qTop = k.alloc(n1 * top.length, prec);
   const qBot = k.alloc(n2 * bot.length, prec);
   const uTop = k.alloc(top.length * kk, prec);
   const uBot = k.alloc(bot.length * kk, prec);
   const qDef = k.alloc(N * defl.length, prec);
+  const h64 = k.view('f64');
+  keep.forEach((c, s) => {
+    h64[pd + s] = dl[c];
+    h64[pz + s] = zv[c];
+  });
+  h64.set(top, pTop);
+  h64.set(bot, pBot);
+  k.task('secularRoots', MERGE_TASKS.secularRoots, kk, [kk, pd, pz, rho, del, lam]);
+  k.task('lownerZ', MERGE_TASKS.lownerZ, kk, [kk, pd, pz, del, zh]);
+  k.task('lownerVectors', MERGE_TASKS.lownerVectors, kk, [kk, del, zh, prec === 'f64' ? 1 : 0, uTop, top.length, uBot, bot.length, pTop, pBot]);
   top.forEach((s, t) => k.copy(prec, n1, 1, col(keep[s]), ldz, qTop + t * n1, n1));
   bot.forEach((s, t) => k.copy(prec, n2, 1, col(keep[s]) + n1, ldz, qBot + t * n2, n2));
   defl.forEach((c, t) => k.copy(prec, N, 1, col(c), ldz, qDef + t * N, N));
-  h = k.view(prec);
-  const hu = k.view('f64');
-  for (let j = 0; j < kk; j++) {
-    const cj = del + j * kk;
-    for (let t = 0; t < top.length; t++) h[uTop + j * top.length + t] = hu[cj + top[t]];
-    for (let t = 0; t < bot.length; t++) h[uBot + j * bot.length + t] = hu[cj + bot[t]];
-  }
   k.zero(prec, N, kk, col(0), ldz);
   k.gemm(prec, false, false, n1, kk, top.length, 1, qTop, n1, uTop, top.length, col(0), ldz);
   k.gemm(prec, false, false, n2, kk, bot.length, 1, qBot, n2, uBot, bot.length, col(0) + n1, ldz);
   k.copy(prec, N, defl.length, qDef, N, col(kk), ldz);
   const dDef = defl.map((c) => dl[c]);
-  for (let j = 0; j < kk; j++) dl[j] = lam[j];
+  const hl = k.view('f64');
+  for (let j = 0; j < kk; j++) dl[j] = hl[lam + j];
   dDef.forEach((v, t) => (dl[kk + t] = v));
   k.release(mark);
 }

@@ -8,6 +8,20 @@ export type { Prec } from './kernelCode.ts';
 /** Element views of the kernel memory: index i of `f64` is byte 8i, of `f32` byte 4i. */
 export type HeapView = Float64Array | Float32Array;
 
+/**
+ * A TypeScript task the helper can run on part of a range: works on items lo ≤ i < hi of data
+ * in kernel memory (both views of it), the other arguments numbers. Each item's result must not
+ * depend on how the range is split.
+ */
+export type KernelTask = (f64: Float64Array, f32: Float32Array, lo: number, hi: number, ...args: number[]) => void;
+
+/** Where the helper finds the tasks: `module[table][name]` of an ES module (loaded through tsx). */
+export interface TaskTable {
+  url: string;
+  table: string;
+  names: readonly string[];
+}
+
 type Fn = (...args: number[]) => void;
 
 const { mc: MC, kc: KC, nc: NC } = GEMM_BLOCK;
@@ -81,6 +95,7 @@ export class WasmKernels {
   private helper: Helper | null = null;
   private helperBroken = false;
   private threads = 1;
+  private tasks: TaskTable | undefined;
 
   constructor() {
     this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
@@ -98,17 +113,19 @@ export class WasmKernels {
 
   /**
    * Threads for the following calls (1: this thread only; 2 or more: this thread plus one helper,
-   * started on first request; until it is up, everything runs here).
+   * started on first request; until it is up, everything runs here). `tasks` (fixed by the first
+   * call that starts the helper) lets {@link task} split TypeScript work too.
    */
-  setThreads(threads: number): void {
+  setThreads(threads: number, tasks?: TaskTable): void {
     this.threads = Math.max(1, Math.floor(threads));
+    this.tasks ??= tasks;
     if (this.threads > 1 && !this.helper && !this.helperBroken) this.startHelper();
   }
 
   private startHelper(): void {
     try {
       const worker = new Worker(new URL('./kernelWorker.mjs', import.meta.url), {
-        workerData: { module: kernelModule(), memory: this.memory, names: NAMES, ctrl: this.ctrl },
+        workerData: { module: kernelModule(), memory: this.memory, names: NAMES, ctrl: this.ctrl, tasks: this.tasks },
         // the worker is plain JavaScript: no loader (tsx) to start
         execArgv: [],
       });
@@ -130,16 +147,33 @@ export class WasmKernels {
     return this.readyHelper() !== null;
   }
 
-  /** The helper when it may take work now. */
-  private readyHelper(): Helper | null {
+  /** The helper when it may take work now (kernels; with `tasks`, TypeScript tasks too). */
+  private readyHelper(tasks = false): Helper | null {
     const h = this.helper;
-    if (this.threads < 2 || !h || h.failed || Atomics.load(h.words, 4) !== 1) return null;
+    if (this.threads < 2 || !h || h.failed || Atomics.load(h.words, 4) < (tasks ? 2 : 1)) return null;
     return h;
   }
 
-  /** Runs export `name` on the helper with `args` while `own` runs here; returns when both are done. */
-  private split(h: Helper, name: Name, args: number[], own: () => void): void {
-    h.words[2] = NAMES.indexOf(name);
+  /**
+   * Runs `fn` (registered as `name` in the table given to setThreads) over items 0 ≤ i < n:
+   * items from the midpoint on go to the helper when it has the tasks loaded and n ≥ minN.
+   */
+  task(name: string, fn: KernelTask, n: number, args: number[], minN = 64): void {
+    const index = this.tasks?.names.indexOf(name) ?? -1;
+    const h = n >= minN && index >= 0 ? this.readyHelper(true) : null;
+    const v64 = this.view('f64');
+    const v32 = this.view('f32');
+    if (!h) {
+      fn(v64, v32, 0, n, ...args);
+      return;
+    }
+    const mid = n >> 1;
+    this.split(h, 1000 + index, [mid, n, ...args], () => fn(v64, v32, 0, mid, ...args));
+  }
+
+  /** Runs export `name` (or task 1000 + i) on the helper with `args` while `own` runs here; returns when both are done. */
+  private split(h: Helper, name: Name | number, args: number[], own: () => void): void {
+    h.words[2] = typeof name === 'number' ? name : NAMES.indexOf(name);
     h.words[3] = args.length;
     h.args.set(args);
     const seq = ++h.seq;
@@ -155,7 +189,7 @@ export class WasmKernels {
         if (h.failed) fail('INTERNAL', 'eigh: the kernel helper thread stopped.');
       }
     }
-    if (h.words[5] !== 0) fail('INTERNAL', `eigh: the kernel helper thread failed in ${name}.`);
+    if (h.words[5] !== 0) fail('INTERNAL', `eigh: the kernel helper thread failed in ${typeof name === 'number' ? this.tasks?.names[name - 1000] : name}.`);
   }
 
   /** The current view for `prec` (replaced after the memory grows). */
