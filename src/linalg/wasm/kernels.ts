@@ -27,10 +27,13 @@ type Fn = (...args: number[]) => void;
 const { mc: MC, kc: KC, nc: NC } = GEMM_BLOCK;
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: i32 addresses
-/** Products with fewer multiply-adds stay on one thread: waking the helper costs ~10–50 µs. */
-const PARALLEL_GEMM_FLOPS = 1 << 21;
+/**
+ * Products with fewer multiply-adds (≈ 0.4 ms of work) stay on one thread: waking the helper
+ * costs 10–50 µs on an idle machine and far more on a loaded one.
+ */
+const PARALLEL_GEMM_FLOPS = 1 << 23;
 /** symv from this size up is computed in two halves (on two threads when the helper is up). */
-const PARALLEL_SYMV_N = 512;
+const PARALLEL_SYMV_N = 768;
 
 // function indices follow this list; the GEMM drivers call the macro-kernels and copy2d by index
 const NAMES = ['dgemmMacro', 'sgemmMacro', 'dcopy2d', 'scopy2d', 'dsymv', 'ssymv', 'dgemvT', 'sgemvT', 'dgemvN', 'sgemvN', 'dgemm', 'sgemm'] as const;
@@ -158,7 +161,7 @@ export class WasmKernels {
    * Runs `fn` (registered as `name` in the table given to setThreads) over items 0 ≤ i < n:
    * items from the midpoint on go to the helper when it has the tasks loaded and n ≥ minN.
    */
-  task(name: string, fn: KernelTask, n: number, args: number[], minN = 64): void {
+  task(name: string, fn: KernelTask, n: number, args: number[], minN = 192): void {
     const index = this.tasks?.names.indexOf(name) ?? -1;
     const h = n >= minN && index >= 0 ? this.readyHelper(true) : null;
     const v64 = this.view('f64');

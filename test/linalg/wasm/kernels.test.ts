@@ -57,7 +57,7 @@ test('WasmKernels.gemm(prec, tA, tB, ...) adds alpha·op(A)·op(B) for every tra
 test('WasmKernels.symv / gemvT / gemvN / transpose match their definitions (symv reads only the lower triangle; sizes below and above the split)', () => {
   const k = new WasmKernels();
   for (const prec of ['f64', 'f32'] as const) {
-    for (const m of [1, 2, 3, 5, 8, 13, 101, 600]) {
+    for (const m of [1, 2, 3, 5, 8, 13, 101, 800]) {
       const mark = k.mark();
       const lda = m + 1;
       const a = k.alloc(lda * m, prec);
@@ -122,7 +122,7 @@ test('WasmKernels with setThreads(2) splits GEMMs and symv over a helper thread 
   for (let i = 0; i < 200 && !k.parallel; i++) await sleep(25);
   assert.ok(k.parallel, 'the helper thread came up within 5 s');
   for (const prec of ['f64', 'f32'] as const) {
-    const n = 600;
+    const n = 800; // above the symv split size (768)
     const a = k.alloc(n * n, prec);
     const b = k.alloc(n * n, prec);
     fill(k, prec, a, n * n);
