@@ -152,7 +152,8 @@ test('eighMany(mats) on worker threads returns exactly what eigh returns for eac
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = x[i * n + j] + x[j * n + i];
     return { a, n };
   });
-  const got = await eighMany(mats, { threads: 2 });
+  const got = await eighMany(mats, { threads: 2, workers: 'always' });
+  assert.deepEqual(await eighMany(mats, { threads: 2 }), got, 'the default (here: one after the other) gives the same');
   mats.forEach((m, i) => {
     const want = eigh(m.a, m.n);
     assert.deepEqual(got[i].values, want.values);
