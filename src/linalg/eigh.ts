@@ -53,6 +53,9 @@ export const EIGH_BLOCKED_MIN_N = 48;
  * eigenvectors, compact-WY back-transformation). Small n: Householder + implicit QL
  * ({@link eighQl}). Both are backward stable, accurate for rank-deficient and ill-conditioned
  * matrices: residual ‖AV − VΛ‖ and ‖VᵀV − I‖ of order n·eps·‖A‖ (eps of the precision).
+ * Hand-written because no LAPACK binding for Node runs in-process and synchronously. Results do
+ * not depend on the thread count. Kernel memory (about 5·n² elements at the peak) is kept for
+ * the next call.
  *
  * @example eigh(new Float64Array([2, 1, 1, 2]), 2) // values [1, 3]
  * @example eigh(k, n, { vectors: false }).values // spectrum of a kernel matrix only
