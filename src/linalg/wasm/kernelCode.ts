@@ -90,14 +90,19 @@ function hsum(c: Code, o: Ops, v: number): void {
  * ⌈mc/MR⌉ panels of kc×MR (row index fastest) and B as ⌈nc/NR⌉ panels of kc×NR (column index
  * fastest), both zero-padded. Full tiles are updated with vector loads and stores; edge tiles
  * lane by lane. kc ≥ 1.
+ *
+ * With `direct`, B is read in place instead: `gemm(mc, nc, kc, pa, pb, pc, ldc, alpha, ldb, zero)`
+ * takes B column-major at pb (leading dimension ldb elements), each micro-tile streaming its NR
+ * columns; columns past nc read the kc zeros at `zero`. That saves packing the B operand of
+ * products whose B is not transposed (it is read once per row block either way).
  */
-export function gemmKernel(prec: Prec): Code {
+export function gemmKernel(prec: Prec, direct = false): Code {
   const o = OPS[prec];
   const { mr: MR, nr: NR } = GEMM_TILE[prec];
   const ES = o.es;
   const T = MR / o.vl;
-  const c = new Code([I32, I32, I32, I32, I32, I32, I32, o.scalar]);
-  const [mc, nc, kc, pa, pb, pc, ldc, alpha] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const c = new Code(direct ? [I32, I32, I32, I32, I32, I32, I32, o.scalar, I32, I32] : [I32, I32, I32, I32, I32, I32, I32, o.scalar]);
+  const [mc, nc, kc, pa, pb, pc, ldc, alpha, ldb, zero] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const jr = c.local(I32);
   const ir = c.local(I32);
   const a = c.local(I32);
@@ -109,30 +114,48 @@ export function gemmKernel(prec: Prec): Code {
   const q = c.local(I32);
   const mrem = c.local(I32);
   const nrem = c.local(I32);
+  const ldbb = c.local(I32);
+  const bBase = direct ? Array.from({ length: NR }, () => c.local(I32)) : [];
+  const bCur = direct ? Array.from({ length: NR }, () => c.local(I32)) : [];
   const av = Array.from({ length: T }, () => c.local(V128));
   const bv = c.local(V128);
   const valpha = c.local(V128);
   const acc = Array.from({ length: NR }, () => Array.from({ length: T }, () => c.local(V128)));
   c.get(ldc).i32(ES).mul().set(ldcb);
+  if (direct) c.get(ldb).i32(ES).mul().set(ldbb);
   c.get(alpha);
   o.splat(c).set(valpha);
   c.i32(0).set(jr).get(pb).set(bpan);
   c.block().loop();
   c.get(jr).get(nc).geS().brIf(1);
+  if (direct) {
+    // column jr + j of B, or the zeros past nc
+    for (let j = 0; j < NR; j++) {
+      c.get(bpan).get(ldbb).i32(j).mul().add().get(zero).get(jr).i32(j).add().get(nc).ltS().select().set(bBase[j]);
+    }
+  }
   c.i32(0).set(ir).get(pa).set(a);
   c.block().loop();
   c.get(ir).get(mc).geS().brIf(1);
   for (const row of acc) for (const x of row) c.vZero().set(x);
-  c.get(bpan).set(b).get(kc).set(p);
+  if (direct) for (let j = 0; j < NR; j++) c.get(bBase[j]).set(bCur[j]);
+  else c.get(bpan).set(b);
+  c.get(kc).set(p);
   c.loop();
   for (let t = 0; t < T; t++) c.get(a).vLoad(16 * t).set(av[t]);
   for (let j = 0; j < NR; j++) {
-    c.get(b);
-    o.loadSplat(c, ES * j).set(bv);
+    if (direct) {
+      c.get(bCur[j]);
+      o.loadSplat(c, 0).set(bv);
+    } else {
+      c.get(b);
+      o.loadSplat(c, ES * j).set(bv);
+    }
     for (let t = 0; t < T; t++) fma(c, o, acc[j][t], av[t], bv);
   }
   c.get(a).i32(MR * ES).add().set(a);
-  c.get(b).i32(NR * ES).add().set(b);
+  if (direct) for (let j = 0; j < NR; j++) c.get(bCur[j]).i32(ES).add().set(bCur[j]);
+  else c.get(b).i32(NR * ES).add().set(b);
   c.get(p).i32(1).sub().tee(p).brIf(0);
   c.end();
   c.get(jr).get(ldcb).mul().get(ir).i32(ES).mul().add().get(pc).add().set(cp);
@@ -169,7 +192,8 @@ export function gemmKernel(prec: Prec): Code {
   c.get(ir).i32(MR).add().set(ir);
   c.br(0);
   c.end().end();
-  c.get(bpan).get(kc).i32(NR * ES).mul().add().set(bpan);
+  if (direct) c.get(bpan).get(ldbb).i32(NR).mul().add().set(bpan);
+  else c.get(bpan).get(kc).i32(NR * ES).mul().add().set(bpan);
   c.get(jr).i32(NR).add().set(jr);
   c.br(0);
   c.end().end();
@@ -565,19 +589,21 @@ export function copy2dKernel(prec: Prec): Code {
 export const GEMM_BLOCK = { mc: 128, kc: 256, nc: 1536 };
 
 /**
- * `gemmDriver(tA, tB, m, n, k, alpha, a, lda, b, ldb, c, ldc, pa, pb)`: C[m×n] += alpha·op(A)·op(B)
- * (column-major, leading dimensions in elements, a/b/c/pa/pb byte addresses; pa and pb are pack
- * buffers of MC·KC and (NC + NR)·KC elements). Loops over NC column blocks, KC slices of k and
- * MC row blocks, packing op(B) and op(A) into the micro-kernel's panel layout (zero-padded) and
- * calling `macro` (function index) on each block; `copy` is the index of {@link copy2dKernel}.
+ * `gemmDriver(tA, tB, m, n, k, alpha, a, lda, b, ldb, c, ldc, pa, pb, zero, direct)`: C[m×n] +=
+ * alpha·op(A)·op(B) (column-major, leading dimensions in elements, a/b/c/pa/pb/zero byte
+ * addresses; pa and pb are pack buffers of MC·KC and (NC + NR)·KC elements, zero KC zeros).
+ * Loops over NC column blocks, KC slices of k and MC row blocks, packing op(A) (and a transposed
+ * B) into the micro-kernel's panel layout (zero-padded) and calling `macro` on each block, or
+ * with `direct` (B not transposed) `macroDirect`, which reads B in place; `copy` is the index of
+ * {@link copy2dKernel}.
  */
-export function gemmDriverKernel(prec: Prec, fn: { macro: number; copy: number }): Code {
+export function gemmDriverKernel(prec: Prec, fn: { macro: number; macroDirect: number; copy: number }): Code {
   const o = OPS[prec];
   const ES = o.es;
   const { mr: MR, nr: NR } = GEMM_TILE[prec];
   const { mc: MC, kc: KC, nc: NC } = GEMM_BLOCK;
-  const c = new Code([I32, I32, I32, I32, I32, o.scalar, I32, I32, I32, I32, I32, I32, I32, I32]);
-  const [tA, tB, m, n, k, alpha, a, lda, b, ldb, cc, ldc, pa, pb] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const c = new Code([I32, I32, I32, I32, I32, o.scalar, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [tA, tB, m, n, k, alpha, a, lda, b, ldb, cc, ldc, pa, pb, zero, direct] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
   const jc = c.local(I32);
   const nc = c.local(I32);
   const pc = c.local(I32);
@@ -619,8 +645,11 @@ export function gemmDriverKernel(prec: Prec, fn: { macro: number; copy: number }
   c.block().loop();
   c.get(pc).get(k).geS().brIf(1);
   minRem(kc, KC, k, pc);
-  // pack B: NR-column panels
+  // pack B: NR-column panels (unless the direct macro-kernel reads B in place)
   c.i32(0).set(x0);
+  c.get(direct).if();
+  c.get(nc).set(x0); // nothing to pack
+  c.end();
   c.block().loop();
   c.get(x0).get(nc).geS().brIf(1);
   minRem(rem, NR, nc, x0);
@@ -677,9 +706,16 @@ export function gemmDriverKernel(prec: Prec, fn: { macro: number; copy: number }
   c.end();
   c.get(x0).i32(MR).add().set(x0).br(0);
   c.end().end();
+  c.get(direct).if();
+  c.get(mc).get(nc).get(kc).get(pa);
+  c.get(b).get(jc).get(ldb).mul().get(pc).add().i32(ES).mul().add();
+  c.get(cc).get(jc).get(ldc).mul().get(ic).add().i32(ES).mul().add();
+  c.get(ldc).get(alpha).get(ldb).get(zero).call(fn.macroDirect);
+  c.else();
   c.get(mc).get(nc).get(kc).get(pa).get(pb);
   c.get(cc).get(jc).get(ldc).mul().get(ic).add().i32(ES).mul().add();
   c.get(ldc).get(alpha).call(fn.macro);
+  c.end();
   c.get(ic).i32(MC).add().set(ic).br(0);
   c.end().end();
   c.get(pc).i32(KC).add().set(pc).br(0);

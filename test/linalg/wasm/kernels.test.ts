@@ -15,10 +15,11 @@ function fill(k: WasmKernels, prec: Prec, p: number, count: number): Float64Arra
 
 const TOL: Record<Prec, number> = { f64: 1e-12, f32: 2e-4 };
 
-test('WasmKernels.gemm(prec, tA, tB, ...) adds alpha·op(A)·op(B) for every transpose, across MC/KC/NC block edges, leaving padding rows alone', () => {
+test('WasmKernels.gemm(prec, tA, tB, ...) adds alpha·op(A)·op(B) for every transpose, across MC/KC/NC block edges, B packed or read in place, leaving padding rows alone', () => {
   const k = new WasmKernels();
-  // 130 > MC (128), 300 > KC (256), 1540 > NC (1536); 7×5×3 is smaller than one register tile
-  const shapes: [number, number, number][] = [[1, 1, 1], [7, 5, 3], [130, 97, 300], [9, 1540, 20]];
+  // 130 > MC (128), 300 > KC (256), 1540 > NC (1536); 7×5×3 is smaller than one register tile;
+  // m ≤ 2·MC reads an untransposed B in place, m = 301 packs it
+  const shapes: [number, number, number][] = [[1, 1, 1], [7, 5, 3], [130, 97, 300], [9, 1540, 20], [301, 13, 260]];
   for (const prec of ['f64', 'f32'] as const) {
     for (const [m, n, kk] of shapes) {
       for (const tA of [false, true]) {
