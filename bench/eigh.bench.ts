@@ -2,7 +2,9 @@
 // Symmetric eigendecomposition with eigenvectors: brain2music's eigh (blocked Householder +
 // divide and conquer on WebAssembly SIMD kernels), today's Householder + QL solver (eighQl,
 // float64 only), and numpy.linalg.eigh (LAPACK syevd through the system OpenBLAS) in the same
-// run, on seeded random symmetric matrices (entries N(0, 1), float64 and float32).
+// run, on seeded random symmetric matrices (entries N(0, 1), float64 and float32). numpy's
+// linalg computes float32 input in float64 (and rounds the result), so float32 rows also show
+// scipy.linalg.eigh(driver='evd'), which runs LAPACK's float32 ssyevd.
 // numpy runs with the fastest OPENBLAS_CORETYPE that gives correct results on this CPU (each
 // candidate is timed and its residual checked first; the choice and threadpoolctl's report are
 // printed). Times are the best of --reps runs, taken in two rounds that alternate numpy and ours
@@ -50,10 +52,15 @@ if job == 'info':
     print(json.dumps({'numpy': np.__version__, 'blas': info}))
 elif job == 'time':
     a = np.load(sys.argv[2]); reps = int(sys.argv[3])
-    np.linalg.eigh(a[:64, :64])
+    if len(sys.argv) > 4 and sys.argv[4] == 'scipy':
+        import scipy.linalg
+        solve = lambda m: scipy.linalg.eigh(m, driver='evd')
+    else:
+        solve = np.linalg.eigh
+    solve(a[:64, :64])
     times = []
     for _ in range(reps):
-        t = time.perf_counter(); w, v = np.linalg.eigh(a); times.append(time.perf_counter() - t)
+        t = time.perf_counter(); w, v = solve(a); times.append(time.perf_counter() - t)
     res, orth = accuracy(a, w, v)
     print(json.dumps({'best': min(times), 'res': res, 'orth': orth}))
 else:
@@ -134,6 +141,7 @@ try {
   console.log('');
   const header = ['n', 'dtype', 'numpy s', 'eigh s', 'ratio', 'today s', 'ratio', 'res numpy', 'res eigh', 'res today', 'orth numpy', 'orth eigh', 'orth today', 'Δλ eigh', 'load (1/5/15 min)'];
   console.log(header.join(' | '));
+  const float32Lapack: string[] = [];
   for (const n of sizes) {
     for (const dtype of ['float64', 'float32'] as const) {
       const f32 = dtype === 'float32';
@@ -153,6 +161,8 @@ try {
         last = o.last;
       }
       const acc = check(aPath, n, f32, last!, 'eigh');
+      const sp = f32 ? py<Timing>(['time', aPath, String(reps), 'scipy'], env) : undefined;
+      if (sp) float32Lapack.push(`${n} | ${sp.best.toFixed(3)} | ${(ours / sp.best).toFixed(2)} | ${sp.res.toExponential(1)} | ${sp.orth.toExponential(1)}`);
       let today = '-';
       let todayRatio = '-';
       let todayRes = '-';
@@ -172,6 +182,9 @@ try {
   }
   console.log('');
   console.log('ratio = solver time / numpy time in the same run (lower is better); res, orth and Δλ (max |λ − λ_numpy| / max |λ|, against eigvalsh in float64) computed by numpy in float64.');
+  console.log('numpy.linalg.eigh computes float32 input in float64; LAPACK in float32 (scipy.linalg.eigh, driver evd = ssyevd), same kernel, same run:');
+  console.log(['n', 'ssyevd s', 'eigh / ssyevd', 'res ssyevd', 'orth ssyevd'].join(' | '));
+  for (const line of float32Lapack) console.log(line);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
