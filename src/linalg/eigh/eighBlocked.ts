@@ -20,7 +20,7 @@ export function eighBlocked(a: Float64Array | Float32Array, n: number, prec: Pre
   const mark = k.mark();
   try {
     const pa = k.alloc(n * n, prec);
-    const z = k.alloc(vectors ? n * n : 1, prec);
+    const z = k.alloc(n * n, prec); // the eigenvectors; first the scratch of the symmetrisation
     k.view(prec).set(a, pa);
     symmetrize(k, prec, n, pa, z);
     const d = new Float64Array(n);
@@ -46,20 +46,8 @@ export function eighBlocked(a: Float64Array | Float32Array, n: number, prec: Pre
   }
 }
 
-/** A := (A + Aᵀ)/2 for the n×n matrix at pa, using the n×n block at scratch. */
+/** A := (A + Aᵀ)/2 for the n×n matrix at pa, through the n×n block at scratch (cache-tiled transpose). */
 function symmetrize(k: ReturnType<typeof wasmKernels>, prec: Prec, n: number, pa: number, scratch: number): void {
-  const h = k.view(prec);
-  if (scratch + n * n > h.length || scratch < pa + n * n) {
-    // no scratch (eigenvalues only): pairwise in place
-    for (let j = 0; j < n; j++) {
-      for (let i = j + 1; i < n; i++) {
-        const v = 0.5 * (h[pa + j * n + i] + h[pa + i * n + j]);
-        h[pa + j * n + i] = v;
-        h[pa + i * n + j] = v;
-      }
-    }
-    return;
-  }
   k.transpose(prec, n, n, pa, n, scratch, n);
   const v = k.view(prec);
   for (let i = 0; i < n * n; i++) v[pa + i] = 0.5 * (v[pa + i] + v[scratch + i]);
