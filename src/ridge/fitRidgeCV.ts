@@ -2,16 +2,21 @@ import { fail } from '../errors.ts';
 import { matmul, scaledQuadForms, type Matrix } from '../linalg/index.ts';
 import { alloc, type WorkDtype } from './arrays.ts';
 import { checkAlphas, defaultAlphas } from './alphas.ts';
-import { makeFolds } from './folds.ts';
+import { makeFolds, type Fold } from './folds.ts';
 import { checkScore, scoreFromSums, type RidgeScore } from './scores.ts';
 import { RIDGE_SOLVERS, type RidgePlan, type SolverName, type TargetBatch } from './solvers.ts';
+import { centredColumns, checkFinite, columnMeans64, targetBatch } from './targets.ts';
 
 /** Options of {@link fitRidgeCV}. */
 export interface RidgeCVOptions {
   /** Candidate ridge parameters, all > 0 (default logspace(-2, 8, 20)). */
   alphas?: ArrayLike<number>;
-  /** Number of folds (default 5; contiguous K-fold, or group K-fold with `groups`), or 'leave-one-group-out'. */
-  folds?: number | 'leave-one-group-out';
+  /**
+   * Number of folds (default 5; contiguous K-fold, or group K-fold with `groups`),
+   * 'leave-one-group-out', or explicit folds (each a split of all n samples into sorted train and
+   * test indices, e.g. one outer fold of a nested CV; not with `groups`).
+   */
+  folds?: number | 'leave-one-group-out' | readonly Fold[];
   /** Group label per sample (length n): a group (run, clip) is never split between train and test. */
   groups?: ArrayLike<number>;
   /** CV score to maximise per target (default 'mse', i.e. negative mean squared error). */
@@ -24,19 +29,14 @@ export interface RidgeCVOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** A fitted cross-validated ridge model (plain data; see {@link predictRidge}). */
-export interface RidgeFit {
+/** The cross-validation part of a ridge fit (see {@link ridgeCVScores}). */
+export interface RidgeCVScores {
   /** The alpha grid (nAlphas). */
   alphas: Float64Array;
   /** Chosen alpha per target (T). */
   bestAlphas: Float64Array;
   /** Mean CV score over folds, nAlphas×T row-major (row a = alphas[a]); higher is better. */
   cvScores: Float64Array;
-  /** Coefficients refit on all samples with each target's best alpha, p×T row-major float32. */
-  coef: Float32Array;
-  /** Feature means (p) and target means (T) over all samples: ŷ = (x − xMean)·coef + yMean. */
-  xMean: Float64Array;
-  yMean: Float64Array;
   nFeatures: number;
   nTargets: number;
   score: RidgeScore;
@@ -44,34 +44,13 @@ export interface RidgeFit {
   nFolds: number;
 }
 
-function checkFinite(m: Matrix, name: string): void {
-  const d = m.data;
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i])) {
-      fail('BAD_INPUT', `${name} has a non-finite value (${d[i]}) at row ${Math.floor(i / m.cols)}, column ${i % m.cols}; remove or impute NaN/Inf before fitting.`);
-    }
-  }
-}
-
-function columnMeans64(m: Matrix): Float64Array {
-  const s = new Float64Array(m.cols);
-  for (let i = 0; i < m.rows; i++) {
-    const r = i * m.cols;
-    for (let j = 0; j < m.cols; j++) s[j] += m.data[r + j];
-  }
-  return s.map((v) => v / m.rows);
-}
-
-/** n×b block of columns t0..t0+b of y minus `mean`, in `dtype`. */
-function centredColumns(y: Matrix, t0: number, b: number, mean: Float64Array, dtype: WorkDtype): Matrix {
-  const out = alloc(y.rows * b, dtype);
-  const T = y.cols;
-  for (let i = 0; i < y.rows; i++) {
-    const src = i * T + t0;
-    const dst = i * b;
-    for (let t = 0; t < b; t++) out[dst + t] = y.data[src + t] - mean[t0 + t];
-  }
-  return { rows: y.rows, cols: b, data: out };
+/** A fitted cross-validated ridge model (plain data; see {@link predictRidge}). */
+export interface RidgeFit extends RidgeCVScores {
+  /** Coefficients refit on all samples with each target's best alpha, p×T row-major float32. */
+  coef: Float32Array;
+  /** Feature means (p) and target means (T) over all samples: ŷ = (x − xMean)·coef + yMean. */
+  xMean: Float64Array;
+  yMean: Float64Array;
 }
 
 /** The listed columns of y minus their means, float64 (n×cols.length). */
@@ -80,32 +59,6 @@ function centredColumnSubset(y: Matrix, cols: number[], mean: Float64Array): Mat
   const out = new Float64Array(y.rows * b);
   for (let i = 0; i < y.rows; i++) for (let t = 0; t < b; t++) out[i * b + t] = y.data[i * y.cols + cols[t]] - mean[cols[t]];
   return { rows: y.rows, cols: b, data: out };
-}
-
-/** Per-fold sums the scores need, for a batch of centred targets y (n×b). */
-function targetBatch(y: Matrix, folds: RidgePlan['folds']): TargetBatch & { testSq: Float64Array[] } {
-  const b = y.cols;
-  const ysum = new Float64Array(b);
-  for (let i = 0; i < y.rows; i++) for (let t = 0; t < b; t++) ysum[t] += y.data[i * b + t];
-  const testSum: Float64Array[] = [];
-  const testSq: Float64Array[] = [];
-  const trainMean: Float64Array[] = [];
-  for (const fold of folds) {
-    const s = new Float64Array(b);
-    const q = new Float64Array(b);
-    for (const i of fold.test) {
-      const r = i * b;
-      for (let t = 0; t < b; t++) {
-        const v = y.data[r + t];
-        s[t] += v;
-        q[t] += v * v;
-      }
-    }
-    testSum.push(s);
-    testSq.push(q);
-    trainMean.push(Float64Array.from(s, (v, t) => (ysum[t] - v) / fold.train.length));
-  }
-  return { y, ysum, testSum, testSq, trainMean };
 }
 
 /** In float32, a fold's SSE below this fraction of Σy² is rescored in float64 (cancellation). */
@@ -173,6 +126,22 @@ async function scoreBatch(plan: RidgePlan, tb: TargetBatch & { testSq: Float64Ar
  * @example const fit = await fitRidgeCV(X, Y, { alphas: logspace(-2, 8, 20), folds: 5 });
  */
 export async function fitRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions = {}): Promise<RidgeFit> {
+  return runRidgeCV(X, Y, opts, true);
+}
+
+/**
+ * The cross-validation of {@link fitRidgeCV} without the refit on all samples: CV scores of every
+ * alpha and the chosen alpha per target, the same numbers fitRidgeCV gives. It skips the
+ * all-sample eigendecomposition and the p×T coefficients, for callers that only rank targets
+ * (voxel selection by encoding CV r) or score one fold of an outer CV.
+ */
+export async function ridgeCVScores(X: Matrix, Y: Matrix, opts: RidgeCVOptions = {}): Promise<RidgeCVScores> {
+  return runRidgeCV(X, Y, opts, false);
+}
+
+async function runRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions, refit: true): Promise<RidgeFit>;
+async function runRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions, refit: false): Promise<RidgeCVScores>;
+async function runRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions, refit: boolean): Promise<RidgeCVScores | RidgeFit> {
   const n = X.rows;
   const p = X.cols;
   const T = Y.cols;
@@ -193,7 +162,7 @@ export async function fitRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions = {}
 
   const xMean = columnMeans64(X);
   const yMean = columnMeans64(Y);
-  const plan = await RIDGE_SOLVERS[solver]({ x: centredColumns(X, 0, p, xMean, 'float64'), folds, dtype });
+  const plan = await RIDGE_SOLVERS[solver]({ x: centredColumns(X, 0, p, xMean, 'float64'), folds, dtype, refit });
 
   const nA = alphas.length;
   const rMax = Math.max(...plan.spectra.map((s) => s.lambdas.length));
@@ -203,7 +172,7 @@ export async function fitRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions = {}
   const batch = Math.max(1, Math.min(T, opts.targetBatch ?? Math.ceil(T / Math.ceil(T / maxBatch))));
   const bestAlphas = new Float64Array(T);
   const cvScores = new Float64Array(nA * T);
-  const coef = new Float32Array(p * T);
+  const coef = new Float32Array(refit ? p * T : 0);
 
   opts.onProgress?.(0, T);
   for (let t0 = 0; t0 < T; t0 += batch) {
@@ -230,13 +199,16 @@ export async function fitRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions = {}
       alphaOf[t] = alphas[best];
       bestAlphas[t0 + t] = alphas[best];
     }
-    const w = await plan.refit(tb, alphaOf);
-    for (let i = 0; i < p; i++) {
-      const src = i * b;
-      const dst = i * T + t0;
-      for (let t = 0; t < b; t++) coef[dst + t] = w.data[src + t];
+    if (refit) {
+      const w = await plan.refit(tb, alphaOf);
+      for (let i = 0; i < p; i++) {
+        const src = i * b;
+        const dst = i * T + t0;
+        for (let t = 0; t < b; t++) coef[dst + t] = w.data[src + t];
+      }
     }
     opts.onProgress?.(t0 + b, T);
   }
-  return { alphas, bestAlphas, cvScores, coef, xMean, yMean, nFeatures: p, nTargets: T, score, solver, nFolds: folds.length };
+  const scores: RidgeCVScores = { alphas, bestAlphas, cvScores, nFeatures: p, nTargets: T, score, solver, nFolds: folds.length };
+  return refit ? { ...scores, coef, xMean, yMean } : scores;
 }
