@@ -21,6 +21,12 @@ export interface RidgeCVOptions {
   groups?: ArrayLike<number>;
   /** CV score to maximise per target (default 'mse', i.e. negative mean squared error). */
   score?: RidgeScore;
+  /**
+   * A second CV score to report for every alpha, from the same folds and sufficient statistics
+   * (`alsoCvScores`), e.g. the Pearson r at the alpha that `score: 'r2'` chose. Costs one small
+   * product per fold.
+   */
+  alsoScore?: RidgeScore;
   /** 'auto' (default): 'primal' when p ≤ n, else 'kernel'. */
   solver?: 'auto' | SolverName;
   /** Targets per batch (bounds memory); default from the problem size. */
@@ -37,6 +43,8 @@ export interface RidgeCVScores {
   bestAlphas: Float64Array;
   /** Mean CV score over folds, nAlphas×T row-major (row a = alphas[a]); higher is better. */
   cvScores: Float64Array;
+  /** With `alsoScore`: that score's mean over folds, nAlphas×T like `cvScores`. */
+  alsoCvScores?: Float64Array;
   nFeatures: number;
   nTargets: number;
   score: RidgeScore;
@@ -65,15 +73,15 @@ function centredColumnSubset(y: Matrix, cols: number[], mean: Float64Array): Mat
 const RESCORE_BELOW = 1e-2;
 
 /**
- * Sum over folds of the CV score of every alpha (nA×b, float64) for one target batch, and
- * which targets had a near-perfect fold (SSE < RESCORE_BELOW·Σy²) where float32 sufficient
+ * Sum over folds of each CV score of every alpha (per score nA×b, float64) for one target batch,
+ * and which targets had a near-perfect fold (SSE < RESCORE_BELOW·Σy²) where float32 sufficient
  * statistics cancel too much to rank alphas.
  */
-async function scoreBatch(plan: RidgePlan, tb: TargetBatch & { testSq: Float64Array[] }, alphas: Float64Array, score: RidgeScore): Promise<{ acc: Float64Array; nearPerfect: boolean[] }> {
+async function scoreBatch(plan: RidgePlan, tb: TargetBatch & { testSq: Float64Array[] }, alphas: Float64Array, scores: readonly RidgeScore[]): Promise<{ acc: Float64Array[]; nearPerfect: boolean[] }> {
   const nA = alphas.length;
   const b = tb.y.cols;
   const dtype: WorkDtype = tb.y.data instanceof Float64Array ? 'float64' : 'float32';
-  const acc = new Float64Array(nA * b);
+  const acc = scores.map(() => new Float64Array(nA * b));
   const nearPerfect = new Array<boolean>(b).fill(false);
   for (let f = 0; f < plan.folds.length; f++) {
     const spec = plan.spectra[f];
@@ -91,7 +99,7 @@ async function scoreBatch(plan: RidgePlan, tb: TargetBatch & { testSq: Float64Ar
     for (let i = 0; i < r * b; i++) ca[i] = c.data[i] * a.data[i];
     const syh = await matmul(dm, { rows: r, cols: b, data: ca }); // nA×b: Σ y·ŷ
     const shh = await scaledQuadForms(spec.quad(dtype), a, dm, spec.mode); // nA×b: Σ ŷ²
-    const sh = score === 'r' ? await matmul({ rows: nA, cols: r, data: db }, a) : null; // nA×b: Σ ŷ
+    const sh = scores.includes('r') ? await matmul({ rows: nA, cols: r, data: db }, a) : null; // nA×b: Σ ŷ
     const nTe = spec.nTest;
     const mu = tb.trainMean[f];
     for (let t = 0; t < b; t++) {
@@ -101,7 +109,7 @@ async function scoreBatch(plan: RidgePlan, tb: TargetBatch & { testSq: Float64Ar
       let minSse = Infinity;
       for (let al = 0; al < nA; al++) {
         const k = al * b + t;
-        acc[k] += scoreFromSums(score, nTe, sy, syy, syh.data[k], sh ? sh.data[k] : 0, shh.data[k]);
+        scores.forEach((score, j) => { acc[j][k] += scoreFromSums(score, nTe, sy, syy, syh.data[k], sh ? sh.data[k] : 0, shh.data[k]); });
         minSse = Math.min(minSse, syy - 2 * syh.data[k] + shh.data[k]);
       }
       if (minSse < RESCORE_BELOW * syy) nearPerfect[t] = true;
@@ -150,6 +158,7 @@ async function runRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions, refit: boo
   if (p === 0) fail('BAD_INPUT', 'X has no features (0 columns).');
   const alphas = checkAlphas(opts.alphas ?? defaultAlphas());
   const score = checkScore(opts.score ?? 'mse');
+  const scoreList = opts.alsoScore === undefined ? [score] : [score, checkScore(opts.alsoScore)];
   checkFinite(X, 'X');
   checkFinite(Y, 'Y');
   const folds = makeFolds(n, { folds: opts.folds, groups: opts.groups });
@@ -172,21 +181,24 @@ async function runRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions, refit: boo
   const batch = Math.max(1, Math.min(T, opts.targetBatch ?? Math.ceil(T / Math.ceil(T / maxBatch))));
   const bestAlphas = new Float64Array(T);
   const cvScores = new Float64Array(nA * T);
+  const alsoCvScores = opts.alsoScore === undefined ? undefined : new Float64Array(nA * T);
   const coef = new Float32Array(refit ? p * T : 0);
 
   opts.onProgress?.(0, T);
   for (let t0 = 0; t0 < T; t0 += batch) {
     const b = Math.min(batch, T - t0);
     const tb = targetBatch(centredColumns(Y, t0, b, yMean, dtype), folds);
-    const { acc, nearPerfect } = await scoreBatch(plan, tb, alphas, score);
+    const { acc: accs, nearPerfect } = await scoreBatch(plan, tb, alphas, scoreList);
     if (dtype === 'float32' && nearPerfect.some(Boolean)) {
       // near-perfect fits: redo these targets' scores in float64, where nothing cancels
       const cols = nearPerfect.flatMap((flag, t) => (flag ? [t] : []));
-      const exact = await scoreBatch(plan, targetBatch(centredColumnSubset(Y, cols.map((t) => t0 + t), yMean), folds), alphas, score);
-      cols.forEach((t, j) => {
-        for (let al = 0; al < nA; al++) acc[al * b + t] = exact.acc[al * cols.length + j];
-      });
+      const exact = await scoreBatch(plan, targetBatch(centredColumnSubset(Y, cols.map((t) => t0 + t), yMean), folds), alphas, scoreList);
+      accs.forEach((acc, s) => cols.forEach((t, j) => {
+        for (let al = 0; al < nA; al++) acc[al * b + t] = exact.acc[s][al * cols.length + j];
+      }));
     }
+    const acc = accs[0];
+    if (alsoCvScores) for (let al = 0; al < nA; al++) for (let t = 0; t < b; t++) alsoCvScores[al * T + t0 + t] = accs[1][al * b + t] / folds.length;
     const alphaOf = new Float64Array(b);
     for (let t = 0; t < b; t++) {
       let best = 0;
@@ -209,6 +221,6 @@ async function runRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions, refit: boo
     }
     opts.onProgress?.(t0 + b, T);
   }
-  const scores: RidgeCVScores = { alphas, bestAlphas, cvScores, nFeatures: p, nTargets: T, score, solver, nFolds: folds.length };
+  const scores: RidgeCVScores = { alphas, bestAlphas, cvScores, ...(alsoCvScores ? { alsoCvScores } : {}), nFeatures: p, nTargets: T, score, solver, nFolds: folds.length };
   return refit ? { ...scores, coef, xMean, yMean } : scores;
 }

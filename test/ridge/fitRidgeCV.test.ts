@@ -99,6 +99,24 @@ test('fitRidgeCV(X, Y, { folds: [fold] }) scores one explicit fold like a brute-
   }
 });
 
+test("fitRidgeCV(X, Y, { score: 'r2', alsoScore: 'r' }) also reports every alpha's CV r, equal to a brute-force refit per fold, both solvers", async () => {
+  const alphas = Array.from(logspace(-1, 4, 6));
+  const { X, Y } = problem(36, 8, 4, 6, 'float32', 2);
+  const groups = Array.from({ length: 36 }, (_, i) => Math.floor(i / 3));
+  const folds = makeFolds(36, { folds: 4, groups });
+  const wantR2 = bruteForceCv(X, Y, alphas, folds, 'r2');
+  const wantR = bruteForceCv(X, Y, alphas, folds, 'r');
+  for (const solver of ['primal', 'kernel'] as const) {
+    const fit = await ridgeCVScores(X, Y, { alphas, score: 'r2', alsoScore: 'r', folds: 4, groups, solver });
+    assert.ok(maxRelErr(fit.cvScores, wantR2) < 1e-4, `${solver} r2: ${maxRelErr(fit.cvScores, wantR2)}`);
+    assert.ok(maxRelErr(fit.alsoCvScores!, wantR) < 1e-4, `${solver} r: ${maxRelErr(fit.alsoCvScores!, wantR)}`);
+    const plain = await ridgeCVScores(X, Y, { alphas, score: 'r2', folds: 4, groups, solver });
+    assert.deepEqual(plain.cvScores, fit.cvScores, 'the primary score is unchanged');
+    assert.deepEqual(plain.bestAlphas, fit.bestAlphas);
+    assert.equal(plain.alsoCvScores, undefined);
+  }
+});
+
 test('ridgeCVScores(X, Y, opts) returns the CV scores and alphas of fitRidgeCV without coefficients, both solvers', async () => {
   const { X, Y } = problem(30, 10, 5, 4, 'float32');
   const groups = Array.from({ length: 30 }, (_, i) => Math.floor(i / 3));
