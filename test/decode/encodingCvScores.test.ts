@@ -21,7 +21,7 @@ for (let i = 0; i < n; i++) {
 }
 const alphas = [0.1, 10, 1000];
 
-/** Float64 reference: z-scored features, closed-form ridge per fold and alpha, Pearson r by hand, mean over folds, best alpha. */
+/** Float64 reference: z-scored features, closed-form ridge per fold and alpha, R² and Pearson r by hand, mean over folds; r at the best-R² alpha (ties to the larger). */
 function reference(rows: number[], K: number): number[] {
   const m = rows.length;
   const F = new Float64Array(m * T);
@@ -36,24 +36,31 @@ function reference(rows: number[], K: number): number[] {
   const Fm = { rows: m, cols: T, data: F };
   const Rm = { rows: m, cols: V, data: R };
   const folds = makeFolds(m, { folds: K, groups: rows.map((i) => groups[i]) });
-  return Array.from({ length: V }, (_, v) => Math.max(...alphas.map((alpha) => {
-    let sum = 0;
-    for (const f of folds) {
-      const te = Array.from(f.test);
-      const pred = predict(closedForm(Fm, Rm, alpha, Array.from(f.train)), Fm, te, V);
-      const a = te.map((i) => R[i * V + v]);
-      const b = te.map((_, k) => pred[k * V + v]);
-      const ma = a.reduce((s, x) => s + x, 0) / a.length;
-      const mb = b.reduce((s, x) => s + x, 0) / b.length;
-      let sab = 0, saa = 0, sbb = 0;
-      a.forEach((x, k) => { sab += (x - ma) * (b[k] - mb); saa += (x - ma) ** 2; sbb += (b[k] - mb) ** 2; });
-      sum += saa > 1e-9 && sbb > 1e-18 ? sab / Math.sqrt(saa * sbb) : 0;
-    }
-    return sum / folds.length;
-  })));
+  return Array.from({ length: V }, (_, v) => {
+    const per = alphas.map((alpha) => {
+      let sr = 0, sr2 = 0;
+      for (const f of folds) {
+        const te = Array.from(f.test);
+        const tr = Array.from(f.train);
+        const pred = predict(closedForm(Fm, Rm, alpha, tr), Fm, te, V);
+        const a = te.map((i) => R[i * V + v]);
+        const b = te.map((_, k) => pred[k * V + v]);
+        const ma = a.reduce((s, x) => s + x, 0) / a.length;
+        const mb = b.reduce((s, x) => s + x, 0) / b.length;
+        let sab = 0, saa = 0, sbb = 0, sse = 0;
+        a.forEach((x, k) => { sab += (x - ma) * (b[k] - mb); saa += (x - ma) ** 2; sbb += (b[k] - mb) ** 2; sse += (x - b[k]) ** 2; });
+        sr += saa > 1e-9 && sbb > 1e-18 ? sab / Math.sqrt(saa * sbb) : 0;
+        sr2 += saa > 1e-9 ? 1 - sse / saa : 0;
+      }
+      return { r: sr / folds.length, r2: sr2 / folds.length };
+    });
+    let best = 0;
+    per.forEach((s, i) => { if (s.r2 >= per[best].r2) best = i; });
+    return per[best].r;
+  });
 }
 
-test('encodingCvScores(train) gives each voxel the mean held-out Pearson r over clip-grouped folds at its best alpha (float64 reference)', async () => {
+test('encodingCvScores(train) gives each voxel the mean held-out Pearson r over clip-grouped folds at its CV-R² alpha (float64 reference)', async () => {
   const res = await encodingCvScores({ X, nVoxels: V, Y, nTargets: T, groups }, { folds: 4, alphas });
   const want = reference(Array.from({ length: n }, (_, i) => i), 4);
   for (let v = 0; v < V; v++) assert.ok(Math.abs(res.r[v] - want[v]) < 1e-4, `voxel ${v}: ${res.r[v]} vs ${want[v]}`);

@@ -8,7 +8,7 @@ import {
 import { groupKFold } from '../../src/ridge/index.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
 import { closedForm, predict } from '../ridge/reference.ts';
-import { makeSynthetic, normalStream } from './synthetic.ts';
+import { defaultSpec, makeSynthetic, normalStream, shuffleTrainingClips } from './synthetic.ts';
 
 // The synthetic subject of decodeSubject.test.ts (48 training clips × 4 windows, 16 test clips ×
 // 2 repetitions, 128 voxels of which 48 carry signal, 6-d targets, lag 3) with its atlas removed.
@@ -132,13 +132,38 @@ test('decodeSubject(no atlas) defaults to encoding:3000 (clamped to the 128 voxe
   const top = await decodeSubject(noAtlas, syn.embeddings, { ...opts, decoder: { kind: 'encoding-top', n: 48 }, wholeCortex: true });
   const inf = new Set(syn.informativeVoxels);
   const frac = [...top.decoder.selection!.voxels].filter((v) => inf.has(v)).length / 48;
-  // measured: 0.85 of the 48 chosen carry signal (48 of the 128 voxels do: 0.375 by chance); test identification 0.95 on clips
+  // measured: 0.83 of the 48 chosen carry signal (48 of the 128 voxels do: 0.375 by chance); test identification 0.95 on clips
   assert.ok(frac >= 0.7, `informative fraction ${frac}`);
   assert.ok(top.reports.main.test.identification.clips.value > 0.85, `clips ${top.reports.main.test.identification.clips.value}`);
   assert.equal(top.reports.wholeCortex!.nVoxels, 128, 'whole cortex without an atlas: every voxel');
   const withAtlas = await decodeSubject(syn.responses, syn.embeddings, { ...opts, k: 3 });
   assert.equal(withAtlas.decoder.label, 'rois');
   assert.equal(withAtlas.decoder.selection, undefined);
+});
+
+test('decodeSubject(no atlas, encoding:48 | encoding-r:0.05) on 160 training clips chooses mostly informative voxels and identifies test clips; shuffled training fMRI falls to chance', async () => {
+  // 4 genres × 40 training clips (4 runs), 24 test clips × 2 repetitions, 8 ROIs of 24 voxels with
+  // signal in 3 (amplitudes 0.2, 0.14, 0.1 against unit noise): 72 of 192 voxels informative. With
+  // 160 clips the encoding CV r of a noise voxel still exceeds 0.05 about a third of the time, so
+  // encoding-r:0.05 keeps some noise; the ranked count keeps almost none.
+  const big = makeSynthetic({ ...defaultSpec, trainPerGenre: 40, testPerGenre: 6, trainRuns: 4, voxelsPerRoi: 24, signal: { 1: 0.2, 4: 0.14, 6: 0.1 } });
+  const resp = { ...big.responses, atlas: { labels: new Int32Array(big.responses.nVoxels), names: new Map<number, string>() } };
+  const inf = new Set(big.informativeVoxels);
+  assert.equal(inf.size, 72);
+  // measured: encoding:48 selects 48 (0.98 informative), clips 0.946, windows 0.925, shuffled 0.51/0.46/0.48/0.38;
+  // encoding-r:0.05 selects 109 (0.63 informative), clips 0.937, windows 0.918, shuffled 0.54/0.42/0.50/0.38
+  for (const [decoder, minInformative] of [['encoding:48', 0.9], ['encoding-r:0.05', 0.55]] as const) {
+    const res = await decodeSubject(resp, big.embeddings, { decoder });
+    const v = res.decoder.selection!.voxels;
+    const frac = v.filter((x) => inf.has(x)).length / v.length;
+    assert.ok(frac >= minInformative, `${decoder}: ${v.length} voxels, informative fraction ${frac}`);
+    for (const unit of ['clips', 'windows'] as const) assert.ok(res.reports.main.test.identification[unit].value >= 0.85, `${decoder} ${unit}: ${res.reports.main.test.identification[unit].value}`);
+    // 24 test clips: sampling SD of a chance decoder about 0.31/√24 = 0.063; ±0.2 per shuffle (3 SD), ±0.1 for the mean of four
+    const shuffled: number[] = [];
+    for (const seed of [1, 2, 3, 4]) shuffled.push((await decodeSubject(shuffleTrainingClips(resp, seed), big.embeddings, { decoder })).reports.main.test.identification.clips.value);
+    for (const a of shuffled) assert.ok(Math.abs(a - 0.5) <= 0.2, `${decoder} shuffled: ${shuffled}`);
+    assert.ok(Math.abs(shuffled.reduce((x, y) => x + y, 0) / 4 - 0.5) <= 0.1, `${decoder} shuffled: ${shuffled}`);
+  }
 });
 
 test('decodeSubject errors: encoding-r selecting no voxel, the ROI ensemble without an atlas, a bad decoder string', async () => {
