@@ -24,14 +24,15 @@ export interface DecodeSubjectOptions {
   lagTr?: number;
   /** Scans per clip (default 10). */
   scansPerClip?: number;
-  /** ROIs kept in the ensemble (default 6). */
+  /** ROIs kept in the ensemble (default 6; ROI ensemble only). */
   k?: number;
-  /** CV folds (default 5), grouped by clip. */
+  /** CV folds (default 5), grouped by clip; for a voxel selection also its outer folds and the encoding models' folds. */
   folds?: number;
+  /** Alpha grid of every ridge (default logspace(-2, 8, 20)). */
   alphas?: ArrayLike<number>;
-  /** ROI ranking score (default 'inner', see `CvScoreMode`). */
+  /** ROI ranking score (default 'inner', see `CvScoreMode`; ROI ensemble only: a voxel selection is scored by its nested outer folds). */
   cvScore?: CvScoreMode;
-  /** ROIs smaller than this are not candidates (default 1). */
+  /** ROIs smaller than this are not candidates (default 1; ROI ensemble only). */
   minRoiVoxels?: number;
   /** Also fit a decoder on all labelled voxels (default false; without atlas labels: on every voxel). */
   wholeCortex?: boolean;
