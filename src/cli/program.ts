@@ -72,10 +72,11 @@ export function buildProgram(): Command {
     .option('--scans-per-clip <n>', d('scans per stimulus clip', ALIGN_DEFAULTS.scansPerClip), fieldParser('--scans-per-clip', FIELDS.scansPerClip))
     .option('--folds <k>', d('cross-validation folds (grouped by clip)', RIDGE_DEFAULTS.folds), fieldParser('--folds', FIELDS.folds))
     .option('--cv-score <mode>', d("ROI ranking score: 'inner' (CV r of the alpha search) or 'nested' (out-of-fold predictions, 6x slower)", DECODE_DEFAULTS.cvScore), fieldParser('--cv-score', FIELDS.cvScore))
+    .option('--voxels <which>', d("the decoder: 'rois' (the paper's ROI ensemble), 'encoding:N' (the N voxels an encoding model predicts best on the training clips, nested in the CV), 'encoding-r:T' (encoding CV r > T) or 'all'", 'rois with an atlas, else encoding:3000'), fieldParser('--voxels', FIELDS.decoder))
     .option('--whole-cortex', 'also fit and score a whole-cortex decoder')
     .option('--leave-one-genre-out', 'also run leave-one-genre-out (one ensemble fit per genre)')
     .option('--json', 'print the per-subject results as JSON on stdout (logs go to stderr)')
-    .action(async (o: DatasetFlags & { bids: string; embeddings: string; out: string; subject: string; rois?: number; lagTr?: number; scansPerClip?: number; folds?: number; cvScore?: 'nested' | 'inner'; wholeCortex?: boolean; leaveOneGenreOut?: boolean; json?: boolean }) => {
+    .action(async (o: DatasetFlags & { bids: string; embeddings: string; out: string; subject: string; rois?: number; lagTr?: number; scansPerClip?: number; folds?: number; cvScore?: 'nested' | 'inner'; voxels?: string; wholeCortex?: boolean; leaveOneGenreOut?: boolean; json?: boolean }) => {
       const { runDecode } = await import('./commands/decode.ts');
       const rows = await runDecode(o, await ui(o.json));
       if (o.json) printJson(rows);

@@ -1,3 +1,4 @@
+import { ALIGN_DEFAULTS, DECODE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { alignWindows, type AlignableResponses, type AlignedWindows, type ClampRecord, type ScanRange } from '../align/index.ts';
 import { embeddingRows, type EmbeddingSet } from './embeddingRows.ts';
@@ -151,8 +152,8 @@ function resolveDecoder(asked: DecoderChoice | string | undefined, atlas: AtlasL
  * leave-one-genre-out (the same decoder refitted without each genre).
  */
 export async function decodeSubject(resp: DecodableResponses, emb: EmbeddingSet, opts: DecodeSubjectOptions = {}): Promise<DecodeSubjectResult> {
-  const lagTr = opts.lagTr ?? 3;
-  const scansPerClip = opts.scansPerClip ?? 10;
+  const lagTr = opts.lagTr ?? ALIGN_DEFAULTS.lagTr;
+  const scansPerClip = opts.scansPerClip ?? ALIGN_DEFAULTS.scansPerClip;
   const genreOf = opts.genreOf ?? genreFromClipId;
   if (emb.windowStarts.length !== emb.nWindows) fail('MISMATCH', `embeddings list ${emb.windowStarts.length} window starts but hold ${emb.nWindows} windows per clip.`);
   const atlas = resp.atlas;
@@ -176,7 +177,7 @@ export async function decodeSubject(resp: DecodableResponses, emb: EmbeddingSet,
     fitDecoder = rois;
     ensemble = await fitRoiEnsemble(trainData, rois, {
       ...ridge,
-      k: opts.k ?? 6,
+      k: opts.k ?? DECODE_DEFAULTS.topRois,
       cvScore: opts.cvScore,
       onProgress: (d, t) => opts.onProgress?.('ROI decoders', d, t),
     });
@@ -222,7 +223,7 @@ export async function decodeSubject(resp: DecodableResponses, emb: EmbeddingSet,
   if (opts.leaveOneGenreOut) {
     result.leaveOneGenreOut = await leaveOneGenreOut(trainData, train.clipIds, train.nWindows, fitDecoder, {
       ...ridge,
-      k: opts.k ?? 6,
+      k: opts.k ?? DECODE_DEFAULTS.topRois,
       cvScore: opts.cvScore,
       genreOf,
       onProgress: (d, t) => opts.onProgress?.('leave-one-genre-out', d, t),

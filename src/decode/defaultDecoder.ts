@@ -1,15 +1,9 @@
+import { DECODE_DEFAULTS } from '../defaults.ts';
 import type { DecoderChoice } from './decoderChoice.ts';
 import type { AtlasLike } from './roiList.ts';
 
-/**
- * Voxels of the default voxel-selection decoder. Later work on ds003720 (Ciferri et al. 2025)
- * decoded from the voxels whose encoding CV r exceeded 0.05, about 3,000 per subject. A fixed
- * count rather than that threshold: it gives every subject a decoder of the same size and cost
- * and never selects nothing (a threshold's count depends on the SNR, the embedding and the
- * number of training clips: on a small or noisy dataset r > 0.05 can hold no voxel, or tens of
- * thousands).
- */
-export const DEFAULT_ENCODING_VOXELS = 3000;
+/** Voxels of the default voxel-selection decoder (declared in defaults.ts, with why a count). */
+export const DEFAULT_ENCODING_VOXELS = DECODE_DEFAULTS.encodingVoxels;
 
 /** Which decoder applies when none is asked for, and why (one line for a stage table). */
 export interface DefaultDecoder {

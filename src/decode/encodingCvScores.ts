@@ -1,3 +1,4 @@
+import { RIDGE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { ridgeCVScores } from '../ridge/index.ts';
 import type { DecoderTrainingData } from './fitRoiEnsemble.ts';
@@ -56,7 +57,7 @@ export async function encodingCvScores(train: DecoderTrainingData, opts: Encodin
   const g = Int32Array.from(rows, (i) => groups[i]);
   const nClips = new Set(g).size;
   if (nClips < 2) fail('BAD_INPUT', `the encoding model for voxel selection needs at least 2 training clips, got ${nClips}.`);
-  const nFolds = Math.min(opts.folds ?? 5, nClips);
+  const nFolds = Math.min(opts.folds ?? RIDGE_DEFAULTS.folds, nClips);
   const Ym = takeRows(Y, T, rows);
   const st = fitStandardizer(Ym, m, T);
   const features = { rows: m, cols: T, data: selectStandardized(Ym, m, T, Int32Array.from({ length: T }, (_, j) => j), st) };

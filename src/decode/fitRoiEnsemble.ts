@@ -1,3 +1,4 @@
+import { DECODE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import type { RidgeFit } from '../ridge/index.ts';
 import { fitVoxelDecoder, type DecoderRidgeOptions } from './fitVoxelDecoder.ts';
@@ -65,7 +66,7 @@ export interface RoiEnsembleOptions extends DecoderRidgeOptions {
  * The fits run one after another: each ridge already uses the GEMM backend's threads.
  */
 export async function fitRoiEnsemble(train: DecoderTrainingData, rois: readonly Roi[], opts: RoiEnsembleOptions = {}): Promise<RoiEnsemble> {
-  const k = opts.k ?? 6;
+  const k = opts.k ?? DECODE_DEFAULTS.topRois;
   const { X, Y, groups, nVoxels: V, nTargets: T } = train;
   const n = groups.length;
   if (!Number.isInteger(k) || k < 1) fail('BAD_INPUT', `the number of ROIs to keep must be a positive integer, got ${k}.`);

@@ -1,3 +1,4 @@
+import { RIDGE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { checkAlphas, defaultAlphas, fitRidge, groupKFold, ridgeCVScores, type RidgeFit } from '../ridge/index.ts';
 import { checkDecoderChoice, formatDecoderChoice, type VoxelSelection } from './decoderChoice.ts';
@@ -93,7 +94,7 @@ export async function fitSelectionDecoder(train: DecoderTrainingData, selection:
   const { X, Y, groups, nVoxels: V, nTargets: T } = train;
   const n = groups.length;
   if (X.length !== n * V || Y.length !== n * T) fail('MISMATCH', `training data: ${n} rows, but X has ${X.length} values (V=${V}) and Y ${Y.length} (T=${T}).`);
-  const K = opts.folds ?? 5;
+  const K = opts.folds ?? RIDGE_DEFAULTS.folds;
   const alphas = checkAlphas(opts.alphas ?? defaultAlphas());
   const nA = alphas.length;
   const label = formatDecoderChoice(sel);

@@ -1,3 +1,4 @@
+import { RIDGE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 
 /** One cross-validation split: sorted sample indices. */
@@ -99,7 +100,7 @@ function checkFolds(n: number, folds: readonly Fold[]): Fold[] {
  * `groups` (sample → group label, length n) counted folds never split a group.
  */
 export function makeFolds(n: number, opts: { folds?: number | 'leave-one-group-out' | readonly Fold[]; groups?: ArrayLike<number> } = {}): Fold[] {
-  const folds = opts.folds ?? 5;
+  const folds = opts.folds ?? RIDGE_DEFAULTS.folds;
   if (typeof folds === 'object') {
     if (opts.groups) fail('BAD_INPUT', 'give either explicit folds or groups, not both (explicit folds already say which samples go together).');
     return checkFolds(n, folds);
