@@ -136,7 +136,7 @@ function resolveDecoder(asked: DecoderChoice | string | undefined, atlas: AtlasL
   if (choice.kind === 'roi-ensemble' && def.choice.kind !== 'roi-ensemble') {
     fail('BAD_INPUT', `the ROI ensemble needs atlas labels, but this subject's atlas labels no voxel (the derivative arrays come without one); decode with a voxel selection instead: encoding:3000 (the default), encoding-r:0.05 or all.`);
   }
-  return { choice, reason: 'asked for' };
+  return { choice, reason: `${formatDecoderChoice(choice)} asked for` };
 }
 
 /**

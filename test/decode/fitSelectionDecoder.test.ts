@@ -189,7 +189,7 @@ test('decodeOutputs(voxel selection) records the decoder in metrics.json and roi
   const sel = res.decoder.selection!;
   const out = decodeOutputs(res, info, (id) => id.split('.')[0]!);
   const d = out.metricsJson.decoder as Record<string, unknown>;
-  assert.deepEqual([d.method, d.label, d.reason, d.nSelected, d.nVoxels, d.n, d.threshold], ['encoding-r', 'encoding-r:0.05', 'asked for', sel.voxels.length, 128, null, 0.05]);
+  assert.deepEqual([d.method, d.label, d.reason, d.nSelected, d.nVoxels, d.n, d.threshold], ['encoding-r', 'encoding-r:0.05', 'encoding-r:0.05 asked for', sel.voxels.length, 128, null, 0.05]);
   const perFold = d.perFold as Record<string, unknown>[];
   assert.equal(perFold.length, 5);
   assert.deepEqual(Object.keys(perFold[0]!), ['fold', 'trainClips', 'validationClips', 'nSelected', 'overlapWithFinal']);
