@@ -261,9 +261,14 @@ export function buildProgram(): Command {
     .option('--train-per-genre <n>', d('training clips per genre', "the preset's"), fieldParser('--train-per-genre', FIELDS.trainPerGenre))
     .option('--test-per-genre <n>', d('test clips per genre', "the preset's"), fieldParser('--test-per-genre', FIELDS.testPerGenre))
     .option('--voxels <n>', d('approximate cortical voxels per subject', "the preset's"), fieldParser('--voxels', FIELDS.targetVoxels))
+    .option('--snr <a,h,f>', d('signal-to-noise: auditory ROIs, higher ROIs, fraction of informative voxels', "the preset's"), (v: string) => {
+      const x = v.split(',').map(Number);
+      if (x.length !== 3 || x.some((n) => !Number.isFinite(n) || n < 0) || x[2]! > 1) fail('BAD_INPUT', `--snr must be three numbers AUDITORY,HIGHER,FRACTION (>= 0, fraction <= 1), got '${v}'.`);
+      return { auditory: x[0]!, higher: x[1]!, informativeFraction: x[2]! };
+    })
     .option('--raw', 'also write raw BOLD runs (.nii.gz) for the paper preset')
     .option('--workers <n>', d('render threads', 'all cores'), positiveInt('--workers'))
-    .action(async (o: { out: string; preset?: 'demo' | 'paper'; subjects?: number; seed?: number; library?: number; genres?: string[]; trainPerGenre?: number; testPerGenre?: number; voxels?: number; raw?: boolean; workers?: number }) => {
+    .action(async (o: { out: string; preset?: 'demo' | 'paper'; subjects?: number; seed?: number; library?: number; genres?: string[]; trainPerGenre?: number; testPerGenre?: number; voxels?: number; snr?: { auditory: number; higher: number; informativeFraction: number }; raw?: boolean; workers?: number }) => {
       const { runSimulate } = await import('./commands/simulate.ts');
       await runSimulate(o, await ui());
     });
