@@ -5,7 +5,7 @@ import { decodeJob, type DecodeRow } from '../../pipeline/jobs/decode.ts';
 import { refreshRunMetrics } from '../../pipeline/jobs/evaluate.ts';
 import { readEmbeddingSet } from '../../pipeline/jobs/readEmbeddingSet.ts';
 import { runLayout, stagedWrite } from '../../run/index.ts';
-import { datasetLoadOptions, type DatasetReadFlags } from '../../pipeline/resolveRun.ts';
+import { datasetLoadOptions, type DatasetReadFlags } from '../../pipeline/index.ts';
 import type { CliUi } from '../ui.ts';
 
 export type { DecodeRow } from '../../pipeline/jobs/decode.ts';

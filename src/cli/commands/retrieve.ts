@@ -5,8 +5,7 @@ import { averageWindows } from '../../evaluate/index.ts';
 import { readNpy, writeJsonAtomic } from '../../io/index.ts';
 import { evaluateRetrieval, openLibrary, type RetrievalEvaluation, type SearchHit, type SearchMode } from '../../library/index.ts';
 import { retrieveJob, type RetrieveJobResult } from '../../pipeline/jobs/retrieve.ts';
-import { stageSeed, type RunConfig } from '../../pipeline/index.ts';
-import { resolveRun } from '../../pipeline/resolveRun.ts';
+import { resolveRun, stageSeed, type RunConfig } from '../../pipeline/index.ts';
 import { readManifest, runLayout, runPath, stagedWrite } from '../../run/index.ts';
 import type { CliUi } from '../ui.ts';
 
