@@ -140,7 +140,7 @@ function resolveDecoder(asked: DecoderChoice | string | undefined, atlas: AtlasL
 }
 
 /**
- * Decodes one subject (domain.md §1.3-1.4): aligns training and test responses to the embedding
+ * Decodes one subject (docs/method.md §1.3-1.4): aligns training and test responses to the embedding
  * windows (lag, repeat averaging), fits the decoder on the training clips and scores test and
  * training predictions (identification on windows and clips, r, N-way top-1, per genre).
  *

@@ -9,7 +9,7 @@ export interface Scored {
 
 /** Metrics of one set of predictions against their targets. */
 export interface DecodingMetrics {
-  /** Identification accuracy (domain.md §2, j ≠ i, strict) with windows and with clips as items. */
+  /** Identification accuracy (docs/method.md §2, j ≠ i, strict) with windows and with clips as items. */
   identification: { windows: Scored; clips: Scored };
   /** Pearson r per embedding dimension across windows, averaged over dimensions (chance 0). */
   r: Scored;

@@ -59,7 +59,7 @@ export interface RoiEnsembleOptions extends DecoderRidgeOptions {
 
 /**
  * Fits one ridge decoder per ROI on the training rows, ranks the ROIs by their training-set CV
- * correlation and keeps the top k (domain.md §1.4). Nothing here sees test data: standardisation
+ * correlation and keeps the top k (docs/method.md §1.4). Nothing here sees test data: standardisation
  * statistics, alphas, scores and the ROI choice all come from `train` only.
  *
  * With one candidate (a whole-cortex or given-mask decoder) pass `[roi]` and `k: 1`.

@@ -1,4 +1,4 @@
-// The decoders: the ROI ensemble (domain.md §1.4: per-ROI ridge, top-k by training CV, averaged) and,
+// The decoders: the ROI ensemble (docs/method.md §1.4: per-ROI ridge, top-k by training CV, averaged) and,
 // without an atlas, a ridge on voxels chosen by an encoding model nested in the CV.
 export { roiList, cortexRoi, type Roi, type AtlasLike } from './roiList.ts';
 export { fitStandardizer, selectStandardized, type Standardizer } from './standardizer.ts';

@@ -10,7 +10,7 @@ export interface Standardizer {
 /**
  * Mean and standard deviation of each column of an `n × p` row-major matrix, over all rows or
  * only the rows `rows` (e.g. the training part of an outer CV fold). Fit this on training rows
- * only and apply it to training and test rows alike (domain.md §5.4).
+ * only and apply it to training and test rows alike (docs/method.md §5.4).
  */
 export function fitStandardizer(data: Float32Array, n: number, p: number, rows?: ArrayLike<number>): Standardizer {
   if (data.length !== n * p) fail('MISMATCH', `standardizer: ${data.length} values, expected ${n} × ${p}.`);

@@ -107,7 +107,7 @@ function collectSubject(runDir: string, id: string): SubjectContents {
 
 /**
  * Reads what a run folder contains for the report: the manifest, the summary metrics, and per
- * subject the decode, encode, retrieval and generation outputs that exist (design §3 layout).
+ * subject the decode, encode, retrieval and generation outputs that exist (see src/run/layout.ts).
  * @throws BAD_FILE for unreadable JSON, MISMATCH for inconsistent decode files
  */
 export function collectRun(runDir: string): RunContents {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 /**
- * Where everything lives inside a run folder (design §3), as run-relative paths with '/'
+ * Where everything lives inside a run folder, as run-relative paths with '/'
  * separators, plus the shapes of the JSON files the stages write. Stages write these; the report
  * and `serve` read them. Every path helper here is pure.
  *
