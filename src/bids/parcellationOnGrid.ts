@@ -23,13 +23,25 @@ export interface GridParcellation {
 /** Names of labels that are not cortex in FreeSurfer-style tables (aseg `Left-…`, white matter, unknown, medial wall). */
 const NON_CORTICAL_NAME = /^(Left|Right)-|^wm[-_]|(^|[-_])(Unknown|Medial_wall|corpuscallosum)$/i;
 
+/** FreeSurfer's cortical id ranges (Desikan 1000-1035 / 2000-2035, Destrieux 11100-11175 / 12100-12175, unknown and medial wall included). */
+const FREESURFER_CORTEX_RANGES: readonly [number, number][] = [[1000, 1035], [2000, 2035], [11100, 11175], [12100, 12175]];
+/** aseg-style names (`Left-Cerebral-White-Matter`, …), whose ids FreeSurfer numbers below 1000. */
+const ASEG_NAME = /^(Left|Right)-/;
+
 /**
- * Whether a user's atlas is a FreeSurfer segmentation: it holds FreeSurfer's cortical ids. (An
- * atlas renumbered 1..N keeps its own ids even when its names are FreeSurfer's, e.g. `ctx_lh_…`.)
+ * Whether a user's atlas is a FreeSurfer segmentation, numbered as FreeSurfer numbers: it holds
+ * an id in FreeSurfer's cortical ranges, an aseg-named label below 1000, or a label whose name is
+ * FreeSurfer's name for that very id. An atlas renumbered 1..N keeps its own ids even when its
+ * names are FreeSurfer's (`ctx_lh_…` as label 1).
  */
-export function isFreeSurferAtlas(present: ReadonlySet<number>, _userNames: Map<number, string> | null): boolean {
+export function isFreeSurferAtlas(present: ReadonlySet<number>, userNames: Map<number, string> | null): boolean {
   const table = freesurferCorticalLabels();
-  return [...present].some((l) => table.has(l));
+  for (const l of present) {
+    if (FREESURFER_CORTEX_RANGES.some(([lo, hi]) => l >= lo && l <= hi)) return true;
+    const name = userNames?.get(l);
+    if (name !== undefined && ((ASEG_NAME.test(name) && l < 1000) || table.get(l) === name)) return true;
+  }
+  return false;
 }
 
 /**

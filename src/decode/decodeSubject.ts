@@ -2,7 +2,8 @@ import { ALIGN_DEFAULTS, DECODE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { alignWindows, type AlignableResponses, type AlignedWindows, type ClampRecord, type ScanRange } from '../align/index.ts';
 import { embeddingRows, type EmbeddingSet } from './embeddingRows.ts';
-import { evaluateDecoding, genreFromClipId, type DecodingMetrics } from './evaluateDecoding.ts';
+import { genreOfClipId } from '../bids/index.ts';
+import { evaluateDecoding, type DecodingMetrics } from './evaluateDecoding.ts';
 import { fitRoiEnsemble, type RoiEnsemble, type RoiScore } from './fitRoiEnsemble.ts';
 import type { CvScoreMode } from './fitVoxelDecoder.ts';
 import { leaveOneGenreOut, type LeaveOneGenreOutResult } from './leaveOneGenreOut.ts';
@@ -154,7 +155,7 @@ function resolveDecoder(asked: DecoderChoice | string | undefined, atlas: AtlasL
 export async function decodeSubject(resp: DecodableResponses, emb: EmbeddingSet, opts: DecodeSubjectOptions = {}): Promise<DecodeSubjectResult> {
   const lagTr = opts.lagTr ?? ALIGN_DEFAULTS.lagTr;
   const scansPerClip = opts.scansPerClip ?? ALIGN_DEFAULTS.scansPerClip;
-  const genreOf = opts.genreOf ?? genreFromClipId;
+  const genreOf = opts.genreOf ?? genreOfClipId;
   if (emb.windowStarts.length !== emb.nWindows) fail('MISMATCH', `embeddings list ${emb.windowStarts.length} window starts but hold ${emb.nWindows} windows per clip.`);
   const atlas = resp.atlas;
   if (atlas.labels.length !== 0 && atlas.labels.length !== resp.nVoxels) fail('MISMATCH', `the atlas labels ${atlas.labels.length} voxels but the responses have ${resp.nVoxels}; use the atlas made for this subject's data.`);

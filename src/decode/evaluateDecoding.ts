@@ -52,8 +52,4 @@ export function evaluateDecoding(
   };
 }
 
-/** GTZAN-style clip ids are `<genre>.<NNNNN>`: the genre is the part before the first dot. */
-export function genreFromClipId(clipId: string): string {
-  const dot = clipId.indexOf('.');
-  return dot > 0 ? clipId.slice(0, dot) : clipId;
-}
+

@@ -7,7 +7,7 @@ export { fitRoiEnsemble, type RoiEnsemble, type RoiEnsembleOptions, type RoiScor
 export { predictRoiEnsemble } from './predictRoiEnsemble.ts';
 export { embeddingRows, type EmbeddingSet } from './embeddingRows.ts';
 export { takeRows } from './takeRows.ts';
-export { evaluateDecoding, genreFromClipId, type DecodingMetrics, type Scored } from './evaluateDecoding.ts';
+export { evaluateDecoding, type DecodingMetrics, type Scored } from './evaluateDecoding.ts';
 export { leaveOneGenreOut, type LeaveOneGenreOutResult, type HeldOutGenre } from './leaveOneGenreOut.ts';
 export { decodeSubject, type DecodeSubjectOptions, type DecodeSubjectResult, type DecoderReport, type DecoderUsed, type DecodableResponses } from './decodeSubject.ts';
 export { parseDecoderChoice, formatDecoderChoice, checkDecoderChoice, DECODER_FORMS, type DecoderChoice, type VoxelSelection } from './decoderChoice.ts';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openDataset, type Dataset, type LoadResponsesOptions } from '../bids/index.ts';
+import { genreOfClipId, openDataset, type Dataset, type LoadResponsesOptions } from '../bids/index.ts';
 import { DATASET_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { datasetRoot, stimuliDir, type BidsDatasetConfig, type EmbeddingConfig, type RunConfig } from './runConfig.ts';
@@ -101,7 +101,7 @@ export function resolveRun(config: RunConfig): ResolvedRun {
     },
     genreOf(clipId) {
       genres ??= new Map(run.dataset().clips.map((c) => [c.id, c.genre]));
-      return genres.get(clipId) ?? clipId.split('.')[0]!;
+      return genres.get(clipId) ?? genreOfClipId(clipId);
     },
   };
   return run;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadResponses, type Dataset, type LoadResponsesOptions } from '../../bids/index.ts';
+import { genreOfClipId, loadResponses, type Dataset, type LoadResponsesOptions } from '../../bids/index.ts';
 import { decodeOutputs, decodeSubject, type CvScoreMode, type EmbeddingSet } from '../../decode/index.ts';
 import { ALIGN_DEFAULTS, DECODE_DEFAULTS, RIDGE_DEFAULTS } from '../../defaults.ts';
 import { fail } from '../../errors.ts';
@@ -75,7 +75,7 @@ export async function decodeJob(input: DecodeJobInput, outDir: string, reporter:
   const { dataset: ds, embeddings: emb } = input;
   checkClipsEmbedded(ds, emb, input.embeddingsFile);
   const genres = new Map(ds.clips.map((c) => [c.id, c.genre]));
-  const genreOf = (id: string) => genres.get(id) ?? id.split('.')[0]!;
+  const genreOf = (id: string) => genres.get(id) ?? genreOfClipId(id);
   const cvScore = input.cvScore ?? DECODE_DEFAULTS.cvScore;
   const lagTr = input.lagTr ?? ALIGN_DEFAULTS.lagTr;
   const rows: DecodeRow[] = [];
