@@ -58,6 +58,14 @@ test('pipeline end to end: every output file is in the run folder', () => {
   ];
   for (const f of files) assert.ok(existsSync(run(f)), `${f} is missing`);
   assert.equal(existsSync(run('.staging')), false);
+  // summary.json names its maps by file name (it was once written with the staging folder's absolute paths)
+  const summary = json<EncodingSummary>('subjects/sub-001/encode/summary.json');
+  for (const m of Object.values(summary.models)) {
+    for (const f of Object.values(m.files)) {
+      assert.doesNotMatch(f, /\/|staging/, `summary.json names ${f}`);
+      assert.ok(existsSync(run(`subjects/sub-001/encode/${f}`)), f);
+    }
+  }
   const html = readFileSync(run('report/index.html'), 'utf8');
   assert.equal((html.match(/<audio /g) ?? []).length, testClips.length * 3, 'original, retrieved and generated audio per test clip');
   assert.doesNotMatch(html, /stage not run/);
