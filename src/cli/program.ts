@@ -40,7 +40,7 @@ function datasetFlags(cmd: Command): Command {
     .option('--confounds <set>', d('motion regressors removed per run (fMRIPrep): motion6, motion12 (with derivatives) or none', DATASET_DEFAULTS.confounds), fieldParser('--confounds', FIELDS.confounds))
     .option('--freesurfer <DIR>', 'FreeSurfer subjects folder (default: <derivatives>/sourcedata/freesurfer)')
     .option('--parcellation <name>', d('FreeSurfer parcellation: auto (Destrieux, else Desikan), destrieux or desikan', DATASET_DEFAULTS.parcellation), fieldParser('--parcellation', FIELDS.parcellation))
-    .option('--atlas <FILE>', "a label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's parcellation")
+    .option('--atlas <FILE>', "a label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's parcellation; {subject} in the path names each subject's own")
     .option('--atlas-names <LUT>', "names of --atlas's labels: TSV (index, name) or FreeSurferColorLUT text");
 }
 

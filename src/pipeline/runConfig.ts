@@ -79,7 +79,7 @@ export interface BidsDatasetConfig {
   freesurfer: string | undefined;
   /** FreeSurfer parcellation: auto (Destrieux, else Desikan), destrieux or desikan. */
   parcellation: 'auto' | 'destrieux' | 'desikan' | undefined;
-  /** A label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's. */
+  /** A label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's; `{subject}` in the path names each subject's own. */
   atlas: string | undefined;
   /** Names of `atlas`'s labels: TSV (index, name) or FreeSurferColorLUT text. */
   atlasNames: string | undefined;
