@@ -4,7 +4,7 @@
 export { loadRunConfig, parseRunConfig, datasetRoot, stimuliDir } from './runConfig.ts';
 export type { RunConfig, BidsDatasetConfig, SimulatedDatasetConfig, EmbeddingConfig } from './runConfig.ts';
 export { resolveRun, datasetLoadOptions, type ResolvedRun, type DatasetReadFlags } from './resolveRun.ts';
-export { FIELDS } from './runConfig.ts';
+export { FIELDS, RUN_CONFIG_SCHEMA } from './runConfig.ts';
 export type { Field } from './configSchema.ts';
 export { runPipeline, stageSeed } from './runPipeline.ts';
 export type { StageOutcome, PipelineOptions } from './runPipeline.ts';
