@@ -71,6 +71,14 @@ test('pipeline end to end: every output file is in the run folder', () => {
   assert.doesNotMatch(html, /stage not run/);
 });
 
+test('docs/outputs.md lists every file the run wrote', () => {
+  const tree = readFileSync('docs/outputs.md', 'utf8').split('```')[1]!.trim().split('\n').map((l) => l.split(/\s+/)[0]!);
+  const patterns = tree.map((t) => new RegExp(`^${t.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/<[a-z]+>|\*/g, '[^/]+')}${t.endsWith('/') ? '' : '$'}`));
+  const unlisted = filesUnder(config.out).filter((f) => !patterns.some((p) => p.test(f)));
+  assert.deepEqual(unlisted, []);
+  assert.ok(filesUnder(config.out).length > 40);
+});
+
 test('pipeline end to end: run.json records config, versions, seeds, input checksums and timings', () => {
   const m = readManifest(config.out)!;
   assert.deepEqual(m.config, JSON.parse(JSON.stringify(config)));
