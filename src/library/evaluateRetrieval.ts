@@ -1,7 +1,7 @@
 import { fail } from '../errors.ts';
 import { identificationAccuracy } from '../evaluate/index.ts';
 import { mulberry32 } from '../linalg/index.ts';
-import { cosineTopK } from './cosineTopK.ts';
+import { cosineTopK, type TopK } from './cosineTopK.ts';
 import type { LibraryVectors } from './libraryStore.ts';
 
 export interface RetrievalEvalInput {
@@ -19,6 +19,12 @@ export interface RetrievalEvalInput {
   k?: number;
   /** Seed of the random library clip drawn as the chance baseline (default 0). */
   seed?: number;
+  /**
+   * The hits to score instead of an exact search with `predicted` (e.g. an approximate index's):
+   * per query, library rows best first, at least k besides the clip's own track (which is skipped
+   * when `clipIds` are given). What is scored is then exactly what was listed.
+   */
+  retrieved?: TopK;
 }
 
 /** What was retrieved for one test clip. Genre matches are null when a genre is unknown. */
@@ -81,7 +87,10 @@ export function evaluateRetrieval(input: RetrievalEvalInput): RetrievalEvaluatio
   const selfIndex = new Map(library.ids.map((id, i) => [id, i]));
   // one extra candidate so that a clip's own track can be dropped
   const extra = input.clipIds ? 1 : 0;
-  const topPred = cosineTopK(library.vectors, predicted, dim, k + extra);
+  if (input.retrieved && (input.retrieved.nQueries !== n || input.retrieved.k < Math.min(k, N - extra))) {
+    fail('MISMATCH', `evaluateRetrieval: the given hits hold ${input.retrieved.k} per query for ${input.retrieved.nQueries} queries; ${n} queries need at least ${k} each (a clip's own track left out).`);
+  }
+  const topPred = input.retrieved ?? cosineTopK(library.vectors, predicted, dim, k + extra);
   const topTrue = cosineTopK(library.vectors, truth, dim, 1 + extra);
   const rand = mulberry32(input.seed ?? 0);
   const match = (a: string | null, b: string | null): boolean | null => (a === null || b === null ? null : a === b);

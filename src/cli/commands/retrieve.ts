@@ -103,7 +103,11 @@ export async function runRetrieve(opts: RetrieveOptions, ui: CliUi): Promise<Ret
   try {
     if (!lib.info) fail('NOT_FOUND', `${opts.db} holds no library; build one with 'brain2music library build --audio DIR --model NAME --db ${opts.db}'.`);
     if (lib.info.dim !== dim) fail('MISMATCH', `queries in ${opts.query} are ${dim}-d but library ${opts.db} holds ${lib.info.dim}-d ${lib.info.model} vectors; decode into the same embedding as the library.`);
-    const hits = await lib.search(queries, { k, mode: search, nprobes: opts.nprobes, refineFactor: opts.refine });
+    // With --truth a clip's own track is left out (unless --keep-self): ask for one hit more and
+    // drop it here, so that the hits listed are exactly the hits scored.
+    const excludeSelf = opts.truth !== undefined && !opts.keepSelf;
+    const raw = await lib.search(queries, { k: k + (excludeSelf ? 1 : 0), mode: search, nprobes: opts.nprobes, refineFactor: opts.refine });
+    const hits = raw.map((h, q) => (excludeSelf ? h.filter((x) => x.id !== names[q]) : h).slice(0, k));
     const result: RetrieveResult = {
       db: opts.db,
       query: opts.query,
@@ -117,7 +121,7 @@ export async function runRetrieve(opts: RetrieveOptions, ui: CliUi): Promise<Ret
       for (const h of r.hits) ui.info(`  ${h.rank}. ${h.score.toFixed(4)}  ${h.id}${h.genre ? ` (${h.genre})` : ''}`);
     }
     if (opts.truth) {
-      result.evaluation = await evaluateAgainstTruth(opts, queries, names, dim, lib, ui);
+      result.evaluation = await evaluateAgainstTruth(opts, queries, names, dim, lib, ui, hits);
     }
     if (opts.out) {
       writeJsonAtomic(opts.out, result);
@@ -132,7 +136,7 @@ export async function runRetrieve(opts: RetrieveOptions, ui: CliUi): Promise<Ret
 /** Aligns the true embeddings with the queries by clip id (or row order) and evaluates retrieval. */
 async function evaluateAgainstTruth(
   opts: RetrieveOptions, queries: Float32Array, names: string[], dim: number,
-  lib: Awaited<ReturnType<typeof openLibrary>>, ui: CliUi,
+  lib: Awaited<ReturnType<typeof openLibrary>>, ui: CliUi, hits: SearchHit[][],
 ): Promise<RetrievalEvaluation> {
   const truth = readEmbeddings(opts.truth!);
   if (truth.meta.dim !== dim) fail('MISMATCH', `--truth ${opts.truth} is ${truth.meta.dim}-d but the queries are ${dim}-d.`);
@@ -147,8 +151,13 @@ async function evaluateAgainstTruth(
   const aligned = new Float32Array(names.length * dim);
   clipIds.forEach((id, q) => { const i = row.get(id)!; aligned.set(truthMean.subarray(i * dim, (i + 1) * dim), q * dim); });
   const library = await lib.readAll();
+  // score the hits that were listed (an approximate search's own), not a fresh exact search
+  const libraryRow = new Map(library.ids.map((id, i) => [id, i]));
+  const width = Math.min(...hits.map((h) => h.length));
+  const retrieved = { nQueries: hits.length, k: width, indices: new Int32Array(hits.length * width), scores: new Float64Array(hits.length * width) };
+  hits.forEach((h, q) => h.slice(0, width).forEach((x, j) => { retrieved.indices[q * width + j] = libraryRow.get(x.id)!; retrieved.scores[q * width + j] = x.score; }));
   const ev = evaluateRetrieval({
-    predicted: queries, truth: aligned, dim, library, k: opts.k ?? 5, seed: opts.seed ?? 0,
+    predicted: queries, truth: aligned, dim, library, k: opts.k ?? 5, seed: opts.seed ?? 0, retrieved,
     clipGenres: clipIds.map(gtzanGenre),
     clipIds: opts.keepSelf ? undefined : clipIds,
   });
