@@ -11,18 +11,10 @@ import type { CliUi } from '../ui.ts';
 export type { DecodeRow } from '../../pipeline/jobs/decode.ts';
 
 /** Options of `brain2music decode`. */
-export interface DecodeOptions {
+/** How the responses are read are the configuration's `dataset` keys (source, derivatives, space, confounds, atlas, …). */
+export interface DecodeOptions extends DatasetReadFlags {
   /** BIDS dataset root (ds003720 layout, real or simulated). */
   bids: string;
-  /** How its responses are read (the configuration's `dataset` keys: source, derivatives, space, confounds, atlas, …). */
-  source?: DatasetReadFlags['source'];
-  derivatives?: string;
-  space?: string;
-  confounds?: DatasetReadFlags['confounds'];
-  freesurfer?: string;
-  parcellation?: DatasetReadFlags['parcellation'];
-  atlas?: string;
-  atlasNames?: string;
   /** Embeddings `.npy` (clips × windows × dim) with its `.json` beside it. */
   embeddings: string;
   /** `sub-001`, or `all` for every subject of the dataset. */

@@ -10,18 +10,10 @@ import { datasetLoadOptions, type DatasetReadFlags } from '../../pipeline/index.
 import type { CliUi } from '../ui.ts';
 
 /** Options of `brain2music encode`. */
-export interface EncodeOptions {
+/** How the responses are read are the configuration's `dataset` keys (source, derivatives, space, confounds, atlas, …). */
+export interface EncodeOptions extends DatasetReadFlags {
   /** BIDS dataset root (ds003720 layout, real or simulated). */
   bids: string;
-  /** How its responses are read (the configuration's `dataset` keys: source, derivatives, space, confounds, atlas, …). */
-  source?: DatasetReadFlags['source'];
-  derivatives?: string;
-  space?: string;
-  confounds?: DatasetReadFlags['confounds'];
-  freesurfer?: string;
-  parcellation?: DatasetReadFlags['parcellation'];
-  atlas?: string;
-  atlasNames?: string;
   /**
    * Feature spaces: comma-separated models, each one `.npy` (with its `.json`) or `genre` (the
    * one-hot genre control), or several joined by `+` to stack them into one model.
