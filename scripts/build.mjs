@@ -1,8 +1,10 @@
-// `npm run build` (run by `prepack`, so `npm pack`/`npm publish` and git installs always ship a
-// fresh build): compiles src/ to dist/ (ES modules, .d.ts, source maps) with tsconfig.build.json,
+// `npm run build` (run by `prepack`, so `npm pack` and `npm publish` always ship a fresh build):
+// compiles src/ to dist/ (ES modules and .d.ts declarations) with tsconfig.build.json,
 // then copies the files the code reads at run time beside its compiled modules, so the paths it
 // builds from `import.meta.url` (report assets, the builtin projection) resolve the same from
-// src/ and dist/. A clone never needs dist/: bin/brain2music.js runs the sources through tsx there.
+// src/ and dist/. A clone never needs dist/: bin/brain2music.js runs the sources through tsx there,
+// so there is no `prepare` script: it would build on every `npm ci` of a clone. (npm runs only
+// `prepare` when it installs from a git URL, so such an install gets no dist/: install the tarball.)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -16,8 +16,14 @@ import { closedForm, maxRelErr, predict } from '../ridge/reference.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; dependencies: Record<string, string> };
-// the node running this test, first on PATH, so the bin's `#!/usr/bin/env node` finds the same one
-const ENV = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, NODE_OPTIONS: '' };
+// The node running this test first on PATH, so the bin's `#!/usr/bin/env node` finds the same one;
+// no NODE_OPTIONS (no loader may sneak in); and none of the variables `npm test` sets about this
+// project, so the nested npm sees only the folder it runs in (npm ci empties node_modules there).
+const ENV = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_(package_|lifecycle_|config_local_prefix$)/.test(k))),
+  PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+  NODE_OPTIONS: '',
+};
 
 let work = '';
 let project = '';
@@ -36,7 +42,8 @@ function run(cmd: string, args: string[], cwd: string, what: string): SpawnSyncR
  * A project depending on the tarball, with a lockfile that pins every other package to the
  * version in our package-lock.json (its non-dev entries). Installed with `npm ci` rather than
  * `npm install <tarball>`: without a lockfile npm resolves each transitive dependency from the
- * registry's metadata, which `npm ci` never puts in npm's cache, so it would need the network;
+ * registry's metadata, which `npm ci` does not leave in npm's cache (ENOTCACHED for
+ * @huggingface/transformers with --offline after a fresh `npm ci`), so it would need the network;
  * with it, every tarball comes from the cache the repository's own `npm ci` filled.
  */
 function writeProject(dir: string, tgz: string): void {
