@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fail } from '../errors.ts';
 import { EMBED_DEFAULTS } from '../defaults.ts';
 import { AUDIO_EXTENSIONS, cutExcerpt, paddingSamples, readAudio } from '../io/index.ts';
+import { genreOfClipId } from './gtzan.ts';
 import type { ClipInfo } from './types.ts';
 
 /**
@@ -11,7 +12,7 @@ import type { ClipInfo } from './types.ts';
  * re-distribution), `<genre>/<id>.<ext>`, then flat `<id>.<ext>` (also `stimuli/<id>.<ext>`).
  */
 export function clipAudioCandidates(root: string, clipId: string): string[] {
-  const genre = clipId.split('.')[0];
+  const genre = genreOfClipId(clipId);
   const dirs = [join(root, 'genres', genre), join(root, 'genres_original', genre), join(root, genre), root, join(root, 'stimuli')];
   return dirs.flatMap((d) => AUDIO_EXTENSIONS.map((ext) => join(d, `${clipId}${ext}`)));
 }

@@ -1,3 +1,4 @@
+import { RIDGE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { fitRidgeCV, groupKFold, predictRidge, type RidgeFit } from '../ridge/index.ts';
 import { pearsonPerDimension } from '../evaluate/index.ts';
@@ -69,7 +70,7 @@ export async function fitVoxelDecoder(
   const n = groups.length;
   if (X.length !== n * p) fail('MISMATCH', `decoder features hold ${X.length} values, expected ${n} rows × ${p} voxels.`);
   if (Y.length !== n * T) fail('MISMATCH', `decoder targets hold ${Y.length} values, expected ${n} rows × ${T} dimensions.`);
-  const folds = opts.folds ?? 5;
+  const folds = opts.folds ?? RIDGE_DEFAULTS.folds;
   const mode = opts.cvScore ?? 'inner';
   // Kernel form once the voxels outnumber a fold's training rows: the fold's XᵀX would be
   // singular and larger than its X Xᵀ (the ridge's 'auto' compares p with all n rows).

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fail } from '../errors.ts';
 import { readNpy, writeJsonAtomic, writeNpy } from '../io/index.ts';
 
-/** `FILE.json` beside `FILE.npy` (contracts.md, src/embed). */
+/** `FILE.json` beside `FILE.npy`: what the array holds and how it was made. */
 export interface EmbeddingsMeta {
   /** Registry name of the model (`builtin`, `clap`, …). */
   model: string;

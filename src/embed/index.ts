@@ -3,7 +3,7 @@
 export { windowStarts, cutWindows } from './windows.ts';
 export type { Embedder, EmbedContext, EmbedderOptions } from './embedder.ts';
 export { createEmbedder, embedderNames, embedderInfo, EMBEDDERS, type EmbedderFactory, type EmbedderInfo } from './registry.ts';
-export { GTZAN_GENRES, genreOfClipId, createGenreEmbedder } from './adapters/genre.ts';
+export { createGenreEmbedder } from './adapters/genre.ts';
 export { createBuiltinEmbedder, BUILTIN_VERSION } from './builtin/builtinEmbedder.ts';
 export { auditoryFeatures, auditoryFeatureNames } from './builtin/auditoryFeatures.ts';
 export { fitProjection, applyProjection, type Projection } from './builtin/projection.ts';

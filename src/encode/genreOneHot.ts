@@ -2,7 +2,7 @@ import { fail } from '../errors.ts';
 import type { FeatureSpace } from './featureSpace.ts';
 
 /**
- * The genre control of Brain2Music (domain.md §1.7): a one-hot genre vector per clip, one window
+ * The genre control of Brain2Music (docs/method.md §1.7): a one-hot genre vector per clip, one window
  * covering the whole clip. Columns follow `genres` (default: the sorted distinct genres of `clips`).
  *
  * @param clips `{ id, genre }` per clip (e.g. the dataset's `ClipInfo[]`)

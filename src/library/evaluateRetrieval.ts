@@ -62,7 +62,7 @@ export interface RetrievalEvaluation {
 }
 
 /**
- * Retrieval evaluation of decoded embeddings (domain.md §1.5, §2): for each test clip the top-k
+ * Retrieval evaluation of decoded embeddings (docs/method.md §1.5, §2): for each test clip the top-k
  * library tracks by cosine similarity, and, beside them, the oracle (retrieval with the clip's
  * true embedding) and chance (a random library track).
  * @example evaluateRetrieval({ predicted, truth, clipGenres, library, dim: 128 }).genreAgreement

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fail } from '../errors.ts';
+import { DECODER_FORMS, parseDecoderChoice } from '../decode/index.ts';
 import { ALIGN_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
 import { bool, either, int, list, num, obj, oneOf, optional, str, withDefault, type Field } from './configSchema.ts';
 
@@ -32,7 +33,8 @@ export interface RunConfig {
   /** Embedding models; the first is the decoding target unless `decode.target` names another. */
   embeddings: EmbeddingConfig[];
   align: { lagTr: number; scansPerClip: number };
-  decode: { target: string | undefined; topRois: number; folds: number; cvScore: 'inner' | 'nested' };
+  /** `voxels`: the decoder ('rois', 'encoding:N', 'encoding-r:T', 'all'; default: ROIs with an atlas, else encoding:3000). */
+  decode: { target: string | undefined; topRois: number; folds: number; cvScore: 'inner' | 'nested'; voxels: string | undefined };
   /** Music library to retrieve from (default: `<dataset>/library` when it exists). */
   library: { audio: string | undefined } | undefined;
   /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
@@ -77,7 +79,7 @@ export interface BidsDatasetConfig {
   freesurfer: string | undefined;
   /** FreeSurfer parcellation: auto (Destrieux, else Desikan), destrieux or desikan. */
   parcellation: 'auto' | 'destrieux' | 'desikan' | undefined;
-  /** A label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's. */
+  /** A label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's; `{subject}` in the path names each subject's own. */
   atlas: string | undefined;
   /** Names of `atlas`'s labels: TSV (index, name) or FreeSurferColorLUT text. */
   atlasNames: string | undefined;
@@ -94,6 +96,23 @@ export interface EmbeddingConfig {
   hopSec: number;
   /** w2v-BERT: the hidden layer averaged (default: the adapter's, 7). */
   layer: number | undefined;
+}
+
+/** A decoder choice string, checked by decode's parser ('rois', 'encoding:3000', 'encoding-r:0.05', 'all'). */
+function decoderField(): Field<string> {
+  const expected = `one of ${DECODER_FORMS}`;
+  return {
+    expected,
+    check(v, p, s) {
+      if (typeof v !== 'string') fail('BAD_INPUT', `${s}: '${p}' must be ${expected}, got ${JSON.stringify(v)}.`);
+      try {
+        parseDecoderChoice(v);
+      } catch {
+        fail('BAD_INPUT', `${s}: '${p}' must be ${expected}, got ${JSON.stringify(v)}.`);
+      }
+      return v;
+    },
+  };
 }
 
 /** A finite number in [0, max]. */
@@ -136,6 +155,7 @@ export const FIELDS = {
   source: oneOf(['auto', 'raw', 'derivative', 'fmriprep'] as const),
   confounds: oneOf(['motion6', 'motion12', 'none'] as const),
   parcellation: oneOf(['auto', 'destrieux', 'desikan'] as const),
+  decoder: decoderField(),
 } as const;
 
 const embeddingField = obj({
@@ -194,8 +214,9 @@ const schema = obj({
       topRois: withDefault(FIELDS.topRois, DECODE_DEFAULTS.topRois),
       folds: withDefault(FIELDS.folds, RIDGE_DEFAULTS.folds),
       cvScore: withDefault(FIELDS.cvScore, DECODE_DEFAULTS.cvScore),
+      voxels: optional(FIELDS.decoder),
     }),
-    () => ({ target: undefined, topRois: DECODE_DEFAULTS.topRois, folds: RIDGE_DEFAULTS.folds, cvScore: DECODE_DEFAULTS.cvScore }),
+    () => ({ target: undefined, topRois: DECODE_DEFAULTS.topRois, folds: RIDGE_DEFAULTS.folds, cvScore: DECODE_DEFAULTS.cvScore, voxels: undefined }),
   ),
   library: withDefault(nullable(obj({ audio: optional(str()) })), () => ({ audio: undefined })),
   generate: withDefault(

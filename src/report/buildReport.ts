@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClipAudioSource, EmbeddingsMeta } from '../embed/index.ts';
-import { cutExcerpt, encodeWav, readAudio, readNifti, serializeNifti, type NiftiImage } from '../io/index.ts';
+import { cutExcerpt, encodeWav, readAudio, readNifti, readNpy, serializeNifti, type NiftiImage } from '../io/index.ts';
 import { readRunJson, runLayout, runPath } from '../run/index.ts';
 import { collectRun, type SubjectContents } from './collectRun.ts';
 import { encodePng } from './png.ts';
@@ -130,6 +130,33 @@ function b64(img: NiftiImage, data: Float32Array): string {
   return Buffer.from(serializeNifti({ dims: img.dims.slice(0, 3), data, affine: img.affine, header: img.header })).toString('base64');
 }
 
+/** Voxels kept per map in the report's table of best voxels. */
+const TOP_VOXELS = 10;
+
+/** Maps without voxel coordinates: a histogram of r (bins of 0.05 over the observed range) and the best voxels, per space. */
+function voxelMapSummaries(s: SubjectContents): SubjectView['voxelMaps'] {
+  const maps = s.encode?.voxelMaps ?? [];
+  if (maps.length === 0) return undefined;
+  return maps.map((m) => {
+    const r = Float32Array.from(readNpy(m.r).data as ArrayLike<number>);
+    const q = m.q ? Float32Array.from(readNpy(m.q).data as ArrayLike<number>) : undefined;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const x of r) if (Number.isFinite(x)) (lo = Math.min(lo, x)), (hi = Math.max(hi, x));
+    const width = 0.05;
+    const start = Math.floor(lo / width) * width;
+    const nBins = Math.max(1, Math.ceil((hi - start) / width + 1e-9));
+    const counts = new Array<number>(nBins).fill(0);
+    for (const x of r) if (Number.isFinite(x)) counts[Math.min(nBins - 1, Math.floor((x - start) / width))]!++;
+    const order = Array.from(r.keys()).filter((v) => Number.isFinite(r[v]!)).sort((a, b) => r[b]! - r[a]!).slice(0, TOP_VOXELS);
+    return {
+      space: m.space,
+      histogram: { edges: Array.from({ length: nBins + 1 }, (_, i) => start + i * width), counts },
+      top: order.map((v) => ({ voxel: v, r: r[v]!, q: q ? q[v]! : Number.NaN })),
+    };
+  });
+}
+
 /** Writes data/<sub>-brain.js (background, r and significant-r maps, ROIs) and returns the map list. */
 async function brainData(s: SubjectContents, outDir: string): Promise<{ maps: SubjectView['brainMaps']; background?: string; hasRois: boolean }> {
   const e = s.encode;
@@ -190,7 +217,7 @@ export async function buildReport(runDir: string, outDir: string, onProgress?: (
     clips += rows.length;
     const brain = await brainData(s, outDir);
     brainMaps += brain.maps?.length ?? 0;
-    views.push({ contents: s, clips: rows, brainMaps: brain.maps, hasRoiVolume: brain.hasRois, background: brain.background });
+    views.push({ contents: s, clips: rows, brainMaps: brain.maps, hasRoiVolume: brain.hasRois, background: brain.background, voxelMaps: voxelMapSummaries(s) });
     onProgress?.(i + 1, contents.subjects.length);
   }
   const hasBrainData = views.some((v) => v.brainMaps?.length);

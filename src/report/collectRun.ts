@@ -30,7 +30,7 @@ export interface SubjectContents {
   id: string;
   decode?: { metrics: DecodeMetrics; rois?: DecodeRois; identification?: IdentificationMatrix; roiVolume?: string };
   /** Encoding results: encode's summary.json, and per model its r / significance volumes (absent when the maps are .npy). */
-  encode?: { summary: EncodingSummary; background?: string; maps: { space: string; r: string; sig?: string }[] };
+  encode?: { summary: EncodingSummary; background?: string; maps: { space: string; r: string; sig?: string }[]; voxelMaps: { space: string; r: string; q?: string }[] };
   retrieval?: RetrievalResult;
   /** Absolute paths of generated clips by clip id. */
   generated?: Map<string, string>;
@@ -80,13 +80,16 @@ function collectSubject(runDir: string, id: string): SubjectContents {
     // summary.json records the paths the stage wrote (possibly a staging folder): use the names.
     const local = (p: string | undefined) => (p ? `${encodeDir}/${basename(p)}` : undefined);
     const maps: { space: string; r: string; sig?: string }[] = [];
+    const voxelMaps: { space: string; r: string; q?: string }[] = [];
     for (const [space, m] of Object.entries(summary.models)) {
       const r = local(m.files.r);
       const sig = local(m.files.sig);
+      const q = local(m.files.q);
       if (r && r.endsWith('.nii.gz') && existsSync(r)) maps.push({ space, r, sig: sig && existsSync(sig) ? sig : undefined });
+      else if (r && r.endsWith('.npy') && existsSync(r)) voxelMaps.push({ space, r, q: q && existsSync(q) ? q : undefined });
     }
     const bg = `${encodeDir}/background.nii.gz`;
-    out.encode = { summary, maps, background: existsSync(bg) ? bg : undefined };
+    out.encode = { summary, maps, voxelMaps, background: existsSync(bg) ? bg : undefined };
   }
   out.retrieval = readRunJson<RetrievalResult>(runPath(runDir, runLayout.retrievalFile(id)));
   const genDir = runPath(runDir, `${runLayout.generated}/${id}`);
@@ -104,7 +107,7 @@ function collectSubject(runDir: string, id: string): SubjectContents {
 
 /**
  * Reads what a run folder contains for the report: the manifest, the summary metrics, and per
- * subject the decode, encode, retrieval and generation outputs that exist (design §3 layout).
+ * subject the decode, encode, retrieval and generation outputs that exist (see src/run/layout.ts).
  * @throws BAD_FILE for unreadable JSON, MISMATCH for inconsistent decode files
  */
 export function collectRun(runDir: string): RunContents {

@@ -30,6 +30,8 @@ export interface SubjectView {
   hasRoiVolume: boolean;
   /** What the brain maps are drawn on (the background image's description). */
   background?: string;
+  /** Maps without voxel coordinates (.npy): per space, a histogram of r and the best voxels. */
+  voxelMaps?: { space: string; histogram: { edges: number[]; counts: number[] }; top: { voxel: number; r: number; q: number }[] }[];
 }
 
 const notRun = (what: string, why?: string) => `<p class="not-run">${esc(what)}: stage not run${why ? ` (${esc(why)})` : ''}.</p>`;
@@ -132,8 +134,29 @@ function comparisons(s: SubjectContents): string {
 function roisTable(s: SubjectContents): string {
   const r = s.decode?.rois;
   if (!r) return notRun('selected decoding ROIs', 'decode');
+  const d = s.decode?.metrics.decoder;
+  const used = d ? `<p class="decoder">Decoder: <b>${esc(d.label)}</b> (${esc(d.reason)}).</p>` : '';
+  if (r.topVoxels) {
+    const folds = r.perFold?.length ? ` Selected again in each outer CV fold from its training clips only: ${r.perFold.map((f) => f.nSelected).join(', ')} voxels.` : '';
+    const rows = r.topVoxels.slice(0, 20).map((x) => `<tr><td class="num">${x.rank}</td><td class="num">${x.voxel}</td><td class="num">${fmt(x.cvR)}</td></tr>`);
+    return `${used}<p class="muted">${r.nSelected ?? '?'} voxels chosen on the training clips by an encoding model's cross-validated r (never the test clips).${folds}</p>
+<table class="rois"><thead><tr><th>rank</th><th>voxel (column of the responses)</th><th>encoding CV r</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  }
   const rows = r.selected.map((x) => `<tr><td>${esc(x.name)}</td><td class="num">${x.index}</td><td class="num">${x.nVoxels}</td><td class="num">${fmt(x.cvR)}</td></tr>`);
-  return `<table class="rois"><thead><tr><th>ROI (chosen on training data)</th><th>label</th><th>voxels</th><th>CV r</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `${used}<table class="rois"><thead><tr><th>ROI (chosen on training data)</th><th>label</th><th>voxels</th><th>CV r</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Encoding maps that have no voxel coordinates: why there is no brain image, the distribution of r, the best voxels. */
+function voxelMapsSummary(v: SubjectView): string {
+  const e = v.contents.encode;
+  if (!e?.summary.noVolume || !v.voxelMaps) return '';
+  const parts = v.voxelMaps.map((m) => {
+    const bars: Bar[] = m.histogram.counts.map((c, i) => ({ label: `${fmt(m.histogram.edges[i], 2)}`, value: c }));
+    const top = m.top.map((t) => `<tr><td class="num">${t.voxel}</td><td class="num">${fmt(t.r)}</td><td class="num">${fmt(t.q)}</td></tr>`).join('');
+    return `<div>${barChartSvg(bars, { title: `${m.space}: voxels per encoding r bin`, min: 0, digits: 0 })}
+<table class="top-voxels"><thead><tr><th>voxel</th><th>r</th><th>q</th></tr></thead><tbody>${top}</tbody></table></div>`;
+  });
+  return `<p class="no-volume">No brain image: ${esc(e.summary.noVolume)}.</p><div class="row">${parts.join('')}</div>`;
 }
 
 /**
@@ -173,7 +196,7 @@ function subjectSection(v: SubjectView): string {
 <h3>Metrics</h3>${metricsTable(s)}
 <div class="row"><div><h3>Identification</h3>${heat}</div>
 <div><h3>Accuracy per genre</h3>${genreBars.length ? barChartSvg(genreBars, { title: 'identification accuracy per genre (test)', min: 0, max: 1 }) : notRun('per-genre accuracy', 'decode')}</div></div>
-<h3>Where music lives: encoding maps</h3>${s.encode ? brainViewer(v) + encodeTable(s) : ''}
+<h3>Where music lives: encoding maps</h3>${s.encode ? (s.encode.summary.noVolume ? voxelMapsSummary(v) : brainViewer(v)) + encodeTable(s) : ''}
 <h3>Feature spaces compared</h3>${comparisons(s)}
 <h3>Decoding ROIs</h3>${roisTable(s)}
 <h3>Test clips</h3>${s.retrieval ? '' : notRun('retrieval', 'retrieve')}${s.generated ? '' : notRun('generation', 'generate')}${clipsTable(v)}

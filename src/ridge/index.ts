@@ -1,5 +1,6 @@
 // Ridge regression with per-target cross-validated alphas: primal and kernel solvers, folds, scores.
-export { fitRidgeCV, type RidgeCVOptions, type RidgeFit } from './fitRidgeCV.ts';
+export { fitRidgeCV, ridgeCVScores, type RidgeCVOptions, type RidgeCVScores, type RidgeFit } from './fitRidgeCV.ts';
+export { fitRidge, type RidgeCoefficients } from './fitRidge.ts';
 export { predictRidge } from './predictRidge.ts';
 export { logspace, defaultAlphas, checkAlphas } from './alphas.ts';
 export { kFold, groupKFold, leaveOneGroupOut, makeFolds, type Fold } from './folds.ts';

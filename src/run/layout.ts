@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 /**
- * Where everything lives inside a run folder (design §3), as run-relative paths with '/'
+ * Where everything lives inside a run folder, as run-relative paths with '/'
  * separators, plus the shapes of the JSON files the stages write. Stages write these; the report
  * and `serve` read them. Every path helper here is pure.
  *
@@ -66,11 +66,18 @@ export interface DecodeMetrics {
   meanR: number;
   /** Identification accuracy (test) per genre. */
   perGenre: Record<string, number>;
+  /** Which decoder, and why (the ROI ensemble, or a voxel selection when the subject has no atlas). */
+  decoder?: { method: 'roi-ensemble' | 'encoding-top' | 'encoding-r' | 'all'; label: string; reason: string; nSelected?: number; nVoxels?: number };
 }
 
-/** `subjects/<sub>/decode/rois.json`: the ROIs chosen on training data. */
+/** `subjects/<sub>/decode/rois.json`: the ROIs (or, for a voxel selection, the voxels) chosen on training data. */
 export interface DecodeRois {
   selected: { name: string; index: number; nVoxels: number; cvR: number }[];
+  /** Voxel selection only: the method and its best voxels (column index in the responses) with their encoding CV r. */
+  method?: string;
+  nSelected?: number;
+  topVoxels?: { rank: number; voxel: number; cvR: number }[];
+  perFold?: { fold: number; nSelected: number }[];
 }
 
 /** `subjects/<sub>/decode/predictions.json` next to predictions.npy and identification.npy. */

@@ -1,3 +1,5 @@
+import { GTZAN_GENRES, type GtzanGenre } from '../bids/index.ts';
+
 /**
  * The musical parameters of one simulated clip. An `Arrangement` fully determines the audio:
  * `renderArrangement(arrangement)` is a pure function of it (the `seed` drives the note-level
@@ -6,8 +8,8 @@
  */
 
 /** The ten GTZAN genres, in GTZAN's (alphabetical) order. */
-export const GENRES = ['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock'] as const;
-export type Genre = (typeof GENRES)[number];
+export const GENRES = GTZAN_GENRES;
+export type Genre = GtzanGenre;
 
 export type Mode = 'major' | 'minor';
 

@@ -26,6 +26,13 @@ test('fitStandardizer(X) uses population std, constant columns get std 1; select
   const Z = selectStandardized(X, 3, 3, Int32Array.from([2, 1]), st);
   const s2 = Math.sqrt(8 / 3);
   assert.deepEqual([...Z].map((v) => Math.round(v * 1e6) / 1e6), [-2 / s2, 0, 0, 0, 2 / s2, 0].map((v) => Math.round(v * 1e6) / 1e6));
+  // statistics of rows 0 and 2 only (an outer fold's training part): row 1 is never read
+  const Xn = X.slice();
+  Xn.fill(Number.NaN, 3, 6);
+  const sub = fitStandardizer(Xn, 3, 3, [0, 2]);
+  assert.deepEqual([...sub.mean], [3, 5, 4]);
+  assert.deepEqual([...sub.std], [2, 1, 2]);
+  assert.throws(() => fitStandardizer(X, 3, 3, [1]), /at least 2 training rows, got 1/);
 });
 
 test('embeddingRows(emb, ids) reorders clips and names a missing clip', () => {

@@ -5,7 +5,7 @@ import { decodeJob, type DecodeRow } from '../../pipeline/jobs/decode.ts';
 import { refreshRunMetrics } from '../../pipeline/jobs/evaluate.ts';
 import { readEmbeddingSet } from '../../pipeline/jobs/readEmbeddingSet.ts';
 import { runLayout, stagedWrite } from '../../run/index.ts';
-import { datasetLoadOptions, type DatasetReadFlags } from '../../pipeline/resolveRun.ts';
+import { datasetLoadOptions, type DatasetReadFlags } from '../../pipeline/index.ts';
 import type { CliUi } from '../ui.ts';
 
 export type { DecodeRow } from '../../pipeline/jobs/decode.ts';
@@ -37,6 +37,8 @@ export interface DecodeOptions {
   scansPerClip?: number;
   folds?: number;
   cvScore?: CvScoreMode;
+  /** The decoder: 'rois', 'encoding:N', 'encoding-r:T' or 'all' (default: ROIs with an atlas, else encoding:3000). */
+  voxels?: string;
   wholeCortex?: boolean;
   leaveOneGenreOut?: boolean;
 }
@@ -67,7 +69,7 @@ export async function runDecode(opts: DecodeOptions, ui: CliUi): Promise<DecodeR
     decodeJob(
       {
         dataset, subjects, embeddings, embeddingsFile: opts.embeddings, load: datasetLoadOptions(opts), lagTr: opts.lagTr, scansPerClip: opts.scansPerClip, topRois: opts.rois,
-        folds: opts.folds, cvScore: opts.cvScore, wholeCortex: opts.wholeCortex, leaveOneGenreOut: opts.leaveOneGenreOut,
+        folds: opts.folds, cvScore: opts.cvScore, decoder: opts.voxels, wholeCortex: opts.wholeCortex, leaveOneGenreOut: opts.leaveOneGenreOut,
       },
       outDir,
       ui,

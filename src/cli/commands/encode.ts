@@ -6,7 +6,7 @@ import { fail } from '../../errors.ts';
 import { encodeJob } from '../../pipeline/jobs/encode.ts';
 import { refreshRunMetrics } from '../../pipeline/jobs/evaluate.ts';
 import { runLayout, stagedWrite } from '../../run/index.ts';
-import { datasetLoadOptions, type DatasetReadFlags } from '../../pipeline/resolveRun.ts';
+import { datasetLoadOptions, type DatasetReadFlags } from '../../pipeline/index.ts';
 import type { CliUi } from '../ui.ts';
 
 /** Options of `brain2music encode`. */

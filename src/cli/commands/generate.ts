@@ -4,8 +4,7 @@ import { fail } from '../../errors.ts';
 import { refreshRunMetrics } from '../../pipeline/jobs/evaluate.ts';
 import { generateJob } from '../../pipeline/jobs/generate.ts';
 import type { GenerateSettings, SubjectGenerationMetrics } from '../../pipeline/jobs/generateSubject.ts';
-import { stageSeed, type RunConfig } from '../../pipeline/index.ts';
-import { resolveRun } from '../../pipeline/resolveRun.ts';
+import { resolveRun, stageSeed, type RunConfig } from '../../pipeline/index.ts';
 import { readManifest, runLayout, runPath, stagedWrite } from '../../run/index.ts';
 import type { CliUi } from '../ui.ts';
 

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { gtzanGenre } from '../../bids/index.ts';
 import { fail } from '../../errors.ts';
 import { readEmbeddings } from '../../embed/index.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import { readNpy, writeJsonAtomic } from '../../io/index.ts';
 import { evaluateRetrieval, openLibrary, type RetrievalEvaluation, type SearchHit, type SearchMode } from '../../library/index.ts';
 import { retrieveJob, type RetrieveJobResult } from '../../pipeline/jobs/retrieve.ts';
-import { stageSeed, type RunConfig } from '../../pipeline/index.ts';
-import { resolveRun } from '../../pipeline/resolveRun.ts';
+import { resolveRun, stageSeed, type RunConfig } from '../../pipeline/index.ts';
 import { readManifest, runLayout, runPath, stagedWrite } from '../../run/index.ts';
 import type { CliUi } from '../ui.ts';
 
@@ -79,7 +79,6 @@ export interface RetrieveResult {
   evaluation?: RetrievalEvaluation;
 }
 
-const GTZAN_ID = /^([a-z]+)\.\d+$/;
 
 /**
  * `brain2music retrieve --db DIR --query PRED.npy [--k 5] [--search exact|flat|ann] [--out R.json]`:
@@ -150,7 +149,7 @@ async function evaluateAgainstTruth(
   const library = await lib.readAll();
   const ev = evaluateRetrieval({
     predicted: queries, truth: aligned, dim, library, k: opts.k ?? 5, seed: opts.seed ?? 0,
-    clipGenres: clipIds.map((id) => GTZAN_ID.exec(id)?.[1] ?? null),
+    clipGenres: clipIds.map(gtzanGenre),
     clipIds: opts.keepSelf ? undefined : clipIds,
   });
   const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));

@@ -74,7 +74,8 @@ export async function encodeJob(input: EncodeJobInput, outDir: string, reporter:
   const summary: Record<string, string> = {};
   for (const subject of input.subjects) {
     const t0 = Date.now();
-    const resp = await loadResponses(ds, subject, input.load);
+    // Without an atlas the labels come back 0: the maps are made all the same, only the per-ROI counts are empty.
+    const resp = await loadResponses(ds, subject, { atlas: 'optional', ...input.load });
     let bar: TaskProgress | null = null;
     let current = '';
     const enc = await encodeSubject(resp, input.models, {

@@ -23,7 +23,7 @@ export const decodeStage: Stage = {
     const res = await decodeJob(
       {
         dataset: run.dataset(), subjects: run.subjects(), embeddings: readEmbeddingSet(file), embeddingsFile: file, target: run.target.name, load: run.load,
-        lagTr: align.lagTr, scansPerClip: align.scansPerClip, topRois: decode.topRois, folds: decode.folds, cvScore: decode.cvScore,
+        lagTr: align.lagTr, scansPerClip: align.scansPerClip, topRois: decode.topRois, folds: decode.folds, cvScore: decode.cvScore, decoder: decode.voxels,
       },
       ctx.outDir,
       ctx.ui,
