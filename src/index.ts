@@ -24,11 +24,13 @@ export {
 } from './ridge/index.ts';
 
 // The dataset
-export { openDataset, loadResponses, type Dataset, type SubjectResponses, type LoadResponsesOptions } from './bids/index.ts';
+export {
+  openDataset, loadResponses, GTZAN_GENRES, genreOfClipId, type Dataset, type SubjectResponses, type LoadResponsesOptions,
+} from './bids/index.ts';
 
 // Music embeddings
 export {
-  createEmbedder, embedderNames, embedderInfo, embedClips, readEmbeddings, writeEmbeddings, windowStarts, GTZAN_GENRES, genreOfClipId,
+  createEmbedder, embedderNames, embedderInfo, embedClips, readEmbeddings, writeEmbeddings, windowStarts,
   type Embedder, type EmbedderInfo, type EmbedderOptions, type EmbedClipsOptions, type EmbedClipsResult, type Embeddings, type EmbeddingsMeta,
 } from './embed/index.ts';
 
@@ -56,9 +58,7 @@ export { simulateDataset, PRESETS, type SimulationConfig, type PresetName } from
 
 // The pipeline and its run folder
 export {
-  loadRunConfig, parseRunConfig, resolveRun, runPipeline, readManifest, runLayout, runPath,
+  loadRunConfig, parseRunConfig, resolveRun, runPipeline, availableStages, readManifest, runLayout, runPath,
   type RunConfig, type ResolvedRun, type StageOutcome, type PipelineOptions, type Stage, type RunManifest,
 } from './pipeline/index.ts';
-// The stage list is not re-exported by pipeline/index.ts (the stages import pipeline's own modules).
-export { availableStages } from './pipeline/stages/index.ts';
 export { buildReport, serveRun, type ReportSummary } from './report/index.ts';
