@@ -7,6 +7,7 @@ export { resolveRun, datasetLoadOptions, type ResolvedRun, type DatasetReadFlags
 export { FIELDS, RUN_CONFIG_SCHEMA } from './runConfig.ts';
 export type { Field } from './configSchema.ts';
 export { runPipeline, stageSeed } from './runPipeline.ts';
+export { availableStages } from './stages/index.ts';
 export type { StageOutcome, PipelineOptions } from './runPipeline.ts';
 export type { Stage, StagePlan, StageContext, StageRunContext } from './stage.ts';
 // The run-folder contract, re-exported for callers of the pipeline.

@@ -30,10 +30,12 @@ export async function renderClips(jobs: readonly RenderJob[], opts: RenderClipsO
     }
     return results;
   }
-  const url = new URL('./renderWorker.ts', import.meta.url).href;
-  // Workers do not inherit tsx's loader when it was registered through its API (bin/brain2music.js),
-  // so each worker registers it before importing the TypeScript module.
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
+  // Compiled (dist/), a worker loads renderWorker.js directly. From the sources, workers do not
+  // inherit tsx's loader when it was registered through its API (bin/brain2music.js), so each
+  // worker registers it before importing the TypeScript module.
+  const compiled = import.meta.url.endsWith('.js');
+  const url = new URL(compiled ? './renderWorker.js' : './renderWorker.ts', import.meta.url);
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
   const workerData: RenderJobOptions = { sampleRate: opts.sampleRate, featureSegmentSec: opts.featureSegmentSec };
   let next = 0;
   const workers: Worker[] = [];
@@ -50,7 +52,7 @@ export async function renderClips(jobs: readonly RenderJob[], opts: RenderClipsO
         }
       };
       for (let k = 0; k < nWorkers; k++) {
-        const w = new Worker(boot, { eval: true, workerData });
+        const w = compiled ? new Worker(url, { workerData }) : new Worker(boot, { eval: true, workerData });
         workers.push(w);
         w.on('message', (m: WorkerMessage) => {
           if (failed) return;
