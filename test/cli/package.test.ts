@@ -90,11 +90,11 @@ describe('the packed tarball installed with production dependencies only', () =>
     t.diagnostic(`seconds: ${JSON.stringify(seconds)}`);
     const files = run('tar', ['-tzf', tarball], work, 'tar').stdout.trim().split('\n').map((f) => f.replace(/^package\//, '')).sort();
     for (const f of [
-      'package.json', 'README.md', 'bin/brain2music.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js',
+      'package.json', 'README.md', 'LICENSE', 'bin/brain2music.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js',
       'dist/report/assets/report.css', 'dist/report/assets/report.js', 'dist/embed/data/builtin-projection.json',
       'dist/linalg/eighWorker.js', 'dist/simulate/renderWorker.js',
     ]) assert.ok(files.includes(f), `the tarball lacks ${f}`);
-    const stray = files.filter((f) => !/^(package\.json|README\.md|bin\/brain2music\.js|dist\/.+)$/.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.mjs'));
+    const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|bin\/brain2music\.js|dist\/.+)$/.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.mjs'));
     assert.deepEqual(stray, []);
   });
 
