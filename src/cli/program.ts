@@ -190,6 +190,7 @@ export function buildProgram(): Command {
     .option('--query <PRED.npy>', 'embeddings, n × dim or clips × windows × dim (averaged over windows)')
     .option('--top-k <n>', d('tracks per query', RETRIEVE_DEFAULTS.k), positiveInt('--top-k'))
     .option('--k <n>', 'the same as --top-k', positiveInt('--k'))
+    .option('--hubness <method>', d("with --run: scores 'none' (cosine), 'center' (the library's mean direction removed) or 'csls' (local scaling)", "the run's, else none"), fieldParser('--hubness', FIELDS.hubness))
     .option('--search <mode>', d("'exact' (brute force), 'flat' (LanceDB exhaustive) or 'ann' (the library's index)", 'exact'), choice('--search', ['exact', 'flat', 'ann'] as const))
     .option('--nprobes <n>', d('ann: IVF partitions probed (more: better recall, slower)', 20), positiveInt('--nprobes'))
     .option('--refine <n>', d('ann: re-rank n × k candidates with the full vectors', 50), positiveInt('--refine'))
@@ -198,13 +199,13 @@ export function buildProgram(): Command {
     .option('--keep-self', "with --truth: let a clip retrieve its own track if the library has it (default: excluded)")
     .option('--seed <n>', d('seed of the random-track chance baseline', "0, or the run's retrieve seed"), fieldParser('--seed', FIELDS.seed))
     .option('--json', 'print the results as JSON on stdout (logs go to stderr)')
-    .action(async (o: { run?: string; subject?: string; db?: string; query?: string; topK?: number; k?: number; search?: 'exact' | 'flat' | 'ann'; nprobes?: number; refine?: number; out?: string; truth?: string; keepSelf?: boolean; seed?: number; json?: boolean }) => {
+    .action(async (o: { run?: string; subject?: string; hubness?: 'none' | 'center' | 'csls'; db?: string; query?: string; topK?: number; k?: number; search?: 'exact' | 'flat' | 'ann'; nprobes?: number; refine?: number; out?: string; truth?: string; keepSelf?: boolean; seed?: number; json?: boolean }) => {
       const { runRetrieve, runRetrieveRun } = await import('./commands/retrieve.ts');
       const k = o.topK ?? o.k;
       const io = await ui(o.json);
       if (o.run) {
         if (o.db || o.query) fail('BAD_INPUT', 'give either --run RUN (a run folder) or --db and --query, not both.');
-        const res = await runRetrieveRun({ run: o.run, subject: o.subject, k, seed: o.seed }, io);
+        const res = await runRetrieveRun({ run: o.run, subject: o.subject, k, seed: o.seed, hubness: o.hubness }, io);
         if (o.json) printJson(res);
         return;
       }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fail } from '../errors.ts';
 import { DECODER_FORMS, parseDecoderChoice } from '../decode/index.ts';
-import { ALIGN_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
+import { ALIGN_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RETRIEVE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
 import { bool, doc, either, int, list, num, obj, oneOf, optional, str, withDefault, type Field } from './configSchema.ts';
 
 /** The schema of a run configuration (docs/configuration.md is generated from it). */
@@ -40,6 +40,8 @@ export interface RunConfig {
   decode: { target: string | undefined; topRois: number; folds: number; cvScore: 'inner' | 'nested'; voxels: string | undefined };
   /** Music library to retrieve from (default: `<dataset>/library` when it exists). */
   library: { audio: string | undefined } | undefined;
+  /** Retrieval: tracks per clip, hubness reduction of the scores. */
+  retrieve: { k: number; hubness: 'none' | 'center' | 'csls' };
   /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
   generate: { name: 'builtin' | 'musicgen'; modelDir: string | undefined; samples: number; rerank: number; guidance: number; temperature: number } | undefined;
   /** Encoding: feature spaces (embedding names or 'genre'), FDR level, CV folds, null distribution. */
@@ -159,6 +161,8 @@ export const FIELDS = {
   confounds: oneOf(['motion6', 'motion12', 'none'] as const),
   parcellation: oneOf(['auto', 'destrieux', 'desikan'] as const),
   decoder: decoderField(),
+  topK: int(1, 1000),
+  hubness: oneOf(['none', 'center', 'csls'] as const),
 } as const;
 
 const embeddingField = obj({
@@ -225,6 +229,13 @@ const schema = obj({
     () => ({ target: undefined, topRois: DECODE_DEFAULTS.topRois, folds: RIDGE_DEFAULTS.folds, cvScore: DECODE_DEFAULTS.cvScore, voxels: undefined }),
   ), 'decoding fMRI → embedding (docs/method.md §1.4)'),
   library: doc(withDefault(nullable(obj({ audio: doc(optional(str()), 'a folder of music (searched recursively; default: the simulated library)') })), () => ({ audio: undefined })), 'the music library retrieved from; null switches library, retrieval and generation off'),
+  retrieve: doc(withDefault(
+    obj({
+      k: doc(withDefault(FIELDS.topK, RETRIEVE_DEFAULTS.k), 'library tracks kept per test clip'),
+      hubness: doc(withDefault(FIELDS.hubness, RETRIEVE_DEFAULTS.hubness), "scores: 'none' (cosine, as the paper), 'center' (the library's mean direction removed) or 'csls' (local scaling); hubs are tracks near every query"),
+    }),
+    () => ({ k: RETRIEVE_DEFAULTS.k, hubness: RETRIEVE_DEFAULTS.hubness }),
+  ), 'retrieval from the music library (docs/retrieval.md)'),
   generate: doc(withDefault(
     nullable(
       obj({

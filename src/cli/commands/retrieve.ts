@@ -4,7 +4,7 @@ import { fail } from '../../errors.ts';
 import { readEmbeddings } from '../../embed/index.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import { readNpy, writeJsonAtomic } from '../../io/index.ts';
-import { evaluateRetrieval, openLibrary, type RetrievalEvaluation, type SearchHit, type SearchMode } from '../../library/index.ts';
+import { evaluateRetrieval, openLibrary, type HubnessReduction, type RetrievalEvaluation, type SearchHit, type SearchMode } from '../../library/index.ts';
 import { retrieveJob, type RetrieveJobResult } from '../../pipeline/jobs/retrieve.ts';
 import { resolveRun, stageSeed, type RunConfig } from '../../pipeline/index.ts';
 import { readManifest, runLayout, runPath, stagedWrite } from '../../run/index.ts';
@@ -18,6 +18,8 @@ export interface RetrieveRunOptions {
   k?: number;
   /** Seed of the chance baseline (default: the run's retrieve seed). */
   seed?: number;
+  /** Hubness reduction (default: the run's, else none). */
+  hubness?: HubnessReduction;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function runRetrieveRun(opts: RetrieveRunOptions, ui: CliUi): Promi
   const db = runPath(opts.run, runLayout.library);
   if (!existsSync(db)) fail('NOT_FOUND', `${opts.run} has no music library; run the library stage first ('brain2music library build --db ${db} …').`);
   const res = await stagedWrite(opts.run, 'brain2music retrieve', (outDir) =>
-    retrieveJob({ runDir: opts.run, db, subjects, target: run.target.name, genreOf: run.genreOf, k: opts.k, seed: opts.seed ?? stageSeed(manifest.config.seed, 'retrieve') }, outDir), (r) => r.outputs);
+    retrieveJob({ runDir: opts.run, db, subjects, target: run.target.name, genreOf: run.genreOf, k: opts.k ?? run.config.retrieve?.k, hubness: opts.hubness ?? run.config.retrieve?.hubness, seed: opts.seed ?? stageSeed(manifest.config.seed, 'retrieve') }, outDir, ui), (r) => r.outputs);
   for (const [s, line] of Object.entries(res.summary)) ui.info(`${s}: ${line}`);
   return res;
 }
