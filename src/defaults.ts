@@ -56,6 +56,8 @@ export const RETRIEVE_DEFAULTS = {
   hubness: 'none',
   /** Seconds of each library track embedded (from its start). */
   excerptSec: 15,
+  /** Tracks per library commit: an interrupted build loses at most this many; each commit adds a fragment. */
+  batch: 256,
 } as const;
 
 /** Music generation from decoded embeddings. */

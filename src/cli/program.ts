@@ -175,7 +175,7 @@ export function buildProgram(): Command {
     .option('--metadata <TSV>', 'table with id and genre columns (default: library.tsv in or above --audio)')
     .option('--excerpt <sec>', d('seconds embedded from the start of each track', RETRIEVE_DEFAULTS.excerptSec), positiveSeconds('--excerpt'))
     .option('--ann', 'also build an IVF_PQ index for approximate search (large libraries)')
-    .option('--batch <n>', d('tracks per commit (an interrupt loses at most this many)', 16), positiveInt('--batch'))
+    .option('--batch <n>', d('tracks per commit (an interrupt loses at most this many)', RETRIEVE_DEFAULTS.batch), positiveInt('--batch'))
     .action(async (o: { audio: string; model: string; db: string; modelDir?: string; metadata?: string; excerpt?: number; ann?: boolean; batch?: number }) => {
       const { runLibraryBuild } = await import('./commands/library.ts');
       await runLibraryBuild(o, await ui());

@@ -19,6 +19,8 @@ export interface ResolvedRun {
   stimuliDir: string;
   /** The library's audio folder, or undefined when the run has no library. */
   libraryAudio: string | undefined;
+  /** The library folder (LanceDB): a shared one outside the run (`library.db`), or RUN/library. */
+  libraryDb: string;
   /** The embedding model decoded (and used for the library and generation). */
   target: EmbeddingConfig;
   /** Encoding feature spaces (embedding names and 'genre'); empty when encoding is off. */
@@ -89,6 +91,7 @@ export function resolveRun(config: RunConfig): ResolvedRun {
     datasetRoot: root,
     stimuliDir: stimuliDir(config),
     libraryAudio: libraryAudio(config),
+    libraryDb: config.library?.db ?? resolve(config.out, 'library'),
     target,
     encodeSpaces: encodeSpaces(config),
     load: 'bids' in config.dataset ? datasetLoadOptions(config.dataset) : {},

@@ -38,8 +38,8 @@ export interface RunConfig {
   align: { lagTr: number; scansPerClip: number };
   /** `voxels`: the decoder ('rois', 'encoding:N', 'encoding-r:T', 'all'; default: ROIs with an atlas, else encoding:3000). */
   decode: { target: string | undefined; topRois: number; folds: number; cvScore: 'inner' | 'nested'; voxels: string | undefined };
-  /** Music library to retrieve from (default: `<dataset>/library` when it exists). */
-  library: { audio: string | undefined } | undefined;
+  /** Music library to retrieve from: its audio (default: the simulated library), and a shared library folder outside the run (default: RUN/library). */
+  library: { audio: string | undefined; db: string | undefined } | undefined;
   /** Retrieval: tracks per clip, hubness reduction of the scores. */
   retrieve: { k: number; hubness: 'none' | 'center' | 'csls' };
   /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
@@ -228,7 +228,10 @@ const schema = obj({
     }),
     () => ({ target: undefined, topRois: DECODE_DEFAULTS.topRois, folds: RIDGE_DEFAULTS.folds, cvScore: DECODE_DEFAULTS.cvScore, voxels: undefined }),
   ), 'decoding fMRI → embedding (docs/method.md §1.4)'),
-  library: doc(withDefault(nullable(obj({ audio: doc(optional(str()), 'a folder of music (searched recursively; default: the simulated library)') })), () => ({ audio: undefined })), 'the music library retrieved from; null switches library, retrieval and generation off'),
+  library: doc(withDefault(nullable(obj({
+    audio: doc(optional(str()), 'a folder of music (searched recursively; default: the simulated library)'),
+    db: doc(optional(str()), 'a library folder shared between run folders (built once, tracks already there are not embedded again; a library of another model is refused); default: RUN/library'),
+  })), () => ({ audio: undefined, db: undefined })), 'the music library retrieved from; null switches library, retrieval and generation off'),
   retrieve: doc(withDefault(
     obj({
       k: doc(withDefault(FIELDS.topK, RETRIEVE_DEFAULTS.k), 'library tracks kept per test clip'),
@@ -311,7 +314,7 @@ export function parseRunConfig(value: unknown, source: string, baseDir: string):
     stimuli: absOpt(c.stimuli),
     captions: absOpt(c.captions),
     embeddings: c.embeddings.map((e) => ({ ...e, modelDir: absOpt(e.modelDir) })),
-    library: c.library && { audio: absOpt(c.library.audio) },
+    library: c.library && { audio: absOpt(c.library.audio), db: absOpt(c.library.db) },
     generate: c.generate && { ...c.generate, modelDir: absOpt(c.generate.modelDir) },
   };
 }

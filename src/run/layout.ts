@@ -29,6 +29,8 @@ export const runLayout = {
   encodeDir: (sub: string) => `subjects/${sub}/encode`,
   encodeMap: (sub: string, space: string, kind: 'r' | 'q' | 'sig') => `subjects/${sub}/encode/${space}_${kind}.nii.gz`,
   library: 'library',
+  /** With a shared library (`library.db`): which library the run used, its model and size. */
+  librarySource: 'library-source.json',
   retrieval: 'retrieval',
   retrievalFile: (sub: string) => `retrieval/${sub}.json`,
   generated: 'generated',

@@ -55,7 +55,7 @@ export async function runGenerate(opts: GenerateOptions, ui: CliUi): Promise<Rec
   for (const s of subjects) {
     if (!existsSync(runPath(opts.run, `${runLayout.decodeDir(s)}/predictions.npy`))) fail('NOT_FOUND', `${s} has no decoded predictions in ${opts.run}; run the decode stage first ('brain2music run' or 'brain2music decode').`);
   }
-  const db = runPath(opts.run, runLayout.library);
+  const db = run.libraryDb;
   if (!existsSync(db)) fail('NOT_FOUND', `${opts.run} has no music library; run the library stage first.`);
   const res = await stagedWrite(opts.run, 'brain2music generate', (outDir) =>
     generateJob(

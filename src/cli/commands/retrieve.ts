@@ -34,7 +34,7 @@ export async function runRetrieveRun(opts: RetrieveRunOptions, ui: CliUi): Promi
   for (const s of subjects) {
     if (!existsSync(runPath(opts.run, `${runLayout.decodeDir(s)}/predictions.npy`))) fail('NOT_FOUND', `${s} has no decoded predictions in ${opts.run}; run the decode stage first ('brain2music run' or 'brain2music decode').`);
   }
-  const db = runPath(opts.run, runLayout.library);
+  const db = run.libraryDb;
   if (!existsSync(db)) fail('NOT_FOUND', `${opts.run} has no music library; run the library stage first ('brain2music library build --db ${db} …').`);
   const res = await stagedWrite(opts.run, 'brain2music retrieve', (outDir) =>
     retrieveJob({ runDir: opts.run, db, subjects, target: run.target.name, genreOf: run.genreOf, k: opts.k ?? run.config.retrieve?.k, hubness: opts.hubness ?? run.config.retrieve?.hubness, seed: opts.seed ?? stageSeed(manifest.config.seed, 'retrieve') }, outDir, ui), (r) => r.outputs);

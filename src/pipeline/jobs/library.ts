@@ -17,7 +17,7 @@ export interface LibraryJobInput {
   excerptSec?: number;
   /** Also build an IVF_PQ index for approximate search. */
   ann?: boolean;
-  /** Tracks per commit (default 16). */
+  /** Tracks per commit (default 256). */
   batch?: number;
   /** Stops after the current batch is saved (a later build resumes). */
   signal?: AbortSignal;
@@ -45,7 +45,10 @@ export async function libraryJob(input: LibraryJobInput, reporter: Reporter): Pr
     reporter.info(`library ${input.db}: ${res.added} tracks added, ${res.skipped} already there, ${res.failed.length} unreadable; ${await lib.count()} in total (${embedder.name}, ${embedder.dim}-d).`);
     if (res.aborted) {
       reporter.info('stopped early; rerun the same command to finish.');
-    } else if (input.ann) {
+      return res;
+    }
+    if (res.added > 0) await lib.optimize();
+    if (input.ann) {
       const t0 = Date.now();
       await lib.createAnnIndex();
       reporter.info(`built the IVF_PQ index in ${((Date.now() - t0) / 1000).toFixed(1)} s; search it with 'brain2music retrieve --search ann'.`);

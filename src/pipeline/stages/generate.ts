@@ -24,7 +24,7 @@ export const generateStage: Stage = {
     const subjects = run.subjects();
     return {
       inputs: [
-        ...(params ? [params] : []), ...(g.modelDir ? [g.modelDir] : []), runPath(runDir, runLayout.library),
+        ...(params ? [params] : []), ...(g.modelDir ? [g.modelDir] : []), run.libraryDb,
         ...Object.values(runLayout.embedding(run.target.name)).map((p) => runPath(runDir, p)),
         ...subjects.map((s) => runPath(runDir, runLayout.decodeDir(s))),
         ...(g.rerank > 0 ? run.responseInputs : []),
@@ -37,7 +37,7 @@ export const generateStage: Stage = {
     const { run } = ctx;
     const res = await generateJob(
       {
-        runDir: ctx.runDir, dataset: run.dataset(), subjects: run.subjects(), model: run.target, db: runPath(ctx.runDir, runLayout.library), libraryAudio: run.libraryAudio,
+        runDir: ctx.runDir, dataset: run.dataset(), subjects: run.subjects(), model: run.target, db: run.libraryDb, libraryAudio: run.libraryAudio,
         settings: generateSettings(run.config, ctx.seed), responses: { load: run.load, ...run.config.align },
       },
       ctx.outDir,
