@@ -6,5 +6,6 @@ export { renderReport, rowZscores, type ClipRow, type ClipMedia, type SubjectVie
 export { encodePng, crc32 } from './png.ts';
 export { spectrogramImage, type SpectrogramImage } from './spectrogramImage.ts';
 export { heatmapSvg } from './heatmapSvg.ts';
+export { genreOrder } from './genreOrder.ts';
 export { barChartSvg, type Bar } from './barChartSvg.ts';
 export type { RunServer } from './serveRun.ts';
