@@ -7,5 +7,8 @@ export { encodePng, crc32 } from './png.ts';
 export { spectrogramImage, type SpectrogramImage } from './spectrogramImage.ts';
 export { heatmapSvg } from './heatmapSvg.ts';
 export { genreOrder } from './genreOrder.ts';
+export { subjectResult, subjectSentence, summaryTable, ci95Of, type SubjectResult } from './resultSummary.ts';
+export { conditioningCaption } from './conditioningCaption.ts';
+export { tsvLink, type TsvRow } from './tsvLink.ts';
 export { barChartSvg, type Bar } from './barChartSvg.ts';
 export type { RunServer } from './serveRun.ts';
