@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClipAudioSource, EmbeddingsMeta } from '../embed/index.ts';
@@ -31,6 +31,15 @@ function niivueBundle(): string {
   return join(entry.slice(0, entry.lastIndexOf(marker) + marker.length), 'dist', 'niivue.umd.js');
 }
 
+/** `dest` as a hard link to `src` where the file system allows it, else a byte copy. */
+function copyOrLink(src: string, dest: string): void {
+  try {
+    linkSync(src, dest);
+  } catch {
+    copyFileSync(src, dest);
+  }
+}
+
 /** Writes into the report folder and remembers the files already made (shared originals). */
 class MediaWriter {
   private made = new Map<string, ClipMedia>();
@@ -40,8 +49,9 @@ class MediaWriter {
   /**
    * Audio player source and spectrogram for `path`, relative to the report folder. Every clip
    * is put inside the report folder, so report/ alone can be zipped and sent: a WAV heard whole
-   * is copied byte for byte; anything else (another format, a full track of which `excerpt`
-   * was heard) is written as a 16-bit WAV.
+   * is hard-linked (no second copy on disk) or, across file systems, copied byte for byte;
+   * anything else (another format, a full track of which `excerpt` was heard) is written as a
+   * 16-bit WAV.
    */
   async media(path: string, key: string, caption?: string, excerpt?: { start: number; end: number }): Promise<ClipMedia> {
     const done = this.made.get(path);
@@ -52,8 +62,11 @@ class MediaWriter {
     if (cut) samples = cutExcerpt(samples, sampleRate, excerpt.start, excerpt.end, { fadeSec: 2 });
     const audio = `audio/${key}-${stem}.wav`;
     mkdirSync(join(this.outDir, 'audio'), { recursive: true });
-    if (/\.wav$/i.test(path) && !cut) copyFileSync(path, join(this.outDir, audio));
-    else writeFileSync(join(this.outDir, audio), encodeWav(samples, sampleRate));
+    const dest = join(this.outDir, audio);
+    // never write through an old link to the source (a rebuilt report): replace the file
+    rmSync(dest, { force: true });
+    if (/\.wav$/i.test(path) && !cut) copyOrLink(path, dest);
+    else writeFileSync(dest, encodeWav(samples, sampleRate));
     const img = spectrogramImage(samples, sampleRate);
     const png = `spectrograms/${key}-${stem}.png`;
     mkdirSync(join(this.outDir, 'spectrograms'), { recursive: true });
@@ -104,7 +117,9 @@ async function clipRows(s: SubjectContents, runDir: string, stimuli: StimulusAud
     }
     const samples = s.generated?.get(clipId);
     if (samples?.length) {
-      const classified = s.generationMetrics?.perClip?.find((x) => x.clipId === clipId)?.generatedGenre;
+      // the genre the library-fitted classifier gives the kept sample (metrics.json: decoded.perClip)
+      const m = s.generationMetrics;
+      const classified = (m?.decoded?.perClip ?? m?.perClip)?.find((x) => x.clipId === clipId)?.generatedGenre;
       row.generated = [];
       for (const g of samples) {
         const caption = [samples.length > 1 ? `sample ${g.k}` : '', conditioningCaption(g.conditioning), g.k === 0 && classified ? `classified as ${classified}` : ''].filter(Boolean).join('; ');

@@ -53,8 +53,9 @@ export function heatmapSvg(
   const top = 30;
   const barX = left + w + 16;
   const width = barX + 64;
-  const below = groups ? 8 + 5.5 * Math.max(...groups.map((g) => g.label.length)) : 0;
-  const height = top + h + 50 + below;
+  // room for the rotated group labels under the matrix (about 5 px per character at font size 9)
+  const below = groups ? Math.max(0, 5.2 * Math.max(...groups.map((g) => g.label.length)) - 8) : 0;
+  const height = top + h + 38 + below;
   const ticks: string[] = [];
   const marks: string[] = [];
   const every = Math.max(1, Math.ceil(Math.max(rows, cols) / 12));

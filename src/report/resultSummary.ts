@@ -122,7 +122,7 @@ export function summaryTable(results: SubjectResult[]): string {
   const hasSig = results.some((r) => r.significant);
   const nWayHead = (k: (typeof KEYS)[number]) => (k === 'nWay' && results.every((r) => r.nWay?.n === results[0]?.nWay?.n) && results[0]?.nWay ? `${results[0].nWay.n}-way top-1, test` : HEADS[k]);
   const head = `<tr><th>subject</th>${keys.map((k) => `<th>${esc(nWayHead(k))}</th>`).join('')}${hasSig ? '<th>significant voxels (FDR)</th>' : ''}</tr>`;
-  const sigCell = (r: SubjectResult) => (r.significant ? `<td>${r.significant.spaces.map((x) => `${esc(x.space)} <b>${x.n}</b>`).join(', ')}<div class="ref">of ${r.significant.nVoxels.toLocaleString('en-US')}, q ≤ ${r.significant.fdr}</div></td>` : '<td class="not-run">–</td>');
+  const sigCell = (r: SubjectResult) => (r.significant ? `<td>${r.significant.spaces.map((x) => `<span class="sp">${esc(x.space)} <b>${x.n}</b></span>`).join(', ')}<div class="ref">of ${r.significant.nVoxels.toLocaleString('en-US')}, q ≤ ${r.significant.fdr}</div></td>` : '<td class="not-run">–</td>');
   const rows = results.map((r) => `<tr><td>${esc(r.id)}</td>${keys.map((k) => cell(r[k])).join('')}${hasSig ? sigCell(r) : ''}</tr>`);
   if (results.length > 1) rows.push(`<tr class="mean"><td>mean of ${results.length}</td>${keys.map((k) => cell(meanScore(results.map((r) => r[k])))).join('')}${hasSig ? '<td></td>' : ''}</tr>`);
   const spaces = [...new Set(results.flatMap((r) => r.significant?.spaces.map((x) => x.space) ?? []))];

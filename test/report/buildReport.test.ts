@@ -72,6 +72,16 @@ test('buildReport: every local src and href resolves inside report/, none reache
   assert.deepEqual(readFileSync(join(reportDir, 'audio/library-lib.0002.wav')), readFileSync(join(fixture.runDir, 'dataset/library/audio/lib.0002.wav')));
 });
 
+test("buildReport: building the report again into the same folder leaves the run's audio as it was", async () => {
+  const f = writeFixtureRun();
+  const wav = join(f.runDir, 'generated/sub-001/blues.00048_0.wav');
+  const bytes = readFileSync(wav);
+  await buildReport(f.runDir, join(f.runDir, 'report'));
+  await buildReport(f.runDir, join(f.runDir, 'report'));
+  assert.deepEqual(readFileSync(wav), bytes);
+  assert.deepEqual(readFileSync(join(f.runDir, 'report/audio/generated-sub-001-blues.00048_0.wav')), bytes);
+});
+
 test('buildReport: the page opens on the result (a sentence per subject, the cross-subject table), then the subjects, then the stages', async () => {
   const page = await html();
   const at = (s: string) => page.indexOf(s);

@@ -75,7 +75,7 @@ export const GENERATION = {
   subject: 'sub-001', generator: 'builtin',
   identification: { value: 0.75, chance: 0.5 }, genreAgreement: { value: 0.5, chance: 0.25 },
   oracle: { identification: { value: 0.875, chance: 0.5 }, genreAgreement: { value: 0.75, chance: 0.25 } },
-  perClip: CLIPS.map((c, i) => ({ clipId: c, originalGenre: GENRES[i], generatedGenre: GENRES[(i + 1) % 4] })),
+  decoded: { perClip: CLIPS.map((c, i) => ({ clipId: c, originalGenre: GENRES[i], generatedGenre: GENRES[(i + 1) % 4] })) },
 };
 
 /** The test clips' generated sample 0 conditioning (as the builtin generator writes it). */

@@ -198,6 +198,8 @@
       el.setAttribute('data-rois', roiShown ? 'shown' : 'hidden');
       applyThreshold();
       if (m.kind === 'sig') await applyQ();
+      // the readout of the crosshair's voxel for this map
+      if (el.hasAttribute('data-ready')) nv.createOnLocationChange();
     }
 
     function value(key, idx) {
