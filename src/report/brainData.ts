@@ -132,18 +132,18 @@ export async function writeBrainData(s: SubjectContents, outDir: string): Promis
     maps.push({ key: `${m.space}:${m.kind}`, file: m.file, space: m.space, kind: m.kind, ...describe(m, fdr), ...stats(data, img.dims, img.affine), ...(m.pair ? { pair: m.pair } : {}), base64: b64(img, data) });
   }
   const bgImg = e.background ? await readNifti(e.background) : grid!;
-  let rois: { base64: string; names: string[] } | null = null;
+  // rois.nii.gz: the chosen ROIs by rank (names from rois.json), or 1 at the voxels a voxel-selection decoder chose
+  let rois: { base64: string; names: string[]; voxels: boolean } | null = null;
   if (s.decode?.roiVolume) {
     const img = await readNifti(s.decode.roiVolume);
     const r = s.decode.rois;
-    const names = r?.topVoxels ? ['decoding voxel'] : (r?.selected ?? []).map((x) => x.name);
-    rois = { base64: b64(img, finite(img)), names };
+    rois = { base64: b64(img, finite(img)), names: r?.topVoxels ? [] : (r?.selected ?? []).map((x) => x.name), voxels: r?.topVoxels !== undefined };
   }
   let atlas: { base64: string; names: Record<string, string> } | null = null;
   if (e.atlas) {
     const img = await readNifti(e.atlas);
     const names: Record<string, string> = {};
-    for (const m of Object.values(e.summary.models)) for (const r of m.rois) names[r.index] = r.name;
+    for (const m of Object.values(e.summary.models)) for (const r of [...m.rois, ...m.topRois]) names[r.index] = r.name;
     atlas = { base64: b64(img, finite(img)), names };
   }
   const payload = {

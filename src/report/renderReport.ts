@@ -137,7 +137,7 @@ function brainViewer(v: SubjectView): string {
 <div class="colorbar"><div class="colorbar-label">${esc(first.units)}</div><div class="colorbar-body"><div class="colorbar-ramp"></div><div class="colorbar-ticks"></div></div></div></div>
 <div class="controls"><label>hide voxels with |value| below <input class="threshold" type="range" min="0" max="${first.max}" step="${first.max / 200 || 0.01}" value="0"> <output class="threshold-value">0.000</output></label>
 <label class="q-control">significant at q ≤ <select class="q-level">${levels.map((q) => `<option value="${q}"${q === fdr ? ' selected' : ''}>${q}</option>`).join('')}</select></label>
-${b.hasRois ? '<label><input class="show-rois" type="checkbox"> selected decoding ROIs</label>' : ''}</div>
+${b.hasRois ? `<label><input class="show-rois" type="checkbox"> ${v.contents.decode?.rois?.topVoxels ? 'decoding voxels' : 'selected decoding ROIs'}</label>` : ''}</div>
 <p class="threshold-text">${esc(first.label)}: ${first.nonzero} voxels${first.kind === 'sig' ? `, r from ${fmt(first.min)} to ${fmt(first.max)}` : ''}.</p>
 <p class="readout">Click a slice to read a voxel: its coordinates, r, q and ROI.</p>
 </div>

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { inflateSync } from 'node:zlib';
 import { buildReport, collectRun, renderReport, type ClipRow, type SubjectView } from '../../src/report/index.ts';
-import { parseNifti, parseTsv, readAudio } from '../../src/io/index.ts';
+import { parseNifti, parseTsv, readAudio, readNifti } from '../../src/io/index.ts';
 import { writeFixtureRun, AFFINE, CEILING, CI95, CLIPS, DIMS, GENERATION, Q_NOT, Q_SIG } from './fixtureRun.ts';
 
 const fixture = writeFixtureRun();
@@ -226,6 +226,18 @@ test('buildReport: data/<sub>-brain.js holds every written map as NIfTI as the v
   assert.deepEqual(d.rois!.names, ['G_temp_sup-G_T_transv', 'S_temporal_transverse']);
   assert.deepEqual(d.grid.dims, DIMS);
   assert.ok(existsSync(join(reportDir, 'vendor/niivue.umd.js')));
+});
+
+test('buildReport: an atlas label image beside the maps (encode/atlas.nii.gz) goes into the brain data with the ROI names of summary.json', async () => {
+  const f = writeFixtureRun({ atlas: true });
+  await buildReport(f.runDir, join(f.runDir, 'report'));
+  const window: { B2M_BRAIN?: Record<string, { atlas: { base64: string; names: Record<string, string> } | null }> } = {};
+  runInNewContext(readFileSync(join(f.runDir, 'report/data/sub-001-brain.js'), 'utf8'), { window });
+  const atlas = window.B2M_BRAIN!['sub-001']!.atlas!;
+  assert.deepEqual({ ...atlas.names }, { 33: 'G_temp_sup-G_T_transv', 74: 'S_temporal_transverse' });
+  const written = await readNifti(join(f.runDir, 'subjects/sub-001/encode/atlas.nii.gz'));
+  assert.deepEqual(Array.from(readB64(atlas.base64).data), Array.from(written.data));
+  assert.deepEqual(new Set(written.data), new Set([0, 33, 74]));
 });
 
 test('buildReport: spectrograms are 240×96 PNGs, one per distinct audio file', async () => {

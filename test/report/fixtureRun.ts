@@ -123,7 +123,7 @@ function encodeSummary(dir: string, r: Float32Array, r2: Float32Array): Encoding
     return {
       nFeatures: name === 'genre' ? 10 : 32, nSignificant: nSig, meanR: sum / m.length, maxR: max, meanSignificantR: nSig ? sumSig / nSig : 0, medianSignificantCeiling: null,
       topRois: [{ index: 33, name: 'G_temp_sup-G_T_transv', nVoxels: 40, nSignificant: nSig, fraction: nSig / 40, meanSignificantR: nSig ? sumSig / nSig : 0 }],
-      rois: [],
+      rois: [{ index: 74, name: 'S_temporal_transverse', nVoxels: 70, nSignificant: 0, fraction: 0, meanSignificantR: 0 }],
       files: Object.fromEntries(MAP_KINDS.map((k) => [k, join(dir, `${name}_${k}.nii.gz`)])),
     };
   };
@@ -144,9 +144,10 @@ function encodeSummary(dir: string, r: Float32Array, r2: Float32Array): Encoding
 
 /**
  * Writes the run folder and returns its path. sub-001 has every stage's outputs; sub-002 has
- * decode outputs only (its encode, retrieval and generation did not run).
+ * decode outputs only (its encode, retrieval and generation did not run). `atlas`: sub-001's
+ * encode folder also holds an atlas label image (atlas.nii.gz).
  */
-export function writeFixtureRun(opts: { stimuliOutside?: boolean } = {}): { runDir: string; accuracy: number; stimuli: string } {
+export function writeFixtureRun(opts: { stimuliOutside?: boolean; atlas?: boolean } = {}): { runDir: string; accuracy: number; stimuli: string } {
   const root = mkdtempSync(join(tmpdir(), 'b2m-report-'));
   const runDir = join(root, 'run');
   // Stimuli inside the run (a simulated dataset) or in a folder of the user's outside it.
@@ -185,6 +186,8 @@ export function writeFixtureRun(opts: { stimuliOutside?: boolean } = {}): { runD
     writeJsonAtomic(join(dir, 'rois.json'), { selected: [{ name: 'G_temp_sup-G_T_transv', index: 33, nVoxels: 61, cvR: 0.41 }, { name: 'S_temporal_transverse', index: 74, nVoxels: 70, cvR: 0.35 }] });
   }
   writeNifti(join(runDir, 'subjects/sub-001/decode/rois.nii.gz'), { dims: DIMS, data: rois, affine: AFFINE });
+  // an atlas label image beside the maps: label 33 (G_temp_sup-G_T_transv) where the decoding ROI is, 74 elsewhere in the brain
+  if (opts.atlas) writeNifti(join(runDir, 'subjects/sub-001/encode/atlas.nii.gz'), { dims: DIMS, data: Int16Array.from(bg, (v, i) => (rois[i] ? 33 : v > 0 ? 74 : 0)), affine: AFFINE });
   const enc = join(runDir, 'subjects/sub-001/encode');
   writeNifti(join(enc, 'background.nii.gz'), { dims: DIMS, data: bg, affine: AFFINE, header: { descrip: 'mean functional image' } });
   for (const [space, m] of [['builtin', r], ['genre', r2]] as const) {

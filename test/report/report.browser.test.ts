@@ -54,7 +54,7 @@ const ARGS = [
 
 before(async () => {
   if (skip) return;
-  runDir = writeFixtureRun().runDir;
+  runDir = writeFixtureRun({ atlas: true }).runDir;
   const summary = await buildReport(runDir, join(runDir, 'report'));
   // report/ alone, zipped and unpacked somewhere else: no run folder beside it
   const zip = join(mkdtempSync(join(tmpdir(), 'b2m-zip-')), 'report.zip');
@@ -181,7 +181,7 @@ test('report in chromium: clicking a slice shows a readout (voxel, mm, r, q, ROI
   // the middle of the first (axial) tile
   await canvas.click({ position: { x: box.width / 6, y: box.height / 2 } });
   await page.waitForFunction((b) => document.querySelector('.readout')?.textContent !== b, before, { timeout: 5000 });
-  assert.match((await readout.textContent()) ?? '', /^voxel \(\d+, \d+, \d+\), \(-?[\d.]+, -?[\d.]+, -?[\d.]+\) mm: r = -?\d\.\d{3}, q = [\d.e-]+.*, noise ceiling = 0\.800/);
+  assert.match((await readout.textContent()) ?? '', /^voxel \(\d+, \d+, \d+\), \(-?[\d.]+, -?[\d.]+, -?[\d.]+\) mm: r = -?\d\.\d{3}, q = [\d.e-]+.*, noise ceiling = 0\.800, ROI: (S_temporal_transverse \(atlas label 74\)|G_temp_sup-G_T_transv \(atlas label 33\); decoding ROI rank 1)\.$/);
   const labels = await viewer.locator('.slice-labels span').allTextContents();
   assert.deepEqual(labels.map((l) => l.replace(/ = .*/, '')), ['axial z', 'coronal y', 'sagittal x']);
   // the peak, from the brain data file: voxel, mm and r
@@ -192,13 +192,13 @@ test('report in chromium: clicking a slice shows a readout (voxel, mm, r, q, ROI
   await page.waitForTimeout(200);
   assert.equal(
     await readout.textContent(),
-    `voxel (${peak.vox.join(', ')}), (${peak.mm.map((x) => x.toFixed(1)).join(', ')}) mm: r = ${peak.value.toFixed(3)}, q = 0.010 (significant at q ≤ 0.05), noise ceiling = 0.800, ROI: G_temp_sup-G_T_transv (decoding ROI, rank 1).`,
+    `voxel (${peak.vox.join(', ')}), (${peak.mm.map((x) => x.toFixed(1)).join(', ')}) mm: r = ${peak.value.toFixed(3)}, q = 0.010 (significant at q ≤ 0.05), noise ceiling = 0.800, ROI: G_temp_sup-G_T_transv (atlas label 33); decoding ROI rank 1.`,
   );
 });
 
 test('report in chromium: the map selector lists every map the encode stage wrote', { skip }, async () => {
   const files = await page.locator('.brain-viewer[data-subject="sub-001"] .map-select option').evaluateAll((os) => os.map((o) => o.getAttribute('data-file')));
-  const written = readdirSync(join(runDir, 'subjects/sub-001/encode')).filter((f) => f.endsWith('.nii.gz') && f !== 'background.nii.gz');
+  const written = readdirSync(join(runDir, 'subjects/sub-001/encode')).filter((f) => f.endsWith('.nii.gz') && !['background.nii.gz', 'atlas.nii.gz'].includes(f));
   assert.deepEqual([...files].sort(), written.sort());
 });
 

@@ -231,16 +231,15 @@
         if (c !== undefined) parts.push('noise ceiling = ' + fmt(c));
         if (m.kind !== 'r' && m.kind !== 'q' && m.kind !== 'sig' && m.kind !== 'ceiling') parts.push(m.units + ' = ' + fmt(value(m.key, idx)));
       }
-      var roi = '';
-      if (atlasImage && sameGrid(atlasImage)) {
-        var label = Math.round(atlasImage.img[idx]);
-        roi = label > 0 ? (d.atlas.names[label] || 'label ' + label) : 'outside the atlas ROIs';
-      }
-      if (roiImage && sameGrid(roiImage)) {
-        var rank = Math.round(roiImage.img[idx]);
-        if (rank > 0) roi = (roi && roi !== 'outside the atlas ROIs' ? roi + '; ' : '') + (d.rois.names[rank - 1] || d.rois.names[0] || 'decoding ROI') + ' (decoding ROI, rank ' + rank + ')';
-        else if (!roi) roi = 'outside the decoding ROIs';
-      }
+      // the atlas label (when the run wrote one) and the decoding ROI (rank) or voxel selection
+      var roi = [];
+      var label = atlasImage && sameGrid(atlasImage) ? Math.round(atlasImage.img[idx]) : -1;
+      var rank = roiImage && sameGrid(roiImage) ? Math.round(roiImage.img[idx]) : -1;
+      if (label > 0) roi.push((d.atlas.names[label] || 'label ' + label) + ' (atlas label ' + label + ')');
+      else if (label === 0) roi.push('outside the atlas ROIs');
+      if (rank > 0) roi.push(d.rois.voxels ? 'a decoding voxel' : label > 0 ? 'decoding ROI rank ' + rank : (d.rois.names[rank - 1] || 'label ' + rank) + ' (decoding ROI, rank ' + rank + ')');
+      else if (rank === 0 && label < 0) roi.push(d.rois.voxels ? 'not a decoding voxel' : 'outside the decoding ROIs');
+      roi = roi.join('; ');
       if (roi) parts.push('ROI: ' + roi);
       readoutEl.textContent = where + ': ' + parts.join(', ') + '.';
       el.setAttribute('data-readout', '1');
