@@ -161,6 +161,24 @@ test('pipeline end to end: the same pipeline on a BIDS dataset outside the run f
   assert.match(html, /generation: stage not run/);
 });
 
+test('a shared library (library.db) is built once: a second run folder reuses it without embedding a track, and a run of another model is refused', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'b2m-shared-'));
+  const db = join(root, 'shared-library');
+  const dataset = run('dataset');
+  const cfg = (name: string, extra: Record<string, unknown> = {}) => parseRunConfig(
+    { out: join(root, name), dataset: { bids: dataset }, library: { audio: join(dataset, 'library/audio'), db }, generate: null, encode: null, report: false, ...extra }, `${name}.json`, root);
+  const first = (await runConfigured(cfg('first'), undefined, silentUi)).outcomes.find((o) => o.name === 'library')!;
+  const second = (await runConfigured(cfg('second'), undefined, silentUi)).outcomes.find((o) => o.name === 'library')!;
+  assert.equal(first.summary?.added, 20);
+  assert.deepEqual([second.status, second.summary?.added, second.summary?.tracks], ['ran', 0, 20], 'the second run embeds no track');
+  assert.equal(existsSync(join(root, 'second', 'library')), false, 'no copy of the library in the run folder');
+  const source = JSON.parse(readFileSync(join(root, 'second', 'library-source.json'), 'utf8'));
+  assert.deepEqual([source.db, source.tracks, source.info.model], [db, 20, 'builtin']);
+  assert.deepEqual(readFileSync(join(root, 'second', 'retrieval/sub-001.json')), readFileSync(join(root, 'first', 'retrieval/sub-001.json')));
+  await assert.rejects(runConfigured(cfg('other-model', { embeddings: [{ name: 'genre' }] }), undefined, silentUi),
+    (e: Error & { code?: string }) => e.code === 'MISMATCH' && e.message.includes(db) && /builtin/.test(e.message));
+});
+
 // One door per stage: each stage command, given the inputs the pipeline gave its stage, writes
 // the same run-folder files byte for byte (the library's LanceDB files carry random fragment
 // names, so the library is compared by its contents).
