@@ -9,11 +9,9 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadResponses, openDataset } from '../src/bids/index.ts';
 import { readAudio, readNpy } from '../src/io/index.ts';
-import { matrix, pearsonColumns } from '../src/linalg/index.ts';
+import { matrix, pearsonColumns, createRng } from '../src/linalg/index.ts';
 import { fitRidgeCV, predictRidge } from '../src/ridge/index.ts';
-import {
-  DEFAULT_LIBRARY, PRESETS, clipAudioSummary, genreSeparability, renderClips, sampleArrangement, createRng, simulateDataset, simulateLibrary, GENRES, type PresetName,
-} from '../src/simulate/index.ts';
+import { DEFAULT_LIBRARY, PRESETS, clipAudioSummary, genreSeparability, renderClips, sampleArrangement, simulateDataset, simulateLibrary, GENRES, type PresetName } from '../src/simulate/index.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {

@@ -12,7 +12,6 @@ export { renderScore, loadSoundFont, defaultSoundFontPath } from './synth.ts';
 export { renderArrangement, SAMPLE_RATE, type RenderOptions } from './renderArrangement.ts';
 export { limitPeak, TARGET_RMS } from './limitPeak.ts';
 export { acousticFeatures, clipAudioSummary, ACOUSTIC_FEATURES, type AcousticFeatures } from './acousticFeatures.ts';
-export { createRng, deriveSeed, hashString, type Rng } from './rng.ts';
 export { renderClips, type RenderClipsOptions } from './renderClips.ts';
 export { type RenderJob, type RenderJobResult } from './renderJob.ts';
 export { buildSchedule, clipId, type Schedule, type RunSchedule, type StimulusClip } from './schedule.ts';

@@ -10,7 +10,7 @@ import { preprocessRun, simulateRun } from './brain/simulateRun.ts';
 import { buildSubjectModel, type SubjectModel } from './brain/subjectModel.ts';
 import { validateConfig, type SimulationConfig } from './config.ts';
 import { renderClips } from './renderClips.ts';
-import { createRng, deriveSeed, hashString } from './rng.ts';
+import { createRng, deriveSeed, hashString } from '../linalg/index.ts';
 import { sampleArrangement } from './sampleArrangement.ts';
 import { buildSchedule, type RunSchedule, type Schedule } from './schedule.ts';
 import { ARRANGEMENT_COLUMNS, arrangementRow, prepareClipFolder } from './stimulusFiles.ts';

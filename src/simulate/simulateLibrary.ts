@@ -3,7 +3,7 @@ import { writeTsv } from '../io/index.ts';
 import { GENRES, type Arrangement, type Genre } from './arrangement.ts';
 import { renderClips } from './renderClips.ts';
 import { SAMPLE_RATE } from './renderArrangement.ts';
-import { createRng, deriveSeed } from './rng.ts';
+import { createRng, deriveSeed } from '../linalg/index.ts';
 import { sampleArrangement } from './sampleArrangement.ts';
 import { ARRANGEMENT_COLUMNS, arrangementRow, prepareClipFolder } from './stimulusFiles.ts';
 

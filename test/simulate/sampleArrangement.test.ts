@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GENRES, arrangementToScore, buildSchedule, completeArrangement, createRng, parseChord, sampleArrangement, validateArrangement } from '../../src/simulate/index.ts';
+import { createRng } from '../../src/linalg/index.ts';
+import { GENRES, arrangementToScore, buildSchedule, completeArrangement, parseChord, sampleArrangement, validateArrangement } from '../../src/simulate/index.ts';
 
 test('sampleArrangement(genre, rng) is deterministic in the seed', () => {
   for (const g of GENRES) {

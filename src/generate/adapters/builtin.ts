@@ -1,7 +1,5 @@
-import {
-  GENRES, GENRE_STYLES, createRng, deriveSeed, renderArrangement, sampleArrangement, SAMPLE_RATE,
-  type Arrangement, type Genre, type PartRole, type Rng,
-} from '../../simulate/index.ts';
+import { createRng, deriveSeed, type Rng } from '../../linalg/index.ts';
+import { GENRES, GENRE_STYLES, renderArrangement, sampleArrangement, SAMPLE_RATE, type Arrangement, type Genre, type PartRole } from '../../simulate/index.ts';
 import type { GeneratedClip, GenerationOptions, Generator } from '../generator.ts';
 import { familyGivenGenre } from '../familyPrior.ts';
 import { decodeParameters, PITCHED_PARTS, type DecodedParameters, type ParameterDecoder } from '../parameterDecoder.ts';
