@@ -10,7 +10,7 @@ import { PROJECTION_PATH, projectionToJson } from '../src/embed/builtin/projecti
 import { cutWindows, windowStarts } from '../src/embed/index.ts';
 import { writeFileAtomic } from '../src/io/index.ts';
 import { createRng, deriveSeed, hashString } from '../src/linalg/index.ts';
-import { GENRES, SAMPLE_RATE, renderArrangement, sampleArrangement } from '../src/simulate/index.ts';
+import { GENRES, SAMPLE_RATE, renderArrangement, sampleArrangement } from '../src/music/index.ts';
 
 const DIM = 128;
 const WINDOWS = [10, 5, 1.5];

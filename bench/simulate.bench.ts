@@ -11,7 +11,8 @@ import { loadResponses, openDataset } from '../src/bids/index.ts';
 import { readAudio, readNpy } from '../src/io/index.ts';
 import { matrix, pearsonColumns, createRng } from '../src/linalg/index.ts';
 import { fitRidgeCV, predictRidge } from '../src/ridge/index.ts';
-import { DEFAULT_LIBRARY, PRESETS, clipAudioSummary, genreSeparability, renderClips, sampleArrangement, simulateDataset, simulateLibrary, GENRES, type PresetName } from '../src/simulate/index.ts';
+import { clipAudioSummary, genreSeparability, renderClips, sampleArrangement, GENRES } from '../src/music/index.ts';
+import { DEFAULT_LIBRARY, PRESETS, simulateDataset, simulateLibrary, type PresetName } from '../src/simulate/index.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {

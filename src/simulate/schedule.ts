@@ -1,6 +1,6 @@
 import { clipId as gtzanClipId } from '../bids/index.ts';
 import { fail } from '../errors.ts';
-import type { Genre } from './arrangement.ts';
+import type { Genre } from '../music/index.ts';
 import { createRng, deriveSeed } from '../linalg/index.ts';
 
 /** One stimulus clip of the dataset: id `genre.000NN`, GTZAN-style track index, split. */

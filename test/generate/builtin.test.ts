@@ -4,7 +4,7 @@ import {
   arrangementFromParameters, createBuiltinGenerator, decodeParameters, fitParameterDecoder, likeliestGenre,
 } from '../../src/generate/index.ts';
 import { createRng } from '../../src/linalg/index.ts';
-import { GENRES, sampleArrangement, type Arrangement } from '../../src/simulate/index.ts';
+import { GENRES, sampleArrangement, type Arrangement } from '../../src/music/index.ts';
 
 const DIM = 24;
 /** A fixed random linear map of an arrangement's genre, tempo, mode and density, plus noise: a stand-in embedding whose information content is known. */

@@ -12,7 +12,7 @@ import {
 } from '../../generate/index.ts';
 import { readAudio, resample, writeJsonAtomic, writeWav } from '../../io/index.ts';
 import { cosineTopK, type LibraryVectors } from '../../library/index.ts';
-import { GENRES, type Arrangement } from '../../simulate/index.ts';
+import { GENRES, type Arrangement } from '../../music/index.ts';
 import { runLayout, runPath } from '../../run/index.ts';
 import type { EmbedModel } from './embed.ts';
 import { decodedAndTrue } from './decodedAndTrue.ts';

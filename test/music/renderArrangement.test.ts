@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAudio } from '../../src/io/index.ts';
 import { createRng, deriveSeed } from '../../src/linalg/index.ts';
-import { GENRES, TARGET_RMS, acousticFeatures, clipAudioSummary, genreSeparability, renderArrangement, renderClips, sampleArrangement } from '../../src/simulate/index.ts';
+import { GENRES, TARGET_RMS, acousticFeatures, clipAudioSummary, genreSeparability, renderArrangement, renderClips, sampleArrangement } from '../../src/music/index.ts';
 
 const SR = 22050;
 
