@@ -2,7 +2,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClipAudioSource, EmbeddingsMeta } from '../embed/index.ts';
-import { cutExcerpt, encodeWav, readAudio, readNifti, readNpy, serializeNifti, type NiftiImage } from '../io/index.ts';
+import { cutExcerpt } from '../dsp/index.ts';
+import { encodeWav, readAudio, readNifti, readNpy, serializeNifti, type NiftiImage } from '../io/index.ts';
 import { readRunJson, runLayout, runPath } from '../run/index.ts';
 import { collectRun, type SubjectContents } from './collectRun.ts';
 import { encodePng } from './png.ts';

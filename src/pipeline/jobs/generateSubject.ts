@@ -10,7 +10,8 @@ import {
   generateClips, GM_FAMILIES, likeliestGenre, noveltyCheck, PITCHED_PARTS, withEmbeddingGuidance,
   type ClipGeneration, type GeneratedClip, type GenerationEvaluation, type Generator, type MusicAttributes, type ParameterDecoder, type RerankOptions,
 } from '../../generate/index.ts';
-import { readAudio, resample, writeJsonAtomic, writeWav } from '../../io/index.ts';
+import { atRate, resample } from '../../dsp/index.ts';
+import { readAudio, writeJsonAtomic, writeWav } from '../../io/index.ts';
 import { cosineTopK, type LibraryVectors } from '../../library/index.ts';
 import { GENRES, type Arrangement } from '../../music/index.ts';
 import { runLayout, runPath } from '../../run/index.ts';
@@ -228,7 +229,7 @@ export async function generateSubject(
     oracle.set(ctx.oracleCache.get(oracleKey(i))!, i * d.dim);
     const load = async (id: string) => {
       const cache = ctx.libraryAudioCache;
-      if (!cache.has(id)) cache.set(id, (await readAudio(ctx.library.paths[at.get(id)!]!, { sampleRate: NOVELTY_RATE })).samples.subarray(0, 15 * NOVELTY_RATE));
+      if (!cache.has(id)) cache.set(id, atRate(await readAudio(ctx.library.paths[at.get(id)!]!), NOVELTY_RATE).subarray(0, 15 * NOVELTY_RATE));
       return cache.get(id)!;
     };
     const nv = await noveltyCheck(resample(best.samples, best.sampleRate, NOVELTY_RATE), emb, ctx.library, load, 3);
