@@ -6,9 +6,10 @@ import { cutWindows, embedderInfo, readEmbeddings, windowStarts, type Embedder }
 import { fail } from '../../errors.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import {
-  createBuiltinGenerator, createMusicgenGenerator, decodeParameters, evaluateGeneration, fitParameterDecoder, fitResponsePredictor,
-  generateClips, GM_FAMILIES, likeliestGenre, noveltyCheck, PITCHED_PARTS, withEmbeddingGuidance,
-  type ClipGeneration, type GeneratedClip, type GenerationEvaluation, type Generator, type MusicAttributes, type ParameterDecoder, type RerankOptions,
+  decodeParameters, evaluateGeneration, fitParameterDecoder, fitResponsePredictor, generateClips, generatorInfo, GM_FAMILIES, likeliestGenre,
+  noveltyCheck, PITCHED_PARTS, withEmbeddingGuidance,
+  type ClipGeneration, type GeneratedClip, type GenerationEvaluation, type Generator, type GeneratorName, type MusicAttributes, type ParameterDecoder,
+  type RerankOptions,
 } from '../../generate/index.ts';
 import { atRate, resample } from '../../dsp/index.ts';
 import { readAudio, writeJsonAtomic, writeWav } from '../../io/index.ts';
@@ -20,7 +21,7 @@ import { decodedAndTrue } from './decodedAndTrue.ts';
 
 /** How the generate stage (and `brain2music generate`) runs. */
 export interface GenerateSettings {
-  generator: 'builtin' | 'musicgen';
+  generator: GeneratorName;
   modelDir: string | undefined;
   /** Samples kept per test clip. */
   samples: number;
@@ -102,15 +103,12 @@ export async function createGenerationContext(
     decoder = await fitParameterDecoder(vectors, library.dim, known.map(([id]) => params.clips[id]!));
   }
   const embedding = { embedder, model, clipEmbeddingCache: new WeakMap<Float32Array, Float32Array>() };
-  let generator: Generator;
-  if (settings.generator === 'builtin') {
-    if (!decoder) fail('BAD_INPUT', `the builtin generator learns from a library with generating parameters (params.json beside ${libraryAudio ?? 'the library audio'}), which this library lacks; use "generate": {"name": "musicgen", "modelDir": …} or switch generation off ("generate": null).`);
-    generator = createBuiltinGenerator({ decoder });
-  } else {
-    if (!settings.modelDir) fail('BAD_INPUT', 'the musicgen generator needs a model folder: set "generate.modelDir" (or --model-dir) to a download of Xenova/musicgen-small.');
-    generator = await createMusicgenGenerator({ modelDir: settings.modelDir, describe: decoder ? attributesFrom(decoder) : attributesFromNeighbours(library) });
-  }
-  generator = withEmbeddingGuidance(generator, { candidates: settings.guidance, embed: async (clip) => windowMeanOf(await embedWindows(embedding, clip), embedder.dim) });
+  const name = settings.generator;
+  const info = generatorInfo(name);
+  if (info.needsParameters && !decoder) fail('BAD_INPUT', `the ${name} generator learns from a library with generating parameters (params.json beside ${libraryAudio ?? 'the library audio'}), which this library lacks; use "generate": {"name": "musicgen", "modelDir": …} or switch generation off ("generate": null).`);
+  if (info.needsModelDir && !settings.modelDir) fail('BAD_INPUT', `the ${name} generator needs a model folder: set "generate.modelDir" (or --model-dir) to ${info.modelHint ?? 'its model folder'}.`);
+  const made = await info.create({ modelDir: settings.modelDir, decoder, describe: decoder ? attributesFrom(decoder) : attributesFromNeighbours(library) });
+  const generator = withEmbeddingGuidance(made, { candidates: settings.guidance, embed: async (clip) => windowMeanOf(await embedWindows(embedding, clip), embedder.dim) });
   // Genre label of a clip-level embedding: the decoder's genre classifier, else the nearest library track's genre.
   const classify = decoder
     ? async (e: Float32Array) => likeliestGenre((await decodeParameters(decoder!, e, 1))[0]!)
