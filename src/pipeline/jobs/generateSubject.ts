@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { alignWindows } from '../../align/index.ts';
 import { loadResponses, type Dataset, type LoadResponsesOptions } from '../../bids/index.ts';
-import { cutWindows, embedderInfo, readEmbeddings, windowStarts, type Embedder } from '../../embed/index.ts';
+import { cutWindows, embedderInfo, readEmbeddings, rowsFor, windowStarts, type Embedder } from '../../embed/index.ts';
 import { fail } from '../../errors.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import {
@@ -140,19 +140,14 @@ const windowMeanOf = (e: Float32Array, dim: number) => averageWindows(e, 1, e.le
 async function rerankFor(ds: Dataset, subject: string, responses: SubjectResponseSettings, runDir: string, ctx: GenerationContext, clipIds: string[], candidates: number): Promise<RerankOptions> {
   const target = ctx.model.name;
   const e = readEmbeddings(runPath(runDir, runLayout.embedding(target).npy));
-  const { windowStarts: starts, windowSec, dim } = e.meta;
+  const { windowStarts: starts, windowSec, dim } = e;
   const W = starts.length;
   const resp = await loadResponses(ds, subject, responses.load);
   const windows = starts.map((s) => ({ start: s, end: s + windowSec }));
   const opts = { lagTr: responses.lagTr, scansPerClip: responses.scansPerClip };
   const train = alignWindows(resp, 'training', windows, opts);
   const test = alignWindows(resp, 'test', windows, opts);
-  const rowOf = new Map(e.meta.clipIds.map((id, i) => [id, i]));
-  const X = new Float32Array(train.clipIds.length * W * dim);
-  train.clipIds.forEach((id, c) => {
-    const r = rowOf.get(id) ?? fail('MISMATCH', `training clip ${id} of ${subject} has no embedding in embeddings/${target}.npy.`);
-    X.set(e.data.subarray(r * W * dim, (r + 1) * W * dim), c * W * dim);
-  });
+  const X = rowsFor(e, train.clipIds, `a training clip of ${subject}`);
   const V = resp.nVoxels;
   const predictor = await fitResponsePredictor(X, train.data, train.clipIds.length * W, dim, V, train.groups, 2000);
   const testRow = new Map(test.clipIds.map((id, i) => [id, i]));
