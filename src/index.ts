@@ -13,8 +13,9 @@ export {
   readNifti, readNiftiHeader, readNiftiMasked, writeNifti, type NiftiImage, type NiftiMaskedImage, type NiftiWriteInput, type ReadNiftiOptions,
   readMgh, type MghImage,
   readTsv, writeTsv, type TsvTable,
-  readAudio, writeWav, encodeWav, resample, type MonoAudio,
+  readAudio, writeWav, encodeWav, type MonoAudio,
 } from './io/index.ts';
+export { resample, atRate, cutExcerpt, hann } from './dsp/index.ts';
 
 // Linear algebra and ridge regression
 export { matmul, eigh, pearsonColumns, useBackend, listBackends, type Matrix, type EighResult } from './linalg/index.ts';
@@ -30,8 +31,8 @@ export {
 
 // Music embeddings
 export {
-  createEmbedder, embedderNames, embedderInfo, embedClips, readEmbeddings, writeEmbeddings, windowStarts,
-  type Embedder, type EmbedderInfo, type EmbedderOptions, type EmbedClipsOptions, type EmbedClipsResult, type Embeddings, type EmbeddingsMeta,
+  createEmbedder, embedderNames, embedderInfo, embedClips, readEmbeddings, writeEmbeddings, windowStarts, rowsFor,
+  type Embedder, type EmbedderInfo, type EmbedderOptions, type EmbedClipsOptions, type EmbedClipsResult, type EmbeddingsFile, type EmbeddingsMeta, type ClipWindows,
 } from './embed/index.ts';
 
 // Decoding, encoding, significance, evaluation
@@ -41,7 +42,7 @@ export {
 } from './decode/index.ts';
 export {
   encodeSubject, fitEncoding, readFeatureSpace,
-  type EncodeSubjectOptions, type SubjectEncoding, type EncodingFitOptions, type EncodingMaps, type FeatureSpace,
+  type EncodeSubjectOptions, type SubjectEncoding, type EncodingFitOptions, type EncodingMaps,
 } from './encode/index.ts';
 export { fdrBh, gaussianNullP, blockPermutationNull, noiseCeiling } from './stats/index.ts';
 export {

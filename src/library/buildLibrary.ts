@@ -5,7 +5,7 @@ import { embedExcerpt, excerptSettings, type ExcerptOptions } from './embedExcer
 import type { LibraryEntry, LibraryStore } from './libraryStore.ts';
 import type { AudioTrack } from './listAudioTracks.ts';
 
-/** Reads a file as mono samples at `sampleRate` Hz (e.g. io's `readAudio`). */
+/** Reads a file as mono samples at `sampleRate` Hz (e.g. dsp's `atRate` of io's `readAudio`). */
 export type AudioLoader = (path: string, sampleRate: number) => Promise<Float32Array>;
 
 export interface BuildLibraryOptions extends ExcerptOptions {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fail } from '../errors.ts';
 import { DECODER_FORMS, parseDecoderChoice } from '../decode/index.ts';
+import { GENERATOR_NAMES } from '../generate/index.ts';
 import { ALIGN_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RETRIEVE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
 import { bool, doc, either, int, list, num, obj, oneOf, optional, str, withDefault, type Field } from './configSchema.ts';
 
@@ -146,7 +147,7 @@ export const FIELDS = {
   rerank: int(0, 200),
   guidance: int(1, 50),
   temperature: nonNegative(10),
-  generator: oneOf(['builtin', 'musicgen'] as const),
+  generator: oneOf(GENERATOR_NAMES),
   fdrQ: num(0, 1),
   null: oneOf(['gaussian', 'block'] as const),
   nPerm: int(99, 1_000_000),

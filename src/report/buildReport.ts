@@ -2,7 +2,8 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, wri
 import { basename, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClipAudioSource, EmbeddingsMeta } from '../embed/index.ts';
-import { cutExcerpt, encodeWav, readAudio, readNpy } from '../io/index.ts';
+import { cutExcerpt } from '../dsp/index.ts';
+import { encodeWav, readAudio, readNpy } from '../io/index.ts';
 import { readRunJson, runLayout, runPath } from '../run/index.ts';
 import { writeBrainData } from './brainData.ts';
 import { collectRun, type SubjectContents } from './collectRun.ts';

@@ -3,7 +3,7 @@ import type { CvScoreMode } from '../../decode/index.ts';
 import { fail } from '../../errors.ts';
 import { decodeJob, type DecodeRow } from '../../pipeline/jobs/decode.ts';
 import { refreshRunMetrics } from '../../pipeline/jobs/evaluate.ts';
-import { readEmbeddingSet } from '../../pipeline/jobs/readEmbeddingSet.ts';
+import { readTargetEmbeddings } from '../../pipeline/jobs/readTargetEmbeddings.ts';
 import { runLayout, stagedWrite } from '../../run/index.ts';
 import { datasetLoadOptions, type DatasetReadFlags } from '../../pipeline/index.ts';
 import type { CliUi } from '../ui.ts';
@@ -56,7 +56,7 @@ export async function runDecode(opts: DecodeOptions, ui: CliUi): Promise<DecodeR
   for (const s of subjects) {
     if (!dataset.subjects.includes(s)) fail('NOT_FOUND', `subject ${s} is not in ${opts.bids} (subjects: ${dataset.subjects.join(', ')}); pass one of them or 'all'.`);
   }
-  const embeddings = readEmbeddingSet(opts.embeddings);
+  const embeddings = readTargetEmbeddings(opts.embeddings);
   const res = await stagedWrite(opts.out, 'brain2music decode', (outDir) =>
     decodeJob(
       {
@@ -67,7 +67,7 @@ export async function runDecode(opts: DecodeOptions, ui: CliUi): Promise<DecodeR
       ui,
     ), (r) => r.outputs);
   await stagedWrite(opts.out, 'brain2music decode', async (outDir) => refreshRunMetrics(opts.out, outDir), () => [runLayout.metrics]);
-  ui.info(`identification accuracy (chance 0.5; train in-sample), ${embeddings.model ?? 'embedding'}:`);
+  ui.info(`identification accuracy (chance 0.5; train in-sample), ${embeddings.name}:`);
   for (const line of formatDecodeTable(res.rows)) ui.info(line);
   return res.rows;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { openDataset } from '../../bids/index.ts';
-import { genreOneHot, readFeatureSpace, type EncodingModelSpec, type EncodingNull, type EncodingSummary, type FeatureSpace } from '../../encode/index.ts';
+import type { ClipWindows } from '../../embed/index.ts';
+import { genreOneHot, readFeatureSpace, type EncodingModelSpec, type EncodingNull, type EncodingSummary } from '../../encode/index.ts';
 import { ENCODE_DEFAULTS } from '../../defaults.ts';
 import { fail } from '../../errors.ts';
 import { encodeJob } from '../../pipeline/jobs/encode.ts';
@@ -73,8 +74,8 @@ export async function runEncode(opts: EncodeOptions, ui: CliUi): Promise<Encodin
   for (const s of subjects) {
     if (!ds.subjects.includes(s)) fail('NOT_FOUND', `subject '${s}' is not in ${opts.bids} (subjects: ${ds.subjects.join(', ')}); pass one of them or 'all'.`);
   }
-  const files = new Map<string, FeatureSpace>();
-  const space = (p: string): FeatureSpace => {
+  const files = new Map<string, ClipWindows>();
+  const space = (p: string): ClipWindows => {
     let f = files.get(p);
     if (!f) {
       f = p === 'genre' ? genreOneHot(ds.clips.map((c) => ({ id: c.id, genre: c.genre }))) : readFeatureSpace(p);

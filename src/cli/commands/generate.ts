@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { GENERATE_DEFAULTS } from '../../defaults.ts';
 import { fail } from '../../errors.ts';
+import type { GeneratorName } from '../../generate/index.ts';
 import { refreshRunMetrics } from '../../pipeline/jobs/evaluate.ts';
 import { generateJob } from '../../pipeline/jobs/generate.ts';
 import type { GenerateSettings, SubjectGenerationMetrics } from '../../pipeline/jobs/generateSubject.ts';
@@ -14,7 +15,7 @@ export interface GenerateOptions {
   run: string;
   /** `sub-001`, or `all`. */
   subject: string;
-  generator?: 'builtin' | 'musicgen';
+  generator?: GeneratorName;
   modelDir?: string;
   samples?: number;
   /** Candidates re-ranked by the subject's encoding model; true means the default 10. */

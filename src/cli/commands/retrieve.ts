@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gtzanGenre } from '../../bids/index.ts';
 import { fail } from '../../errors.ts';
-import { readEmbeddings } from '../../embed/index.ts';
+import { readEmbeddings, rowsFor } from '../../embed/index.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import { readNpy, writeJsonAtomic } from '../../io/index.ts';
 import { evaluateRetrieval, openLibrary, type HubnessReduction, type RetrievalEvaluation, type SearchHit, type SearchMode } from '../../library/index.ts';
@@ -142,16 +142,14 @@ async function evaluateAgainstTruth(
 ): Promise<RetrievalEvaluation> {
   const truth = readEmbeddings(opts.truth!);
   if (truth.meta.dim !== dim) fail('MISMATCH', `--truth ${opts.truth} is ${truth.meta.dim}-d but the queries are ${dim}-d.`);
-  const nT = truth.meta.clipIds.length;
-  const truthMean = averageWindows(truth.data, nT, truth.meta.windowStarts.length, dim);
-  const row = new Map(truth.meta.clipIds.map((id, i) => [id, i]));
-  const byId = names.every((n) => row.has(n));
+  const nT = truth.clipIds.length;
+  const known = new Set(truth.clipIds);
+  const byId = names.every((n) => known.has(n));
   if (!byId && names.length !== nT) {
     fail('MISMATCH', `the ${names.length} queries cannot be matched to the ${nT} clips of ${opts.truth}: give the queries a ${opts.query.replace(/\.npy$/i, '.json')} with their clipIds, or the same clips in the same order.`);
   }
-  const clipIds = byId ? names : truth.meta.clipIds;
-  const aligned = new Float32Array(names.length * dim);
-  clipIds.forEach((id, q) => { const i = row.get(id)!; aligned.set(truthMean.subarray(i * dim, (i + 1) * dim), q * dim); });
+  const clipIds = byId ? names : truth.clipIds;
+  const aligned = averageWindows(rowsFor(truth, clipIds), clipIds.length, truth.nWindows, dim);
   const library = await lib.readAll();
   // score the hits that were listed (an approximate search's own), not a fresh exact search
   const libraryRow = new Map(library.ids.map((id, i) => [id, i]));

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { genreOfClipId, loadResponses, type Dataset, type LoadResponsesOptions } from '../../bids/index.ts';
-import { decodeOutputs, decodeSubject, type CvScoreMode, type EmbeddingSet } from '../../decode/index.ts';
+import { decodeOutputs, decodeSubject, type CvScoreMode } from '../../decode/index.ts';
+import type { ClipWindows } from '../../embed/index.ts';
 import { ALIGN_DEFAULTS, DECODE_DEFAULTS, RIDGE_DEFAULTS } from '../../defaults.ts';
 import { fail } from '../../errors.ts';
 import { writeJsonAtomic, writeNifti, writeNpy } from '../../io/index.ts';
@@ -12,7 +13,7 @@ export interface DecodeJobInput {
   dataset: Dataset;
   subjects: string[];
   /** The decoding target (clips × windows × dim) and the file it came from (named in errors). */
-  embeddings: EmbeddingSet;
+  embeddings: ClipWindows;
   embeddingsFile: string;
   /** The model name recorded as the target (default: the embeddings' own). */
   target?: string;
@@ -53,7 +54,7 @@ export interface DecodeJobResult {
 }
 
 /** Every test and training clip of the dataset must have an embedding; fails naming the file. */
-function checkClipsEmbedded(ds: Dataset, emb: EmbeddingSet, file: string): void {
+function checkClipsEmbedded(ds: Dataset, emb: ClipWindows, file: string): void {
   const have = new Set(emb.clipIds);
   const missing = ds.clips.filter((c) => !have.has(c.id)).map((c) => c.id);
   if (missing.length > 0) {
@@ -97,7 +98,7 @@ export async function decodeJob(input: DecodeJobInput, outDir: string, reporter:
       genreOf,
       onProgress: progressByTask(reporter, subject),
     });
-    const out = decodeOutputs(res, { subject, target: input.target ?? emb.model ?? 'embedding', tr: resp.tr, windowStarts: emb.windowStarts, windowSec: emb.windowSec, cvScore }, genreOf);
+    const out = decodeOutputs(res, { subject, target: input.target ?? emb.name, tr: resp.tr, windowStarts: emb.windowStarts, windowSec: emb.windowSec, cvScore }, genreOf);
     const dir = join(outDir, runLayout.decodeDir(subject));
     writeNpy(join(dir, 'predictions.npy'), out.predictions.data, out.predictions.shape);
     writeNpy(join(dir, 'identification.npy'), out.identification.data, out.identification.shape);

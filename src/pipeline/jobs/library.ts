@@ -1,4 +1,5 @@
 import { createEmbedder } from '../../embed/index.ts';
+import { atRate } from '../../dsp/index.ts';
 import { readAudio } from '../../io/index.ts';
 import { buildLibrary, listAudioTracks, openLibrary, type BuildLibraryResult } from '../../library/index.ts';
 import type { Reporter } from '../../progress.ts';
@@ -38,7 +39,7 @@ export async function libraryJob(input: LibraryJobInput, reporter: Reporter): Pr
     const res = await buildLibrary(lib, {
       tracks, embedder, excerptSec: input.excerptSec, hopSec: m.hopSec, windowSec: m.windowSec, batchSize: input.batch, signal: input.signal,
       onProgress: bar.update,
-      loadAudio: async (path, sampleRate) => (await readAudio(path, { sampleRate })).samples,
+      loadAudio: async (path, sampleRate) => atRate(await readAudio(path), sampleRate),
     });
     bar.end();
     for (const f of res.failed) reporter.warn(`library: skipped ${f.path}: ${f.reason}`);

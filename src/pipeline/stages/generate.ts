@@ -1,4 +1,5 @@
 import { GENERATE_DEFAULTS } from '../../defaults.ts';
+import { generatorInfo } from '../../generate/index.ts';
 import { runLayout, runPath } from '../../run/index.ts';
 import { generateJob } from '../jobs/generate.ts';
 import { libraryParamsFile, type GenerateSettings } from '../jobs/generateSubject.ts';
@@ -20,7 +21,7 @@ export const generateStage: Stage = {
     const g = run.config.generate;
     if (!g) return { skip: 'switched off ("generate": null)' };
     const params = libraryParamsFile(run.libraryAudio);
-    if (g.name === 'builtin' && !params) return { skip: 'the builtin generator learns from a library with generating parameters (params.json), which this library lacks' };
+    if (generatorInfo(g.name).needsParameters && !params) return { skip: `the ${g.name} generator learns from a library with generating parameters (params.json), which this library lacks` };
     const subjects = run.subjects();
     return {
       inputs: [

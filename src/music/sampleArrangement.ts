@@ -2,7 +2,7 @@ import { fail } from '../errors.ts';
 import { BASS_STYLES, COMP_STYLES, DRUM_PATTERNS, GENRES, LEAD_SCALES, type Arrangement, type Genre, type PartRole, type Section } from './arrangement.ts';
 import { parseChord } from './chords.ts';
 import { GENRE_STYLES, type Choices } from './genreStyles.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../linalg/index.ts';
 
 function choose<T>(rng: Rng, choices: Choices<T>): T {
   return rng.weighted(choices.map((c) => c[0]), choices.map((c) => c[1]));

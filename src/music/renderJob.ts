@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { atRate } from '../dsp/index.ts';
 import { readAudio, writeWav } from '../io/index.ts';
 import { acousticFeatures, ACOUSTIC_FEATURES } from './acousticFeatures.ts';
 import type { Arrangement } from './arrangement.ts';
@@ -36,8 +37,8 @@ export async function runRenderJob(job: RenderJob, opts: RenderJobOptions): Prom
     rendered = true;
   }
   if (opts.featureSegmentSec <= 0) return { rendered, segments: 0, features: new Float32Array(0) };
-  const audio = await readAudio(job.path, { sampleRate: opts.sampleRate });
-  const f = acousticFeatures(audio.samples, opts.sampleRate, { segmentSec: opts.featureSegmentSec });
+  const samples = atRate(await readAudio(job.path), opts.sampleRate);
+  const f = acousticFeatures(samples, opts.sampleRate, { segmentSec: opts.featureSegmentSec });
   return { rendered, segments: f.segments, features: f.data };
 }
 

@@ -1,4 +1,4 @@
-import FFT from 'fft.js';
+import { powerSpectrogram } from './powerSpectrogram.ts';
 
 /** Log-spaced band energies over time: `frames × bands` row-major, plus the per-frame spectral centroid (Hz). */
 export interface BandSpectrogram {
@@ -10,7 +10,7 @@ export interface BandSpectrogram {
   edges: Float64Array;
   /** Power per band and frame (linear). */
   power: Float64Array;
-  /** Total power per frame. */
+  /** Total power per frame (DC excluded). */
   total: Float64Array;
   /** Power-weighted mean frequency per frame in Hz (0 for a silent frame). */
   centroid: Float64Array;
@@ -18,8 +18,8 @@ export interface BandSpectrogram {
 
 /**
  * bandSpectrogram(x, sampleRate, { nFft, hop, bands, fMin, fMax }) → short-time power in
- * log-spaced bands (Hann window, frame t covers samples [t·hop, t·hop + nFft)). Defaults:
- * 1024-point FFT, hop 256, 24 bands from 50 Hz to 10 kHz.
+ * log-spaced bands (the Hann STFT of {@link powerSpectrogram}, frame t covers samples
+ * [t·hop, t·hop + nFft)). Defaults: 1024-point FFT, hop 256, 24 bands from 50 Hz to 10 kHz.
  */
 export function bandSpectrogram(
   x: Float32Array,
@@ -31,34 +31,26 @@ export function bandSpectrogram(
   const nb = opts.bands ?? 24;
   const fMin = opts.fMin ?? 50;
   const fMax = Math.min(opts.fMax ?? 10000, sampleRate / 2);
-  const frames = x.length < nFft ? 1 : Math.floor((x.length - nFft) / hop) + 1;
-  const bins = nFft / 2 + 1;
+  const spec = powerSpectrogram(x, nFft, hop);
+  const { frames, bins } = spec;
   const edges = new Float64Array(nb + 1);
   for (let b = 0; b <= nb; b++) edges[b] = fMin * Math.pow(fMax / fMin, b / nb);
   const binBand = new Int32Array(bins).fill(-1);
   for (let k = 0; k < bins; k++) {
     const f = (k * sampleRate) / nFft;
-    for (let b = 0; b < nb; b++) if (f >= edges[b] && f < edges[b + 1]) binBand[k] = b;
+    for (let b = 0; b < nb; b++) if (f >= edges[b]! && f < edges[b + 1]!) binBand[k] = b;
   }
-  const win = new Float64Array(nFft);
-  for (let i = 0; i < nFft; i++) win[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / nFft);
-  const fft = new FFT(nFft);
-  const buf = new Float64Array(nFft);
-  const out = fft.createComplexArray() as number[];
   const power = new Float64Array(frames * nb);
   const total = new Float64Array(frames);
   const centroid = new Float64Array(frames);
   for (let t = 0; t < frames; t++) {
-    const a = t * hop;
-    for (let i = 0; i < nFft; i++) buf[i] = a + i < x.length ? x[a + i] * win[i] : 0;
-    fft.realTransform(out, buf);
     let tot = 0;
     let fw = 0;
     for (let k = 1; k < bins; k++) {
-      const p = out[2 * k] * out[2 * k] + out[2 * k + 1] * out[2 * k + 1];
+      const p = spec.data[t * bins + k]!;
       tot += p;
       fw += p * ((k * sampleRate) / nFft);
-      const b = binBand[k];
+      const b = binBand[k]!;
       if (b >= 0) power[t * nb + b] += p;
     }
     total[t] = tot;

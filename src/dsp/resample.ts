@@ -117,3 +117,13 @@ export function resample(x: Float32Array, from: number, to: number): Float32Arra
   }
   return out;
 }
+
+/**
+ * atRate(audio, rate) → `audio.samples` at `rate` Hz: the samples themselves when the rate is
+ * already `rate`, else {@link resample}d. For decoded audio (io's `readAudio`) headed for a model
+ * or a comparison at a fixed rate.
+ * @example const x = atRate(await readAudio('blues.00017.au'), 48000) // for CLAP
+ */
+export function atRate(audio: { samples: Float32Array; sampleRate: number }, rate: number): Float32Array {
+  return audio.sampleRate === rate ? audio.samples : resample(audio.samples, audio.sampleRate, rate);
+}

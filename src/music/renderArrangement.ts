@@ -1,6 +1,6 @@
 import type { Arrangement } from './arrangement.ts';
 import { arrangementToScore } from './arrangementToScore.ts';
-import { cutExcerpt } from '../io/index.ts';
+import { cutExcerpt } from '../dsp/index.ts';
 import { limitPeak, TARGET_RMS } from './limitPeak.ts';
 import { renderScore } from './synth.ts';
 
@@ -21,7 +21,7 @@ export interface RenderOptions {
 /**
  * renderArrangement(a, opts) → mono float32 audio of `a.durationSec` seconds at 22050 Hz:
  * score → General MIDI synthesis (spessasynth_core, FluidR3Mono) → 2 s linear fades and RMS
- * normalisation (io's `cutExcerpt`, the dataset's convention) → peak limit at 0.99 (rare; then RMS is lower).
+ * normalisation (dsp's `cutExcerpt`, the dataset's convention) → peak limit at 0.99 (rare; then RMS is lower).
  * Deterministic: the same arrangement gives the same samples.
  * @example const x = await renderArrangement(sampleArrangement('jazz', createRng(1))); // x.length === 330750
  */

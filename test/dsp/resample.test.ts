@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resample } from '../../src/io/index.ts';
+import { resample } from '../../src/dsp/index.ts';
 
 const tone = (f: number, rate: number, seconds: number, amp = 0.5) => Float32Array.from({ length: Math.round(rate * seconds) }, (_, n) => amp * Math.sin((2 * Math.PI * f * n) / rate));
 

@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAudio } from '../../src/io/index.ts';
-import {
-  GENRES, TARGET_RMS, acousticFeatures, clipAudioSummary, createRng, deriveSeed, genreSeparability, renderArrangement, renderClips, sampleArrangement,
-} from '../../src/simulate/index.ts';
+import { createRng, deriveSeed } from '../../src/linalg/index.ts';
+import { GENRES, TARGET_RMS, acousticFeatures, clipAudioSummary, genreSeparability, renderArrangement, renderClips, sampleArrangement } from '../../src/music/index.ts';
 
 const SR = 22050;
 

@@ -1,7 +1,7 @@
 import type { Arrangement, PartRole, Section } from './arrangement.ts';
 import { parseChord, SCALE_STEPS, notesInRange, withSeventh, type Chord } from './chords.ts';
 import { DRUM_GROOVES, FILL_TOMS, hitLevel } from './drumPatterns.ts';
-import { createRng, type Rng } from './rng.ts';
+import { createRng, type Rng } from '../linalg/index.ts';
 import { barCount } from './sampleArrangement.ts';
 
 /** One note: start time and length in seconds, MIDI channel (9 = drums), key, velocity 1..127. */

@@ -1,5 +1,5 @@
 import FFT from 'fft.js';
-import { bandSpectrogram, type BandSpectrogram } from './bandSpectrogram.ts';
+import { bandSpectrogram, type BandSpectrogram } from '../dsp/index.ts';
 
 /** Names of the acoustic features, in column order. */
 export const ACOUSTIC_FEATURES = [

@@ -1,9 +1,10 @@
 import { GTZAN_GENRES, type GtzanGenre } from '../bids/index.ts';
 
 /**
- * The musical parameters of one simulated clip. An `Arrangement` fully determines the audio:
- * `renderArrangement(arrangement)` is a pure function of it (the `seed` drives the note-level
- * detail such as melody notes, fills and humanisation). The generator stage builds these from
+ * The musical parameters of one clip (a simulated stimulus, a library track or a generated
+ * clip). An `Arrangement` fully determines the audio: `renderArrangement(arrangement)` is a pure
+ * function of it (the `seed` drives the note-level detail such as melody notes, fills and
+ * humanisation). The generator stage builds these from
  * predicted parameters, so every field is plain data (JSON-serialisable) with a stated range.
  */
 
