@@ -92,7 +92,7 @@ describe('the packed tarball installed with production dependencies only', () =>
     for (const f of [
       'package.json', 'README.md', 'LICENSE', 'bin/brain2music.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js',
       'dist/report/assets/report.css', 'dist/report/assets/report.js', 'dist/embed/data/builtin-projection.json',
-      'dist/linalg/eighWorker.js', 'dist/simulate/renderWorker.js',
+      'dist/linalg/eighWorker.js', 'dist/music/renderWorker.js',
     ]) assert.ok(files.includes(f), `the tarball lacks ${f}`);
     const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|bin\/brain2music\.js|dist\/.+)$/.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.mjs'));
     assert.deepEqual(stray, []);
@@ -211,7 +211,7 @@ describe('the packed tarball installed with production dependencies only', () =>
         w.postMessage({ id: 0, a: new Float64Array([2, 1, 1, 2]), n: 2 });
       });
       const render = await new Promise((resolve, reject) => {
-        const w = new Worker(new URL('simulate/renderWorker.js', dist), { workerData: { sampleRate: 22050 } });
+        const w = new Worker(new URL('music/renderWorker.js', dist), { workerData: { sampleRate: 22050 } });
         w.once('error', reject);
         w.once('message', (m) => { w.postMessage(null); resolve(m); });
       });
