@@ -23,6 +23,12 @@ export const DECODE_DEFAULTS = {
   topRois: 6,
   /** ROI ranking score: 'inner' (the alpha search's CV r) or 'nested' (out-of-fold predictions). */
   cvScore: 'inner',
+  /**
+   * Voxels kept by the encoding-based selection when a subject has no atlas: about the 3,000 that
+   * Ciferri et al. (2025) kept on ds003720 (encoding CV r > 0.05); a count, not a threshold, so
+   * every subject's decoder has the same size and a noisy threshold never selects nothing.
+   */
+  encodingVoxels: 3000,
 } as const;
 
 /** Music embeddings of the stimuli. */
@@ -46,8 +52,12 @@ export const EMBED_DEFAULTS = {
 export const RETRIEVE_DEFAULTS = {
   /** Tracks returned per query. */
   k: 5,
+  /** Hubness reduction of the retrieval scores: plain cosine, as the paper (see library/hubness.ts). */
+  hubness: 'none',
   /** Seconds of each library track embedded (from its start). */
   excerptSec: 15,
+  /** Tracks per library commit: an interrupted build loses at most this many; each commit adds a fragment. */
+  batch: 256,
 } as const;
 
 /** Music generation from decoded embeddings. */

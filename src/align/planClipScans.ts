@@ -1,3 +1,4 @@
+import { ALIGN_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import type { AlignableResponses, AlignOptions, ClampRecord, Split } from './responses.ts';
 
@@ -24,7 +25,7 @@ export interface ClipScanPlan {
  */
 export function planClipScans(resp: AlignableResponses, split: Split, opts: AlignOptions): ClipScanPlan {
   const lagTr = opts.lagTr;
-  const scansPerClip = opts.scansPerClip ?? 10;
+  const scansPerClip = opts.scansPerClip ?? ALIGN_DEFAULTS.scansPerClip;
   if (!Number.isInteger(lagTr) || lagTr < 0) fail('BAD_INPUT', `lag must be a whole number of TRs >= 0, got ${lagTr}; use e.g. --lag-tr 3 (4.5 s at TR 1.5 s) or 0.`);
   if (!Number.isInteger(scansPerClip) || scansPerClip < 1) fail('BAD_INPUT', `scansPerClip must be a positive integer, got ${scansPerClip}.`);
   if (split !== 'training' && split !== 'test') fail('BAD_INPUT', `split must be 'training' or 'test', got '${String(split)}'.`);

@@ -1,4 +1,5 @@
 import { fail } from '../errors.ts';
+import { clipId } from './gtzan.ts';
 import { readTsv, unquote } from '../io/index.ts';
 
 /** One row of a ds003720 `_events.tsv`. */
@@ -15,10 +16,6 @@ export interface EventRow {
 
 export const EVENT_COLUMNS = ['onset', 'duration', 'genre', 'track', 'start', 'end'] as const;
 
-/** The GTZAN id of a genre and track: `clipId('blues', 17)` → `'blues.00017'`. */
-export function clipId(genre: string, track: number): string {
-  return `${genre}.${String(track).padStart(5, '0')}`;
-}
 
 /**
  * Read a ds003720 events file: columns `onset, duration, genre, track, start, end` (others are

@@ -3,7 +3,8 @@
 export type { Task, ClipInfo, Presentation, RunSchedule, RunFiles, SubjectFiles, Dataset, RunResponses, Atlas, VoxelSpace, SubjectResponses, ResponseProvenance } from './types.ts';
 export { openDataset, derivativePath, atlasPaths } from './openDataset.ts';
 export { loadResponses, type LoadResponsesOptions, type FmriprepOptions } from './loadResponses.ts';
-export { readEvents, clipId, EVENT_COLUMNS, type EventRow } from './events.ts';
+export { readEvents, EVENT_COLUMNS, type EventRow } from './events.ts';
+export { GTZAN_GENRES, clipId, genreOfClipId, gtzanGenre, type GtzanGenre } from './gtzan.ts';
 export { buildSchedule, type RunEvents } from './buildSchedule.ts';
 export { detrendRunningMedian, medianWindowScans } from './detrendRunningMedian.ts';
 export { zscoreRun } from './zscoreRun.ts';

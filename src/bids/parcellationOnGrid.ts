@@ -20,20 +20,36 @@ export interface GridParcellation {
   nInsideGrid: number;
 }
 
-/** FreeSurfer LUT names (aseg `Left-Cerebral-…`, cortex `ctx-lh-…` / `ctx_lh_…`, `wm-…`): a user atlas named so is a FreeSurfer segmentation. */
-const FREESURFER_NAME = /^(Left|Right)-|^(ctx|wm)[-_](lh|rh)[-_]/;
+/** Names of labels that are not cortex in FreeSurfer-style tables (aseg `Left-…`, white matter, unknown, medial wall). */
+const NON_CORTICAL_NAME = /^(Left|Right)-|^wm[-_]|(^|[-_])(Unknown|Medial_wall|corpuscallosum)$/i;
 
-/** Whether a user's atlas is a FreeSurfer segmentation: it holds FreeSurfer cortical ids, or its names are FreeSurfer LUT names. */
+/** FreeSurfer's cortical id ranges (Desikan 1000-1035 / 2000-2035, Destrieux 11100-11175 / 12100-12175, unknown and medial wall included). */
+const FREESURFER_CORTEX_RANGES: readonly [number, number][] = [[1000, 1035], [2000, 2035], [11100, 11175], [12100, 12175]];
+/** aseg-style names (`Left-Cerebral-White-Matter`, …), whose ids FreeSurfer numbers below 1000. */
+const ASEG_NAME = /^(Left|Right)-/;
+
+/**
+ * Whether a user's atlas is a FreeSurfer segmentation, numbered as FreeSurfer numbers: it holds
+ * an id in FreeSurfer's cortical ranges, an aseg-named label below 1000, or a label whose name is
+ * FreeSurfer's name for that very id. An atlas renumbered 1..N keeps its own ids even when its
+ * names are FreeSurfer's (`ctx_lh_…` as label 1).
+ */
 export function isFreeSurferAtlas(present: ReadonlySet<number>, userNames: Map<number, string> | null): boolean {
   const table = freesurferCorticalLabels();
-  return [...present].some((l) => table.has(l)) || (userNames !== null && [...present].some((l) => FREESURFER_NAME.test(userNames.get(l) ?? '')));
+  for (const l of present) {
+    if (FREESURFER_CORTEX_RANGES.some(([lo, hi]) => l >= lo && l <= hi)) return true;
+    const name = userNames?.get(l);
+    if (name !== undefined && ((ASEG_NAME.test(name) && l < 1000) || table.get(l) === name)) return true;
+  }
+  return false;
 }
 
 /**
  * Which labels count as cortex, with their names. FreeSurfer parcellations: the 148 Destrieux or
  * 68 Desikan-Killiany cortical ids (subcortical, white-matter and medial-wall labels are not used).
  * A user's atlas: if it is a FreeSurfer segmentation ({@link isFreeSurferAtlas}) only those
- * cortical ids count; otherwise every label above 0 is a region, named from `userNames` or `label-<id>`.
+ * cortical ids count; otherwise every label above 0 is a region, named from `userNames` or
+ * `label-<id>`, except labels named as non-cortical (`Left-…`, `wm-…`, `Unknown`, `Medial_wall`).
  */
 export function corticalLabelNames(kind: ParcellationSource['kind'], present: ReadonlySet<number>, userNames: Map<number, string> | null): Map<number, string> {
   const table = kind === 'destrieux' ? destrieuxLabels() : kind === 'desikan' ? desikanLabels() : freesurferCorticalLabels();
@@ -42,7 +58,7 @@ export function corticalLabelNames(kind: ParcellationSource['kind'], present: Re
   for (const l of [...present].sort((a, b) => a - b)) {
     if (fsLike) {
       if (table.has(l)) out.set(l, userNames?.get(l) ?? (table.get(l) as string));
-    } else if (l > 0) out.set(l, userNames?.get(l) ?? `label-${l}`);
+    } else if (l > 0 && !NON_CORTICAL_NAME.test(userNames?.get(l) ?? '')) out.set(l, userNames?.get(l) ?? `label-${l}`);
   }
   return out;
 }

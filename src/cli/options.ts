@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { Brain2MusicError } from '../errors.ts';
-import type { Field } from '../pipeline/configSchema.ts';
+import type { Field } from '../pipeline/index.ts';
 
 /**
  * A commander parser for `flag` that accepts exactly what the configuration field accepts:

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ALIGN_DEFAULTS, DATASET_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RETRIEVE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
-import { FIELDS } from '../pipeline/runConfig.ts';
+import { FIELDS } from '../pipeline/index.ts';
 import { packageVersions } from '../run/index.ts';
 import { choice, fieldParser, nonNegativeInt, positiveInt, positiveSeconds, withDefault as d } from './options.ts';
 
@@ -40,7 +40,7 @@ function datasetFlags(cmd: Command): Command {
     .option('--confounds <set>', d('motion regressors removed per run (fMRIPrep): motion6, motion12 (with derivatives) or none', DATASET_DEFAULTS.confounds), fieldParser('--confounds', FIELDS.confounds))
     .option('--freesurfer <DIR>', 'FreeSurfer subjects folder (default: <derivatives>/sourcedata/freesurfer)')
     .option('--parcellation <name>', d('FreeSurfer parcellation: auto (Destrieux, else Desikan), destrieux or desikan', DATASET_DEFAULTS.parcellation), fieldParser('--parcellation', FIELDS.parcellation))
-    .option('--atlas <FILE>', "a label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's parcellation")
+    .option('--atlas <FILE>', "a label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's parcellation; {subject} in the path names each subject's own")
     .option('--atlas-names <LUT>', "names of --atlas's labels: TSV (index, name) or FreeSurferColorLUT text");
 }
 
@@ -61,33 +61,34 @@ export function buildProgram(): Command {
   // --- commands: each block declares one command (keep alphabetical) ---
 
   datasetFlags(program
-    .command('decode'))
-    .description('fit ROI-ensemble decoders (fMRI → music embedding) per subject, predict the test clips, score them')
+    .command('decode')
+    .description('fit decoders (fMRI → music embedding) per subject: the ROI ensemble with an atlas, else a voxel selection; predict the test clips, score them')
     .requiredOption('--bids <DIR>', `${REQUIRED}BIDS dataset (ds003720 layout, real or simulated)`)
     .requiredOption('--embeddings <E.npy>', `${REQUIRED}stimulus embeddings, clips × windows × dim, with E.json beside it`)
-    .requiredOption('--out <RUN>', `${REQUIRED}run folder: writes subjects/<sub>/decode/ and updates metrics.json`)
-    .option('--subject <sub>', d("subject id (e.g. sub-001) or 'all'", 'all'), 'all')
+    .requiredOption('--out <RUN>', `${REQUIRED}run folder: writes subjects/<sub>/decode/ and updates metrics.json`))
+    .option('--subject <sub>', d("subject id (e.g. sub-001) or 'all'", 'all'))
     .option('--rois <k>', d('ROIs kept in the ensemble', DECODE_DEFAULTS.topRois), fieldParser('--rois', FIELDS.topRois))
     .option('--lag-tr <n>', d('hemodynamic lag in TRs (0 = the paper literal alignment)', ALIGN_DEFAULTS.lagTr), fieldParser('--lag-tr', FIELDS.lagTr))
     .option('--scans-per-clip <n>', d('scans per stimulus clip', ALIGN_DEFAULTS.scansPerClip), fieldParser('--scans-per-clip', FIELDS.scansPerClip))
     .option('--folds <k>', d('cross-validation folds (grouped by clip)', RIDGE_DEFAULTS.folds), fieldParser('--folds', FIELDS.folds))
     .option('--cv-score <mode>', d("ROI ranking score: 'inner' (CV r of the alpha search) or 'nested' (out-of-fold predictions, 6x slower)", DECODE_DEFAULTS.cvScore), fieldParser('--cv-score', FIELDS.cvScore))
+    .option('--voxels <which>', d("the decoder: 'rois' (the paper's ROI ensemble), 'encoding:N' (the N voxels an encoding model predicts best on the training clips, nested in the CV), 'encoding-r:T' (encoding CV r > T) or 'all'", 'rois with an atlas, else encoding:3000'), fieldParser('--voxels', FIELDS.decoder))
     .option('--whole-cortex', 'also fit and score a whole-cortex decoder')
     .option('--leave-one-genre-out', 'also run leave-one-genre-out (one ensemble fit per genre)')
     .option('--json', 'print the per-subject results as JSON on stdout (logs go to stderr)')
-    .action(async (o: DatasetFlags & { bids: string; embeddings: string; out: string; subject: string; rois?: number; lagTr?: number; scansPerClip?: number; folds?: number; cvScore?: 'nested' | 'inner'; wholeCortex?: boolean; leaveOneGenreOut?: boolean; json?: boolean }) => {
+    .action(async (o: DatasetFlags & { bids: string; embeddings: string; out: string; subject?: string; rois?: number; lagTr?: number; scansPerClip?: number; folds?: number; cvScore?: 'nested' | 'inner'; voxels?: string; wholeCortex?: boolean; leaveOneGenreOut?: boolean; json?: boolean }) => {
       const { runDecode } = await import('./commands/decode.ts');
-      const rows = await runDecode(o, await ui(o.json));
+      const rows = await runDecode({ ...o, subject: o.subject ?? 'all' }, await ui(o.json));
       if (o.json) printJson(rows);
     });
 
   program
     .command('demo')
     .description('the whole pipeline on the built-in simulated dataset: decode, retrieve, generate, map; prints a summary and writes a report')
-    .option('--out <DIR>', d('run folder (a second run there reuses finished stages)', 'runs/demo'), 'runs/demo')
+    .option('--out <DIR>', d('run folder (a second run there reuses finished stages)', 'runs/demo'))
     .option('--force <stages...>', 'rerun these stages even when their outputs are current')
     .option('--json', 'print the stage outcomes and metrics.json as JSON on stdout (logs go to stderr)')
-    .action(async (o: { out: string; force?: string[]; json?: boolean }) => {
+    .action(async (o: { out?: string; force?: string[]; json?: boolean }) => {
       const { runDemo } = await import('./commands/demo.ts');
       const { runResultJson } = await import('./commands/run.ts');
       const result = await runDemo(o, await ui(o.json));
@@ -117,12 +118,12 @@ export function buildProgram(): Command {
     });
 
   datasetFlags(program
-    .command('encode'))
+    .command('encode')
     .description('fit voxelwise encoding models (features → every cortical voxel), test significance with FDR, compare spaces, write brain maps')
     .requiredOption('--bids <DIR>', `${REQUIRED}BIDS dataset (ds003720 layout, real or simulated)`)
     .requiredOption('--features <A.npy[,B.npy]>', `${REQUIRED}feature spaces, comma-separated: .npy files (with .json beside) or 'genre' (one-hot control); join with + to stack`)
-    .requiredOption('--out <RUN>', `${REQUIRED}run folder: writes subjects/<sub>/encode/`)
-    .option('--subject <sub>', d("subject id (e.g. sub-001) or 'all'", 'all'), 'all')
+    .requiredOption('--out <RUN>', `${REQUIRED}run folder: writes subjects/<sub>/encode/`))
+    .option('--subject <sub>', d("subject id (e.g. sub-001) or 'all'", 'all'))
     .option('--null <kind>', d("null distribution: 'block' (clip blocks of the test time course shuffled, keeps autocorrelation) or 'gaussian' (the paper's; ignores autocorrelation)", ENCODE_DEFAULTS.null), fieldParser('--null', FIELDS.null))
     .option('--delays <list>', d('FIR delays in TRs', ENCODE_DEFAULTS.delays), (v: string) => v.split(',').map((x) => nonNegativeInt('--delays')(x)))
     .option('--lag-tr <n>', 'a single hemodynamic lag in TRs instead of FIR delays', fieldParser('--lag-tr', FIELDS.lagTr))
@@ -135,9 +136,9 @@ export function buildProgram(): Command {
     .option('--seed <n>', d('seed of the block null', 0), fieldParser('--seed', FIELDS.seed))
     .option('--voxel-batch <n>', 'voxels fitted at once, to bound memory (default: as many as fit in 2 GB)', positiveInt('--voxel-batch'))
     .option('--json', 'print the encoding summaries as JSON on stdout (logs go to stderr)')
-    .action(async (o: DatasetFlags & { bids: string; features: string; out: string; subject: string; null?: 'gaussian' | 'block'; delays?: number[]; lagTr?: number; scansPerClip?: number; cv?: 'clip' | 'run'; folds?: number; fdrQ?: number; partition?: boolean; nPerm?: number; seed?: number; voxelBatch?: number; json?: boolean }) => {
+    .action(async (o: DatasetFlags & { bids: string; features: string; out: string; subject?: string; null?: 'gaussian' | 'block'; delays?: number[]; lagTr?: number; scansPerClip?: number; cv?: 'clip' | 'run'; folds?: number; fdrQ?: number; partition?: boolean; nPerm?: number; seed?: number; voxelBatch?: number; json?: boolean }) => {
       const { runEncode } = await import('./commands/encode.ts');
-      const summaries = await runEncode(o, await ui(o.json));
+      const summaries = await runEncode({ ...o, subject: o.subject ?? 'all' }, await ui(o.json));
       if (o.json) printJson(summaries);
     });
 
@@ -145,7 +146,7 @@ export function buildProgram(): Command {
     .command('generate')
     .description('generate music from a run\'s decoded embeddings (builtin generator or MusicGen), optionally re-ranked by the subject\'s encoding model, and score it against the music heard')
     .requiredOption('--run <RUN>', `${REQUIRED}run folder whose decode and library stages have finished`)
-    .option('--subject <sub>', d("subject id (e.g. sub-001) or 'all'", 'all'), 'all')
+    .option('--subject <sub>', d("subject id (e.g. sub-001) or 'all'", 'all'))
     .option('--generator <name>', d("'builtin' (learned from the library, rendered with General MIDI) or 'musicgen' (needs --model-dir)", "the run's, else builtin"), fieldParser('--generator', FIELDS.generator))
     .option('--model-dir <DIR>', 'MusicGen model folder (e.g. a download of Xenova/musicgen-small)')
     .option('--samples <n>', d('samples kept per test clip', GENERATE_DEFAULTS.samples), fieldParser('--samples', FIELDS.samples))
@@ -158,9 +159,9 @@ export function buildProgram(): Command {
       if (t > 60) return positiveSeconds('--duration (at most 60 s)')('-1');
       return t;
     })
-    .action(async (o: { run: string; subject: string; generator?: 'builtin' | 'musicgen'; modelDir?: string; samples?: number; rerank?: number | boolean; guidance?: number; temperature?: number; seed?: number; duration?: number }) => {
+    .action(async (o: { run: string; subject?: string; generator?: 'builtin' | 'musicgen'; modelDir?: string; samples?: number; rerank?: number | boolean; guidance?: number; temperature?: number; seed?: number; duration?: number }) => {
       const { runGenerate } = await import('./commands/generate.ts');
-      await runGenerate({ ...o, durationSec: o.duration }, await ui());
+      await runGenerate({ ...o, subject: o.subject ?? 'all', durationSec: o.duration }, await ui());
     });
 
   const library = program.command('library').description('music library for retrieval: embed audio tracks into a LanceDB store');
@@ -174,7 +175,7 @@ export function buildProgram(): Command {
     .option('--metadata <TSV>', 'table with id and genre columns (default: library.tsv in or above --audio)')
     .option('--excerpt <sec>', d('seconds embedded from the start of each track', RETRIEVE_DEFAULTS.excerptSec), positiveSeconds('--excerpt'))
     .option('--ann', 'also build an IVF_PQ index for approximate search (large libraries)')
-    .option('--batch <n>', d('tracks per commit (an interrupt loses at most this many)', 16), positiveInt('--batch'))
+    .option('--batch <n>', d('tracks per commit (an interrupt loses at most this many)', RETRIEVE_DEFAULTS.batch), positiveInt('--batch'))
     .action(async (o: { audio: string; model: string; db: string; modelDir?: string; metadata?: string; excerpt?: number; ann?: boolean; batch?: number }) => {
       const { runLibraryBuild } = await import('./commands/library.ts');
       await runLibraryBuild(o, await ui());
@@ -189,6 +190,7 @@ export function buildProgram(): Command {
     .option('--query <PRED.npy>', 'embeddings, n × dim or clips × windows × dim (averaged over windows)')
     .option('--top-k <n>', d('tracks per query', RETRIEVE_DEFAULTS.k), positiveInt('--top-k'))
     .option('--k <n>', 'the same as --top-k', positiveInt('--k'))
+    .option('--hubness <method>', d("with --run: scores 'none' (cosine), 'center' (the library's mean direction removed) or 'csls' (local scaling)", "the run's, else none"), fieldParser('--hubness', FIELDS.hubness))
     .option('--search <mode>', d("'exact' (brute force), 'flat' (LanceDB exhaustive) or 'ann' (the library's index)", 'exact'), choice('--search', ['exact', 'flat', 'ann'] as const))
     .option('--nprobes <n>', d('ann: IVF partitions probed (more: better recall, slower)', 20), positiveInt('--nprobes'))
     .option('--refine <n>', d('ann: re-rank n × k candidates with the full vectors', 50), positiveInt('--refine'))
@@ -197,13 +199,13 @@ export function buildProgram(): Command {
     .option('--keep-self', "with --truth: let a clip retrieve its own track if the library has it (default: excluded)")
     .option('--seed <n>', d('seed of the random-track chance baseline', "0, or the run's retrieve seed"), fieldParser('--seed', FIELDS.seed))
     .option('--json', 'print the results as JSON on stdout (logs go to stderr)')
-    .action(async (o: { run?: string; subject?: string; db?: string; query?: string; topK?: number; k?: number; search?: 'exact' | 'flat' | 'ann'; nprobes?: number; refine?: number; out?: string; truth?: string; keepSelf?: boolean; seed?: number; json?: boolean }) => {
+    .action(async (o: { run?: string; subject?: string; hubness?: 'none' | 'center' | 'csls'; db?: string; query?: string; topK?: number; k?: number; search?: 'exact' | 'flat' | 'ann'; nprobes?: number; refine?: number; out?: string; truth?: string; keepSelf?: boolean; seed?: number; json?: boolean }) => {
       const { runRetrieve, runRetrieveRun } = await import('./commands/retrieve.ts');
       const k = o.topK ?? o.k;
       const io = await ui(o.json);
       if (o.run) {
         if (o.db || o.query) fail('BAD_INPUT', 'give either --run RUN (a run folder) or --db and --query, not both.');
-        const res = await runRetrieveRun({ run: o.run, subject: o.subject, k, seed: o.seed }, io);
+        const res = await runRetrieveRun({ run: o.run, subject: o.subject, k, seed: o.seed, hubness: o.hubness }, io);
         if (o.json) printJson(res);
         return;
       }
@@ -260,9 +262,14 @@ export function buildProgram(): Command {
     .option('--train-per-genre <n>', d('training clips per genre', "the preset's"), fieldParser('--train-per-genre', FIELDS.trainPerGenre))
     .option('--test-per-genre <n>', d('test clips per genre', "the preset's"), fieldParser('--test-per-genre', FIELDS.testPerGenre))
     .option('--voxels <n>', d('approximate cortical voxels per subject', "the preset's"), fieldParser('--voxels', FIELDS.targetVoxels))
+    .option('--snr <a,h,f>', d('signal-to-noise: auditory ROIs, higher ROIs, fraction of informative voxels', "the preset's"), (v: string) => {
+      const x = v.split(',').map(Number);
+      if (x.length !== 3 || x.some((n) => !Number.isFinite(n) || n < 0) || x[2]! > 1) fail('BAD_INPUT', `--snr must be three numbers AUDITORY,HIGHER,FRACTION (>= 0, fraction <= 1), got '${v}'.`);
+      return { auditory: x[0]!, higher: x[1]!, informativeFraction: x[2]! };
+    })
     .option('--raw', 'also write raw BOLD runs (.nii.gz) for the paper preset')
     .option('--workers <n>', d('render threads', 'all cores'), positiveInt('--workers'))
-    .action(async (o: { out: string; preset?: 'demo' | 'paper'; subjects?: number; seed?: number; library?: number; genres?: string[]; trainPerGenre?: number; testPerGenre?: number; voxels?: number; raw?: boolean; workers?: number }) => {
+    .action(async (o: { out: string; preset?: 'demo' | 'paper'; subjects?: number; seed?: number; library?: number; genres?: string[]; trainPerGenre?: number; testPerGenre?: number; voxels?: number; snr?: { auditory: number; higher: number; informativeFraction: number }; raw?: boolean; workers?: number }) => {
       const { runSimulate } = await import('./commands/simulate.ts');
       await runSimulate(o, await ui());
     });
@@ -274,10 +281,10 @@ export function buildProgram(): Command {
     .option('--port <n>', d('TCP port on 127.0.0.1 (0: any free port)', 8000), (v: string) => {
       const n = nonNegativeInt('--port')(v);
       return n > 65535 ? nonNegativeInt('--port (at most 65535)')('-1') : n;
-    }, 8000)
-    .action(async (run: string, o: { port: number }) => {
+    })
+    .action(async (run: string, o: { port?: number }) => {
       const { runServe } = await import('./commands/serve.ts');
-      await runServe({ run, port: o.port }, await ui());
+      await runServe({ run, port: o.port ?? 8000 }, await ui());
     });
 
   return program;

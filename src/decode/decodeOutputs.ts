@@ -1,6 +1,11 @@
 import { averageWindows, rowCorrelations } from '../evaluate/index.ts';
 import type { DecodeSubjectResult, DecoderReport } from './decodeSubject.ts';
 import type { DecodingMetrics } from './evaluateDecoding.ts';
+import type { VoxelSelectionRecord } from './fitSelectionDecoder.ts';
+import { rankVoxels } from './selectVoxels.ts';
+
+/** Voxels listed with their encoding CV r in `rois.json` of a voxel-selection decoder. */
+export const TOP_VOXELS_LISTED = 100;
 
 /** What identifies a decoding run in its output files. */
 export interface DecodeRunInfo {
@@ -23,6 +28,57 @@ export interface DecodeOutputs {
   predictionsJson: Record<string, unknown>;
   roisJson: Record<string, unknown>;
   metricsJson: Record<string, unknown>;
+  /**
+   * More arrays for the decode folder, each written as `<name>` (.npy) by the caller: for a
+   * voxel-selection decoder `selected_voxels.npy` (int32, the final voxel indices, ascending) and,
+   * with an encoding model, `voxel_encoding_r.npy` (float32, length V, every voxel's encoding CV r
+   * on the training clips). Empty for the ROI ensemble. rois.json names them under `files`.
+   */
+  arrays: { name: string; data: Float32Array | Int32Array; shape: number[] }[];
+}
+
+/** The `decoder` block of metrics.json: which decoder, why, and (voxel selection) what it kept. */
+function decoderJson(res: DecodeSubjectResult): Record<string, unknown> {
+  const d = res.decoder;
+  const out: Record<string, unknown> = { method: d.method, label: d.label, reason: d.reason };
+  const sel = d.selection;
+  if (!sel) return out;
+  return {
+    ...out,
+    ...selectionSummary(sel),
+    perFold: foldsJson(sel),
+    cvScore: 'mean over the outer folds of the validation Pearson r at each dimension\'s chosen alpha, the voxels selected again in each fold from its training clips only',
+    ...(sel.encoding ? {
+      encoding: {
+        ...sel.encoding,
+        model: 'ridge from the target embedding\'s window rows (z-scored) to each voxel, alpha per voxel by CV grouped by clip',
+        score: 'encoding CV r: mean over folds of the held-out Pearson r at the voxel\'s chosen alpha',
+      },
+    } : {}),
+  };
+}
+
+/** Per outer fold: counts only (the fold's voxel list stays out of the JSON). */
+function foldsJson(sel: VoxelSelectionRecord) {
+  return sel.folds.map(({ voxels: _voxels, ...counts }) => counts);
+}
+
+function selectionSummary(sel: VoxelSelectionRecord) {
+  return {
+    nSelected: sel.voxels.length,
+    nVoxels: sel.nVoxels,
+    n: sel.parameters.n ?? null,
+    threshold: sel.parameters.threshold ?? null,
+    notes: sel.notes,
+  };
+}
+
+/** The best-scored selected voxels, best first (none without an encoding model). */
+function topVoxels(sel: VoxelSelectionRecord): { rank: number; voxel: number; cvR: number }[] {
+  const r = sel.encodingR;
+  if (!r) return [];
+  const sub = Float32Array.from(sel.voxels, (v) => r[v]);
+  return Array.from(rankVoxels(sub).slice(0, TOP_VOXELS_LISTED), (i, k) => ({ rank: k + 1, voxel: sel.voxels[i], cvR: sub[i] }));
 }
 
 function reportJson(r: DecoderReport) {
@@ -39,13 +95,18 @@ function reportJson(r: DecoderReport) {
  * Packs a {@link DecodeSubjectResult} into the decode folder's files (pure; the caller writes
  * them atomically). `metrics.json` carries the headline fields the report reads (unit = clips:
  * predictions averaged over a clip's windows) and every metric on windows and clips, each with
- * its chance level, the lag used and the alignment rule.
+ * its chance level, the lag used and the alignment rule, and under `decoder` which decoder was
+ * fitted and why (a voxel selection: its parameters, voxel counts overall and per outer fold).
+ * `rois.json` lists the chosen ROIs (ROI ensemble, format unchanged) or, for a voxel selection,
+ * its method, counts, threshold and top voxels with their encoding CV r (plus the one-member
+ * `selected` list, so readers of the ROI format still find the decoder).
  */
 export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, genreOf: (id: string) => string): DecodeOutputs {
   const nTest = res.clipIds.test.length;
   const W = res.nWindows;
   const T = res.dim;
-  const emb = res.reports.roiEnsemble;
+  const emb = res.reports.main;
+  const sel = res.decoder.selection;
   const C = rowCorrelations(
     averageWindows(res.predictions.test, nTest, W, T),
     averageWindows(res.targets.test, nTest, W, T),
@@ -82,10 +143,11 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
       clampedPresentations: res.clamped.length,
     },
     trainNote: 'train metrics are in-sample (the decoder predicts the clips it was fitted on)',
-    k: res.ensemble.k,
-    cvScore: info.cvScore,
+    decoder: decoderJson(res),
+    ...(sel ? {} : { k: res.ensemble.k }),
+    cvScore: sel ? 'selection-nested' : info.cvScore,
     decoders: {
-      roiEnsemble: reportJson(emb),
+      [sel ? 'voxelSelection' : 'roiEnsemble']: reportJson(emb),
       ...(res.reports.wholeCortex ? { wholeCortex: { nVoxels: res.reports.wholeCortex.nVoxels, cvR: res.reports.wholeCortex.cvScore, ...reportJson(res.reports.wholeCortex) } } : {}),
       ...(res.reports.mask ? { mask: { nVoxels: res.reports.mask.nVoxels, cvR: res.reports.mask.cvScore, ...reportJson(res.reports.mask) } } : {}),
     },
@@ -108,14 +170,32 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
       dim: T,
       lagTr: res.lagTr,
     },
-    roisJson: {
-      subject: info.subject,
-      k: res.ensemble.k,
-      cvScore: info.cvScore,
-      selected,
-      ranking: res.ranking.map((r) => ({ rank: r.rank, name: r.name, index: r.label, nVoxels: r.nVoxels, cvR: r.cvScore })),
-    },
+    roisJson: sel
+      ? {
+        subject: info.subject,
+        method: sel.method,
+        label: sel.label,
+        ...selectionSummary(sel),
+        cvScore: 'selection-nested',
+        selected,
+        topVoxels: topVoxels(sel),
+        perFold: foldsJson(sel),
+        files: { voxels: 'selected_voxels.npy', ...(sel.encodingR ? { encodingR: 'voxel_encoding_r.npy' } : {}) },
+      }
+      : {
+        subject: info.subject,
+        k: res.ensemble.k,
+        cvScore: info.cvScore,
+        selected,
+        ranking: res.ranking.map((r) => ({ rank: r.rank, name: r.name, index: r.label, nVoxels: r.nVoxels, cvR: r.cvScore })),
+      },
     metricsJson,
+    arrays: sel
+      ? [
+        { name: 'selected_voxels.npy', data: sel.voxels, shape: [sel.voxels.length] },
+        ...(sel.encodingR ? [{ name: 'voxel_encoding_r.npy', data: sel.encodingR, shape: [sel.nVoxels] }] : []),
+      ]
+      : [],
   };
 }
 

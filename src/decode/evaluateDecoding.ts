@@ -9,7 +9,7 @@ export interface Scored {
 
 /** Metrics of one set of predictions against their targets. */
 export interface DecodingMetrics {
-  /** Identification accuracy (domain.md §2, j ≠ i, strict) with windows and with clips as items. */
+  /** Identification accuracy (docs/method.md §2, j ≠ i, strict) with windows and with clips as items. */
   identification: { windows: Scored; clips: Scored };
   /** Pearson r per embedding dimension across windows, averaged over dimensions (chance 0). */
   r: Scored;
@@ -52,8 +52,4 @@ export function evaluateDecoding(
   };
 }
 
-/** GTZAN-style clip ids are `<genre>.<NNNNN>`: the genre is the part before the first dot. */
-export function genreFromClipId(clipId: string): string {
-  const dot = clipId.indexOf('.');
-  return dot > 0 ? clipId.slice(0, dot) : clipId;
-}
+

@@ -1,3 +1,4 @@
+import { DECODE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import type { RidgeFit } from '../ridge/index.ts';
 import { fitVoxelDecoder, type DecoderRidgeOptions } from './fitVoxelDecoder.ts';
@@ -58,14 +59,14 @@ export interface RoiEnsembleOptions extends DecoderRidgeOptions {
 
 /**
  * Fits one ridge decoder per ROI on the training rows, ranks the ROIs by their training-set CV
- * correlation and keeps the top k (domain.md §1.4). Nothing here sees test data: standardisation
+ * correlation and keeps the top k (docs/method.md §1.4). Nothing here sees test data: standardisation
  * statistics, alphas, scores and the ROI choice all come from `train` only.
  *
  * With one candidate (a whole-cortex or given-mask decoder) pass `[roi]` and `k: 1`.
  * The fits run one after another: each ridge already uses the GEMM backend's threads.
  */
 export async function fitRoiEnsemble(train: DecoderTrainingData, rois: readonly Roi[], opts: RoiEnsembleOptions = {}): Promise<RoiEnsemble> {
-  const k = opts.k ?? 6;
+  const k = opts.k ?? DECODE_DEFAULTS.topRois;
   const { X, Y, groups, nVoxels: V, nTargets: T } = train;
   const n = groups.length;
   if (!Number.isInteger(k) || k < 1) fail('BAD_INPUT', `the number of ROIs to keep must be a positive integer, got ${k}.`);

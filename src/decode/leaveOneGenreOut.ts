@@ -1,6 +1,6 @@
 import { fail } from '../errors.ts';
 import { averageWindows, identificationAccuracy } from '../evaluate/index.ts';
-import { fitRoiEnsemble, type DecoderTrainingData } from './fitRoiEnsemble.ts';
+import { fitRoiEnsemble, type DecoderTrainingData, type RoiEnsemble } from './fitRoiEnsemble.ts';
 import type { CvScoreMode } from './fitVoxelDecoder.ts';
 import { predictRoiEnsemble } from './predictRoiEnsemble.ts';
 import type { Roi } from './roiList.ts';
@@ -13,7 +13,7 @@ export interface HeldOutGenre {
   heldOutClips: number;
   /** Identification among the held-out genre's clips (windows / clips as items), chance 0.5. */
   identification: { windows: number; clips: number };
-  /** ROIs the decoder trained without this genre chose. */
+  /** ROIs the decoder trained without this genre chose (a voxel-selection decoder: its label, e.g. `encoding:3000`). */
   rois: string[];
 }
 
@@ -28,18 +28,20 @@ export interface LeaveOneGenreOutResult {
 
 /**
  * Leave-one-genre-out: for each genre g, fit the whole ROI ensemble (standardisation, ROI choice,
- * alphas) on the training clips of the other genres, predict the training-split clips of g
+ * alphas; or, given a fitter instead of ROIs, that decoder, e.g. a voxel selection with its
+ * encoding models) on the training clips of the other genres, predict the training-split clips of g
  * (never seen by that model) and score identification among them. Within-genre identification
  * asks whether the decoder carries musical information beyond the genre it never heard.
  *
  * @param train the training rows (`clips × windows` rows, clip index in `groups`)
  * @param clipIds clip id per clip index
+ * @param decoder the candidate ROIs of the ensemble, or a function fitting the decoder on given training rows
  */
 export async function leaveOneGenreOut(
   train: DecoderTrainingData,
   clipIds: readonly string[],
   nWindows: number,
-  rois: readonly Roi[],
+  decoder: readonly Roi[] | ((train: DecoderTrainingData) => Promise<RoiEnsemble>),
   opts: { k?: number; folds?: number; alphas?: ArrayLike<number>; cvScore?: CvScoreMode; genreOf: (id: string) => string; onProgress?: (done: number, total: number) => void },
 ): Promise<LeaveOneGenreOutResult> {
   const genreOfClip = clipIds.map(opts.genreOf);
@@ -60,7 +62,9 @@ export async function leaveOneGenreOut(
       nTargets: T,
       groups: Int32Array.from(inRows, (r) => train.groups[r]),
     };
-    const model = await fitRoiEnsemble(sub, rois, { k: opts.k, folds: opts.folds, alphas: opts.alphas, cvScore: opts.cvScore });
+    const model = typeof decoder === 'function'
+      ? await decoder(sub)
+      : await fitRoiEnsemble(sub, decoder, { k: opts.k, folds: opts.folds, alphas: opts.alphas, cvScore: opts.cvScore });
     const pred = await predictRoiEnsemble(model, takeRows(train.X, V, outRows));
     const target = takeRows(train.Y, T, outRows);
     // Rows of a clip are contiguous (clip-major alignment), so outRows is clips × windows.

@@ -8,21 +8,24 @@ export interface Standardizer {
 }
 
 /**
- * Mean and standard deviation of each column of an `n × p` row-major matrix. Fit this on the
- * training rows only and apply it to training and test rows alike (domain.md §5.4).
+ * Mean and standard deviation of each column of an `n × p` row-major matrix, over all rows or
+ * only the rows `rows` (e.g. the training part of an outer CV fold). Fit this on training rows
+ * only and apply it to training and test rows alike (docs/method.md §5.4).
  */
-export function fitStandardizer(data: Float32Array, n: number, p: number): Standardizer {
+export function fitStandardizer(data: Float32Array, n: number, p: number, rows?: ArrayLike<number>): Standardizer {
   if (data.length !== n * p) fail('MISMATCH', `standardizer: ${data.length} values, expected ${n} × ${p}.`);
-  if (n < 2) fail('BAD_INPUT', `standardizer needs at least 2 training rows, got ${n}.`);
+  const m = rows ? rows.length : n;
+  if (m < 2) fail('BAD_INPUT', `standardizer needs at least 2 training rows, got ${m}.`);
+  const rowAt = rows ? (i: number) => rows[i] : (i: number) => i;
   const mean = new Float64Array(p);
   const ss = new Float64Array(p);
-  for (let i = 0; i < n; i++) {
-    const o = i * p;
+  for (let i = 0; i < m; i++) {
+    const o = rowAt(i) * p;
     for (let j = 0; j < p; j++) mean[j] += data[o + j];
   }
-  for (let j = 0; j < p; j++) mean[j] /= n;
-  for (let i = 0; i < n; i++) {
-    const o = i * p;
+  for (let j = 0; j < p; j++) mean[j] /= m;
+  for (let i = 0; i < m; i++) {
+    const o = rowAt(i) * p;
     for (let j = 0; j < p; j++) {
       const d = data[o + j] - mean[j];
       ss[j] += d * d;
@@ -30,7 +33,7 @@ export function fitStandardizer(data: Float32Array, n: number, p: number): Stand
   }
   const std = new Float64Array(p);
   for (let j = 0; j < p; j++) {
-    const s = Math.sqrt(ss[j] / n);
+    const s = Math.sqrt(ss[j] / m);
     std[j] = s > 1e-12 * Math.max(1, Math.abs(mean[j])) ? s : 1;
   }
   return { mean, std };

@@ -5,7 +5,7 @@ const FIT_EPS = 1e-9;
 
 /**
  * Start times (seconds, within the clip) of the analysis windows of one clip, as in Brain2Music
- * (domain.md §1.2): windows of `windowSec` advance in `hopSec` steps and must lie entirely inside
+ * (docs/method.md §1.2): windows of `windowSec` advance in `hopSec` steps and must lie entirely inside
  * the `clipSec` clip.
  *
  * @example windowStarts(15, 10) // → [0, 1.5, 3, 4.5]   (4 windows)

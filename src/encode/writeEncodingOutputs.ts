@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { writeJsonAtomic } from '../io/index.ts';
 import type { SubjectEncoding } from './encodeSubject.ts';
 import type { EncodingMaps } from './fitEncoding.ts';
@@ -17,6 +17,7 @@ export interface ModelSummary {
   medianSignificantCeiling: number | null;
   topRois: RoiCount[];
   rois: RoiCount[];
+  /** The model's map files by kind (r, q, sig, ceiling, rnorm), relative to `relativeTo` (default: the folder of summary.json). */
   files: Record<string, string>;
 }
 
@@ -24,6 +25,14 @@ export interface ModelSummary {
 export interface EncodingSummary {
   subject: string;
   nVoxels: number;
+  /**
+   * How the maps are stored: 'nii.gz' (3-D NIfTI in the subject's voxel space) or 'npy' (1-D, one
+   * value per voxel in the responses' column order: the responses have no voxel space). Absent in
+   * summaries written before this field existed.
+   */
+  maps?: 'nii.gz' | 'npy';
+  /** Why there are no brain images (with 'npy' maps), for the report; null with NIfTI maps. */
+  noVolume?: string | null;
   nTrain: number;
   nTest: number;
   delays: number[];
@@ -41,14 +50,14 @@ function median(values: number[]): number | null {
   return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 }
 
-function modelFiles(dir: string, m: EncodingMaps, space: VoxelSpace | null): Record<string, string> {
+function modelFiles(dir: string, m: EncodingMaps, space: VoxelSpace | null, name: (path: string) => string): Record<string, string> {
   const base = join(dir, m.name);
   return {
-    r: writeVoxelMap(`${base}_r`, m.r, space),
-    q: writeVoxelMap(`${base}_q`, m.q, space, 1),
-    sig: writeVoxelMap(`${base}_sig`, m.significant, space),
-    ceiling: writeVoxelMap(`${base}_ceiling`, m.ceiling, space),
-    rnorm: writeVoxelMap(`${base}_rnorm`, m.rNormalised, space),
+    r: name(writeVoxelMap(`${base}_r`, m.r, space)),
+    q: name(writeVoxelMap(`${base}_q`, m.q, space, 1)),
+    sig: name(writeVoxelMap(`${base}_sig`, m.significant, space)),
+    ceiling: name(writeVoxelMap(`${base}_ceiling`, m.ceiling, space)),
+    rnorm: name(writeVoxelMap(`${base}_rnorm`, m.rNormalised, space)),
   };
 }
 
@@ -70,18 +79,32 @@ function summarise(m: EncodingMaps, atlas: { labels: Int32Array; names: Map<numb
 /**
  * Writes a subject's encoding results to `dir` (e.g. `RUN/subjects/sub-001/encode`), every file
  * atomically: per model `<name>_r`, `_q` (1 outside the mask), `_sig` (uint8 0/1), `_ceiling`,
- * `_rnorm` as `.nii.gz` with the subject's affine when `space` is known, else `.npy` per voxel;
- * per compared pair `<a>_minus_<b>_rdiff`; with partitioning `<a>+<b>_unique-<a>`,
- * `<a>+<b>_unique-<b>`, `<a>+<b>_shared`; and `summary.json` (counts of significant voxels per ROI,
- * the `topK` ROIs per model, comparisons with their 2-D histograms, partition means).
+ * `_rnorm` as `.nii.gz` with the subject's affine when `space` is known, else as 1-D `.npy` of
+ * length V in the responses' voxel order (float32; `_sig` uint8, as in the NIfTI), e.g. for
+ * derivative arrays without voxel coordinates; per compared pair `<a>_minus_<b>_rdiff`; with
+ * partitioning `<a>+<b>_unique-<a>`, `<a>+<b>_unique-<b>`, `<a>+<b>_shared`; and `summary.json`
+ * (counts of significant voxels per ROI, the `topK` ROIs per model, comparisons with their 2-D
+ * histograms, partition means, how the maps are stored). summary.json names the files relative to
+ * `opts.relativeTo` ('/'-separated; default `dir` itself, i.e. bare file names, so the folder can
+ * be moved: a staging folder renamed into the run stays valid); pass the run folder for
+ * run-relative names such as `subjects/sub-001/encode/music_r.npy`.
  */
-export function writeEncodingOutputs(dir: string, enc: SubjectEncoding, atlas: { labels: Int32Array; names: Map<number, string> }, space: VoxelSpace | null, topK = 10): EncodingSummary {
+export function writeEncodingOutputs(
+  dir: string,
+  enc: SubjectEncoding,
+  atlas: { labels: Int32Array; names: Map<number, string> },
+  space: VoxelSpace | null,
+  topK = 10,
+  opts: { relativeTo?: string } = {},
+): EncodingSummary {
+  const root = opts.relativeTo ?? dir;
+  const name = (path: string) => relative(root, path).split(sep).join('/');
   const all = enc.partition ? [...enc.models, enc.partition.joint] : enc.models;
   const models: Record<string, ModelSummary> = {};
-  for (const m of all) models[m.name] = summarise(m, atlas, modelFiles(dir, m, space), topK);
+  for (const m of all) models[m.name] = summarise(m, atlas, modelFiles(dir, m, space, name), topK);
   const comparisons = enc.comparisons.map((c) => ({
     a: c.a, b: c.b, counts: c.counts, eitherSignificant: c.eitherSignificant, histogram: c.histogram,
-    file: writeVoxelMap(join(dir, `${c.a}_minus_${c.b}_rdiff`), c.diff, space),
+    file: name(writeVoxelMap(join(dir, `${c.a}_minus_${c.b}_rdiff`), c.diff, space)),
   }));
   let partition: EncodingSummary['partition'] = null;
   if (enc.partition) {
@@ -96,15 +119,18 @@ export function writeEncodingOutputs(dir: string, enc: SubjectEncoding, atlas: {
       a, b, joint: joint.name, measure: 'test R² (1 - SSE/SST)', over: 'voxels significant for the joint model', n,
       meanUniqueA: n ? ua / n : 0, meanUniqueB: n ? ub / n : 0, meanShared: n ? sh / n : 0,
       files: {
-        uniqueA: writeVoxelMap(`${base}_unique-${a}`, parts.uniqueA, space),
-        uniqueB: writeVoxelMap(`${base}_unique-${b}`, parts.uniqueB, space),
-        shared: writeVoxelMap(`${base}_shared`, parts.shared, space),
+        uniqueA: name(writeVoxelMap(`${base}_unique-${a}`, parts.uniqueA, space)),
+        uniqueB: name(writeVoxelMap(`${base}_unique-${b}`, parts.uniqueB, space)),
+        shared: name(writeVoxelMap(`${base}_shared`, parts.shared, space)),
       },
     };
   }
   const first = enc.models[0]!;
   const summary: EncodingSummary = {
-    subject: enc.subject, nVoxels: first.nVoxels, nTrain: first.nTrain, nTest: first.nTest, delays: enc.delays,
+    subject: enc.subject, nVoxels: first.nVoxels,
+    maps: space ? 'nii.gz' : 'npy',
+    noVolume: space ? null : 'the responses have no voxel coordinates (e.g. the derivative arrays of ds003720, which come without an atlas or voxel indices): the maps are per-voxel .npy files in the responses\' column order, with no brain image to draw them on',
+    nTrain: first.nTrain, nTest: first.nTest, delays: enc.delays,
     null: first.nullKind, fdr: first.fdrAlpha, models, comparisons, partition,
   };
   writeJsonAtomic(join(dir, 'summary.json'), summary);

@@ -14,7 +14,7 @@ export interface IdentificationResult {
 }
 
 /**
- * Identification accuracy (domain.md §2): with `C[i][j]` the Pearson r between prediction `P_i`
+ * Identification accuracy (docs/method.md §2): with `C[i][j]` the Pearson r between prediction `P_i`
  * and target `T_j`, `acc_i = #{ j ≠ i : C[i][i] > C[i][j] } / (n − 1)`, reported as the mean
  * over items. Chance is 0.5.
  *

@@ -1,4 +1,4 @@
-// Evaluation metrics of decoded embeddings (domain.md §2). Pure functions, one per file.
+// Evaluation metrics of decoded embeddings (docs/method.md §2). Pure functions, one per file.
 export { rowCorrelations, type RowMajor } from './rowCorrelations.ts';
 export { identificationAccuracy, type IdentificationResult } from './identificationAccuracy.ts';
 export { nWayTop1, type TopOneResult } from './nWayTop1.ts';

@@ -1,3 +1,5 @@
+import { GENERATE_DEFAULTS } from '../defaults.ts';
+
 /**
  * A music generator: turns a decoded music embedding (the time-average of one clip's predicted
  * windows, as Brain2Music conditions MusicLM) into new audio.
@@ -27,4 +29,4 @@ export interface Generator {
   generate(embedding: Float32Array, options: GenerationOptions): Promise<GeneratedClip[]>;
 }
 
-export const DEFAULT_GENERATION: GenerationOptions = { samples: 1, seed: 0, temperature: 1, durationSec: 15 };
+export const DEFAULT_GENERATION: GenerationOptions = { samples: GENERATE_DEFAULTS.samples, seed: 0, temperature: GENERATE_DEFAULTS.temperature, durationSec: GENERATE_DEFAULTS.durationSec };

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fail } from '../errors.ts';
+import { gtzanGenre } from '../bids/index.ts';
 import { isAudioFile, readTsv, unquote } from '../io/index.ts';
 
 /** An audio file to put in the library. */
@@ -13,7 +14,6 @@ export interface AudioTrack {
   genre: string | null;
 }
 
-const GTZAN_NAME = /^([a-z]+)\.\d{5}$/;
 
 /**
  * Every audio file under `dir` (recursively), sorted by id. The genre of a track comes from,
@@ -43,8 +43,7 @@ export function listAudioTracks(dir: string, opts: { metadata?: string } = {}): 
     const other = seen.get(id);
     if (other) fail('BAD_INPUT', `two audio files have the id '${id}': ${other} and ${path}; rename one (ids are file names without extension).`);
     seen.set(id, path);
-    const m = GTZAN_NAME.exec(id);
-    return { id, path, genre: genres.get(id) ?? (m ? m[1]! : null) };
+    return { id, path, genre: genres.get(id) ?? gtzanGenre(id) };
   });
   return tracks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -8,5 +8,5 @@ export { eigh, EIGH_BLOCKED_MIN_N, type EighResult, type EighResult32, type Eigh
 export { eighQl } from './eighQl.ts';
 export { columnMeans, columnStds, zscoreColumns } from './columnStats.ts';
 export { pearsonColumns } from './pearson.ts';
-export { mulberry32, createRng, randomNormal, type Rng } from './random.ts';
+export { mulberry32, createRng, deriveSeed, hashString, randomNormal, type Rng } from './random.ts';
 export { eighMany } from './eighMany.ts';

@@ -1,3 +1,4 @@
+import { RIDGE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 
 /** `num` values 10^x with x evenly spaced from `start` to `stop` inclusive (numpy.logspace). */
@@ -9,7 +10,8 @@ export function logspace(start: number, stop: number, num: number): Float64Array
 
 /** The default alpha grid: logspace(-2, 8, 20). */
 export function defaultAlphas(): Float64Array {
-  return logspace(-2, 8, 20);
+  const g = RIDGE_DEFAULTS.alphaGrid;
+  return logspace(g.start, g.stop, g.num);
 }
 
 /** Checks that alphas are a non-empty list of finite positive numbers and returns them as float64. */

@@ -1,22 +1,37 @@
 import { fail } from '../errors.ts';
-import { matmul, scaledQuadForms, type Matrix } from '../linalg/index.ts';
-import { alloc, type WorkDtype } from './arrays.ts';
+import type { Matrix } from '../linalg/index.ts';
+import type { WorkDtype } from './arrays.ts';
 import { checkAlphas, defaultAlphas } from './alphas.ts';
-import { makeFolds } from './folds.ts';
-import { checkScore, scoreFromSums, type RidgeScore } from './scores.ts';
-import { RIDGE_SOLVERS, type RidgePlan, type SolverName, type TargetBatch } from './solvers.ts';
+import { chooseAlphas, crossValidateBatch } from './cv.ts';
+import { makeFolds, type Fold } from './folds.ts';
+import { checkScore, type RidgeScore } from './scores.ts';
+import { RIDGE_SOLVERS, resolveSolver, type SolverName } from './solvers.ts';
+import { centredColumns, checkFinite, columnMeans64 } from './targets.ts';
 
 /** Options of {@link fitRidgeCV}. */
 export interface RidgeCVOptions {
   /** Candidate ridge parameters, all > 0 (default logspace(-2, 8, 20)). */
   alphas?: ArrayLike<number>;
-  /** Number of folds (default 5; contiguous K-fold, or group K-fold with `groups`), or 'leave-one-group-out'. */
-  folds?: number | 'leave-one-group-out';
+  /**
+   * Number of folds (default 5; contiguous K-fold, or group K-fold with `groups`),
+   * 'leave-one-group-out', or explicit folds (each a split of all n samples into sorted train and
+   * test indices, e.g. one outer fold of a nested CV; not with `groups`).
+   */
+  folds?: number | 'leave-one-group-out' | readonly Fold[];
   /** Group label per sample (length n): a group (run, clip) is never split between train and test. */
   groups?: ArrayLike<number>;
   /** CV score to maximise per target (default 'mse', i.e. negative mean squared error). */
   score?: RidgeScore;
-  /** 'auto' (default): 'primal' when p ≤ n, else 'kernel'. */
+  /**
+   * A second CV score to report for every alpha, from the same folds and sufficient statistics
+   * (`alsoCvScores`), e.g. the Pearson r at the alpha that `score: 'r2'` chose. Costs one small
+   * product per fold.
+   */
+  alsoScore?: RidgeScore;
+  /**
+   * 'auto' (default): 'primal' while p is at most the mean training-fold size (for K-fold,
+   * p·K ≤ n·(K − 1)), else 'kernel' (see `autoSolver`).
+   */
   solver?: 'auto' | SolverName;
   /** Targets per batch (bounds memory); default from the problem size. */
   targetBatch?: number;
@@ -24,19 +39,20 @@ export interface RidgeCVOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** A fitted cross-validated ridge model (plain data; see {@link predictRidge}). */
-export interface RidgeFit {
+/** The cross-validation part of a ridge fit (see {@link ridgeCVScores}). */
+export interface RidgeCVScores {
   /** The alpha grid (nAlphas). */
   alphas: Float64Array;
   /** Chosen alpha per target (T). */
   bestAlphas: Float64Array;
+  /** Mean CV score at each target's chosen alpha (T): its best over the grid. */
+  bestCvScores: Float64Array;
   /** Mean CV score over folds, nAlphas×T row-major (row a = alphas[a]); higher is better. */
   cvScores: Float64Array;
-  /** Coefficients refit on all samples with each target's best alpha, p×T row-major float32. */
-  coef: Float32Array;
-  /** Feature means (p) and target means (T) over all samples: ŷ = (x − xMean)·coef + yMean. */
-  xMean: Float64Array;
-  yMean: Float64Array;
+  /** With `alsoScore`: that score's mean over folds, nAlphas×T like `cvScores`. */
+  alsoCvScores?: Float64Array;
+  /** With `alsoScore`: that score at each target's chosen alpha (T), e.g. the CV r at the alpha chosen by R². */
+  bestAlsoCvScores?: Float64Array;
   nFeatures: number;
   nTargets: number;
   score: RidgeScore;
@@ -44,117 +60,13 @@ export interface RidgeFit {
   nFolds: number;
 }
 
-function checkFinite(m: Matrix, name: string): void {
-  const d = m.data;
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i])) {
-      fail('BAD_INPUT', `${name} has a non-finite value (${d[i]}) at row ${Math.floor(i / m.cols)}, column ${i % m.cols}; remove or impute NaN/Inf before fitting.`);
-    }
-  }
-}
-
-function columnMeans64(m: Matrix): Float64Array {
-  const s = new Float64Array(m.cols);
-  for (let i = 0; i < m.rows; i++) {
-    const r = i * m.cols;
-    for (let j = 0; j < m.cols; j++) s[j] += m.data[r + j];
-  }
-  return s.map((v) => v / m.rows);
-}
-
-/** n×b block of columns t0..t0+b of y minus `mean`, in `dtype`. */
-function centredColumns(y: Matrix, t0: number, b: number, mean: Float64Array, dtype: WorkDtype): Matrix {
-  const out = alloc(y.rows * b, dtype);
-  const T = y.cols;
-  for (let i = 0; i < y.rows; i++) {
-    const src = i * T + t0;
-    const dst = i * b;
-    for (let t = 0; t < b; t++) out[dst + t] = y.data[src + t] - mean[t0 + t];
-  }
-  return { rows: y.rows, cols: b, data: out };
-}
-
-/** The listed columns of y minus their means, float64 (n×cols.length). */
-function centredColumnSubset(y: Matrix, cols: number[], mean: Float64Array): Matrix {
-  const b = cols.length;
-  const out = new Float64Array(y.rows * b);
-  for (let i = 0; i < y.rows; i++) for (let t = 0; t < b; t++) out[i * b + t] = y.data[i * y.cols + cols[t]] - mean[cols[t]];
-  return { rows: y.rows, cols: b, data: out };
-}
-
-/** Per-fold sums the scores need, for a batch of centred targets y (n×b). */
-function targetBatch(y: Matrix, folds: RidgePlan['folds']): TargetBatch & { testSq: Float64Array[] } {
-  const b = y.cols;
-  const ysum = new Float64Array(b);
-  for (let i = 0; i < y.rows; i++) for (let t = 0; t < b; t++) ysum[t] += y.data[i * b + t];
-  const testSum: Float64Array[] = [];
-  const testSq: Float64Array[] = [];
-  const trainMean: Float64Array[] = [];
-  for (const fold of folds) {
-    const s = new Float64Array(b);
-    const q = new Float64Array(b);
-    for (const i of fold.test) {
-      const r = i * b;
-      for (let t = 0; t < b; t++) {
-        const v = y.data[r + t];
-        s[t] += v;
-        q[t] += v * v;
-      }
-    }
-    testSum.push(s);
-    testSq.push(q);
-    trainMean.push(Float64Array.from(s, (v, t) => (ysum[t] - v) / fold.train.length));
-  }
-  return { y, ysum, testSum, testSq, trainMean };
-}
-
-/** In float32, a fold's SSE below this fraction of Σy² is rescored in float64 (cancellation). */
-const RESCORE_BELOW = 1e-2;
-
-/**
- * Sum over folds of the CV score of every alpha (nA×b, float64) for one target batch, and
- * which targets had a near-perfect fold (SSE < RESCORE_BELOW·Σy²) where float32 sufficient
- * statistics cancel too much to rank alphas.
- */
-async function scoreBatch(plan: RidgePlan, tb: TargetBatch & { testSq: Float64Array[] }, alphas: Float64Array, score: RidgeScore): Promise<{ acc: Float64Array; nearPerfect: boolean[] }> {
-  const nA = alphas.length;
-  const b = tb.y.cols;
-  const dtype: WorkDtype = tb.y.data instanceof Float64Array ? 'float64' : 'float32';
-  const acc = new Float64Array(nA * b);
-  const nearPerfect = new Array<boolean>(b).fill(false);
-  for (let f = 0; f < plan.folds.length; f++) {
-    const spec = plan.spectra[f];
-    const r = spec.lambdas.length;
-    // 1/(λ_k + α) as an nA×r matrix, and the same times Bᵀ1 (for Σŷ)
-    const d = alloc(nA * r, dtype);
-    const db = alloc(nA * r, dtype);
-    for (let a = 0; a < nA; a++) for (let k = 0; k < r; k++) {
-      d[a * r + k] = 1 / (spec.lambdas[k] + alphas[a]);
-      db[a * r + k] = spec.bsum[k] / (spec.lambdas[k] + alphas[a]);
-    }
-    const dm: Matrix = { rows: nA, cols: r, data: d };
-    const { a, c } = await plan.foldTerms(f, tb);
-    const ca = alloc(r * b, dtype);
-    for (let i = 0; i < r * b; i++) ca[i] = c.data[i] * a.data[i];
-    const syh = await matmul(dm, { rows: r, cols: b, data: ca }); // nA×b: Σ y·ŷ
-    const shh = await scaledQuadForms(spec.quad(dtype), a, dm, spec.mode); // nA×b: Σ ŷ²
-    const sh = score === 'r' ? await matmul({ rows: nA, cols: r, data: db }, a) : null; // nA×b: Σ ŷ
-    const nTe = spec.nTest;
-    const mu = tb.trainMean[f];
-    for (let t = 0; t < b; t++) {
-      // test targets centred with the training mean: Σy and Σy² from the raw sums
-      const sy = tb.testSum[f][t] - nTe * mu[t];
-      const syy = tb.testSq[f][t] - 2 * mu[t] * tb.testSum[f][t] + nTe * mu[t] * mu[t];
-      let minSse = Infinity;
-      for (let al = 0; al < nA; al++) {
-        const k = al * b + t;
-        acc[k] += scoreFromSums(score, nTe, sy, syy, syh.data[k], sh ? sh.data[k] : 0, shh.data[k]);
-        minSse = Math.min(minSse, syy - 2 * syh.data[k] + shh.data[k]);
-      }
-      if (minSse < RESCORE_BELOW * syy) nearPerfect[t] = true;
-    }
-  }
-  return { acc, nearPerfect };
+/** A fitted cross-validated ridge model (plain data; see {@link predictRidge}). */
+export interface RidgeFit extends RidgeCVScores {
+  /** Coefficients refit on all samples with each target's best alpha, p×T row-major float32. */
+  coef: Float32Array;
+  /** Feature means (p) and target means (T) over all samples: ŷ = (x − xMean)·coef + yMean. */
+  xMean: Float64Array;
+  yMean: Float64Array;
 }
 
 /**
@@ -164,7 +76,7 @@ async function scoreBatch(plan: RidgePlan, tb: TargetBatch & { testSq: Float64Ar
  *
  * The cheap formulation: per fold one eigendecomposition (XᵀX for 'primal', X Xᵀ for 'kernel'),
  * the targets projected once, and every alpha a diagonal rescaling; CV scores come from exact
- * sufficient statistics, so no n_test×T prediction is ever formed. Targets run in batches.
+ * sufficient statistics (`cv.ts`), so no n_test×T prediction is ever formed. Targets run in batches.
  * Heavy products run on the linalg GEMM backend (float32 unless X or Y is float64).
  *
  * Ties between alphas go to the larger alpha. Throws BAD_INPUT for NaN/Inf, bad alphas or too
@@ -173,6 +85,22 @@ async function scoreBatch(plan: RidgePlan, tb: TargetBatch & { testSq: Float64Ar
  * @example const fit = await fitRidgeCV(X, Y, { alphas: logspace(-2, 8, 20), folds: 5 });
  */
 export async function fitRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions = {}): Promise<RidgeFit> {
+  return runRidgeCV(X, Y, opts, true);
+}
+
+/**
+ * The cross-validation of {@link fitRidgeCV} without the refit on all samples: CV scores of every
+ * alpha and the chosen alpha per target, the same numbers fitRidgeCV gives. It skips the
+ * all-sample eigendecomposition and the p×T coefficients, for callers that only rank targets
+ * (voxel selection by encoding CV r) or score one fold of an outer CV.
+ */
+export async function ridgeCVScores(X: Matrix, Y: Matrix, opts: RidgeCVOptions = {}): Promise<RidgeCVScores> {
+  return runRidgeCV(X, Y, opts, false);
+}
+
+async function runRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions, refit: true): Promise<RidgeFit>;
+async function runRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions, refit: false): Promise<RidgeCVScores>;
+async function runRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions, refit: boolean): Promise<RidgeCVScores | RidgeFit> {
   const n = X.rows;
   const p = X.cols;
   const T = Y.cols;
@@ -181,19 +109,19 @@ export async function fitRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions = {}
   if (p === 0) fail('BAD_INPUT', 'X has no features (0 columns).');
   const alphas = checkAlphas(opts.alphas ?? defaultAlphas());
   const score = checkScore(opts.score ?? 'mse');
+  const scoreList = opts.alsoScore === undefined ? [score] : [score, checkScore(opts.alsoScore)];
   checkFinite(X, 'X');
   checkFinite(Y, 'Y');
   const folds = makeFolds(n, { folds: opts.folds, groups: opts.groups });
   for (const [f, fold] of folds.entries()) {
     if (fold.train.length < 2 || fold.test.length < 1) fail('BAD_INPUT', `Fold ${f + 1} has ${fold.train.length} training and ${fold.test.length} test samples; each fold needs ≥ 2 training and ≥ 1 test samples.`);
   }
-  const solver: SolverName = opts.solver === undefined || opts.solver === 'auto' ? (p <= n ? 'primal' : 'kernel') : opts.solver;
-  if (!(solver in RIDGE_SOLVERS)) fail('BAD_INPUT', `Unknown solver '${solver}'; use auto, ${Object.keys(RIDGE_SOLVERS).join(', ')}.`);
+  const solver = resolveSolver(opts.solver, p, n, folds);
   const dtype: WorkDtype = X.data instanceof Float64Array || Y.data instanceof Float64Array ? 'float64' : 'float32';
 
   const xMean = columnMeans64(X);
   const yMean = columnMeans64(Y);
-  const plan = await RIDGE_SOLVERS[solver]({ x: centredColumns(X, 0, p, xMean, 'float64'), folds, dtype });
+  const plan = await RIDGE_SOLVERS[solver]({ x: centredColumns(X, 0, p, xMean, 'float64'), folds, dtype, refit });
 
   const nA = alphas.length;
   const rMax = Math.max(...plan.spectra.map((s) => s.lambdas.length));
@@ -202,41 +130,34 @@ export async function fitRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions = {}
   const maxBatch = Math.max(64, Math.floor((1 << 25) / (nA * rMax)));
   const batch = Math.max(1, Math.min(T, opts.targetBatch ?? Math.ceil(T / Math.ceil(T / maxBatch))));
   const bestAlphas = new Float64Array(T);
+  const bestCvScores = new Float64Array(T);
   const cvScores = new Float64Array(nA * T);
-  const coef = new Float32Array(p * T);
+  const alsoCvScores = opts.alsoScore === undefined ? undefined : new Float64Array(nA * T);
+  const bestAlsoCvScores = opts.alsoScore === undefined ? undefined : new Float64Array(T);
+  const coef = new Float32Array(refit ? p * T : 0);
 
   opts.onProgress?.(0, T);
   for (let t0 = 0; t0 < T; t0 += batch) {
     const b = Math.min(batch, T - t0);
-    const tb = targetBatch(centredColumns(Y, t0, b, yMean, dtype), folds);
-    const { acc, nearPerfect } = await scoreBatch(plan, tb, alphas, score);
-    if (dtype === 'float32' && nearPerfect.some(Boolean)) {
-      // near-perfect fits: redo these targets' scores in float64, where nothing cancels
-      const cols = nearPerfect.flatMap((flag, t) => (flag ? [t] : []));
-      const exact = await scoreBatch(plan, targetBatch(centredColumnSubset(Y, cols.map((t) => t0 + t), yMean), folds), alphas, score);
-      cols.forEach((t, j) => {
-        for (let al = 0; al < nA; al++) acc[al * b + t] = exact.acc[al * cols.length + j];
-      });
+    const { batch: tb, means } = await crossValidateBatch(plan, Y, t0, b, yMean, dtype, alphas, scoreList);
+    for (let al = 0; al < nA; al++) for (let t = 0; t < b; t++) cvScores[al * T + t0 + t] = means[0][al * b + t];
+    const choice = chooseAlphas(means[0], alphas, b);
+    bestAlphas.set(choice.bestAlphas, t0);
+    bestCvScores.set(choice.bestCvScores, t0);
+    if (alsoCvScores && bestAlsoCvScores) {
+      for (let al = 0; al < nA; al++) for (let t = 0; t < b; t++) alsoCvScores[al * T + t0 + t] = means[1][al * b + t];
+      for (let t = 0; t < b; t++) bestAlsoCvScores[t0 + t] = means[1][choice.bestIndex[t] * b + t];
     }
-    const alphaOf = new Float64Array(b);
-    for (let t = 0; t < b; t++) {
-      let best = 0;
-      for (let al = 0; al < nA; al++) {
-        const v = acc[al * b + t] / folds.length;
-        cvScores[al * T + t0 + t] = v;
-        const cur = acc[best * b + t] / folds.length;
-        if (v > cur || (v === cur && alphas[al] > alphas[best])) best = al;
+    if (refit) {
+      const w = await plan.refit(tb, choice.bestAlphas);
+      for (let i = 0; i < p; i++) {
+        const src = i * b;
+        const dst = i * T + t0;
+        for (let t = 0; t < b; t++) coef[dst + t] = w.data[src + t];
       }
-      alphaOf[t] = alphas[best];
-      bestAlphas[t0 + t] = alphas[best];
-    }
-    const w = await plan.refit(tb, alphaOf);
-    for (let i = 0; i < p; i++) {
-      const src = i * b;
-      const dst = i * T + t0;
-      for (let t = 0; t < b; t++) coef[dst + t] = w.data[src + t];
     }
     opts.onProgress?.(t0 + b, T);
   }
-  return { alphas, bestAlphas, cvScores, coef, xMean, yMean, nFeatures: p, nTargets: T, score, solver, nFolds: folds.length };
+  const scores: RidgeCVScores = { alphas, bestAlphas, bestCvScores, cvScores, ...(alsoCvScores ? { alsoCvScores, bestAlsoCvScores } : {}), nFeatures: p, nTargets: T, score, solver, nFolds: folds.length };
+  return refit ? { ...scores, coef, xMean, yMean } : scores;
 }

@@ -1,3 +1,4 @@
+import { RIDGE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 
 /** One cross-validation split: sorted sample indices. */
@@ -72,11 +73,38 @@ export function leaveOneGroupOut(groups: ArrayLike<number>): Fold[] {
 }
 
 /**
- * The folds for n samples: `folds` is a count (default 5) or 'leave-one-group-out'; with `groups`
- * (sample → group label, length n) folds never split a group.
+ * Checks explicit folds over n samples: each must split all of 0…n−1 into sorted, disjoint train
+ * and test indices (the solvers derive a fold's training statistics as "all minus test").
  */
-export function makeFolds(n: number, opts: { folds?: number | 'leave-one-group-out'; groups?: ArrayLike<number> } = {}): Fold[] {
-  const folds = opts.folds ?? 5;
+function checkFolds(n: number, folds: readonly Fold[]): Fold[] {
+  if (folds.length === 0) fail('BAD_INPUT', 'explicit folds: the list is empty; give at least one fold.');
+  folds.forEach((fold, f) => {
+    const seen = new Uint8Array(n);
+    for (const [name, idx] of [['train', fold.train], ['test', fold.test]] as const) {
+      for (let i = 0; i < idx.length; i++) {
+        const v = idx[i];
+        if (!Number.isInteger(v) || v < 0 || v >= n) fail('BAD_INPUT', `explicit fold ${f + 1}: ${name} index ${v} is outside 0…${n - 1}.`);
+        if (i > 0 && v <= idx[i - 1]) fail('BAD_INPUT', `explicit fold ${f + 1}: ${name} indices must be sorted ascending without repeats (${idx[i - 1]} then ${v}).`);
+        if (seen[v]) fail('BAD_INPUT', `explicit fold ${f + 1}: sample ${v} is in both train and test.`);
+        seen[v] = 1;
+      }
+    }
+    if (fold.train.length + fold.test.length !== n) fail('BAD_INPUT', `explicit fold ${f + 1} covers ${fold.train.length + fold.test.length} of the ${n} samples; train and test together must hold every sample.`);
+  });
+  return [...folds];
+}
+
+/**
+ * The folds for n samples: `folds` is a count (default 5), 'leave-one-group-out', or explicit
+ * folds (checked: each splits all n samples into sorted, disjoint train and test indices); with
+ * `groups` (sample → group label, length n) counted folds never split a group.
+ */
+export function makeFolds(n: number, opts: { folds?: number | 'leave-one-group-out' | readonly Fold[]; groups?: ArrayLike<number> } = {}): Fold[] {
+  const folds = opts.folds ?? RIDGE_DEFAULTS.folds;
+  if (typeof folds === 'object') {
+    if (opts.groups) fail('BAD_INPUT', 'give either explicit folds or groups, not both (explicit folds already say which samples go together).');
+    return checkFolds(n, folds);
+  }
   if (opts.groups) {
     if (opts.groups.length !== n) fail('MISMATCH', `groups has ${opts.groups.length} labels but there are ${n} samples.`);
     return folds === 'leave-one-group-out' ? leaveOneGroupOut(opts.groups) : groupKFold(opts.groups, folds);

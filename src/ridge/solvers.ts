@@ -1,3 +1,4 @@
+import { fail } from '../errors.ts';
 import { eighMany, matmul, type Matrix, type QuadFormMode } from '../linalg/index.ts';
 import { alloc, castTo, columnSums, rowsOf, type WorkDtype } from './arrays.ts';
 import type { Fold } from './folds.ts';
@@ -39,7 +40,7 @@ export interface RidgePlan {
   spectra: FoldSpectrum[];
   /** A and C for fold f of a target batch (r×b each, in the dtype of `batch.y`). */
   foldTerms(f: number, batch: TargetBatch): Promise<{ a: Matrix; c: Matrix }>;
-  /** p×b coefficients refit on all samples, with ridge parameter `alphaOf[t]` for target t. */
+  /** p×b coefficients refit on all samples, with ridge parameter `alphaOf[t]` for target t (not with `refit: false`). */
   refit(batch: TargetBatch, alphaOf: Float64Array): Promise<Matrix>;
 }
 
@@ -49,6 +50,12 @@ export interface SolverInput {
   folds: Fold[];
   /** dtype of the big products for ordinary batches; float64 batches are always supported too. */
   dtype: WorkDtype;
+  /** false: CV scores only, no all-sample eigendecomposition (`plan.refit` then fails). Default true. */
+  refit?: boolean;
+}
+
+function noRefit(): never {
+  return fail('INTERNAL', 'ridge plan prepared with refit: false cannot refit; prepare it with refit: true.');
 }
 
 /** A float64 matrix with its float32 copy made on first use. */
@@ -94,6 +101,7 @@ function scaleForAlpha(a: Matrix, lambdas: Float64Array, alphaOf: Float64Array):
  */
 export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
   const { x: x64, folds, dtype } = input;
+  const withRefit = input.refit ?? true;
   const n = x64.rows;
   const p = x64.cols;
   const x = both(x64);
@@ -122,7 +130,7 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
   // full-data Gram for the refit (x is centred, so XᵀX is the centred Gram up to rounding)
   const xmean = Float64Array.from(xsum, (s) => s / n);
   const sC = Float64Array.from(sFull, (s, ij) => s - n * xmean[Math.floor(ij / p)] * xmean[ij % p]);
-  const eig = await eighMany([...grams.map((g) => ({ a: g.sTr, n: p })), { a: sC, n: p }]);
+  const eig = await eighMany([...grams.map((g) => ({ a: g.sTr, n: p })), ...(withRefit ? [{ a: sC, n: p }] : [])]);
   const spectra: FoldSpectrum[] = [];
   const foldData: { v: (d: WorkDtype) => Matrix; mux: Float64Array; xsumTe: Float64Array; xTe: (d: WorkDtype) => Matrix }[] = [];
   for (const [f, fold] of folds.entries()) {
@@ -143,9 +151,9 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
     spectra.push({ lambdas: spectralCutoff(values), quad, mode: 'gram', bsum: Float64Array.from(bsum), nTrain: fold.train.length, nTest: nTe });
     foldData.push({ v, mux, xsumTe, xTe: both(xTe64) });
   }
-  const full = eig[folds.length];
-  const vFull = both({ rows: p, cols: p, data: full.vectors });
-  const lambdasFull = spectralCutoff(full.values);
+  const full = withRefit ? eig[folds.length] : null;
+  const vFull = full ? both({ rows: p, cols: p, data: full.vectors }) : noRefit;
+  const lambdasFull = full ? spectralCutoff(full.values) : new Float64Array(0);
   // XᵀY over all samples is shared by every fold and the refit of a batch
   let cache: { y: Matrix; m: Matrix } | null = null;
   const xty = async (batch: TargetBatch): Promise<Matrix> => {
@@ -223,6 +231,7 @@ function rowMeansOver(k: Float64Array, n: number, rows: Int32Array, tr: Int32Arr
  */
 export async function prepareKernel(input: SolverInput): Promise<RidgePlan> {
   const { x: x64, folds, dtype } = input;
+  const withRefit = input.refit ?? true;
   const n = x64.rows;
   const k = (await matmul(x64, x64, { transB: true })).data as Float64Array;
   const blocks = folds.map(({ train: tr }) => {
@@ -234,7 +243,10 @@ export async function prepareKernel(input: SolverInput): Promise<RidgePlan> {
   const all = Int32Array.from({ length: n }, (_, i) => i);
   const mAll = rowMeansOver(k, n, all, all);
   const grandAll = mAll.reduce((s, v) => s + v, 0) / n;
-  const eig = await eighMany([...blocks.map((bl, f) => ({ a: bl.ktr, n: folds[f].train.length })), { a: centredBlock(k, n, all, all, mAll, mAll, grandAll), n }]);
+  const eig = await eighMany([
+    ...blocks.map((bl, f) => ({ a: bl.ktr, n: folds[f].train.length })),
+    ...(withRefit ? [{ a: centredBlock(k, n, all, all, mAll, mAll, grandAll), n }] : []),
+  ]);
   const spectra: FoldSpectrum[] = [];
   const foldData: { u: (d: WorkDtype) => Matrix; b: (d: WorkDtype) => Matrix }[] = [];
   for (const [f, fold] of folds.entries()) {
@@ -253,11 +265,11 @@ export async function prepareKernel(input: SolverInput): Promise<RidgePlan> {
     foldData.push({ u: both(u64), b: both(b64) });
     if (dtype === 'float32') quad('float32');
   }
-  const full = eig[folds.length];
-  const uFull64: Matrix = { rows: n, cols: n, data: full.vectors };
-  const uFull = both(uFull64);
-  const lambdasFull = spectralCutoff(full.values);
-  const w = both(await matmul(x64, uFull64, { transA: true })); // p×n: X_cᵀU
+  const full = withRefit ? eig[folds.length] : null;
+  const uFull64: Matrix | null = full ? { rows: n, cols: n, data: full.vectors } : null;
+  const uFull = uFull64 ? both(uFull64) : noRefit;
+  const lambdasFull = full ? spectralCutoff(full.values) : new Float64Array(0);
+  const w = uFull64 ? both(await matmul(x64, uFull64, { transA: true })) : noRefit; // p×n: X_cᵀU
   const centre = (y: Matrix, rows: Int32Array, mean: Float64Array): Matrix => {
     const sub = rowsOf(y, rows);
     const b = y.cols;
@@ -287,8 +299,29 @@ export async function prepareKernel(input: SolverInput): Promise<RidgePlan> {
   };
 }
 
-/** Solvers by name (himalaya-style table); `fitRidgeCV` picks 'primal' for p ≤ n, else 'kernel'. */
+/** Solvers by name (himalaya-style table); `solver: 'auto'` picks one by {@link autoSolver}. */
 export const RIDGE_SOLVERS: Record<SolverName, (input: SolverInput) => Promise<RidgePlan>> = {
   primal: preparePrimal,
   kernel: prepareKernel,
 };
+
+/**
+ * The solver `'auto'` picks for p features: 'primal' (a p×p eigendecomposition per fold) while p
+ * is at most the mean training-fold size, else 'kernel' (n_train×n_train per fold): past that
+ * size each fold's XᵀX is singular and larger than its X Xᵀ. Without folds (a plain fit on all
+ * n samples) p is compared with n. For K-fold over n samples the rule reads p·K ≤ n·(K − 1).
+ * @example autoSolver(90, 100, kFold(100, 5)) // 'kernel' (90 > 80 training rows per fold)
+ */
+export function autoSolver(p: number, n: number, folds: readonly Fold[]): SolverName {
+  if (folds.length === 0) return p <= n ? 'primal' : 'kernel';
+  let trainRows = 0;
+  for (const f of folds) trainRows += f.train.length;
+  return p * folds.length <= trainRows ? 'primal' : 'kernel';
+}
+
+/** `opts.solver` of a fit resolved to a solver name ('auto' or none → {@link autoSolver}); BAD_INPUT for an unknown name. */
+export function resolveSolver(solver: 'auto' | SolverName | undefined, p: number, n: number, folds: readonly Fold[]): SolverName {
+  const name = solver === undefined || solver === 'auto' ? autoSolver(p, n, folds) : solver;
+  if (!Object.hasOwn(RIDGE_SOLVERS, name)) fail('BAD_INPUT', `Unknown solver '${name}'; use auto, ${Object.keys(RIDGE_SOLVERS).join(', ')}.`);
+  return name;
+}

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 /**
- * Where everything lives inside a run folder (design §3), as run-relative paths with '/'
+ * Where everything lives inside a run folder, as run-relative paths with '/'
  * separators, plus the shapes of the JSON files the stages write. Stages write these; the report
  * and `serve` read them. Every path helper here is pure.
  *
@@ -29,6 +29,8 @@ export const runLayout = {
   encodeDir: (sub: string) => `subjects/${sub}/encode`,
   encodeMap: (sub: string, space: string, kind: 'r' | 'q' | 'sig') => `subjects/${sub}/encode/${space}_${kind}.nii.gz`,
   library: 'library',
+  /** With a shared library (`library.db`): which library the run used, its model and size. */
+  librarySource: 'library-source.json',
   retrieval: 'retrieval',
   retrievalFile: (sub: string) => `retrieval/${sub}.json`,
   generated: 'generated',
@@ -66,11 +68,18 @@ export interface DecodeMetrics {
   meanR: number;
   /** Identification accuracy (test) per genre. */
   perGenre: Record<string, number>;
+  /** Which decoder, and why (the ROI ensemble, or a voxel selection when the subject has no atlas). */
+  decoder?: { method: 'roi-ensemble' | 'encoding-top' | 'encoding-r' | 'all'; label: string; reason: string; nSelected?: number; nVoxels?: number };
 }
 
-/** `subjects/<sub>/decode/rois.json`: the ROIs chosen on training data. */
+/** `subjects/<sub>/decode/rois.json`: the ROIs (or, for a voxel selection, the voxels) chosen on training data. */
 export interface DecodeRois {
   selected: { name: string; index: number; nVoxels: number; cvR: number }[];
+  /** Voxel selection only: the method and its best voxels (column index in the responses) with their encoding CV r. */
+  method?: string;
+  nSelected?: number;
+  topVoxels?: { rank: number; voxel: number; cvR: number }[];
+  perFold?: { fold: number; nSelected: number }[];
 }
 
 /** `subjects/<sub>/decode/predictions.json` next to predictions.npy and identification.npy. */
@@ -96,6 +105,18 @@ export interface RetrievalResult {
   /** Genre of the top retrieved clip equals the clip's genre. */
   genreAgreement: ScoreWithChance;
   identification?: ScoreWithChance;
+  /** The scoring used ('none': plain cosine; 'center', 'csls': hubness reduced). */
+  hubness?: string;
+  /** How concentrated the top-1 tracks are (distinct tracks, the largest hub's share; degenerate when one track is the top of > 25% of the clips). */
+  concentration?: { predicted: RetrievalConcentrationRecord; oracle: RetrievalConcentrationRecord };
+}
+
+/** See `RetrievalResult.concentration`. */
+export interface RetrievalConcentrationRecord {
+  n: number;
+  distinct: number;
+  largestHub: { id: string; count: number; share: number };
+  degenerate: boolean;
 }
 
 /** `RUN/metrics.json`: one row per subject with everything the demo prints. */
@@ -104,7 +125,7 @@ export interface SummaryMetrics {
     string,
     {
       decode?: DecodeMetrics;
-      retrieval?: { genreAgreement: ScoreWithChance; identification?: ScoreWithChance };
+      retrieval?: { genreAgreement: ScoreWithChance; identification?: ScoreWithChance; concentration?: RetrievalConcentrationRecord };
       generation?: { genreAgreement?: ScoreWithChance; identification?: ScoreWithChance };
       encode?: Record<string, { nSignificant: number; meanR: number; maxR: number }>;
     }

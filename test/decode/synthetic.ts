@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNpy } from '../../src/io/index.ts';
-import type { DecodableResponses, EmbeddingSet } from '../../src/decode/index.ts';
+import type { DecodableResponses } from '../../src/decode/index.ts';
+import type { ClipWindows } from '../../src/embed/index.ts';
 
 export function normalStream(seed: number): () => number {
   let a = seed >>> 0;
@@ -54,7 +55,7 @@ export const defaultSpec: SyntheticSpec = {
 
 export interface Synthetic {
   responses: DecodableResponses;
-  embeddings: EmbeddingSet;
+  embeddings: ClipWindows;
   /** Voxel indices of the informative ROIs. */
   informativeVoxels: Int32Array;
   informativeLabels: number[];
@@ -152,7 +153,7 @@ export function makeSynthetic(spec: SyntheticSpec = defaultSpec): Synthetic {
   for (let rep = 0; rep < spec.testReps; rep++) makeRun('Test', rep + 1, testClipIds, rep);
   return {
     responses: { tr: 1.5, nVoxels: V, runs, presentations, atlas: { labels, names } },
-    embeddings: { data: embData, clipIds: allIds, nWindows: W, dim, windowStarts: WINDOW_STARTS, windowSec: 10, model: 'synthetic' },
+    embeddings: { data: embData, clipIds: allIds, nWindows: W, dim, windowStarts: WINDOW_STARTS, windowSec: 10, name: 'synthetic' },
     informativeVoxels: Int32Array.from(informative),
     informativeLabels: Object.keys(spec.signal).map((r) => Number(r) + 1),
     trainClipIds: order,

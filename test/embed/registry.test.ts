@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEmbedder, embedderNames, genreOfClipId, GTZAN_GENRES } from '../../src/embed/index.ts';
+import { createEmbedder, embedderNames } from '../../src/embed/index.ts';
+import { genreOfClipId, GTZAN_GENRES } from '../../src/bids/index.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
 
 test('embedderNames() lists builtin, clap, clap-text, w2vbert, genre', () => {

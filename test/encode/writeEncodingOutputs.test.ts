@@ -8,6 +8,7 @@ import { compareSpaces, partitionVariance, writeEncodingOutputs, type EncodingMa
 import { readNpy } from '../../src/io/index.ts';
 
 const hasNibabel = spawnSync('/usr/bin/python3', ['-c', 'import nibabel'], { stdio: 'ignore' }).status === 0;
+const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
 function maps(name: string, r: number[], sig: number[]): EncodingMaps {
   const V = r.length;
@@ -42,6 +43,54 @@ test('writeEncodingOutputs(dir, enc, atlas, null) writes .npy maps per voxel and
     assert.equal(fromDisk.partition!.n, 4);
     assert.ok(Math.abs(fromDisk.partition!.meanUniqueA - (0.2625 + 0.15 + 0 + 0.09) / 4) < 1e-6);
     assert.ok(!readdirSync(dir).some((f) => f.endsWith('.tmp')), 'no temporary files left');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('writeEncodingOutputs(dir, enc, no atlas, null) writes 1-D per-voxel .npy maps that numpy loads, named in summary.json by file name', { skip: hasNumpy ? false : 'python3-numpy is not installed (/usr/bin/python3 -c "import numpy" failed)' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'b2m-encode-npy-'));
+  try {
+    // the derivative arrays' case: no voxel space and no atlas (labels all 0)
+    const s = writeEncodingOutputs(dir, enc, { labels: new Int32Array(5), names: new Map() }, null);
+    assert.equal(s.maps, 'npy');
+    assert.match(s.noVolume!, /no voxel coordinates/);
+    assert.deepEqual(s.models.music!.files, { r: 'music_r.npy', q: 'music_q.npy', sig: 'music_sig.npy', ceiling: 'music_ceiling.npy', rnorm: 'music_rnorm.npy' });
+    assert.equal(s.comparisons[0]!.file, 'music_minus_genre_rdiff.npy');
+    assert.deepEqual(s.partition!.files, { uniqueA: 'music+genre_unique-music.npy', uniqueB: 'music+genre_unique-genre.npy', shared: 'music+genre_shared.npy' });
+    assert.deepEqual(s.models.music!.topRois, []);
+    const py = [
+      'import numpy as np, json, sys, os',
+      'd = sys.argv[1]',
+      "s = json.load(open(os.path.join(d, 'summary.json')))",
+      "names = [f for m in s['models'].values() for f in m['files'].values()] + [c['file'] for c in s['comparisons']] + list(s['partition']['files'].values())",
+      'out = {}',
+      'for n in names:',
+      '    a = np.load(os.path.join(d, n))',
+      '    out[n] = {"dtype": str(a.dtype), "shape": list(a.shape), "vals": a.astype(float).tolist()}',
+      "print(json.dumps({'maps': s['maps'], 'files': out}))",
+    ].join('\n');
+    const res = spawnSync('/usr/bin/python3', ['-c', py, dir], { encoding: 'utf8' });
+    assert.equal(res.status, 0, res.stderr);
+    const out = JSON.parse(res.stdout) as { maps: string; files: Record<string, { dtype: string; shape: number[]; vals: number[] }> };
+    assert.equal(out.maps, 'npy');
+    assert.equal(Object.keys(out.files).length, 5 * 3 + 1 + 3, 'five maps per model (music, genre, joint), one difference, three partition maps');
+    for (const [n, f] of Object.entries(out.files)) {
+      assert.deepEqual(f.shape, [5], `${n}: one value per voxel`);
+      assert.equal(f.dtype, n.endsWith('_sig.npy') ? 'uint8' : 'float32', n);
+    }
+    const f32 = (x: number[]) => Array.from(Float32Array.from(x));
+    assert.deepEqual(out.files['music_r.npy']!.vals, f32([0.5, 0.4, 0.1, 0.0, 0.3]));
+    assert.deepEqual(out.files['music_q.npy']!.vals, f32([0.01, 0.01, 0.9, 0.9, 0.01]));
+    assert.deepEqual(out.files['music_sig.npy']!.vals, [1, 1, 0, 0, 1]);
+    assert.deepEqual(out.files['genre_rnorm.npy']!.vals, f32([0.2, 0.1, 0.1, 0.3, 0.0].map((x) => x / 0.8)));
+    assert.deepEqual(out.files['music_minus_genre_rdiff.npy']!.vals, Array.from(enc.comparisons[0]!.diff));
+    assert.deepEqual(out.files['music+genre_shared.npy']!.vals, Array.from(enc.partition!.parts.shared));
+    // run-relative names on request
+    const run = mkdtempSync(join(tmpdir(), 'b2m-run-'));
+    try {
+      const sub = join(run, 'subjects', 'sub-001', 'encode');
+      const r = writeEncodingOutputs(sub, enc, atlas, null, 10, { relativeTo: run });
+      assert.equal(r.models.music!.files.r, 'subjects/sub-001/encode/music_r.npy');
+    } finally { rmSync(run, { recursive: true, force: true }); }
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 

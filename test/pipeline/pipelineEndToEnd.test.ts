@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunConfig, readManifest, STAGE_NAMES, type DecodeMetrics, type DecodeRois, type RunConfig, type StageOutcome, type SummaryMetrics } from '../../src/pipeline/index.ts';
@@ -58,9 +58,25 @@ test('pipeline end to end: every output file is in the run folder', () => {
   ];
   for (const f of files) assert.ok(existsSync(run(f)), `${f} is missing`);
   assert.equal(existsSync(run('.staging')), false);
+  // summary.json names its maps by file name (it was once written with the staging folder's absolute paths)
+  const summary = json<EncodingSummary>('subjects/sub-001/encode/summary.json');
+  for (const m of Object.values(summary.models)) {
+    for (const f of Object.values(m.files)) {
+      assert.doesNotMatch(f, /\/|staging/, `summary.json names ${f}`);
+      assert.ok(existsSync(run(`subjects/sub-001/encode/${f}`)), f);
+    }
+  }
   const html = readFileSync(run('report/index.html'), 'utf8');
   assert.equal((html.match(/<audio /g) ?? []).length, testClips.length * 3, 'original, retrieved and generated audio per test clip');
   assert.doesNotMatch(html, /stage not run/);
+});
+
+test('docs/outputs.md lists every file the run wrote', () => {
+  const tree = readFileSync('docs/outputs.md', 'utf8').split('```')[1]!.trim().split('\n').map((l) => l.split(/\s+/)[0]!);
+  const patterns = tree.map((t) => new RegExp(`^${t.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/<[a-z]+>|\*/g, '[^/]+')}${t.endsWith('/') ? '' : '$'}`));
+  const unlisted = filesUnder(config.out).filter((f) => !patterns.some((p) => p.test(f)));
+  assert.deepEqual(unlisted, []);
+  assert.ok(filesUnder(config.out).length > 40);
 });
 
 test('pipeline end to end: run.json records config, versions, seeds, input checksums and timings', () => {
@@ -143,6 +159,96 @@ test('pipeline end to end: the same pipeline on a BIDS dataset outside the run f
     assert.ok(existsSync(join(out, 'report', a)));
   }
   assert.match(html, /generation: stage not run/);
+});
+
+test('a shared library (library.db) is built once: a second run folder reuses it without embedding a track, and a run of another model is refused', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'b2m-shared-'));
+  const db = join(root, 'shared-library');
+  const dataset = run('dataset');
+  const cfg = (name: string, extra: Record<string, unknown> = {}) => parseRunConfig(
+    { out: join(root, name), dataset: { bids: dataset }, library: { audio: join(dataset, 'library/audio'), db }, generate: null, encode: null, report: false, ...extra }, `${name}.json`, root);
+  const first = (await runConfigured(cfg('first'), undefined, silentUi)).outcomes.find((o) => o.name === 'library')!;
+  const second = (await runConfigured(cfg('second'), undefined, silentUi)).outcomes.find((o) => o.name === 'library')!;
+  assert.equal(first.summary?.added, 20);
+  assert.deepEqual([second.status, second.summary?.added, second.summary?.tracks], ['ran', 0, 20], 'the second run embeds no track');
+  assert.equal(existsSync(join(root, 'second', 'library')), false, 'no copy of the library in the run folder');
+  const source = JSON.parse(readFileSync(join(root, 'second', 'library-source.json'), 'utf8'));
+  assert.deepEqual([source.db, source.tracks, source.info.model], [db, 20, 'builtin']);
+  assert.deepEqual(readFileSync(join(root, 'second', 'retrieval/sub-001.json')), readFileSync(join(root, 'first', 'retrieval/sub-001.json')));
+  await assert.rejects(runConfigured(cfg('other-model', { embeddings: [{ name: 'genre' }] }), undefined, silentUi),
+    (e: Error & { code?: string }) => e.code === 'MISMATCH' && e.message.includes(db) && /builtin/.test(e.message));
+});
+
+// One door per stage: each stage command, given the inputs the pipeline gave its stage, writes
+// the same run-folder files byte for byte (the library's LanceDB files carry random fragment
+// names, so the library is compared by its contents).
+const sameFiles = (a: string, b: string, rels: string[]) => {
+  for (const rel of rels) assert.deepEqual(readFileSync(join(b, rel)), readFileSync(join(a, rel)), `${rel} differs between the pipeline and the command`);
+};
+const filesUnder = (dir: string, rel = ''): string[] => readdirSync(join(dir, rel)).sort().flatMap((n) => (statSync(join(dir, rel, n)).isDirectory() ? filesUnder(dir, rel ? `${rel}/${n}` : n) : [rel ? `${rel}/${n}` : n]));
+
+test('one door per stage: brain2music embed --bids and decode write the bytes the pipeline\'s embed and decode stages wrote', async () => {
+  const { runEmbed } = await import('../../src/cli/commands/embed.ts');
+  const { runDecode } = await import('../../src/cli/commands/decode.ts');
+  const other = join(mkdtempSync(join(tmpdir(), 'b2m-door-')), 'run');
+  await runEmbed({ bids: run('dataset'), model: 'builtin', out: join(other, 'embeddings', 'builtin.npy') }, silentUi);
+  sameFiles(config.out, other, ['embeddings/builtin.npy', 'embeddings/builtin.json']);
+  await runDecode({ bids: run('dataset'), embeddings: join(other, 'embeddings', 'builtin.npy'), subject: 'all', out: other }, silentUi);
+  const files = filesUnder(run('subjects/sub-001/decode'));
+  assert.ok(files.includes('rois.nii.gz') && files.includes('rois.json'), 'the command writes the ROI volume too');
+  sameFiles(run('subjects/sub-001/decode'), join(other, 'subjects/sub-001/decode'), files);
+});
+
+test('one door per stage: brain2music encode writes the bytes the pipeline\'s encode stage wrote (maps, summary, background)', async () => {
+  const { runEncode } = await import('../../src/cli/commands/encode.ts');
+  const { stageSeed } = await import('../../src/pipeline/index.ts');
+  const other = join(mkdtempSync(join(tmpdir(), 'b2m-door-')), 'run');
+  await runEncode({ bids: run('dataset'), features: `${run('embeddings/builtin.npy')},genre`, subject: 'all', out: other, null: 'gaussian', seed: stageSeed(config.seed, 'encode') }, silentUi);
+  const files = filesUnder(run('subjects/sub-001/encode'));
+  assert.ok(files.includes('background.nii.gz'), 'raw-BOLD dataset: the command writes the background too');
+  sameFiles(run('subjects/sub-001/encode'), join(other, 'subjects/sub-001/encode'), files);
+});
+
+test('one door per stage: brain2music library build stores what the pipeline\'s library stage stored', async () => {
+  const { runLibraryBuild } = await import('../../src/cli/commands/library.ts');
+  const { openLibrary } = await import('../../src/library/index.ts');
+  const db = join(mkdtempSync(join(tmpdir(), 'b2m-door-')), 'library');
+  await runLibraryBuild({ audio: run('dataset/library/audio'), model: 'builtin', db }, silentUi);
+  const read = async (dir: string) => {
+    const lib = await openLibrary(dir);
+    try {
+      return { info: lib.info, all: await lib.readAll() };
+    } finally {
+      lib.close();
+    }
+  };
+  const [a, b] = [await read(run('library')), await read(db)];
+  assert.deepEqual(b.info, a.info);
+  assert.deepEqual([b.all.ids, b.all.genres, b.all.paths], [a.all.ids, a.all.genres, a.all.paths]);
+  assert.deepEqual(Buffer.from(b.all.vectors.buffer, b.all.vectors.byteOffset, b.all.vectors.byteLength), Buffer.from(a.all.vectors.buffer, a.all.vectors.byteOffset, a.all.vectors.byteLength));
+});
+
+test('one door per stage: brain2music retrieve --run and generate --run rewrite the pipeline\'s retrieval and generated music byte for byte', async () => {
+  const { runRetrieveRun } = await import('../../src/cli/commands/retrieve.ts');
+  const { runGenerate } = await import('../../src/cli/commands/generate.ts');
+  const retrieval = readFileSync(run('retrieval/sub-001.json'));
+  await runRetrieveRun({ run: config.out }, silentUi);
+  assert.deepEqual(readFileSync(run('retrieval/sub-001.json')), retrieval);
+  const files = filesUnder(run('generated/sub-001'));
+  const before = new Map(files.map((f) => [f, readFileSync(run(`generated/sub-001/${f}`))]));
+  await runGenerate({ run: config.out, subject: 'all' }, silentUi);
+  assert.deepEqual(filesUnder(run('generated/sub-001')), files);
+  for (const f of files) assert.deepEqual(readFileSync(run(`generated/sub-001/${f}`)), before.get(f), `generated/sub-001/${f}`);
+});
+
+test('one door per stage: brain2music simulate writes the dataset the pipeline\'s simulate stage wrote', async () => {
+  const { runSimulate } = await import('../../src/cli/commands/simulate.ts');
+  const sim = (config.dataset as { simulate: { genres?: string[]; trainPerGenre?: number; testPerGenre?: number; targetVoxels?: number; library?: number; snr?: { auditory: number; higher: number; informativeFraction: number } } }).simulate;
+  const other = join(mkdtempSync(join(tmpdir(), 'b2m-door-')), 'dataset');
+  await runSimulate({ out: other, preset: 'demo', subjects: 1, genres: sim.genres, trainPerGenre: sim.trainPerGenre, testPerGenre: sim.testPerGenre, voxels: sim.targetVoxels, library: sim.library, snr: sim.snr }, silentUi);
+  const files = filesUnder(run('dataset'));
+  assert.deepEqual(filesUnder(other), files);
+  sameFiles(run('dataset'), other, files);
 });
 
 test('brain2music generate --rerank 3 --samples 2 rewrites one subject\'s generated music with the re-ranking scored against the first draw', async () => {

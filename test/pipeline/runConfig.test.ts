@@ -22,7 +22,7 @@ test('parseRunConfig(minimal) fills every default and resolves paths against the
   assert.equal(c.subjects, 'all');
   assert.deepEqual(c.embeddings, [{ name: 'builtin', modelDir: undefined, allowDownload: false, windowSec: undefined, hopSec: 1.5, layer: undefined }]);
   assert.deepEqual(c.align, { lagTr: 3, scansPerClip: 10 });
-  assert.deepEqual(c.decode, { target: undefined, topRois: 6, folds: 5, cvScore: 'inner' });
+  assert.deepEqual(c.decode, { target: undefined, topRois: 6, folds: 5, cvScore: 'inner', voxels: undefined });
   assert.equal(c.captions, undefined);
   assert.deepEqual(c.encode, { spaces: undefined, fdrQ: 0.05, folds: 5, null: 'block', nPerm: 10_000 });
   assert.deepEqual(c.generate, { name: 'builtin', modelDir: undefined, samples: 1, rerank: 0, guidance: 4, temperature: 0.3 });

@@ -1,27 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, type Matrix } from '../../src/linalg/index.ts';
-import { fitRidgeCV, kFold, logspace, makeFolds, predictRidge, scorePredictions, type RidgeScore } from '../../src/ridge/index.ts';
+import { fitRidge, fitRidgeCV, kFold, logspace, makeFolds, predictRidge, ridgeCVScores, type RidgeScore } from '../../src/ridge/index.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
-import { closedForm, get, maxRelErr, predict } from './reference.ts';
-
-/** X (n×p, non-zero means, correlated columns) and Y = X W + offset + noise (n×T). */
-function problem(n: number, p: number, T: number, seed: number, dtype: 'float32' | 'float64', noise = 1): { X: Matrix; Y: Matrix } {
-  const rng = createRng(seed);
-  const X = dtype === 'float64' ? new Float64Array(n * p) : new Float32Array(n * p);
-  const Y = dtype === 'float64' ? new Float64Array(n * T) : new Float32Array(n * T);
-  const w = Float64Array.from({ length: p * T }, () => rng.normal());
-  for (let i = 0; i < n; i++) {
-    const common = rng.normal();
-    for (let j = 0; j < p; j++) X[i * p + j] = rng.normal() + 0.5 * common + 0.3 * j;
-    for (let t = 0; t < T; t++) {
-      let s = 2 + t;
-      for (let j = 0; j < p; j++) s += X[i * p + j] * w[j * T + t];
-      Y[i * T + t] = s / Math.sqrt(p) + noise * rng.normal();
-    }
-  }
-  return { X: { rows: n, cols: p, data: X }, Y: { rows: n, cols: T, data: Y } };
-}
+import { bruteForceCv, closedForm, maxRelErr, predict, problem } from './reference.ts';
 
 const ALPHAS = [1e-3, 0.1, 3, 100, 1e4];
 
@@ -45,23 +27,6 @@ for (const dtype of ['float64', 'float32'] as const) {
   }
 }
 
-/** Brute-force CV: closed-form fit per fold and alpha, score on the test rows, mean over folds. */
-function bruteForceCv(X: Matrix, Y: Matrix, alphas: number[], folds: { train: Int32Array; test: Int32Array }[], score: RidgeScore): Float64Array {
-  const T = Y.cols;
-  const out = new Float64Array(alphas.length * T);
-  alphas.forEach((alpha, a) => {
-    for (const fold of folds) {
-      const train = Array.from(fold.train);
-      const test = Array.from(fold.test);
-      const pred = predict(closedForm(X, Y, alpha, train), X, test, T);
-      const yTrue = Float64Array.from({ length: test.length * T }, (_, k) => get(Y, test[Math.floor(k / T)], k % T));
-      const s = scorePredictions({ rows: test.length, cols: T, data: yTrue }, { rows: test.length, cols: T, data: pred }, score);
-      for (let t = 0; t < T; t++) out[a * T + t] += s[t] / folds.length;
-    }
-  });
-  return out;
-}
-
 for (const score of ['mse', 'r2', 'r'] as const) {
   test(`fitRidgeCV(X, Y, { score: '${score}' }) CV scores equal a brute-force refit per fold and alpha, K-fold and group folds, both solvers`, async () => {
     const alphas = Array.from(logspace(-1, 4, 6));
@@ -82,6 +47,78 @@ for (const score of ['mse', 'r2', 'r'] as const) {
     }
   });
 }
+
+test('fitRidgeCV(X, Y, { folds: [fold] }) scores one explicit fold like a brute-force refit on its training rows, both solvers', async () => {
+  const alphas = Array.from(logspace(-1, 4, 6));
+  for (const [n, p] of [[36, 8], [14, 30]]) {
+    const { X, Y } = problem(n, p, 4, 9, 'float64', 2);
+    // an irregular fold (not a contiguous block): every third sample from 1 on is tested
+    const all = Array.from({ length: n }, (_, i) => i);
+    const fold = { train: Int32Array.from(all.filter((i) => i % 3 !== 1)), test: Int32Array.from(all.filter((i) => i % 3 === 1)) };
+    const want = bruteForceCv(X, Y, alphas, [fold], 'r');
+    for (const solver of ['primal', 'kernel'] as const) {
+      const fit = await fitRidgeCV(X, Y, { alphas, score: 'r', solver, folds: [fold] });
+      assert.equal(fit.nFolds, 1);
+      assert.ok(maxRelErr(fit.cvScores, want) < 1e-8, `${n}×${p} ${solver}: rel err ${maxRelErr(fit.cvScores, want)}`);
+    }
+  }
+});
+
+test("fitRidgeCV(X, Y, { score: 'r2', alsoScore: 'r' }) also reports every alpha's CV r, equal to a brute-force refit per fold, both solvers", async () => {
+  const alphas = Array.from(logspace(-1, 4, 6));
+  const { X, Y } = problem(36, 8, 4, 6, 'float32', 2);
+  const groups = Array.from({ length: 36 }, (_, i) => Math.floor(i / 3));
+  const folds = makeFolds(36, { folds: 4, groups });
+  const wantR2 = bruteForceCv(X, Y, alphas, folds, 'r2');
+  const wantR = bruteForceCv(X, Y, alphas, folds, 'r');
+  for (const solver of ['primal', 'kernel'] as const) {
+    const fit = await ridgeCVScores(X, Y, { alphas, score: 'r2', alsoScore: 'r', folds: 4, groups, solver });
+    assert.ok(maxRelErr(fit.cvScores, wantR2) < 1e-4, `${solver} r2: ${maxRelErr(fit.cvScores, wantR2)}`);
+    assert.ok(maxRelErr(fit.alsoCvScores!, wantR) < 1e-4, `${solver} r: ${maxRelErr(fit.alsoCvScores!, wantR)}`);
+    const plain = await ridgeCVScores(X, Y, { alphas, score: 'r2', folds: 4, groups, solver });
+    assert.deepEqual(plain.cvScores, fit.cvScores, 'the primary score is unchanged');
+    assert.deepEqual(plain.bestAlphas, fit.bestAlphas);
+    assert.equal(plain.alsoCvScores, undefined);
+  }
+});
+
+test('ridgeCVScores(X, Y, opts) returns the CV scores and alphas of fitRidgeCV without coefficients, both solvers', async () => {
+  const { X, Y } = problem(30, 10, 5, 4, 'float32');
+  const groups = Array.from({ length: 30 }, (_, i) => Math.floor(i / 3));
+  for (const solver of ['primal', 'kernel'] as const) {
+    const opts = { alphas: logspace(-2, 4, 7), score: 'r' as const, folds: 4, groups, solver };
+    const full = await fitRidgeCV(X, Y, opts);
+    const cv = await ridgeCVScores(X, Y, opts);
+    assert.deepEqual(cv.cvScores, full.cvScores, `${solver}: identical scores`);
+    assert.deepEqual(cv.bestAlphas, full.bestAlphas);
+    assert.equal(cv.solver, solver);
+    assert.ok(!('coef' in cv), 'no coefficients');
+  }
+});
+
+test('fitRidge(X, Y, alphaOf) equals (XᵀX + α_t I)⁻¹XᵀY per target on centred data, both solvers, float64 and float32', async () => {
+  const alphaOf = [0.01, 3, 100, 1e4];
+  for (const dtype of ['float64', 'float32'] as const) {
+    const tol = dtype === 'float64' ? 1e-6 : 1e-3;
+    for (const [n, p] of [[40, 12], [18, 30]]) {
+      const { X, Y } = problem(n, p, 4, 13, dtype);
+      for (const solver of ['primal', 'kernel'] as const) {
+        const fit = await fitRidge(X, Y, alphaOf, { solver, targetBatch: 3 });
+        assert.equal(fit.solver, solver);
+        alphaOf.forEach((alpha, t) => {
+          const ref = closedForm(X, Y, alpha);
+          const got = Float64Array.from({ length: p }, (_, j) => fit.coef[j * 4 + t]);
+          const want = Float64Array.from({ length: p }, (_, j) => ref.beta[j * 4 + t]);
+          assert.ok(maxRelErr(got, want) <= tol, `${dtype} ${n}×${p} ${solver} α=${alpha}: rel err ${maxRelErr(got, want)}`);
+        });
+        assert.ok(maxRelErr(fit.yMean, closedForm(X, Y, 1).ym) < 1e-12);
+      }
+    }
+  }
+  const { X, Y } = problem(10, 3, 2, 1, 'float64');
+  await assert.rejects(fitRidge(X, Y, [1]), /1 alphas for 2 targets/);
+  await assert.rejects(fitRidge(X, Y, [1, 0]), /alpha of target 1 is 0/);
+});
 
 test('fitRidgeCV(X, Y) picks the smallest alpha for a noiseless target (float32, rescored in float64)', async () => {
   const rng = createRng(21);

@@ -50,6 +50,17 @@ test('kFold(n, k) tests contiguous blocks whose sizes differ by at most one', ()
   assert.throws(() => makeFolds(5, { groups: [1, 2] }), /groups has 2 labels but there are 5 samples/);
 });
 
+test('makeFolds(n, { folds: [fold] }) passes explicit folds through and rejects ones that do not split every sample once', () => {
+  const fold = { train: Int32Array.of(0, 2, 3), test: Int32Array.of(1, 4) };
+  assert.deepEqual(makeFolds(5, { folds: [fold] }), [fold]);
+  assert.throws(() => makeFolds(5, { folds: [] }), /list is empty/);
+  assert.throws(() => makeFolds(5, { folds: [{ train: Int32Array.of(0, 2), test: Int32Array.of(1, 4) }] }), /covers 4 of the 5 samples/);
+  assert.throws(() => makeFolds(5, { folds: [{ train: Int32Array.of(0, 1, 2, 3), test: Int32Array.of(1, 4) }] }), /sample 1 is in both train and test/);
+  assert.throws(() => makeFolds(5, { folds: [{ train: Int32Array.of(2, 0, 3), test: Int32Array.of(1, 4) }] }), /sorted ascending/);
+  assert.throws(() => makeFolds(5, { folds: [{ train: Int32Array.of(0, 2, 3), test: Int32Array.of(1, 5) }] }), /index 5 is outside 0…4/);
+  assert.throws(() => makeFolds(5, { folds: [fold], groups: [0, 0, 1, 1, 2] }), /either explicit folds or groups/);
+});
+
 test('logspace(-2, 8, 20) matches numpy.logspace', () => {
   const a = logspace(-2, 8, 20);
   assert.equal(a.length, 20);

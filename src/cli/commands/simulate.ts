@@ -18,6 +18,8 @@ export interface SimulateOptions {
   testPerGenre?: number;
   /** Approximate cortical voxels per subject. */
   voxels?: number;
+  /** Signal-to-noise of the simulated responses. */
+  snr?: { auditory: number; higher: number; informativeFraction: number };
   /** Render threads (default: all cores). */
   workers?: number;
 }
@@ -28,7 +30,7 @@ export type SimulateResult = SimulateJobResult;
 export function simulateSpec(opts: Omit<SimulateOptions, 'out' | 'workers'>): SimulateSpec {
   return {
     preset: opts.preset ?? 'demo', subjects: opts.subjects, seed: opts.seed, genres: opts.genres, trainPerGenre: opts.trainPerGenre,
-    testPerGenre: opts.testPerGenre, targetVoxels: opts.voxels, raw: opts.raw ? true : undefined, library: opts.library, snr: undefined,
+    testPerGenre: opts.testPerGenre, targetVoxels: opts.voxels, raw: opts.raw ? true : undefined, library: opts.library, snr: opts.snr,
   };
 }
 

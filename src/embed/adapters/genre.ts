@@ -1,14 +1,7 @@
 import { fail } from '../../errors.ts';
+import { GTZAN_GENRES, genreOfClipId } from '../../bids/index.ts';
 import type { Embedder, EmbedContext } from '../embedder.ts';
 
-/** The 10 GTZAN genres, in the order of the one-hot columns. */
-export const GTZAN_GENRES = ['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock'] as const;
-
-/** The genre of a clip id such as `blues.00017` (the part before the first dot). */
-export function genreOfClipId(clipId: string): string {
-  const dot = clipId.indexOf('.');
-  return dot > 0 ? clipId.slice(0, dot) : clipId;
-}
 
 /**
  * The control feature space of Brain2Music: a one-hot genre vector per window (every window of a
