@@ -15,7 +15,7 @@ export type HeapView = Float64Array | Float32Array;
  */
 export type KernelTask = (f64: Float64Array, f32: Float32Array, lo: number, hi: number, ...args: number[]) => void;
 
-/** Where the helper finds the tasks: `module[table][name]` of an ES module (loaded through tsx). */
+/** Where the helper finds the tasks: `module[table][name]` of an ES module (a .ts one loaded through tsx). */
 export interface TaskTable {
   url: string;
   table: string;
@@ -75,7 +75,7 @@ interface PackBuffers {
 /** KC zeros per precision: the B columns past the edge of a direct (unpacked) product. */
 type ZeroColumn = Record<Prec, number>;
 
-/** The helper thread and its control block (see kernelWorker.mjs for the protocol). */
+/** The helper thread and its control block (see kernelWorker.js for the protocol). */
 interface Helper {
   worker: Worker;
   words: Int32Array;
@@ -141,7 +141,7 @@ export class WasmKernels {
 
   private startHelper(): void {
     try {
-      const worker = new Worker(new URL('./kernelWorker.mjs', import.meta.url), {
+      const worker = new Worker(new URL('./kernelWorker.js', import.meta.url), {
         workerData: { module: kernelModule(), memory: this.memory, names: NAMES, ctrl: this.ctrl, tasks: this.tasks },
         // the worker is plain JavaScript: no loader (tsx) to start
         execArgv: [],
@@ -162,6 +162,11 @@ export class WasmKernels {
   /** Whether the helper thread is up and taking work (large products then run on two threads). */
   get parallel(): boolean {
     return this.readyHelper() !== null;
+  }
+
+  /** Whether the helper has also loaded the tasks given to setThreads (then {@link task} splits them). */
+  get parallelTasks(): boolean {
+    return this.readyHelper(true) !== null;
   }
 
   /** The helper when it may take work now (kernels; with `tasks`, TypeScript tasks too). */

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRng } from '../../../src/linalg/index.ts';
+import { MERGE_TASK_TABLE } from '../../../src/linalg/eigh/mergeTasks.ts';
 import { WasmKernels, type Prec } from '../../../src/linalg/wasm/kernels.ts';
 
 const rng = createRng(11);
@@ -117,11 +118,12 @@ test('WasmKernels.symv / gemvT / gemvN / transpose match their definitions (symv
   }
 });
 
-test('WasmKernels with setThreads(2) splits GEMMs and symv over a helper thread and gives bit-identical results', async () => {
+test('WasmKernels with setThreads(2, tasks) splits GEMMs and symv over a helper thread that also loads the tasks, and gives bit-identical results', async () => {
   const k = new WasmKernels();
-  k.setThreads(2);
-  for (let i = 0; i < 200 && !k.parallel; i++) await sleep(25);
-  assert.ok(k.parallel, 'the helper thread came up within 5 s');
+  k.setThreads(2, MERGE_TASK_TABLE);
+  for (let i = 0; i < 400 && !k.parallelTasks; i++) await sleep(25);
+  assert.ok(k.parallel, 'the helper thread came up within 10 s');
+  assert.ok(k.parallelTasks, 'the helper loaded the merge tasks (mergeTasks.ts through tsx) within 10 s');
   for (const prec of ['f64', 'f32'] as const) {
     const n = 800; // above the symv split size (768)
     const a = k.alloc(n * n, prec);

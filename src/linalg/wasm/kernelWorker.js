@@ -1,11 +1,13 @@
-// Helper thread of the WebAssembly kernels (src/linalg/wasm/kernels.ts). Plain JavaScript so the
-// kernels are up without the TypeScript loader. It instantiates the same compiled module on the
+// Helper thread of the WebAssembly kernels (src/linalg/wasm/kernels.ts). Plain JavaScript, so the
+// kernels are up without the TypeScript loader, and the same file runs from src/ and from dist/
+// (scripts/build.mjs copies it as a run-time asset). It instantiates the same compiled module on the
 // same shared memory, then serves one call at a time through the control block (Int32 words):
 // 0 request number, 1 number of the last request done, 2 what to run (an export index, or
 // 1000 + a task index), 3 argument count, 4 ready (1: kernels; 2: kernels and tasks), 5 error
 // flag; float64 arguments from byte 64 on. The caller blocks until word 1 equals its request
 // number, so a call never runs concurrently with one it depends on. Tasks are TypeScript
-// functions (float64 view, float32 view, ...numbers) from `tasks`, loaded through tsx when present.
+// functions (float64 view, float32 view, ...numbers) from `tasks`: compiled (dist/), a plain
+// import; from the sources (a .ts module), through tsx when it is installed.
 import { workerData } from 'node:worker_threads';
 
 const { module, memory, names, ctrl, tasks } = workerData;
@@ -17,13 +19,15 @@ Atomics.store(words, 4, 1);
 let taskFns = [];
 if (tasks) {
   try {
-    const { register } = await import('tsx/esm/api');
-    register();
+    if (tasks.url.endsWith('.ts')) {
+      const { register } = await import('tsx/esm/api');
+      register();
+    }
     const mod = await import(tasks.url);
     taskFns = tasks.names.map((name) => mod[tasks.table][name]);
     Atomics.store(words, 4, 2);
   } catch {
-    // no TypeScript loader: the caller keeps the tasks on its own thread
+    // no TypeScript loader for a .ts module: the caller keeps the tasks on its own thread
   }
 }
 let views = { f64: new Float64Array(memory.buffer), f32: new Float32Array(memory.buffer) };
