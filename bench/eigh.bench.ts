@@ -10,7 +10,9 @@
 // printed). Times are the best of --reps runs, taken in two rounds that alternate numpy and ours
 // so a change in machine load hits both. Accuracy is measured by numpy in float64 for every
 // solver: res = ‖AV − VΛ‖_F / ‖A‖_F, orth = max |VᵀV − I|. The load average is printed with
-// each row (the machine is shared).
+// each row (the machine is shared). The bench exits non-zero when eigh misses the accuracy bound
+// (res, orth and Δλ ≤ 1e-10 in float64, ≤ 1e-4 in float32): this is the large-n check against
+// numpy that the tests leave to it.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -139,7 +141,8 @@ try {
   console.log(`numpy baseline: OPENBLAS_CORETYPE=${coretype || '(unset)'} -> ${JSON.stringify(chosen.blas)}`);
   console.log(`brain2music eigh: ${threads} thread(s); today's solver: eighQl (one thread, float64)`);
   console.log('');
-  const header = ['n', 'dtype', 'numpy s', 'eigh s', 'ratio', 'today s', 'ratio', 'res numpy', 'res eigh', 'res today', 'orth numpy', 'orth eigh', 'orth today', 'Δλ eigh', 'load (1/5/15 min)'];
+  const header = ['n', 'dtype', 'numpy s', 'eigh s', 'ratio', 'today s', 'ratio', 'res numpy', 'res eigh', 'res today', 'orth numpy', 'orth eigh', 'orth today', 'Δλ eigh', 'accuracy', 'load (1/5/15 min)'];
+  const inaccurate: string[] = [];
   console.log(header.join(' | '));
   const float32Lapack: string[] = [];
   for (const n of sizes) {
@@ -177,7 +180,10 @@ try {
         todayRes = acc0.res.toExponential(1);
         todayOrth = acc0.orth.toExponential(1);
       }
-      console.log([n, dtype, np.best.toFixed(3), ours.toFixed(3), (ours / np.best).toFixed(2), today, todayRatio, np.res.toExponential(1), acc.res.toExponential(1), todayRes, np.orth.toExponential(1), acc.orth.toExponential(1), todayOrth, acc.dvalues.toExponential(1), `${loadBefore} -> ${load()}`].join(' | '));
+      const bound = f32 ? 1e-4 : 1e-10;
+      const accurate = Math.max(acc.res, acc.orth, acc.dvalues) <= bound;
+      if (!accurate) inaccurate.push(`${n} ${dtype}`);
+      console.log([n, dtype, np.best.toFixed(3), ours.toFixed(3), (ours / np.best).toFixed(2), today, todayRatio, np.res.toExponential(1), acc.res.toExponential(1), todayRes, np.orth.toExponential(1), acc.orth.toExponential(1), todayOrth, acc.dvalues.toExponential(1), `${accurate ? 'ok' : 'FAIL'} (≤ ${bound.toExponential(0)})`, `${loadBefore} -> ${load()}`].join(' | '));
     }
   }
   console.log('');
@@ -185,6 +191,10 @@ try {
   console.log('numpy.linalg.eigh computes float32 input in float64; LAPACK in float32 (scipy.linalg.eigh, driver evd = ssyevd), same kernel, same run:');
   console.log(['n', 'ssyevd s', 'eigh / ssyevd', 'res ssyevd', 'orth ssyevd'].join(' | '));
   for (const line of float32Lapack) console.log(line);
+  if (inaccurate.length > 0) {
+    console.error(`eigh missed the accuracy bound at ${inaccurate.join(', ')}`);
+    process.exitCode = 1;
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
