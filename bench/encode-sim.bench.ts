@@ -1,15 +1,16 @@
 // Encoding on the simulated dataset, scored against its ground truth: which ROIs the simulator made
 // informative for which feature kind (acoustic features → auditory ROIs, musical features → higher
 // ROIs) and which voxels carry signal at all (snr > 0).
-//   node --import tsx bench/encode-sim.bench.ts [DATASET] [PRESET] [SUBJECTS]
+//   node --import tsx bench/encode-sim.bench.ts [DATASET] [PRESET] [SUBJECTS] [NPERM]
 // DATASET: a simulated dataset folder (default /tmp/b2m-encode-sim-<PRESET>, simulated there once);
-// PRESET: demo (default) or paper; SUBJECTS: how many subjects to fit (default all). Feature
+// PRESET: demo (default) or paper; SUBJECTS: how many subjects to fit (default all); NPERM: block
+// shuffles (default 10,000, the pipeline's). Feature
 // spaces: the simulator's own stimulus features (acoustic: one vector per scan; musical: one per
 // clip), the genre one-hot control, the builtin embedding of the stimuli (10 s windows every
 // 1.5 s, embedded once into DATASET/builtin.npy) and a pure-noise space of the builtin's shape.
-// Each space is fitted once with the default block null (10,000 shuffles, p beyond every shuffle
-// from the Pareto tail), which gives three nulls: the paper's Gaussian null (from r and the test
-// length), the block null's counted p (floor 1/10,001) and its p with the tail. Per subject, space
+// Each space is fitted once with the default block null (p beyond every shuffle from the Pareto
+// tail), which gives three nulls: the paper's Gaussian null (from r and the test length), the
+// block null's counted p (floor 1/(1 + NPERM)) and its p with the tail. Per subject, space
 // and null: significant voxels, the share of them in the ROIs informative for that kind, the
 // false-discovery proportion in ROIs informative for nothing (ROI level) and among voxels without
 // signal (voxel level), and the recall of the informative voxels of its ROIs.
@@ -49,6 +50,7 @@ console.log(`${root}: ${ds.subjects.length} subjects, ${ds.clips.length} clips; 
 
 const pct = (a: number, b: number) => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` : '–');
 const subjects = ds.subjects.slice(0, Number(process.argv[4] ?? ds.subjects.length));
+const nPerm = Number(process.argv[5] ?? 10_000);
 const nulls = (m: EncodingMaps): [string, ArrayLike<number>][] => [['gaussian', gaussianNullP(m.r, m.nTest)], ['floor', m.pEmpirical!], ['tail', m.p]];
 const rows: string[] = [];
 for (const sub of subjects) {
@@ -66,7 +68,7 @@ for (const sub of subjects) {
   const enc = await encodeSubject(resp, [
     { name: 'acoustic', spaces: [acoustic] }, { name: 'musical', spaces: [musical] }, { name: 'genre', spaces: [genre] },
     { name: 'builtin', spaces: [builtin] }, { name: 'noise', spaces: [noise] },
-  ], { seed: 1 });
+  ], { seed: 1, nPerm });
   console.log(`(${((performance.now() - t0) / 1000).toFixed(1)} s for the five spaces)`);
   for (const m of enc.models) {
     for (const [nullName, p] of nulls(m)) {
@@ -86,4 +88,4 @@ for (const sub of subjects) {
     }
   }
 }
-console.log(['', '| subject | space | null | significant | in its ROIs | FDP (noise ROIs) | FDP (voxels without signal) | recall |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
+console.log([`\n${nPerm} block shuffles`, '| subject | space | null | significant | in its ROIs | FDP (noise ROIs) | FDP (voxels without signal) | recall |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
