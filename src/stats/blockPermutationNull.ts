@@ -2,7 +2,7 @@ import { fail } from '../errors.ts';
 import { mulberry32, type Matrix } from '../linalg/index.ts';
 import type { Tail } from './gaussianNullP.ts';
 import { correlationNullP } from './correlationNullP.ts';
-import type { PTail } from './permutationP.ts';
+import { PERMUTATION_P_DEFAULTS, type PTail } from './permutationP.ts';
 
 /** Options of {@link blockPermutationNull}. */
 export interface BlockPermutationOptions {
@@ -127,6 +127,11 @@ export function blockPermutationNull(observed: Matrix, predicted: Matrix, opts: 
   const width = Math.max(1, Math.min(MAX_PASS, Math.floor(PASS_BYTES / (8 * nPerm))));
   const passes = Math.ceil(V / width);
   const column = new Float64Array(nPerm);
+  const count = new Int32Array(width);
+  // Only a voxel the tail could refine needs its null gathered (a strided read): the rest get the count.
+  const reliableCount = opts.reliableCount ?? PERMUTATION_P_DEFAULTS.reliableCount;
+  const tailThreshold = opts.tailThreshold ?? PERMUTATION_P_DEFAULTS.tailThreshold;
+  const refine = pTail === 'gpd' && nPerm >= PERMUTATION_P_DEFAULTS.minNull;
   for (let v0 = 0, pass = 0; v0 < V; v0 += width, pass++) {
     const w = Math.min(width, V - v0);
     const buf = new Float64Array(nPerm * w); // permutation-major: buf[k * w + j]
@@ -134,14 +139,21 @@ export function blockPermutationNull(observed: Matrix, predicted: Matrix, opts: 
     if (equalBlocks) blockShuffleNull(zo, zp, T, V, v0, w, blockLength, orders!, buf, progress);
     else permutedNull(zo, zp, T, V, v0, w, { orders, blockLength, nBlocks, shifts }, buf, progress);
     if (nullR) for (let k = 0; k < nPerm; k++) for (let j = 0; j < w; j++) nullR[k * V + v0 + j] = buf[k * w + j]!;
+    count.fill(0);
+    for (let k = 0; k < nPerm; k++) {
+      const row = k * w;
+      if (tail === 'upper') { for (let j = 0; j < w; j++) if (buf[row + j]! >= r[v0 + j]!) count[j]!++; }
+      else for (let j = 0; j < w; j++) if (Math.abs(buf[row + j]!) >= Math.abs(r[v0 + j]!)) count[j]!++;
+    }
     for (let j = 0; j < w; j++) {
       const v = v0 + j;
       const rv = r[v]!;
       if (Number.isNaN(rv)) { p[v] = pEmpirical[v] = Number.NaN; continue; }
+      p[v] = pEmpirical[v] = (1 + count[j]!) / (1 + nPerm);
+      if (!(refine && count[j]! < reliableCount && pEmpirical[v]! < tailThreshold)) continue;
       for (let k = 0; k < nPerm; k++) column[k] = buf[k * w + j]!;
-      const res = correlationNullP(rv, column, { pTail, tail, tailThreshold: opts.tailThreshold, reliableCount: opts.reliableCount });
+      const res = correlationNullP(rv, column, { pTail, tail, tailThreshold, reliableCount });
       p[v] = res.p;
-      pEmpirical[v] = res.pEmpirical;
       pSource[v] = res.source;
     }
   }

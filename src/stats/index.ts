@@ -4,7 +4,7 @@ export { gaussianNullP } from './gaussianNullP.ts';
 export type { Tail } from './gaussianNullP.ts';
 export { blockPermutationNull } from './blockPermutationNull.ts';
 export type { BlockPermutationOptions, PermutationNullResult } from './blockPermutationNull.ts';
-export { permutationP, P_SOURCE, type PermutationP, type PermutationPOptions, type PSource, type PTail } from './permutationP.ts';
+export { permutationP, P_SOURCE, PERMUTATION_P_DEFAULTS, type PermutationP, type PermutationPOptions, type PSource, type PTail } from './permutationP.ts';
 export { fitGpdTail, GPD_TAIL_QUANTILES, type GpdTailFit, type GpdTailOptions } from './fitGpdTail.ts';
 export { tailP } from './tailP.ts';
 export { correlationNullP, type CorrelationNullOptions } from './correlationNullP.ts';

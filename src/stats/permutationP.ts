@@ -9,6 +9,9 @@ export type PTail = 'gpd' | 'none';
 export const P_SOURCE = { empirical: 0, gpd: 1, moments: 2 } as const;
 export type PSource = (typeof P_SOURCE)[keyof typeof P_SOURCE];
 
+/** Defaults of {@link permutationP}'s options (declared once; `blockPermutationNull` pre-filters with them). */
+export const PERMUTATION_P_DEFAULTS = { tailThreshold: 0.1, reliableCount: 1, minNull: 1000 } as const;
+
 /** Options of {@link permutationP}. */
 export interface PermutationPOptions extends Omit<GpdTailOptions, 'sorted'> {
   /** 'gpd' (default): refine small p with a generalized Pareto tail fit; 'none': the count alone. */
@@ -86,13 +89,13 @@ export function permutationP(observed: number, nullSample: ArrayLike<number>, op
   if (n < 1) fail('BAD_INPUT', 'permutationP: the null sample is empty; run at least one permutation.');
   const pTail = opts.pTail ?? 'gpd';
   if (pTail !== 'gpd' && pTail !== 'none') fail('BAD_INPUT', `permutationP: pTail '${String(pTail)}' is not one of 'gpd', 'none'.`);
-  const threshold = opts.tailThreshold ?? 0.1;
+  const threshold = opts.tailThreshold ?? PERMUTATION_P_DEFAULTS.tailThreshold;
   if (Number.isNaN(observed)) return { p: Number.NaN, pEmpirical: Number.NaN, source: P_SOURCE.empirical, fit: null };
   let count = 0;
   for (let k = 0; k < n; k++) if (nullSample[k]! >= observed) count++;
   const pEmpirical = (1 + count) / (1 + n);
   const empirical: PermutationP = { p: pEmpirical, pEmpirical, source: P_SOURCE.empirical, fit: null };
-  if (pTail === 'none' || !(pEmpirical < threshold) || count >= (opts.reliableCount ?? 1) || n < (opts.minNull ?? 1000)) return empirical;
+  if (pTail === 'none' || !(pEmpirical < threshold) || count >= (opts.reliableCount ?? PERMUTATION_P_DEFAULTS.reliableCount) || n < (opts.minNull ?? PERMUTATION_P_DEFAULTS.minNull)) return empirical;
   const fallback = (fit: GpdTailFit | null): PermutationP => {
     const f = opts.fallbackP?.(observed);
     return f !== undefined && f >= 0 ? { p: Math.min(f, pEmpirical), pEmpirical, source: P_SOURCE.moments, fit } : { ...empirical, fit };
