@@ -3,7 +3,7 @@
 // ROIs) and which voxels carry signal at all (snr > 0).
 //   node --import tsx bench/encode-sim.bench.ts [DATASET] [PRESET] [SUBJECTS] [NPERM]
 // DATASET: a simulated dataset folder (default /tmp/b2m-encode-sim-<PRESET>, simulated there once);
-// PRESET: demo (default) or paper; SUBJECTS: how many subjects to fit (default all); NPERM: block
+// PRESET: demo (default) or paper; SUBJECTS: how many subjects to simulate and fit (default all); NPERM: block
 // shuffles (default 10,000, the pipeline's). Feature
 // spaces: the simulator's own stimulus features (acoustic: one vector per scan; musical: one per
 // clip), the genre one-hot control, the builtin embedding of the stimuli (10 s windows every
@@ -27,9 +27,10 @@ import { fdrBh, gaussianNullP } from '../src/stats/index.ts';
 const preset = (process.argv[3] ?? 'demo') as PresetName;
 if (!(preset in PRESETS)) throw new Error(`preset ${preset} is not one of ${Object.keys(PRESETS).join(', ')}`);
 const root = process.argv[2] ?? `/tmp/b2m-encode-sim-${preset}`;
+const nSubjects = Math.min(PRESETS[preset].subjects, Number(process.argv[4] ?? PRESETS[preset].subjects));
 if (!existsSync(join(root, 'derivatives', 'ground_truth', 'truth.json'))) {
-  console.log(`simulating the ${preset} preset into ${root} …`);
-  await simulateDataset(root, { ...PRESETS[preset], raw: false }, {});
+  console.log(`simulating the ${preset} preset (${nSubjects} subjects) into ${root} …`);
+  await simulateDataset(root, { ...PRESETS[preset], raw: false, subjects: nSubjects }, {});
 }
 const ds = openDataset(root);
 const { acoustic, musical } = simulatedFeatureSpaces(root);
@@ -49,7 +50,7 @@ const noise = { ...builtin, name: 'noise', data: Float32Array.from(builtin.data,
 console.log(`${root}: ${ds.subjects.length} subjects, ${ds.clips.length} clips; spaces acoustic (${acoustic.dim}-d per scan), musical (${musical.dim}-d per clip), genre (${genre.dim}-d), builtin and noise (${builtin.nWindows} windows × ${builtin.dim}-d)`);
 
 const pct = (a: number, b: number) => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` : '–');
-const subjects = ds.subjects.slice(0, Number(process.argv[4] ?? ds.subjects.length));
+const subjects = ds.subjects.slice(0, nSubjects);
 const nPerm = Number(process.argv[5] ?? 10_000);
 const nulls = (m: EncodingMaps): [string, ArrayLike<number>][] => [['gaussian', gaussianNullP(m.r, m.nTest)], ['floor', m.pEmpirical!], ['tail', m.p]];
 const rows: string[] = [];
