@@ -83,8 +83,10 @@ export const ENCODE_DEFAULTS = {
   fdrQ: 0.05,
   /** Null distribution of the test correlations. */
   null: 'block',
-  /** Block-null shuffles: p cannot go below 1/(1 + nPerm). */
+  /** Block-null shuffles: the counted p cannot go below 1/(1 + nPerm). */
   nPerm: 10_000,
+  /** p beyond every shuffle: 'gpd' fits the null's tail (generalized Pareto, as PALM), 'none' keeps the count. */
+  pTail: 'gpd',
 } as const;
 
 /** Reading a dataset's responses. */

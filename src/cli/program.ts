@@ -133,10 +133,11 @@ export function buildProgram(): Command {
     .option('--fdr-q <q>', d('Benjamini–Hochberg FDR level', ENCODE_DEFAULTS.fdrQ), fieldParser('--fdr-q', FIELDS.fdrQ))
     .option('--partition', 'also fit the joint model of the first two spaces and partition their variance')
     .option('--n-perm <n>', d('permutations of the block null', ENCODE_DEFAULTS.nPerm), fieldParser('--n-perm', FIELDS.nPerm))
+    .option('--p-tail <kind>', d("p beyond every shuffle: 'gpd' (generalized Pareto tail fit, as FSL's PALM) or 'none' (the count, floor 1/(1 + n-perm))", ENCODE_DEFAULTS.pTail), fieldParser('--p-tail', FIELDS.pTail))
     .option('--seed <n>', d('seed of the block null', 0), fieldParser('--seed', FIELDS.seed))
     .option('--voxel-batch <n>', 'voxels fitted at once, to bound memory (default: as many as fit in 2 GB)', positiveInt('--voxel-batch'))
     .option('--json', 'print the encoding summaries as JSON on stdout (logs go to stderr)')
-    .action(async (o: DatasetFlags & { bids: string; features: string; out: string; subject?: string; null?: 'gaussian' | 'block'; delays?: number[]; lagTr?: number; scansPerClip?: number; cv?: 'clip' | 'run'; folds?: number; fdrQ?: number; partition?: boolean; nPerm?: number; seed?: number; voxelBatch?: number; json?: boolean }) => {
+    .action(async (o: DatasetFlags & { bids: string; features: string; out: string; subject?: string; null?: 'gaussian' | 'block'; delays?: number[]; lagTr?: number; scansPerClip?: number; cv?: 'clip' | 'run'; folds?: number; fdrQ?: number; partition?: boolean; nPerm?: number; pTail?: 'gpd' | 'none'; seed?: number; voxelBatch?: number; json?: boolean }) => {
       const { runEncode } = await import('./commands/encode.ts');
       const summaries = await runEncode({ ...o, subject: o.subject ?? 'all' }, await ui(o.json));
       if (o.json) printJson(summaries);

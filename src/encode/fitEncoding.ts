@@ -1,3 +1,4 @@
+import { ENCODE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { fitRidgeCV, predictRidge } from '../ridge/index.ts';
 import { blockPermutationNull, fdrBh, gaussianNullP, noiseCeiling, type PTail } from '../stats/index.ts';
@@ -5,9 +6,6 @@ import type { EncodingDesign } from './buildEncodingDesign.ts';
 import type { EncodingResponses } from './encodingResponses.ts';
 import { gatherMeanRows, gatherRepetitions, gatherRows } from './gatherRows.ts';
 import { scoreColumns } from './scoreColumns.ts';
-
-/** Block-null permutations when none are given. */
-export const DEFAULT_NULL_PERMUTATIONS = 10_000;
 
 /** Which null distribution gives the per-voxel p-values. */
 export type EncodingNull = 'gaussian' | 'block';
@@ -132,16 +130,16 @@ export function cvGroups(design: EncodingDesign, cv: 'clip' | 'run', folds: numb
 export async function fitEncoding(resp: EncodingResponses, design: EncodingDesign, name: string, opts: EncodingFitOptions = {}): Promise<EncodingMaps> {
   const V = resp.nVoxels;
   const { nTrain, nTest, nFeatures: p } = design;
-  const nullKind = opts.nullKind ?? 'block';
+  const nullKind = opts.nullKind ?? ENCODE_DEFAULTS.null;
   if (nullKind !== 'gaussian' && nullKind !== 'block') fail('BAD_INPUT', `null '${String(nullKind)}' is not one of gaussian, block.`);
-  const pTail = opts.pTail ?? 'gpd';
+  const pTail = opts.pTail ?? ENCODE_DEFAULTS.pTail;
   if (pTail !== 'gpd' && pTail !== 'none') fail('BAD_INPUT', `p tail '${String(pTail)}' is not one of gpd, none.`);
-  const nPerm = opts.nPerm ?? DEFAULT_NULL_PERMUTATIONS;
+  const nPerm = opts.nPerm ?? ENCODE_DEFAULTS.nPerm;
   const block = nullKind === 'block';
   const skip = Math.min(Math.max(0, ...design.delays), design.scansPerClip - 1);
   const cv = opts.cv ?? 'clip';
   if (cv !== 'clip' && cv !== 'run') fail('BAD_INPUT', `cv '${String(cv)}' is not one of clip, run.`);
-  const fdrAlpha = opts.alpha ?? 0.05;
+  const fdrAlpha = opts.alpha ?? ENCODE_DEFAULTS.fdrQ;
   if (!(fdrAlpha > 0 && fdrAlpha < 1)) fail('BAD_INPUT', `FDR level must be in (0, 1), got ${fdrAlpha}.`);
   if (nTest < 3) fail('BAD_INPUT', `${resp.subject}: ${nTest} test scans; encoding is scored on the test runs and needs at least 3.`);
   const groups = cvGroups(design, cv, opts.folds ?? 5);

@@ -46,7 +46,7 @@ export interface RunConfig {
   /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
   generate: { name: 'builtin' | 'musicgen'; modelDir: string | undefined; samples: number; rerank: number; guidance: number; temperature: number } | undefined;
   /** Encoding: feature spaces (embedding names or 'genre'), FDR level, CV folds, null distribution. */
-  encode: { spaces: string[] | undefined; fdrQ: number; folds: number; null: 'gaussian' | 'block'; nPerm: number } | undefined;
+  encode: { spaces: string[] | undefined; fdrQ: number; folds: number; null: 'gaussian' | 'block'; nPerm: number; pTail: 'gpd' | 'none' } | undefined;
   report: boolean;
 }
 
@@ -151,6 +151,7 @@ export const FIELDS = {
   fdrQ: num(0, 1),
   null: oneOf(['gaussian', 'block'] as const),
   nPerm: int(99, 1_000_000),
+  pTail: oneOf(['gpd', 'none'] as const),
   preset: oneOf(['demo', 'paper'] as const),
   subjectCount: int(1, 99),
   simulationSeed: int(0, 2 ** 31 - 1),
@@ -261,9 +262,10 @@ const schema = obj({
         folds: doc(withDefault(FIELDS.folds, RIDGE_DEFAULTS.folds), 'cross-validation folds for the per-voxel alpha'),
         null: doc(withDefault(FIELDS.null, ENCODE_DEFAULTS.null), "null distribution: 'block' (clip blocks shuffled) or 'gaussian' (the paper's)"),
         nPerm: doc(withDefault(FIELDS.nPerm, ENCODE_DEFAULTS.nPerm), 'shuffles of the block null'),
+        pTail: doc(withDefault(FIELDS.pTail, ENCODE_DEFAULTS.pTail), "p beyond every shuffle: 'gpd' (generalized Pareto tail fit, as FSL's PALM) or 'none' (the count, floor 1/(1 + nPerm))"),
       }),
     ),
-    () => ({ spaces: undefined, fdrQ: ENCODE_DEFAULTS.fdrQ, folds: RIDGE_DEFAULTS.folds, null: ENCODE_DEFAULTS.null, nPerm: ENCODE_DEFAULTS.nPerm }),
+    () => ({ spaces: undefined, fdrQ: ENCODE_DEFAULTS.fdrQ, folds: RIDGE_DEFAULTS.folds, null: ENCODE_DEFAULTS.null, nPerm: ENCODE_DEFAULTS.nPerm, pTail: ENCODE_DEFAULTS.pTail }),
   ), 'voxelwise encoding maps with significance; null switches it off'),
   report: doc(withDefault(bool(), true), 'write the HTML report'),
 });

@@ -1,3 +1,4 @@
+import { ENCODE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { mulberry32, type Matrix } from '../linalg/index.ts';
 import type { Tail } from './gaussianNullP.ts';
@@ -94,7 +95,7 @@ export function blockPermutationNull(observed: Matrix, predicted: Matrix, opts: 
   if (method !== 'circular' && method !== 'block') fail('BAD_INPUT', `blockPermutationNull: method '${String(method)}' is not one of 'circular', 'block'.`);
   const tail = opts.tail ?? 'upper';
   if (tail !== 'upper' && tail !== 'two-sided') fail('BAD_INPUT', `blockPermutationNull: tail '${String(tail)}' is not one of 'upper', 'two-sided'.`);
-  const pTail = opts.pTail ?? 'gpd';
+  const pTail = opts.pTail ?? ENCODE_DEFAULTS.pTail;
   if (pTail !== 'gpd' && pTail !== 'none') fail('BAD_INPUT', `blockPermutationNull: pTail '${String(pTail)}' is not one of 'gpd', 'none'.`);
   const nPerm = opts.nPerm ?? 1000;
   if (!Number.isInteger(nPerm) || nPerm < 1) fail('BAD_INPUT', `blockPermutationNull: nPerm = ${nPerm}; give a positive integer (e.g. 1000).`);

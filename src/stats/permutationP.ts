@@ -1,3 +1,4 @@
+import { ENCODE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { fitGpdTail, type GpdTailFit, type GpdTailOptions } from './fitGpdTail.ts';
 import { tailP } from './tailP.ts';
@@ -87,7 +88,7 @@ export interface PermutationP {
 export function permutationP(observed: number, nullSample: ArrayLike<number>, opts: PermutationPOptions = {}): PermutationP {
   const n = nullSample.length;
   if (n < 1) fail('BAD_INPUT', 'permutationP: the null sample is empty; run at least one permutation.');
-  const pTail = opts.pTail ?? 'gpd';
+  const pTail = opts.pTail ?? ENCODE_DEFAULTS.pTail;
   if (pTail !== 'gpd' && pTail !== 'none') fail('BAD_INPUT', `permutationP: pTail '${String(pTail)}' is not one of 'gpd', 'none'.`);
   const threshold = opts.tailThreshold ?? PERMUTATION_P_DEFAULTS.tailThreshold;
   if (Number.isNaN(observed)) return { p: Number.NaN, pEmpirical: Number.NaN, source: P_SOURCE.empirical, fit: null };
