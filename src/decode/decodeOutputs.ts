@@ -1,8 +1,11 @@
-import { averageWindows, rowCorrelations } from '../evaluate/index.ts';
+import { averageWindows, identificationWithUncertainty, nWayTop1WithUncertainty, rowCorrelations } from '../evaluate/index.ts';
 import type { DecodeSubjectResult, DecoderReport } from './decodeSubject.ts';
 import type { DecodingMetrics } from './evaluateDecoding.ts';
 import type { VoxelSelectionRecord } from './fitSelectionDecoder.ts';
 import { rankVoxels } from './selectVoxels.ts';
+
+/** Seed of the bootstrap intervals and pairing permutations of the headline scores (recorded beside them). */
+const UNCERTAINTY_SEED = 0;
 
 /** Voxels listed with their encoding CV r in `rois.json` of a voxel-selection decoder. */
 export const TOP_VOXELS_LISTED = 100;
@@ -107,12 +110,13 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
   const T = res.dim;
   const emb = res.reports.main;
   const sel = res.decoder.selection;
-  const C = rowCorrelations(
-    averageWindows(res.predictions.test, nTest, W, T),
-    averageWindows(res.targets.test, nTest, W, T),
-    nTest,
-    T,
-  );
+  const clipPredictions = averageWindows(res.predictions.test, nTest, W, T);
+  const clipTargets = averageWindows(res.targets.test, nTest, W, T);
+  const C = rowCorrelations(clipPredictions, clipTargets, nTest, T);
+  // the headline scores with a 95% bootstrap interval over test clips and p against chance (seed recorded)
+  const uncertainty = { unit: 'clips', split: 'test', seed: UNCERTAINTY_SEED } as const;
+  const identificationTest = identificationWithUncertainty(clipPredictions, clipTargets, nTest, T, uncertainty);
+  const nWay = nWayTop1WithUncertainty(clipPredictions, clipTargets, nTest, T, uncertainty);
   const genres = res.clipIds.test.map(genreOf);
   const selected = res.ensemble.members.map((m, i) => ({
     rank: i + 1,
@@ -128,9 +132,9 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
     unit: 'clips',
     lagTr: res.lagTr,
     lagSec: res.lagTr * info.tr,
-    identificationTest: { value: emb.test.identification.clips.value, chance: 0.5 },
-    identificationTrain: { value: emb.train.identification.clips.value, chance: 0.5 },
-    nWayTop1: { value: emb.test.nWayTop1.value, chance: emb.test.nWayTop1.chance, n: emb.test.nWayTop1.n },
+    identificationTest,
+    identificationTrain: { value: emb.train.identification.clips.value, chance: 0.5, unit: 'clips', split: 'train-in-sample' },
+    nWayTop1: { ...nWay, n: nTest },
     meanR: emb.test.r.value,
     perGenre: Object.fromEntries(emb.test.perGenre.map((g) => [g.genre, g.identification])),
     alignment: {

@@ -1,11 +1,8 @@
 import { fail } from '../errors.ts';
-import { agreementChance, identificationAccuracy } from '../evaluate/index.ts';
+import { agreementWithUncertainty, identificationWithUncertainty, type ScoreWithUncertainty } from '../evaluate/index.ts';
 
-/** A score beside what a random guess gets. */
-export interface Scored {
-  value: number;
-  chance: number;
-}
+/** A score beside what a random guess gets, with its 95% interval over clips and p against chance. */
+export type Scored = ScoreWithUncertainty;
 
 export interface GenerationEvaluation {
   /** Identification accuracy of the generated audio's embeddings against the original stimuli's (clips; chance 0.5). */
@@ -37,11 +34,10 @@ export function evaluateGeneration(
   if (original.length !== n * dim || generated.length !== n * dim) fail('MISMATCH', `evaluateGeneration: expected ${n} × ${dim} embeddings for original and generated audio.`);
   if (originalGenres.length !== n || generatedGenres.length !== n) fail('MISMATCH', `evaluateGeneration: expected ${n} genre labels for original and generated audio.`);
   const perClip = clipIds.map((clipId, i) => ({ clipId, originalGenre: originalGenres[i]!, generatedGenre: generatedGenres[i]! }));
-  const agree = perClip.filter((p) => p.originalGenre === p.generatedGenre).length / n;
-  const chance = agreementChance(originalGenres, generatedGenres);
+  const opts = { unit: 'clips', split: 'test', seed: 0 } as const;
   return {
-    identification: { value: identificationAccuracy(generated, original, n, dim).mean, chance: 0.5 },
-    genreAgreement: { value: agree, chance },
+    identification: identificationWithUncertainty(generated, original, n, dim, opts),
+    genreAgreement: agreementWithUncertainty(originalGenres, generatedGenres, opts),
     perClip,
   };
 }

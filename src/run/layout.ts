@@ -50,6 +50,17 @@ export interface ScoreWithChance {
   chance: number;
   /** The same metric with the true embedding instead of the predicted one, where defined. */
   oracle?: number;
+  /** 95% bootstrap interval over test clips (seeded: `seed`, `nBoot` resamples), where computed. */
+  ci95?: [number, number];
+  /** p against chance from random prediction–target pairings (`nPerm` of them, `exact` when all were enumerated). */
+  p?: number;
+  nBoot?: number;
+  nPerm?: number;
+  exact?: boolean;
+  seed?: number;
+  /** What was scored: 'clips' or 'windows', and which split ('test', 'train-in-sample', …). */
+  unit?: 'clips' | 'windows';
+  split?: string;
 }
 
 /** `subjects/<sub>/decode/metrics.json`. */

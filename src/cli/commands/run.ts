@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { fail } from '../../errors.ts';
 import { loadRunConfig, runLayout, runPath, runPipeline, STAGE_NAMES, type RunConfig, type StageName, type StageOutcome } from '../../pipeline/index.ts';
 import { availableStages } from '../../pipeline/stages/index.ts';
-import { collectRun } from '../../report/index.ts';
-import { readRunJson, type SummaryMetrics } from '../../run/index.ts';
+import { collectRun, pValue } from '../../report/index.ts';
+import { readRunJson, type ScoreWithChance, type SummaryMetrics } from '../../run/index.ts';
 import type { CliUi } from '../ui.ts';
 
 export interface RunOptions {
@@ -50,6 +50,19 @@ export const SUMMARY_COLUMNS = [
   'generated music id (oracle)',
 ] as const;
 
+/** The columns of the intervals under the summary table (same rows, same order). */
+export const INTERVAL_COLUMNS = [
+  'subject', 'identification (95%)', 'p', 'N-way top-1 (95%)', 'p', 'retrieval genre (95%)', 'generated id (95%)', 'p',
+] as const;
+
+/** Rows under two header lines (each heading split before its bracket), so that every column stays narrow. */
+function alignColumns(headings: readonly string[], rows: string[][]): string[] {
+  const head = headings.map((h) => h.replace(/ \(/, '\n(').split('\n'));
+  const widths = head.map((h, i) => Math.max(...h.map((x) => x.length), ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => '  ' + cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(head.map((h) => h[0]!)), line(head.map((h) => h[1] ?? '')), ...rows.map(line)];
+}
+
 /**
  * The summary table, at most 100 columns wide: per subject, test identification and N-way top-1
  * with their chance levels, retrieval genre agreement with oracle and chance, generated-music
@@ -69,15 +82,23 @@ export function formatSummaryTable(runDir: string): string[] {
       withRef(r?.value, r?.oracle, r?.chance), withRef(g?.identification.value, g?.oracle?.identification.value),
     ];
   });
-  // two header lines, so that every column stays narrow
-  const head = SUMMARY_COLUMNS.map((h) => h.replace(/ \(/, '\n(').split('\n'));
-  const widths = head.map((h, i) => Math.max(...h.map((x) => x.length), ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => '  ' + cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ').trimEnd();
+  const range = (x: ScoreWithChance | undefined) => (x?.ci95 ? `${f3(x.ci95[0])}–${f3(x.ci95[1])}` : '–');
+  const p = (x: ScoreWithChance | undefined) => (x ? pValue(x) : '–');
+  const intervals = c.subjects.map((s) => {
+    const d = s.decode?.metrics;
+    const g = s.generationMetrics?.identification;
+    return [s.id, range(d?.identificationTest), p(d?.identificationTest), range(d?.nWayTop1), p(d?.nWayTop1), range(s.retrieval?.genreAgreement), range(g), p(g)];
+  });
   const encoding = c.subjects.filter((s) => s.encode).map((s) => {
     const e = s.encode!.summary;
     return `  ${s.id}: significant voxels (${e.null} null, BH q ≤ ${e.fdr}): ${Object.entries(e.models).map(([n, m]) => `${n} ${m.nSignificant}`).join(', ')} of ${e.nVoxels}`;
   });
-  return [line(head.map((h) => h[0]!)), line(head.map((h) => h[1] ?? '')), ...rows.map(line), ...encoding];
+  const withIntervals = intervals.some((r) => r.slice(1).some((x) => x !== '–'));
+  return [
+    ...alignColumns(SUMMARY_COLUMNS, rows),
+    ...(withIntervals ? ['  95% intervals: bootstrap over the test clips; p vs chance: random prediction–target pairings', ...alignColumns(INTERVAL_COLUMNS, intervals)] : []),
+    ...encoding,
+  ];
 }
 
 /** Runs the pipeline for a validated configuration and prints what happened. */
