@@ -1,4 +1,6 @@
+import { fail } from '../errors.ts';
 import { averageWindows, rowCorrelations } from '../evaluate/index.ts';
+import type { AlignedTargetResult } from './decodeAligned.ts';
 import type { DecodeSubjectResult, DecoderReport } from './decodeSubject.ts';
 import type { DecodingMetrics } from './evaluateDecoding.ts';
 import type { VoxelSelectionRecord } from './fitSelectionDecoder.ts';
@@ -17,6 +19,8 @@ export interface DecodeRunInfo {
   windowSec: number;
   cvScore: string;
   seconds?: number;
+  /** Training runs the subject's decoders used, of the runs it has (`--train-runs`); absent: all. */
+  trainRuns?: { kept: number; of: number };
 }
 
 /** The files of `RUN/subjects/<sub>/decode/` as values, ready to write. */
@@ -33,6 +37,8 @@ export interface DecodeOutputs {
    * voxel-selection decoder `selected_voxels.npy` (int32, the final voxel indices, ascending) and,
    * with an encoding model, `voxel_encoding_r.npy` (float32, length V, every voxel's encoding CV r
    * on the training clips). Empty for the ROI ensemble. rois.json names them under `files`.
+   * With a pooled (aligned) decoder also `predictions_aligned.npy` and `identification_aligned.npy`,
+   * laid out as predictions.npy and identification.npy.
    */
   arrays: { name: string; data: Float32Array | Int32Array; shape: number[] }[];
 }
@@ -101,18 +107,16 @@ function reportJson(r: DecoderReport) {
  * its method, counts, threshold and top voxels with their encoding CV r (plus the one-member
  * `selected` list, so readers of the ROI format still find the decoder).
  */
-export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, genreOf: (id: string) => string): DecodeOutputs {
+export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, genreOf: (id: string) => string, aligned?: AlignedTargetResult): DecodeOutputs {
   const nTest = res.clipIds.test.length;
   const W = res.nWindows;
   const T = res.dim;
   const emb = res.reports.main;
   const sel = res.decoder.selection;
-  const C = rowCorrelations(
-    averageWindows(res.predictions.test, nTest, W, T),
-    averageWindows(res.targets.test, nTest, W, T),
-    nTest,
-    T,
-  );
+  const C = identificationMatrix(res.predictions.test, res.targets.test, nTest, W, T);
+  if (aligned && (aligned.subject !== info.subject || aligned.clipIds.test.join() !== res.clipIds.test.join())) {
+    fail('INTERNAL', `the pooled decoder's result for ${aligned.subject} does not match ${info.subject}'s test clips.`);
+  }
   const genres = res.clipIds.test.map(genreOf);
   const selected = res.ensemble.members.map((m, i) => ({
     rank: i + 1,
@@ -143,6 +147,8 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
       clampedPresentations: res.clamped.length,
     },
     trainNote: 'train metrics are in-sample (the decoder predicts the clips it was fitted on)',
+    trainRuns: info.trainRuns ?? null,
+    ...(aligned ? { aligned: alignedJson(aligned) } : {}),
     decoder: decoderJson(res),
     ...(sel ? {} : { k: res.ensemble.k }),
     cvScore: sel ? 'selection-nested' : info.cvScore,
@@ -150,6 +156,7 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
       [sel ? 'voxelSelection' : 'roiEnsemble']: reportJson(emb),
       ...(res.reports.wholeCortex ? { wholeCortex: { nVoxels: res.reports.wholeCortex.nVoxels, cvR: res.reports.wholeCortex.cvScore, ...reportJson(res.reports.wholeCortex) } } : {}),
       ...(res.reports.mask ? { mask: { nVoxels: res.reports.mask.nVoxels, cvR: res.reports.mask.cvScore, ...reportJson(res.reports.mask) } } : {}),
+      ...(aligned ? { aligned: { method: aligned.method, ...reportJson(aligned.report) } } : {}),
     },
     ...(res.leaveOneGenreOut ? { leaveOneGenreOut: res.leaveOneGenreOut } : {}),
     clips: { train: res.clipIds.train.length, test: nTest, windowsPerClip: W, dim: T },
@@ -157,7 +164,7 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
   };
   return {
     predictions: { data: res.predictions.test, shape: [nTest, W, T] },
-    identification: { data: Float32Array.from(C), shape: [nTest, nTest] },
+    identification: { data: C, shape: [nTest, nTest] },
     predictionsJson: {
       subject: info.subject,
       split: 'test',
@@ -190,12 +197,52 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
         ranking: res.ranking.map((r) => ({ rank: r.rank, name: r.name, index: r.label, nVoxels: r.nVoxels, cvR: r.cvScore })),
       },
     metricsJson,
-    arrays: sel
-      ? [
-        { name: 'selected_voxels.npy', data: sel.voxels, shape: [sel.voxels.length] },
-        ...(sel.encodingR ? [{ name: 'voxel_encoding_r.npy', data: sel.encodingR, shape: [sel.nVoxels] }] : []),
-      ]
-      : [],
+    arrays: [
+      ...(sel
+        ? [
+          { name: 'selected_voxels.npy', data: sel.voxels, shape: [sel.voxels.length] },
+          ...(sel.encodingR ? [{ name: 'voxel_encoding_r.npy', data: sel.encodingR, shape: [sel.nVoxels] }] : []),
+        ]
+        : []),
+      ...(aligned
+        ? [
+          { name: 'predictions_aligned.npy', data: aligned.predictions.test, shape: [nTest, W, T] },
+          { name: 'identification_aligned.npy', data: identificationMatrix(aligned.predictions.test, aligned.targets.test, nTest, W, T), shape: [nTest, nTest] },
+        ]
+        : []),
+    ],
+  };
+}
+
+/** Test clips × clips Pearson r between a decoder's clip-averaged predictions (rows) and the true clip embeddings (columns). */
+function identificationMatrix(pred: Float32Array, target: Float32Array, nClips: number, W: number, T: number): Float32Array {
+  return Float32Array.from(rowCorrelations(averageWindows(pred, nClips, W, T), averageWindows(target, nClips, W, T), nClips, T));
+}
+
+/** The `aligned` block of metrics.json: the pooled decoder's headline beside the subject's own, what it was trained on, and how each subject was aligned. */
+function alignedJson(a: AlignedTargetResult): Record<string, unknown> {
+  const t = a.report.test;
+  return {
+    method: a.method,
+    reference: a.method === 'ridge' ? a.reference : null,
+    excludeTarget: a.excludeTarget,
+    blocks: a.blocks,
+    nBlocks: a.nBlocks,
+    nColumns: a.nColumns,
+    trainingSubjects: a.trainingSubjects,
+    trainingRows: a.trainingRows,
+    trainingClips: a.trainingClips,
+    identificationTest: { value: t.identification.clips.value, chance: 0.5 },
+    identificationTrain: { value: a.report.train.identification.clips.value, chance: 0.5 },
+    nWayTop1: { value: t.nWayTop1.value, chance: t.nWayTop1.chance, n: t.nWayTop1.n },
+    meanR: t.r.value,
+    perGenre: Object.fromEntries(t.perGenre.map((g) => [g.genre, g.identification])),
+    subjects: a.subjects,
+    ...(a.objective ? { srmObjective: a.objective } : {}),
+    selected: a.ensemble.members.map((m, i) => ({ rank: i + 1, name: m.roi.name, nColumns: m.roi.voxels.length, cvR: m.cvScore, medianAlpha: median(m.fit.bestAlphas) })),
+    note: a.excludeTarget
+      ? 'one decoder trained on the aligned training rows of the other subjects; this subject\'s training clips only served to align it; scored on its own test clips mapped into the common space'
+      : 'one decoder trained on the aligned training rows of every subject (this one included); scored on this subject\'s own test clips mapped into the common space; train metrics in-sample',
   };
 }
 

@@ -33,8 +33,17 @@ export interface RunConfig {
   /** Embedding models; the first is the decoding target unless `decode.target` names another. */
   embeddings: EmbeddingConfig[];
   align: { lagTr: number; scansPerClip: number };
-  /** `voxels`: the decoder ('rois', 'encoding:N', 'encoding-r:T', 'all'; default: ROIs with an atlas, else encoding:3000). */
-  decode: { target: string | undefined; topRois: number; folds: number; cvScore: 'inner' | 'nested'; voxels: string | undefined };
+  /**
+   * `voxels`: the decoder ('rois', 'encoding:N', 'encoding-r:T', 'all'; default: ROIs with an atlas, else encoding:3000).
+   * `alignment`: a pooled cross-subject decoder beside each subject's own (`{ "method": "ridge", "reference": "sub-001" }`,
+   * or 'srm' with `dims`; `excludeTarget`: trained without the subject scored); undefined: none.
+   * `trainRuns`: decoded subjects keep only their first K training runs (undefined: all).
+   */
+  decode: {
+    target: string | undefined; topRois: number; folds: number; cvScore: 'inner' | 'nested'; voxels: string | undefined;
+    alignment: { method: 'ridge' | 'srm' | 'none'; reference: string | undefined; excludeTarget: boolean; dims: number | undefined } | undefined;
+    trainRuns: number | undefined;
+  };
   /** Music library to retrieve from (default: `<dataset>/library` when it exists). */
   library: { audio: string | undefined } | undefined;
   /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
@@ -156,6 +165,9 @@ export const FIELDS = {
   confounds: oneOf(['motion6', 'motion12', 'none'] as const),
   parcellation: oneOf(['auto', 'destrieux', 'desikan'] as const),
   decoder: decoderField(),
+  alignMethod: oneOf(['ridge', 'srm', 'none'] as const),
+  srmDims: int(1, 10_000),
+  trainRuns: int(1, 100),
 } as const;
 
 const embeddingField = obj({
@@ -215,8 +227,15 @@ const schema = obj({
       folds: withDefault(FIELDS.folds, RIDGE_DEFAULTS.folds),
       cvScore: withDefault(FIELDS.cvScore, DECODE_DEFAULTS.cvScore),
       voxels: optional(FIELDS.decoder),
+      alignment: optional(obj({
+        method: withDefault(FIELDS.alignMethod, 'ridge'),
+        reference: optional(subjectIdField()),
+        excludeTarget: withDefault(bool(), false),
+        dims: optional(FIELDS.srmDims),
+      })),
+      trainRuns: optional(FIELDS.trainRuns),
     }),
-    () => ({ target: undefined, topRois: DECODE_DEFAULTS.topRois, folds: RIDGE_DEFAULTS.folds, cvScore: DECODE_DEFAULTS.cvScore, voxels: undefined }),
+    () => ({ target: undefined, topRois: DECODE_DEFAULTS.topRois, folds: RIDGE_DEFAULTS.folds, cvScore: DECODE_DEFAULTS.cvScore, voxels: undefined, alignment: undefined, trainRuns: undefined }),
   ),
   library: withDefault(nullable(obj({ audio: optional(str()) })), () => ({ audio: undefined })),
   generate: withDefault(
@@ -250,6 +269,12 @@ const schema = obj({
 /** `null` switches a stage off (undefined); an object configures it. */
 function nullable<T>(field: Field<T>): Field<T | undefined> {
   return { expected: `${field.expected} or null`, check: (v, p, s) => (v === null ? undefined : field.check(v, p, s)) };
+}
+
+/** A BIDS subject id such as "sub-001". */
+function subjectIdField(): Field<string> {
+  const expected = 'a BIDS subject id like "sub-001"';
+  return { expected, check: (v, p, s) => (typeof v === 'string' && /^sub-[A-Za-z0-9]+$/.test(v) ? v : fail('BAD_INPUT', `${s}: '${p}' must be ${expected}, got ${JSON.stringify(v)}.`)) };
 }
 
 function subjectsField(): Field<string[] | 'all'> {

@@ -2,7 +2,7 @@ import { barChartSvg, type Bar } from './barChartSvg.ts';
 import type { RunContents, SubjectContents } from './collectRun.ts';
 import { heatmapSvg } from './heatmapSvg.ts';
 import { esc, fmt } from './html.ts';
-import { STAGE_NAMES, type ScoreWithChance } from '../run/index.ts';
+import { STAGE_NAMES, type AlignedDecodeMetrics, type ScoreWithChance } from '../run/index.ts';
 
 /** One playable clip in the report: where its audio and spectrogram are, relative to index.html. */
 export interface ClipMedia {
@@ -46,6 +46,29 @@ function withOracle(s: { value: number; chance: number } | undefined, oracle: { 
   return s && { ...s, oracle: oracle?.value };
 }
 
+/** How a pooled decoder was made, in a few words: "ridge onto sub-001, trained on 5 subjects". */
+function alignedWhat(a: AlignedDecodeMetrics): string {
+  const space = a.method === 'ridge' ? `ridge-aligned onto ${a.reference}` : 'shared response model';
+  return `${space}, trained on ${a.trainingSubjects.length} subjects${a.excludeTarget ? ', this one left out' : ''}`;
+}
+
+/**
+ * Within-subject and pooled (cross-subject) decoding side by side, one row per subject, on the
+ * same test clips; empty when no subject was decoded with `--align`.
+ */
+function alignmentComparison(views: readonly SubjectView[]): string {
+  const rows = views.flatMap((v) => {
+    const d = v.contents.decode?.metrics;
+    if (!d?.aligned) return [];
+    const a = d.aligned;
+    const runs = d.trainRuns ? `${d.trainRuns.kept} of ${d.trainRuns.of}` : 'all';
+    return [`<tr><td>${esc(v.contents.id)}</td><td class="num">${esc(runs)}</td><td class="num">${fmt(d.identificationTest.value)}</td><td class="num">${fmt(a.identificationTest.value)}</td><td class="num">${fmt(a.identificationTest.value - d.identificationTest.value)}</td><td class="num">${fmt(d.nWayTop1.value)}</td><td class="num">${fmt(a.nWayTop1.value)}</td><td class="num">${fmt(a.nWayTop1.chance)}</td><td>${esc(alignedWhat(a))}</td></tr>`];
+  });
+  if (rows.length === 0) return '';
+  return `<h3>Within-subject and pooled decoding</h3><table class="metrics alignment"><thead><tr><th>subject</th><th>training runs</th><th>identification, own decoder</th><th>identification, pooled decoder</th><th>difference</th><th>N-way top-1, own</th><th>N-way top-1, pooled</th><th>chance top-1</th><th>pooled decoder</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<p class="muted">Both decoders scored on each subject's own test clips (identification chance 0.5). The pooled decoder is trained on the functionally aligned training clips of several subjects; alignment and decoder never see a test response.</p>`;
+}
+
 function metricsTable(s: SubjectContents): string {
   const d = s.decode?.metrics;
   const rows = [
@@ -53,6 +76,8 @@ function metricsTable(s: SubjectContents): string {
     d ? scoreRow(`identification accuracy, training (${d.unit})`, d.identificationTrain) : '',
     d ? scoreRow(`${d.nWayTop1.n}-way top-1, test`, d.nWayTop1) : '',
     d ? `<tr><td>mean r over embedding dimensions, test</td><td class="num">${fmt(d.meanR)}</td><td class="num">0.000</td><td class="num">–</td></tr>` : '',
+    d?.aligned ? scoreRow(`identification accuracy, test, pooled decoder (${alignedWhat(d.aligned)})`, d.aligned.identificationTest) : '',
+    d?.aligned ? scoreRow(`${d.aligned.nWayTop1.n}-way top-1, test, pooled decoder`, d.aligned.nWayTop1) : '',
     scoreRow('retrieval: genre of top clip agrees', s.retrieval?.genreAgreement),
     scoreRow('retrieval: identification of retrieved clips', s.retrieval?.identification),
     scoreRow('generation: identification of generated clips', withOracle(s.generationMetrics?.identification, s.generationMetrics?.oracle?.identification)),
@@ -238,6 +263,7 @@ export function renderReport(c: RunContents, views: SubjectView[], opts: { hasBr
 <section id="run"><h2>Run</h2>${stagesTable(c)}
 ${m ? `<p class="muted">brain2music ${esc(m.versions.brain2music)}, Node ${esc(m.versions.node)}, seed ${m.seeds.master}, updated ${esc(m.updatedAt)}.</p>
 <details><summary>configuration and versions (run.json)</summary><pre>${esc(JSON.stringify({ config: m.config, versions: m.versions, seeds: m.seeds }, null, 2))}</pre></details>` : '<p class="not-run">no run.json in this folder.</p>'}
+${alignmentComparison(views)}
 </section>
 ${views.length ? views.map(subjectSection).join('\n') : '<p class="not-run">No subject results yet: the decode and encode stages have not run.</p>'}
 </main>

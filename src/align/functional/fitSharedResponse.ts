@@ -1,13 +1,14 @@
+import { ALIGN_DEFAULTS } from '../../defaults.ts';
 import { fail } from '../../errors.ts';
 import { createRng, matmul, type Rng } from '../../linalg/index.ts';
 import { blockVoxels, type AlignmentBlock } from './alignmentBlocks.ts';
 import { polarFactor } from './polarFactor.ts';
 import type { SubjectRows, WindowRows } from './windowRows.ts';
 
-/** Shared dimensions per block when none are asked for (brainiak's SRM default, `features=50`). */
-export const DEFAULT_SRM_DIMS = 50;
-/** Alternations of the deterministic SRM (brainiak's default `n_iter=10`). */
-export const DEFAULT_SRM_ITERATIONS = 10;
+/** Shared dimensions per block when none are asked for (declared in defaults.ts). */
+export const DEFAULT_SRM_DIMS = ALIGN_DEFAULTS.srmDims;
+/** Alternations of the deterministic SRM (declared in defaults.ts). */
+export const DEFAULT_SRM_ITERATIONS = ALIGN_DEFAULTS.srmIterations;
 
 /** Options of {@link fitSharedResponse}. */
 export interface SharedResponseOptions {

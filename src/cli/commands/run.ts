@@ -40,21 +40,24 @@ export function formatStageTable(outcomes: readonly StageOutcome[]): string[] {
 const f3 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(3));
 
 /**
- * The summary table: per subject, identification accuracy (test, train) and N-way top-1 with
+ * The summary table: per subject, identification accuracy (test, train; with `decode --align` also
+ * the pooled cross-subject decoder's, on the same test clips) and N-way top-1 with
  * their chance levels, retrieval agreement with oracle and chance, generation identification and
  * genre agreement with chance, and significant voxels per encoding feature space. Columns whose stage did not run show a dash.
  */
 export function formatSummaryTable(runDir: string): string[] {
   const c = collectRun(runDir);
   if (c.subjects.length === 0) return ['  (no subject results in this run)'];
-  const header = ['subject', 'id test', 'id train', 'chance', 'N-way top-1', 'chance', 'retrieval genre', 'oracle', 'chance', 'generated id', 'oracle', 'chance', 'generated genre', 'oracle', 'chance', 'significant voxels'];
+  // the pooled cross-subject decoder's identification beside the subject's own, when decode ran with --align
+  const aligned = c.subjects.some((s) => s.decode?.metrics.aligned);
+  const header = ['subject', 'id test', 'id train', ...(aligned ? ['id aligned'] : []), 'chance', 'N-way top-1', 'chance', 'retrieval genre', 'oracle', 'chance', 'generated id', 'oracle', 'chance', 'generated genre', 'oracle', 'chance', 'significant voxels'];
   const rows = c.subjects.map((s) => {
     const d = s.decode?.metrics;
     const r = s.retrieval?.genreAgreement;
     const enc = s.encode ? Object.entries(s.encode.summary.models).map(([n, m]) => `${n} ${m.nSignificant}`).join(', ') : '–';
     const g = s.generationMetrics;
     return [
-      s.id, f3(d?.identificationTest.value), f3(d?.identificationTrain.value), f3(d?.identificationTest.chance), f3(d?.nWayTop1.value), f3(d?.nWayTop1.chance),
+      s.id, f3(d?.identificationTest.value), f3(d?.identificationTrain.value), ...(aligned ? [f3(d?.aligned?.identificationTest.value)] : []), f3(d?.identificationTest.chance), f3(d?.nWayTop1.value), f3(d?.nWayTop1.chance),
       f3(r?.value), f3(r?.oracle), f3(r?.chance), f3(g?.identification.value), f3(g?.oracle?.identification.value), f3(g?.identification.chance), f3(g?.genreAgreement.value), f3(g?.oracle?.genreAgreement.value), f3(g?.genreAgreement.chance), enc,
     ];
   });
