@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { type RidgeAlignment, type SrmSubjectMap } from '../../src/align/index.ts';
 import { loadResponses, openDataset, type SubjectResponses } from '../../src/bids/index.ts';
 import { runDecode } from '../../src/cli/commands/decode.ts';
+import { formatSummaryTable } from '../../src/cli/commands/run.ts';
+import { collectRun, renderReport } from '../../src/report/index.ts';
 import { silentUi } from '../../src/cli/ui.ts';
 import {
   alignmentSubject, decodeAligned, decodeSubject, evaluateDecoding, parseDecoderChoice,
@@ -198,6 +200,14 @@ test('brain2music decode --align ridge --train-runs 1 writes both decoders side 
   const summary = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { subjects: Record<string, { decode: DecodeMetrics }> };
   assert.equal(summary.subjects['sub-002'].decode.aligned!.identificationTest.value, a.identificationTest.value);
   console.log(`sub-002 with 1 of 4 training runs: within ${f3(m.identificationTest.value)}, ridge-aligned ${f3(a.identificationTest.value)}`);
+  // the summary table and the report show both decoders
+  const table = formatSummaryTable(out);
+  assert.match(table[0], /id test\s+id train\s+id aligned/);
+  assert.match(table[1], new RegExp(`^\\s+sub-002\\s+${f3(m.identificationTest.value)}\\s+${f3(m.identificationTrain.value)}\\s+${f3(a.identificationTest.value)}\\s`));
+  const c = collectRun(out);
+  const html = renderReport(c, c.subjects.map((x) => ({ contents: x, clips: [], hasRoiVolume: false })), { hasBrainData: false });
+  assert.match(html, new RegExp(`Within-subject and pooled decoding.*<td>sub-002</td><td class="num">1 of 4</td><td class="num">${f3(m.identificationTest.value)}</td><td class="num">${f3(a.identificationTest.value)}</td>`, 's'));
+  assert.match(html, /pooled decoder \(ridge-aligned onto sub-001, trained on 5 subjects\)/);
   assert.ok(a.identificationTest.value > m.identificationTest.value, 'with one run the pooled decoder is the better one');
   await assert.rejects(() => runDecode({ bids: root, embeddings: embFile, subject: 'sub-002', out, reference: 'sub-001' }, silentUi), /only apply to cross-subject decoding; add --align ridge/);
   await assert.rejects(() => runDecode({ bids: root, embeddings: embFile, subject: 'sub-002', out, align: 'srm', reference: 'sub-001' }, silentUi), /a shared response model \(srm\) has none/);
