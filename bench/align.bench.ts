@@ -11,7 +11,8 @@
 // Peak memory: the process's resident set high-water mark (VmHWM), read after each phase.
 // Usage: npm run bench:align [-- --voxels 60784,53927,64700,61899,53421] [--select 3000] [--methods ridge,srm] [--clips 480]
 import { readFileSync } from 'node:fs';
-import { alignmentSubject, decodeAligned, fitRoiEnsemble, parseDecoderChoice, type AlignmentSubject, type DecodableResponses, type EmbeddingSet } from '../src/decode/index.ts';
+import { alignmentSubject, decodeAligned, fitRoiEnsemble, parseDecoderChoice, type AlignmentSubject, type DecodableResponses } from '../src/decode/index.ts';
+import { rowsFor, type ClipWindows } from '../src/embed/index.ts';
 import { createRng } from '../src/linalg/index.ts';
 
 const args = process.argv.slice(2);
@@ -65,7 +66,7 @@ all.forEach((id, c) => {
     embData[(c * W + w) * T + t] = s / 7 + rng.normal();
   }
 });
-const emb: EmbeddingSet = { data: embData, clipIds: all, nWindows: W, dim: T, windowStarts: WINDOW_STARTS, windowSec: 10, model: 'synthetic' };
+const emb: ClipWindows = { data: embData, clipIds: all, nWindows: W, dim: T, windowStarts: WINDOW_STARTS, windowSec: 10, name: 'synthetic' };
 
 /** One subject's responses: 12 training runs of 40 clips (+ lag tail), 4 test runs of the 60 test clips, z-scored noise plus signal in 10 % of voxels. */
 function subjectResponses(index: number, V: number): DecodableResponses {
@@ -119,19 +120,12 @@ console.log(`generate ${tGen.toFixed(1)} s; prepare (windows, scans, encoding mo
 const ref = prepared[0]!;
 let t0 = performance.now();
 const base = await fitRoiEnsemble(
-  { X: ref.train.data, nVoxels: ref.train.nVoxels, Y: embRows(ref.train.clipIds), nTargets: T, groups: ref.train.groups },
+  { X: ref.train.data, nVoxels: ref.train.nVoxels, Y: rowsFor(emb, ref.train.clipIds), nTargets: T, groups: ref.train.groups },
   [{ label: -3, name: 'selection', voxels: Int32Array.from({ length: ref.train.nVoxels }, (_, j) => j) }],
   { k: 1 },
 );
 const tBase = lap(t0);
 console.log(`baseline: within-subject ridge decoder on ${ref.train.nVoxels} voxels × ${ref.train.groups.length} rows: ${tBase.toFixed(1)} s (CV r ${base.members[0]!.cvScore.toFixed(3)})`);
-
-function embRows(ids: readonly string[]): Float32Array {
-  const at = new Map(all.map((id, i) => [id, i]));
-  const out = new Float32Array(ids.length * W * T);
-  ids.forEach((id, c) => out.set(embData.subarray(at.get(id)! * W * T, (at.get(id)! + 1) * W * T), c * W * T));
-  return out;
-}
 
 for (const method of methods) {
   t0 = performance.now();

@@ -9,7 +9,8 @@ import { fitProjection } from '../src/embed/builtin/projection.ts';
 import { PROJECTION_PATH, projectionToJson } from '../src/embed/builtin/projectionFile.ts';
 import { cutWindows, windowStarts } from '../src/embed/index.ts';
 import { writeFileAtomic } from '../src/io/index.ts';
-import { GENRES, SAMPLE_RATE, createRng, deriveSeed, hashString, renderArrangement, sampleArrangement } from '../src/simulate/index.ts';
+import { createRng, deriveSeed, hashString } from '../src/linalg/index.ts';
+import { GENRES, SAMPLE_RATE, renderArrangement, sampleArrangement } from '../src/music/index.ts';
 
 const DIM = 128;
 const WINDOWS = [10, 5, 1.5];

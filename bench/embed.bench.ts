@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBuiltinEmbedder, cutWindows, windowStarts } from '../src/embed/index.ts';
 import { writeFileAtomic } from '../src/io/index.ts';
-import { GENRES, SAMPLE_RATE, createRng, deriveSeed, hashString, renderArrangement, sampleArrangement } from '../src/simulate/index.ts';
+import { createRng, deriveSeed, hashString } from '../src/linalg/index.ts';
+import { GENRES, SAMPLE_RATE, renderArrangement, sampleArrangement } from '../src/music/index.ts';
 import { genreAccuracyCV, logMelAverage, windowPairIdentification } from '../test/embed/musicInfo.ts';
 
 const arg = (name: string, def: number): number => {

@@ -13,7 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEncodingDesign, cvGroups, encodeSubject, gatherMeanRows, gatherRows, type EncodingResponses, type FeatureSpace } from '../src/encode/index.ts';
+import { buildEncodingDesign, cvGroups, encodeSubject, gatherMeanRows, gatherRows, type EncodingResponses } from '../src/encode/index.ts';
+import type { ClipWindows } from '../src/embed/index.ts';
 import { writeNpy } from '../src/io/index.ts';
 import { blockPermutationNull } from '../src/stats/index.ts';
 
@@ -52,13 +53,13 @@ function xorshift(seed: number): () => number {
   return () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x / 4294967296; };
 }
 
-function makeSubject(): { resp: EncodingResponses; space: FeatureSpace } {
+function makeSubject(): { resp: EncodingResponses; space: ClipWindows } {
   const u = xorshift(7);
   const gauss = () => (u() + u() + u() + u() - 2) * Math.sqrt(3); // approximately N(0, 1), fast
   const trainIds = Array.from({ length: 480 }, (_, i) => `train.${String(i).padStart(5, '0')}`);
   const testIds = Array.from({ length: 60 }, (_, i) => `test.${String(i).padStart(5, '0')}`);
   const clipIds = [...trainIds, ...testIds];
-  const space: FeatureSpace = { name: 'music', clipIds, data: Float32Array.from({ length: clipIds.length * WINDOWS.length * DIM }, gauss), nWindows: WINDOWS.length, dim: DIM, windowStarts: WINDOWS, windowSec: 10 };
+  const space: ClipWindows = { name: 'music', clipIds, data: Float32Array.from({ length: clipIds.length * WINDOWS.length * DIM }, gauss), nWindows: WINDOWS.length, dim: DIM, windowStarts: WINDOWS, windowSec: 10 };
   const K = 16;
   const informative = Math.floor(V / 5);
   const W = Float32Array.from({ length: K * informative }, () => gauss() * 0.25);

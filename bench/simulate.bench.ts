@@ -8,12 +8,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadResponses, openDataset } from '../src/bids/index.ts';
+import { atRate } from '../src/dsp/index.ts';
 import { readAudio, readNpy } from '../src/io/index.ts';
-import { matrix, pearsonColumns } from '../src/linalg/index.ts';
+import { matrix, pearsonColumns, createRng } from '../src/linalg/index.ts';
 import { fitRidgeCV, predictRidge } from '../src/ridge/index.ts';
-import {
-  DEFAULT_LIBRARY, PRESETS, clipAudioSummary, genreSeparability, renderClips, sampleArrangement, createRng, simulateDataset, simulateLibrary, GENRES, type PresetName,
-} from '../src/simulate/index.ts';
+import { clipAudioSummary, genreSeparability, renderClips, sampleArrangement, GENRES } from '../src/music/index.ts';
+import { DEFAULT_LIBRARY, PRESETS, simulateDataset, simulateLibrary, type PresetName } from '../src/simulate/index.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {
@@ -78,8 +78,7 @@ if (librarySize > 0) {
   const feats: Float64Array[] = [];
   const labels: string[] = [];
   for (const f of order) {
-    const a = await readAudio(join(dir, f), { sampleRate: 22050 });
-    feats.push(clipAudioSummary(a.samples, 22050));
+    feats.push(clipAudioSummary(atRate(await readAudio(join(dir, f)), 22050), 22050));
     labels.push(f.split('.')[0]);
   }
   const acc = genreSeparability(feats, labels, { alpha: 10, folds: 10 });

@@ -58,8 +58,12 @@ export const EMBED_DEFAULTS = {
 export const RETRIEVE_DEFAULTS = {
   /** Tracks returned per query. */
   k: 5,
+  /** Hubness reduction of the retrieval scores: plain cosine, as the paper (see library/hubness.ts). */
+  hubness: 'none',
   /** Seconds of each library track embedded (from its start). */
   excerptSec: 15,
+  /** Tracks per library commit: an interrupted build loses at most this many; each commit adds a fragment. */
+  batch: 256,
 } as const;
 
 /** Music generation from decoded embeddings. */

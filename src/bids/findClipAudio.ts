@@ -2,7 +2,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../errors.ts';
 import { EMBED_DEFAULTS } from '../defaults.ts';
-import { AUDIO_EXTENSIONS, cutExcerpt, paddingSamples, readAudio } from '../io/index.ts';
+import { atRate, cutExcerpt, paddingSamples } from '../dsp/index.ts';
+import { AUDIO_EXTENSIONS, readAudio } from '../io/index.ts';
 import { genreOfClipId } from './gtzan.ts';
 import type { ClipInfo } from './types.ts';
 
@@ -57,9 +58,9 @@ export interface ClipExcerpt {
  * earlier is a BAD_INPUT error naming the file, its length and the length needed.
  */
 export async function readClipExcerpt(path: string, clip: Pick<ClipInfo, 'id' | 'start' | 'end'>, opts: { sampleRate: number; fadeSec?: number; targetRms?: number; maxPadSec?: number }): Promise<ClipExcerpt> {
-  const audio = await readAudio(path, { sampleRate: opts.sampleRate });
-  const sr = audio.sampleRate;
-  const have = audio.samples.length;
+  const samples = atRate(await readAudio(path), opts.sampleRate);
+  const sr = opts.sampleRate;
+  const have = samples.length;
   if (clip.start * sr >= have) {
     fail('MISMATCH', `${path} is ${(have / sr).toFixed(2)} s long but clip ${clip.id} starts at ${clip.start} s; is this the right track?`);
   }
@@ -70,5 +71,5 @@ export async function readClipExcerpt(path: string, clip: Pick<ClipInfo, 'id' | 
   if (pad === null) {
     fail('BAD_INPUT', `${path} lasts ${(have / sr).toFixed(2)} s, but clip ${clip.id}'s excerpt ${clip.start}–${clip.end} s needs ${(need / sr).toFixed(2)} s: ${((need - have) / sr).toFixed(2)} s short, more than the ${maxPadSec} s of silence padded at most. Check that this is the right track, or raise maxPadSec (--max-pad).`);
   }
-  return { samples: cutExcerpt(audio.samples, sr, clip.start, clip.end, { fadeSec: opts.fadeSec ?? EMBED_DEFAULTS.fadeSec, targetRms: opts.targetRms }), paddedSec: pad / sr };
+  return { samples: cutExcerpt(samples, sr, clip.start, clip.end, { fadeSec: opts.fadeSec ?? EMBED_DEFAULTS.fadeSec, targetRms: opts.targetRms }), paddedSec: pad / sr };
 }

@@ -43,7 +43,8 @@ export interface LoadResponsesOptions {
    * Raw and fmriprep: a label image (NIfTI or MGZ) in the BOLD's space (world coordinates), e.g. a
    * Destrieux atlas in MNI152NLin2009cAsym; resampled to the BOLD grid by nearest neighbour and
    * used instead of the atlas convention / FreeSurfer parcellation. FreeSurfer ids are read as
-   * FreeSurfer (cortical labels only); any other atlas uses every label above 0.
+   * FreeSurfer (cortical labels only); any other atlas uses every label above 0. `{subject}` in
+   * the path is replaced by the subject id (one atlas per subject, e.g. in each native BOLD space).
    */
   atlasFile?: string;
   /** Names for `atlasFile`'s labels: a TSV with `index` and `name` columns, or FreeSurferColorLUT-style text. */
@@ -237,6 +238,8 @@ export async function loadResponses(ds: Dataset, subject: string, opts: LoadResp
   if (!['auto', 'raw', 'derivative', 'fmriprep'].includes(source)) fail('BAD_INPUT', `source '${source}' is not one of auto, raw, derivative, fmriprep.`);
   if (source === 'auto') source = files.derivative.training && files.derivative.test ? 'derivative' : 'raw';
   if (opts.atlasNames && !opts.atlasFile) fail('BAD_INPUT', `atlas names ${opts.atlasNames} were given without an atlas file; pass the label image they name (--atlas FILE).`);
+  // `{subject}` in an atlas path names each subject's own file (an atlas in each subject's BOLD space).
+  if (opts.atlasFile?.includes('{subject}')) opts = { ...opts, atlasFile: opts.atlasFile.replaceAll('{subject}', subject), atlasNames: opts.atlasNames?.replaceAll('{subject}', subject) };
   if (opts.atlasFile && source === 'derivative') fail('BAD_INPUT', `an atlas file (${opts.atlasFile}) cannot be used with the derivative arrays: they carry no voxel coordinates to resample it onto. Use source raw or fmriprep.`);
   const body = source === 'derivative' ? await loadDerivative(ds, subject, opts) : source === 'fmriprep' ? await loadFmriprep(ds, subject, opts) : await loadRaw(ds, subject, opts);
   return { subject, tr: ds.tr, source, presentations: ds.schedule.flatMap((s) => s.presentations), ...body };

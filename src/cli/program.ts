@@ -40,7 +40,7 @@ function datasetFlags(cmd: Command): Command {
     .option('--confounds <set>', d('motion regressors removed per run (fMRIPrep): motion6, motion12 (with derivatives) or none', DATASET_DEFAULTS.confounds), fieldParser('--confounds', FIELDS.confounds))
     .option('--freesurfer <DIR>', 'FreeSurfer subjects folder (default: <derivatives>/sourcedata/freesurfer)')
     .option('--parcellation <name>', d('FreeSurfer parcellation: auto (Destrieux, else Desikan), destrieux or desikan', DATASET_DEFAULTS.parcellation), fieldParser('--parcellation', FIELDS.parcellation))
-    .option('--atlas <FILE>', "a label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's parcellation")
+    .option('--atlas <FILE>', "a label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's parcellation; {subject} in the path names each subject's own")
     .option('--atlas-names <LUT>', "names of --atlas's labels: TSV (index, name) or FreeSurferColorLUT text");
 }
 
@@ -76,7 +76,7 @@ export function buildProgram(): Command {
     .option('--whole-cortex', 'also fit and score a whole-cortex decoder')
     .option('--leave-one-genre-out', 'also run leave-one-genre-out (one ensemble fit per genre)')
     .option('--align <method>', d("also one decoder pooled over every subject of the dataset, scored on each subject's own test clips: 'ridge' (each subject mapped onto --reference by ridge on the training clips), 'srm' (a shared response model) or 'none'", DECODE_DEFAULTS.alignment), fieldParser('--align', FIELDS.alignMethod))
-    .option('--reference <sub>', d('the subject whose voxels are the common space of --align ridge', "the dataset's first subject"))
+    .option('--reference <sub>', d('the subject whose voxels are the common space of --align ridge', "the dataset's first subject"), fieldParser('--reference', FIELDS.subjectId))
     .option('--align-exclude-target', "train each subject's pooled decoder on the other subjects only (the new-subject case)")
     .option('--srm-dims <k>', d('shared dimensions per region of --align srm', ALIGN_DEFAULTS.srmDims), fieldParser('--srm-dims', FIELDS.srmDims))
     .option('--train-runs <K>', d('decoded subjects keep only their first K training runs; the other subjects keep all theirs', 'all'), fieldParser('--train-runs', FIELDS.trainRuns))
@@ -183,7 +183,7 @@ export function buildProgram(): Command {
     .option('--metadata <TSV>', 'table with id and genre columns (default: library.tsv in or above --audio)')
     .option('--excerpt <sec>', d('seconds embedded from the start of each track', RETRIEVE_DEFAULTS.excerptSec), positiveSeconds('--excerpt'))
     .option('--ann', 'also build an IVF_PQ index for approximate search (large libraries)')
-    .option('--batch <n>', d('tracks per commit (an interrupt loses at most this many)', 16), positiveInt('--batch'))
+    .option('--batch <n>', d('tracks per commit (an interrupt loses at most this many)', RETRIEVE_DEFAULTS.batch), positiveInt('--batch'))
     .action(async (o: { audio: string; model: string; db: string; modelDir?: string; metadata?: string; excerpt?: number; ann?: boolean; batch?: number }) => {
       const { runLibraryBuild } = await import('./commands/library.ts');
       await runLibraryBuild(o, await ui());
@@ -198,6 +198,7 @@ export function buildProgram(): Command {
     .option('--query <PRED.npy>', 'embeddings, n × dim or clips × windows × dim (averaged over windows)')
     .option('--top-k <n>', d('tracks per query', RETRIEVE_DEFAULTS.k), positiveInt('--top-k'))
     .option('--k <n>', 'the same as --top-k', positiveInt('--k'))
+    .option('--hubness <method>', d("with --run: scores 'none' (cosine), 'center' (the library's mean direction removed) or 'csls' (local scaling)", "the run's, else none"), fieldParser('--hubness', FIELDS.hubness))
     .option('--search <mode>', d("'exact' (brute force), 'flat' (LanceDB exhaustive) or 'ann' (the library's index)", 'exact'), choice('--search', ['exact', 'flat', 'ann'] as const))
     .option('--nprobes <n>', d('ann: IVF partitions probed (more: better recall, slower)', 20), positiveInt('--nprobes'))
     .option('--refine <n>', d('ann: re-rank n × k candidates with the full vectors', 50), positiveInt('--refine'))
@@ -206,13 +207,13 @@ export function buildProgram(): Command {
     .option('--keep-self', "with --truth: let a clip retrieve its own track if the library has it (default: excluded)")
     .option('--seed <n>', d('seed of the random-track chance baseline', "0, or the run's retrieve seed"), fieldParser('--seed', FIELDS.seed))
     .option('--json', 'print the results as JSON on stdout (logs go to stderr)')
-    .action(async (o: { run?: string; subject?: string; db?: string; query?: string; topK?: number; k?: number; search?: 'exact' | 'flat' | 'ann'; nprobes?: number; refine?: number; out?: string; truth?: string; keepSelf?: boolean; seed?: number; json?: boolean }) => {
+    .action(async (o: { run?: string; subject?: string; hubness?: 'none' | 'center' | 'csls'; db?: string; query?: string; topK?: number; k?: number; search?: 'exact' | 'flat' | 'ann'; nprobes?: number; refine?: number; out?: string; truth?: string; keepSelf?: boolean; seed?: number; json?: boolean }) => {
       const { runRetrieve, runRetrieveRun } = await import('./commands/retrieve.ts');
       const k = o.topK ?? o.k;
       const io = await ui(o.json);
       if (o.run) {
         if (o.db || o.query) fail('BAD_INPUT', 'give either --run RUN (a run folder) or --db and --query, not both.');
-        const res = await runRetrieveRun({ run: o.run, subject: o.subject, k, seed: o.seed }, io);
+        const res = await runRetrieveRun({ run: o.run, subject: o.subject, k, seed: o.seed, hubness: o.hubness }, io);
         if (o.json) printJson(res);
         return;
       }

@@ -1,9 +1,9 @@
 import { ALIGN_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
+import { rowsFor, type ClipWindows } from '../embed/index.ts';
 import { alignWindows, clipScans, gatherColumns, type AlignedWindows, type WindowRows } from '../align/index.ts';
 import { formatDecoderChoice, type DecoderChoice } from './decoderChoice.ts';
 import type { DecodableResponses } from './decodeSubject.ts';
-import { embeddingRows, type EmbeddingSet } from './embeddingRows.ts';
 import { encodingCvScores } from './encodingCvScores.ts';
 import { selectVoxels } from './selectVoxels.ts';
 
@@ -65,7 +65,7 @@ export interface AlignmentSubjectOptions {
  * the final step of `fitSelectionDecoder`) unless `selected` gives it. Limit the training runs first
  * (`keepTrainingRuns`) for a subject with little data: the selection then uses those runs only.
  */
-export async function alignmentSubject(subject: string, resp: DecodableResponses, emb: EmbeddingSet, opts: AlignmentSubjectOptions): Promise<AlignmentSubject> {
+export async function alignmentSubject(subject: string, resp: DecodableResponses, emb: ClipWindows, opts: AlignmentSubjectOptions): Promise<AlignmentSubject> {
   const windows = emb.windowStarts.map((s) => ({ start: s, end: s + emb.windowSec }));
   const alignOpts = { lagTr: opts.lagTr ?? ALIGN_DEFAULTS.lagTr, scansPerClip: opts.scansPerClip ?? ALIGN_DEFAULTS.scansPerClip };
   const train = alignWindows(resp, 'training', windows, alignOpts);
@@ -81,7 +81,7 @@ export async function alignmentSubject(subject: string, resp: DecodableResponses
     voxels = opts.selected;
   } else {
     const nRows = train.clipIds.length * train.nWindows;
-    const data = { X: train.data, nVoxels: V, Y: embeddingRows(emb, train.clipIds), nTargets: emb.dim, groups: train.groups };
+    const data = { X: train.data, nVoxels: V, Y: rowsFor(emb, train.clipIds, `a training clip of ${subject}`), nTargets: emb.dim, groups: train.groups };
     const enc = choice.kind === 'all' ? null : await encodingCvScores(data, { folds: opts.folds, alphas: opts.alphas, voxelBatch: opts.voxelBatch });
     voxels = selectVoxels(choice, enc ? enc.r : null, V, `${subject}'s ${train.clipIds.length} training clips (${nRows} rows)`).voxels;
   }

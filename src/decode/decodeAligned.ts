@@ -5,10 +5,10 @@ import {
   type AlignmentAlpha, type AlignmentBlock, type SubjectAlignment,
 } from '../align/index.ts';
 import { genreOfClipId } from '../bids/index.ts';
+import { rowsFor, type ClipWindows } from '../embed/index.ts';
 import type { AlignedDecoderInfo } from '../run/index.ts';
 import type { AlignmentSubject } from './alignmentSubject.ts';
 import type { DecoderReport } from './decodeSubject.ts';
-import { embeddingRows, type EmbeddingSet } from './embeddingRows.ts';
 import { evaluateDecoding } from './evaluateDecoding.ts';
 import { fitRoiEnsemble, type DecoderTrainingData, type RoiEnsemble } from './fitRoiEnsemble.ts';
 import { SELECTION_ROI_LABEL } from './fitSelectionDecoder.ts';
@@ -138,7 +138,7 @@ function weightedCvR2(a: SubjectAlignment): number | undefined {
  *
  * @param subjects every subject of the dataset, prepared by `alignmentSubject` with the same decoder
  */
-export async function decodeAligned(subjects: readonly AlignmentSubject[], emb: EmbeddingSet, opts: AlignedDecodeOptions): Promise<AlignedTargetResult[]> {
+export async function decodeAligned(subjects: readonly AlignmentSubject[], emb: ClipWindows, opts: AlignedDecodeOptions): Promise<AlignedTargetResult[]> {
   const method = opts.method;
   if (!ALIGNMENT_METHODS.includes(method)) fail('BAD_INPUT', `alignment method '${String(method)}' is unknown; use ${ALIGNMENT_METHODS.join(' or ')} (or none).`);
   if (subjects.length < 2) fail('BAD_INPUT', `cross-subject decoding needs at least 2 subjects, got ${subjects.length}; the dataset must hold several subjects who heard the same training clips.`);
@@ -194,7 +194,7 @@ export async function decodeAligned(subjects: readonly AlignmentSubject[], emb: 
       const a = space.alignments.get(s.subject)!;
       D = a.nColumns;
       const X = await applyAlignment(a, s.train.data);
-      const Y = embeddingRows(emb, s.train.clipIds);
+      const Y = rowsFor(emb, s.train.clipIds, `a training clip of ${s.subject}`);
       const W = s.train.nWindows;
       const g = new Int32Array(s.train.clipIds.length * W);
       s.train.clipIds.forEach((id, c) => {
@@ -221,8 +221,8 @@ export async function decodeAligned(subjects: readonly AlignmentSubject[], emb: 
 
   const score = async (space: Space, training: readonly AlignmentSubject[], dec: Awaited<ReturnType<typeof pooledDecoder>>, target: AlignmentSubject): Promise<AlignedTargetResult> => {
     const a = space.alignments.get(target.subject)!;
-    const Ytest = embeddingRows(emb, target.test.clipIds);
-    const Ytrain = embeddingRows(emb, target.train.clipIds);
+    const Ytest = rowsFor(emb, target.test.clipIds, `a test clip of ${target.subject}`);
+    const Ytrain = rowsFor(emb, target.train.clipIds, `a training clip of ${target.subject}`);
     const predTest = await predictRoiEnsemble(dec.ensemble, await applyAlignment(a, target.test.data));
     const predTrain = await predictRoiEnsemble(dec.ensemble, await applyAlignment(a, target.train.data));
     const inDecoder = new Set(training.map((s) => s.subject));

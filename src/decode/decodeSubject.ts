@@ -1,7 +1,7 @@
 import { ALIGN_DEFAULTS, DECODE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { alignWindows, type AlignableResponses, type AlignedWindows, type ClampRecord, type ScanRange } from '../align/index.ts';
-import { embeddingRows, type EmbeddingSet } from './embeddingRows.ts';
+import { rowsFor, type ClipWindows } from '../embed/index.ts';
 import { genreOfClipId } from '../bids/index.ts';
 import { evaluateDecoding, type DecodingMetrics } from './evaluateDecoding.ts';
 import { fitRoiEnsemble, type RoiEnsemble, type RoiScore } from './fitRoiEnsemble.ts';
@@ -152,7 +152,7 @@ function resolveDecoder(asked: DecoderChoice | string | undefined, atlas: AtlasL
  * Optional comparison decoders: whole cortex and a given voxel mask; optional
  * leave-one-genre-out (the same decoder refitted without each genre).
  */
-export async function decodeSubject(resp: DecodableResponses, emb: EmbeddingSet, opts: DecodeSubjectOptions = {}): Promise<DecodeSubjectResult> {
+export async function decodeSubject(resp: DecodableResponses, emb: ClipWindows, opts: DecodeSubjectOptions = {}): Promise<DecodeSubjectResult> {
   const lagTr = opts.lagTr ?? ALIGN_DEFAULTS.lagTr;
   const scansPerClip = opts.scansPerClip ?? ALIGN_DEFAULTS.scansPerClip;
   const genreOf = opts.genreOf ?? genreOfClipId;
@@ -165,8 +165,8 @@ export async function decodeSubject(resp: DecodableResponses, emb: EmbeddingSet,
   const train = alignWindows(resp, 'training', windows, alignOpts);
   const test = alignWindows(resp, 'test', windows, alignOpts);
   const T = emb.dim;
-  const Ytrain = embeddingRows(emb, train.clipIds);
-  const Ytest = embeddingRows(emb, test.clipIds);
+  const Ytrain = rowsFor(emb, train.clipIds, 'a training clip of the fMRI data');
+  const Ytest = rowsFor(emb, test.clipIds, 'a test clip of the fMRI data');
   const trainData = { X: train.data, nVoxels: resp.nVoxels, Y: Ytrain, nTargets: T, groups: train.groups };
   const ridge = { folds: opts.folds, alphas: opts.alphas };
 

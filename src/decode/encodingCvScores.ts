@@ -76,12 +76,8 @@ export async function encodingCvScores(train: DecoderTrainingData, opts: Encodin
     const cv = await ridgeCVScores(features, { rows: m, cols: b, data }, {
       ...(opts.alphas ? { alphas: opts.alphas } : {}), folds: nFolds, groups: g, score: 'r2', alsoScore: 'r',
     });
-    const rOf = cv.alsoCvScores as Float64Array;
-    const index = new Map(Array.from(cv.alphas, (a, i) => [a, i]));
-    for (let v = 0; v < b; v++) {
-      r[v0 + v] = rOf[(index.get(cv.bestAlphas[v]) as number) * b + v];
-      bestAlpha[v0 + v] = cv.bestAlphas[v];
-    }
+    r.set(cv.bestAlsoCvScores as Float64Array, v0);
+    bestAlpha.set(cv.bestAlphas, v0);
     opts.onProgress?.(v0 + b, V);
   }
   return { r, bestAlpha, nRows: m, nClips, nFolds };

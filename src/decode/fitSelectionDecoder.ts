@@ -1,6 +1,6 @@
 import { RIDGE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
-import { checkAlphas, defaultAlphas, fitRidge, groupKFold, ridgeCVScores, type RidgeFit } from '../ridge/index.ts';
+import { checkAlphas, chooseAlphas, defaultAlphas, fitRidge, groupKFold, ridgeCVScores, type RidgeFit } from '../ridge/index.ts';
 import { checkDecoderChoice, formatDecoderChoice, type VoxelSelection } from './decoderChoice.ts';
 import { encodingCvScores } from './encodingCvScores.ts';
 import type { DecoderTrainingData, RoiEnsemble } from './fitRoiEnsemble.ts';
@@ -121,25 +121,14 @@ export async function fitSelectionDecoder(train: DecoderTrainingData, selection:
     const q = voxels.length;
     const Z = selectStandardized(X, n, V, voxels, fitStandardizer(X, n, V, fold.train));
     const cv = await ridgeCVScores({ rows: n, cols: q, data: Z }, { rows: n, cols: T, data: Y }, {
-      alphas, folds: [fold], score: 'r', solver: q > fold.train.length ? 'kernel' : 'primal',
+      alphas, folds: [fold], score: 'r',
     });
     step();
     for (let i = 0; i < nA * T; i++) sum[i] += cv.cvScores[i];
     folds.push({ fold: f + 1, trainClips, validationClips: new Set(Array.from(fold.test, (i) => groups[i])).size, nSelected: q, voxels });
   }
   const cvScores = sum.map((s) => s / K);
-  const bestAlphas = new Float64Array(T);
-  const cvR = new Float64Array(T);
-  for (let t = 0; t < T; t++) {
-    let best = 0;
-    for (let a = 1; a < nA; a++) {
-      const v = cvScores[a * T + t];
-      const cur = cvScores[best * T + t];
-      if (v > cur || (v === cur && alphas[a] > alphas[best])) best = a;
-    }
-    bestAlphas[t] = alphas[best];
-    cvR[t] = cvScores[best * T + t];
-  }
+  const { bestAlphas, bestCvScores: cvR } = chooseAlphas(cvScores, alphas, T);
 
   const enc = encode ? await encodingCvScores(train, encOpts) : null;
   if (enc) step();
@@ -147,9 +136,9 @@ export async function fitSelectionDecoder(train: DecoderTrainingData, selection:
   const q = final.voxels.length;
   const standardizer = fitStandardizer(X, n, V);
   const Z = selectStandardized(X, n, V, final.voxels, standardizer);
-  const coefs = await fitRidge({ rows: n, cols: q, data: Z }, { rows: n, cols: T, data: Y }, bestAlphas, { solver: q > n ? 'kernel' : 'primal' });
+  const coefs = await fitRidge({ rows: n, cols: q, data: Z }, { rows: n, cols: T, data: Y }, bestAlphas);
   step();
-  const fit: RidgeFit = { alphas, bestAlphas, cvScores, ...coefs, nFeatures: q, nTargets: T, score: 'r', nFolds: K };
+  const fit: RidgeFit = { alphas, bestAlphas, bestCvScores: cvR, cvScores, ...coefs, nFeatures: q, nTargets: T, score: 'r', nFolds: K };
   const cvScore = cvR.reduce((s, r) => s + r, 0) / T;
   const roi = { label: SELECTION_ROI_LABEL, name: label, voxels: final.voxels };
   const inFinal = new Uint8Array(V);

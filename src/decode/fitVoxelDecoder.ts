@@ -72,20 +72,13 @@ export async function fitVoxelDecoder(
   if (Y.length !== n * T) fail('MISMATCH', `decoder targets hold ${Y.length} values, expected ${n} rows × ${T} dimensions.`);
   const folds = opts.folds ?? RIDGE_DEFAULTS.folds;
   const mode = opts.cvScore ?? 'inner';
-  // Kernel form once the voxels outnumber a fold's training rows: the fold's XᵀX would be
-  // singular and larger than its X Xᵀ (the ridge's 'auto' compares p with all n rows).
-  const solver = p * folds > n * (folds - 1) ? ('kernel' as const) : ('primal' as const);
-  const ridgeOpts = { folds, groups, score: 'r' as const, solver, ...(opts.alphas ? { alphas: opts.alphas } : {}) };
+  // the ridge's 'auto' picks the kernel form once the voxels outnumber a fold's training rows
+  const ridgeOpts = { folds, groups, score: 'r' as const, ...(opts.alphas ? { alphas: opts.alphas } : {}) };
   const fit = await fitRidgeCV({ rows: n, cols: p, data: X }, { rows: n, cols: T, data: Y }, ridgeOpts);
 
   let cvR: Float64Array;
   if (mode === 'inner') {
-    cvR = new Float64Array(T);
-    for (let t = 0; t < T; t++) {
-      let best = -Infinity;
-      for (let a = 0; a < fit.alphas.length; a++) best = Math.max(best, fit.cvScores[a * T + t]);
-      cvR[t] = best;
-    }
+    cvR = fit.bestCvScores;
   } else if (mode === 'nested') {
     // Outer folds from the ridge's own grouped K-fold: a clip's windows never straddle folds.
     const foldOf = new Int32Array(n);
@@ -100,7 +93,8 @@ export async function fitVoxelDecoder(
       const inner = await fitRidgeCV(
         { rows: gtr.length, cols: p, data: Xtr },
         { rows: gtr.length, cols: T, data: Ytr },
-        { ...ridgeOpts, groups: gtr, folds: Math.min(folds, new Set(gtr).size) },
+        // the outer fit's solver: each inner fit is a part of the same decoder
+        { ...ridgeOpts, groups: gtr, folds: Math.min(folds, new Set(gtr).size), solver: fit.solver },
       );
       const Xte = rowsWhere(X, p, foldOf, (g) => g === f);
       const pred = await predictRidge(inner, { rows: Xte.length / p, cols: p, data: Xte });

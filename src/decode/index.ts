@@ -5,7 +5,6 @@ export { fitStandardizer, selectStandardized, type Standardizer } from './standa
 export { fitVoxelDecoder, type VoxelDecoderFit, type CvScoreMode, type DecoderRidgeOptions } from './fitVoxelDecoder.ts';
 export { fitRoiEnsemble, type RoiEnsemble, type RoiEnsembleOptions, type RoiScore, type EnsembleMember, type DecoderTrainingData } from './fitRoiEnsemble.ts';
 export { predictRoiEnsemble } from './predictRoiEnsemble.ts';
-export { embeddingRows, type EmbeddingSet } from './embeddingRows.ts';
 export { takeRows } from './takeRows.ts';
 export { evaluateDecoding, type DecodingMetrics, type Scored } from './evaluateDecoding.ts';
 export { leaveOneGenreOut, type LeaveOneGenreOutResult, type HeldOutGenre } from './leaveOneGenreOut.ts';

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { fail } from '../errors.ts';
 import { EMBED_DEFAULTS } from '../defaults.ts';
-import { paddingSamples, writeFileAtomic, writeJsonAtomic } from '../io/index.ts';
+import { paddingSamples } from '../dsp/index.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../io/index.ts';
 import type { Embedder } from './embedder.ts';
 import { metaPathOf, readEmbeddings, writeEmbeddings, type ClipAudioSource, type EmbeddingsMeta } from './embeddingsFile.ts';
 import { cutWindows, windowStarts } from './windows.ts';

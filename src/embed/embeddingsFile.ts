@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fail } from '../errors.ts';
 import { readNpy, writeJsonAtomic, writeNpy } from '../io/index.ts';
+import type { ClipWindows } from './clipWindows.ts';
 
 /** `FILE.json` beside `FILE.npy`: what the array holds and how it was made. */
 export interface EmbeddingsMeta {
@@ -37,17 +38,19 @@ export interface ClipAudioSource {
   fadeSec?: number;
 }
 
-/** An embeddings array: `data` is clips × windows × dim, float32, C order. */
-export interface Embeddings {
+/**
+ * An embeddings file as read: its clip × window vectors (`name` the model, `source` the `.npy`
+ * path; see {@link ClipWindows}) with the sidecar they came with.
+ */
+export interface EmbeddingsFile extends ClipWindows {
   meta: EmbeddingsMeta;
-  data: Float32Array;
 }
 
 /** `FILE.npy` → `FILE.json`. */
 export const metaPathOf = (npyPath: string): string => npyPath.replace(/\.npy$/i, '') + '.json';
 
-/** Writes `FILE.npy` (float32 clips × windows × dim) and `FILE.json`, each atomically (npy first). */
-export function writeEmbeddings(npyPath: string, e: Embeddings): void {
+/** Writes `FILE.npy` (float32 clips × windows × dim, `e.data`) and `FILE.json` (`e.meta`), each atomically (npy first). */
+export function writeEmbeddings(npyPath: string, e: Pick<EmbeddingsFile, 'meta' | 'data'>): void {
   const { clipIds, windowStarts, dim } = e.meta;
   if (e.data.length !== clipIds.length * windowStarts.length * dim) {
     fail('INTERNAL', `embeddings hold ${e.data.length} values, expected ${clipIds.length} clips × ${windowStarts.length} windows × ${dim}.`);
@@ -57,7 +60,7 @@ export function writeEmbeddings(npyPath: string, e: Embeddings): void {
 }
 
 /** Reads `FILE.npy` + `FILE.json` and checks they agree. */
-export function readEmbeddings(npyPath: string): Embeddings {
+export function readEmbeddings(npyPath: string): EmbeddingsFile {
   const jsonPath = metaPathOf(npyPath);
   if (!existsSync(jsonPath)) fail('NOT_FOUND', `embeddings metadata ${jsonPath} is missing; it must sit beside ${npyPath} (written by 'brain2music embed').`);
   let meta: EmbeddingsMeta;
@@ -72,5 +75,9 @@ export function readEmbeddings(npyPath: string): Embeddings {
     fail('MISMATCH', `${npyPath} has shape [${arr.shape.join(', ')}] but ${jsonPath} describes [${shape.join(', ')}] (clips × windows × dim).`);
   }
   const data = arr.data instanceof Float32Array ? arr.data : Float32Array.from(arr.data as ArrayLike<number>);
-  return { meta, data };
+  return {
+    // a user's file may name no model: its vectors are then just 'embedding'
+    name: typeof meta.model === 'string' ? meta.model : 'embedding', source: npyPath, clipIds: meta.clipIds, nWindows: meta.windowStarts.length, dim: meta.dim,
+    windowStarts: meta.windowStarts, windowSec: meta.windowSec, data, meta,
+  };
 }

@@ -1,5 +1,6 @@
 // Music embeddings: windowing, the Embedder interface and registry, the builtin auditory model,
-// CLAP / w2v-BERT adapters (transformers.js) and the genre one-hot control, embeddings files.
+// CLAP / w2v-BERT adapters (transformers.js) and the genre one-hot control, embeddings files and
+// the one clip × window type (ClipWindows, rowsFor).
 export { windowStarts, cutWindows } from './windows.ts';
 export type { Embedder, EmbedContext, EmbedderOptions } from './embedder.ts';
 export { createEmbedder, embedderNames, embedderInfo, EMBEDDERS, type EmbedderFactory, type EmbedderInfo } from './registry.ts';
@@ -8,5 +9,6 @@ export { createBuiltinEmbedder, BUILTIN_VERSION } from './builtin/builtinEmbedde
 export { auditoryFeatures, auditoryFeatureNames } from './builtin/auditoryFeatures.ts';
 export { fitProjection, applyProjection, type Projection } from './builtin/projection.ts';
 export { embedClips, type ClipAudio, type ClipSource, type EmbedClipsOptions, type EmbedClipsResult } from './embedClips.ts';
-export { readEmbeddings, writeEmbeddings, metaPathOf, type Embeddings, type EmbeddingsMeta, type ClipAudioSource } from './embeddingsFile.ts';
+export { checkClipWindows, clipWindowsLabel, rowsFor, type ClipWindows } from './clipWindows.ts';
+export { readEmbeddings, writeEmbeddings, metaPathOf, type EmbeddingsFile, type EmbeddingsMeta, type ClipAudioSource } from './embeddingsFile.ts';
 export { readCaptionsTable, parseCaptionsTable, captionKeyToClipId, requireCaptions } from './captionsTable.ts';

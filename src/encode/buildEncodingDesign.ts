@@ -1,7 +1,7 @@
 import { fail } from '../errors.ts';
 import { delayFeatures } from './delayFeatures.ts';
 import type { EncodingResponses } from './encodingResponses.ts';
-import { checkFeatureSpace, type FeatureSpace } from './featureSpace.ts';
+import { checkClipWindows, rowsFor, type ClipWindows } from '../embed/index.ts';
 import { scanWindows } from './scanWindows.ts';
 
 /** Options of {@link buildEncodingDesign}. */
@@ -49,14 +49,16 @@ export interface EncodingDesign {
   minTestReps: number;
 }
 
-/** Per-run scan-rate features of one space (`nScans × dim`), zero where no clip plays. */
-function spaceTimeline(space: FeatureSpace, clipIndex: Map<string, number>, pres: EncodingResponses['presentations'], nScans: number, tr: number, scansPerClip: number): { x: Float32Array; covered: Uint8Array } {
-  const { dim, nWindows, data } = space;
+/**
+ * Per-run scan-rate features of one space (`nScans × dim`), zero where no clip plays; `rows` holds
+ * the vectors of the run's presentations in their order (`rowsFor(space, pres' clip ids)`).
+ */
+function spaceTimeline(space: ClipWindows, rows: Float32Array, pres: EncodingResponses['presentations'], nScans: number, tr: number, scansPerClip: number): { x: Float32Array; covered: Uint8Array } {
+  const { dim, nWindows } = space;
   const x = new Float32Array(nScans * dim);
   const covered = new Uint8Array(nScans);
   const windowsOf = Array.from({ length: scansPerClip }, (_, j) => scanWindows(space, j, tr));
-  for (const p of pres) {
-    const c = clipIndex.get(p.clipId)!;
+  for (const [c, p] of pres.entries()) {
     for (let j = 0; j < scansPerClip; j++) {
       const s = p.firstScan + j;
       if (s < 0 || s >= nScans) continue;
@@ -65,7 +67,7 @@ function spaceTimeline(space: FeatureSpace, clipIndex: Map<string, number>, pres
       const row = x.subarray(s * dim, (s + 1) * dim);
       for (const w of ws) {
         const off = (c * nWindows + w) * dim;
-        for (let k = 0; k < dim; k++) row[k]! += data[off + k]! / ws.length;
+        for (let k = 0; k < dim; k++) row[k]! += rows[off + k]! / ws.length;
       }
     }
   }
@@ -85,26 +87,21 @@ function spaceTimeline(space: FeatureSpace, clipIndex: Map<string, number>, pres
  *
  * @throws MISMATCH when a presented clip is missing from a space, BAD_INPUT on bad options
  */
-export function buildEncodingDesign(resp: EncodingResponses, spaces: readonly FeatureSpace[], opts: EncodingDesignOptions = {}): EncodingDesign {
+export function buildEncodingDesign(resp: EncodingResponses, spaces: readonly ClipWindows[], opts: EncodingDesignOptions = {}): EncodingDesign {
   const delays = [...(opts.delays ?? [1, 2, 3, 4])];
   const scansPerClip = opts.scansPerClip ?? 10;
   if (spaces.length === 0) fail('BAD_INPUT', 'encoding needs at least one feature space.');
   if (delays.length === 0 || delays.some((d) => !Number.isInteger(d) || d < 0)) fail('BAD_INPUT', `delays must be non-negative integers (scans), got [${delays.join(', ')}].`);
   if (!Number.isInteger(scansPerClip) || scansPerClip < 1) fail('BAD_INPUT', `scansPerClip must be a positive integer, got ${scansPerClip}.`);
-  spaces.forEach(checkFeatureSpace);
+  spaces.forEach(checkClipWindows);
 
   const presByRun = resp.runs.map((r) => resp.presentations.filter((p) => p.task === r.task && p.run === r.run));
-  const clipIndexes = spaces.map((s) => new Map(s.clipIds.map((id, i) => [id, i])));
-  for (const p of resp.presentations) {
-    spaces.forEach((s, si) => {
-      if (!clipIndexes[si]!.has(p.clipId)) {
-        fail('MISMATCH', `feature space '${s.name}' has no features for clip '${p.clipId}' presented to ${resp.subject} (${p.task} run ${p.run}); embed every dataset clip (it has ${s.clipIds.length} clips).`);
-      }
-    });
-  }
-
   // Scan-rate timelines per space and run, z-scored with training statistics.
-  const timelines = spaces.map((s, si) => resp.runs.map((r, ri) => spaceTimeline(s, clipIndexes[si]!, presByRun[ri]!, r.nScans, resp.tr, scansPerClip)));
+  const timelines = spaces.map((s) => resp.runs.map((r, ri) => {
+    const pres = presByRun[ri]!;
+    const rows = rowsFor(s, pres.map((p) => p.clipId), `presented to ${resp.subject} in ${r.task} run ${r.run}`);
+    return spaceTimeline(s, rows, pres, r.nScans, resp.tr, scansPerClip);
+  }));
   spaces.forEach((s, si) => {
     const sum = new Float64Array(s.dim);
     const sum2 = new Float64Array(s.dim);

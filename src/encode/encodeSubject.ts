@@ -2,14 +2,14 @@ import { fail } from '../errors.ts';
 import { buildEncodingDesign, type EncodingDesignOptions } from './buildEncodingDesign.ts';
 import { compareSpaces, type SpaceComparison } from './compareSpaces.ts';
 import type { EncodingResponses } from './encodingResponses.ts';
-import type { FeatureSpace } from './featureSpace.ts';
+import type { ClipWindows } from '../embed/index.ts';
 import { fitEncoding, type EncodingFitOptions, type EncodingMaps } from './fitEncoding.ts';
 import { partitionVariance, type VariancePartition } from './partitionVariance.ts';
 
 /** One encoding model: a name and the feature spaces stacked into its design (usually one). */
 export interface EncodingModelSpec {
   name: string;
-  spaces: FeatureSpace[];
+  spaces: ClipWindows[];
 }
 
 /** Options of {@link encodeSubject}. */

@@ -1,5 +1,4 @@
 // Voxelwise encoding: feature spaces aligned to scans, per-voxel ridge, significance, comparisons, maps.
-export { type FeatureSpace, checkFeatureSpace } from './featureSpace.ts';
 export { genreOneHot } from './genreOneHot.ts';
 export { scanWindows } from './scanWindows.ts';
 export { delayFeatures } from './delayFeatures.ts';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fail } from '../errors.ts';
 import { readNpy } from '../io/index.ts';
-import { checkFeatureSpace, type FeatureSpace } from './featureSpace.ts';
+import { checkClipWindows, type ClipWindows } from '../embed/index.ts';
 
 /**
  * Reads an embeddings file written by the embed stage (or by the user): `FILE.npy`, float
@@ -10,7 +10,7 @@ import { checkFeatureSpace, type FeatureSpace } from './featureSpace.ts';
  * `clipIds` (one per clip) and, for several windows, `windowStarts` (s) and `windowSec`.
  * The space is named after the file (`music.npy` → `music`) unless `name` is given.
  */
-export function readFeatureSpace(path: string, name?: string): FeatureSpace {
+export function readFeatureSpace(path: string, name?: string): ClipWindows {
   if (!path.endsWith('.npy')) fail('BAD_INPUT', `feature file ${path} must be a .npy (clips × windows × dim) with a .json sidecar.`);
   const jsonPath = path.slice(0, -4) + '.json';
   if (!existsSync(jsonPath)) fail('NOT_FOUND', `feature file ${path} has no sidecar ${jsonPath}; it must list clipIds (and windowStarts, windowSec), as 'brain2music embed' writes it.`);
@@ -41,5 +41,5 @@ export function readFeatureSpace(path: string, name?: string): FeatureSpace {
     windowSec = meta.windowSec;
   }
   const data = arr.data instanceof Float32Array ? arr.data : Float32Array.from(arr.data);
-  return checkFeatureSpace({ name: name ?? basename(path, '.npy'), clipIds: clipIds as string[], data, nWindows, dim, windowStarts, windowSec });
+  return checkClipWindows({ name: name ?? basename(path, '.npy'), source: path, clipIds: clipIds as string[], data, nWindows, dim, windowStarts, windowSec });
 }

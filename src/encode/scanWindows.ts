@@ -1,4 +1,4 @@
-import type { FeatureSpace } from './featureSpace.ts';
+import type { ClipWindows } from '../embed/index.ts';
 
 /**
  * Which analysis windows of a clip describe scan `j` of that clip (up-sampling windows to the scan
@@ -11,7 +11,7 @@ import type { FeatureSpace } from './featureSpace.ts';
  * @example scanWindows({ windowStarts: [0, 1.5, 3, 4.5], windowSec: 10 }, 0, 1.5) // → [0]
  * @example scanWindows({ windowStarts: [0, 1.5, 3, 4.5], windowSec: 10 }, 9, 1.5) // → [3] (midpoint 14.25 s)
  */
-export function scanWindows(space: Pick<FeatureSpace, 'windowStarts' | 'windowSec'>, j: number, tr: number): number[] {
+export function scanWindows(space: Pick<ClipWindows, 'windowStarts' | 'windowSec'>, j: number, tr: number): number[] {
   const mid = (j + 0.5) * tr;
   const { windowStarts, windowSec } = space;
   const covering: number[] = [];

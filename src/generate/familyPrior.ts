@@ -1,4 +1,4 @@
-import { GENRE_STYLES, type Genre } from '../simulate/index.ts';
+import { GENRE_STYLES, type Genre } from '../music/index.ts';
 import { GM_FAMILIES, type PitchedPart } from './parameterDecoder.ts';
 
 const STYLE_PROGRAMS = { bass: 'bassPrograms', chords: 'compPrograms', lead: 'leadPrograms', pad: 'padPrograms' } as const satisfies Record<PitchedPart, string>;

@@ -1,6 +1,7 @@
 // Generation: music made from a decoded embedding.
 export type { Generator, GeneratedClip, GenerationOptions } from './generator.ts';
 export { DEFAULT_GENERATION } from './generator.ts';
+export { GENERATORS, GENERATOR_NAMES, generatorInfo, createGenerator, type GeneratorInfo, type GeneratorName, type GeneratorFactoryOptions } from './registry.ts';
 export { promptFromAttributes, type MusicAttributes } from './attributes.ts';
 export { createMusicgenGenerator, checkMusicgenFolder, MUSICGEN_FILES, type MusicgenOptions } from './adapters/musicgen.ts';
 export {

@@ -1,7 +1,7 @@
 import { fail } from '../errors.ts';
 import { createRng, matrix, takeRows, type Matrix } from '../linalg/index.ts';
 import { fitRidgeCV, logspace, predictRidge, type RidgeFit } from '../ridge/index.ts';
-import { GENRES, type Arrangement, type Genre } from '../simulate/index.ts';
+import { GENRES, type Arrangement, type Genre } from '../music/index.ts';
 import { fitSoftmaxScale, softmaxScaled } from './softmaxScale.ts';
 
 /** The 16 General MIDI program families (programs 8f .. 8f+7), named as a caption would. */
@@ -39,7 +39,7 @@ function targetsOf(a: Arrangement): Float64Array {
 }
 
 /**
- * A fitted map from the embedding space to the simulator's musical parameters: one ridge
+ * A fitted map from the embedding space to the music engine's parameters: one ridge
  * regression (alpha per target by 5-fold CV) onto genre one-hot, log tempo, mode, density,
  * dynamics, reverb, swing, part presence and the GM family of each part's instrument. The
  * one-hot scores become probabilities by a softmax whose scale is fitted on out-of-fold scores.

@@ -27,8 +27,7 @@ export async function fitResponsePredictor(
   if (X.length !== n * dim || Y.length !== n * V) fail('MISMATCH', `fitResponsePredictor: expected ${n}×${dim} embeddings and ${n}×${V} responses.`);
   const screen = await fitRidgeCV(matrix(n, dim, X), matrix(n, V, Y), { groups, folds: 5, score: 'r' });
   // best CV correlation per voxel: the screening uses training clips only
-  const best = new Float64Array(V).fill(-Infinity);
-  for (let a = 0; a < screen.alphas.length; a++) for (let v = 0; v < V; v++) best[v] = Math.max(best[v]!, screen.cvScores[a * V + v]!);
+  const best = screen.bestCvScores;
   const order = Array.from({ length: V }, (_, v) => v).sort((p, q) => best[q]! - best[p]! || p - q);
   const voxels = Int32Array.from(order.slice(0, Math.min(maxVoxels, V)).sort((p, q) => p - q));
   const Ysel = new Float32Array(n * voxels.length);

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fail } from '../errors.ts';
 import { isAu, parseAu } from './au.ts';
-import { resample } from './resample.ts';
 import { isWav, parseWav, type DecodedAudio } from './wav.ts';
 
 /**
@@ -60,12 +59,12 @@ export async function decodeAudio(bytes: Uint8Array, source = '<bytes>'): Promis
 }
 
 /**
- * Read an audio file as mono float32, resampled to `sampleRate` when given (band-limited, see
- * {@link resample}). Formats: see {@link decodeAudio}.
+ * Read an audio file as mono float32 at its own sample rate (formats: see {@link decodeAudio});
+ * dsp's `atRate` brings it to the rate a model needs.
  *
- * @example const { samples } = await readAudio('genres/blues/blues.00017.au', { sampleRate: 48000 })
+ * @example const { samples, sampleRate } = await readAudio('genres/blues/blues.00017.au') // 22050 Hz
  */
-export async function readAudio(path: string, opts: { sampleRate?: number } = {}): Promise<MonoAudio> {
+export async function readAudio(path: string): Promise<MonoAudio> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -74,8 +73,5 @@ export async function readAudio(path: string, opts: { sampleRate?: number } = {}
   }
   if (bytes.length === 0) fail('BAD_FILE', `${path}: empty file (extension ${extname(path) || 'none'}).`);
   const dec = await decodeAudio(bytes, path);
-  const mono = mixToMono(dec.channels);
-  const rate = Math.round(dec.sampleRate);
-  if (opts.sampleRate === undefined || opts.sampleRate === rate) return { samples: mono, sampleRate: rate };
-  return { samples: resample(mono, rate, opts.sampleRate), sampleRate: opts.sampleRate };
+  return { samples: mixToMono(dec.channels), sampleRate: Math.round(dec.sampleRate) };
 }

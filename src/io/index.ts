@@ -1,4 +1,5 @@
-// File formats only: each helper module below is one format. Nothing here imports other stages.
+// File formats only: each helper module below is one format. Nothing here imports other stages;
+// the maths of samples (resampling, excerpts, spectra) is in dsp/.
 export { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 export { readNpy, parseNpy, writeNpy, serializeNpy, type NpyArray, type NpyData } from './npy.ts';
 export { readTsv, parseTsv, writeTsv, formatTsv, unquote, type TsvTable, type ReadTsvOptions, type UnquoteOptions } from './tsv.ts';
@@ -11,7 +12,4 @@ export { niftiAffine, niftiScaling, parseNiftiHeader, type NiftiHeader, type Nif
 export { readAudio, decodeAudio, mixToMono, AUDIO_EXTENSIONS, isAudioFile, type MonoAudio } from './audio.ts';
 export { parseWav, encodeWav, writeWav, isWav, type DecodedAudio, type WavFormat } from './wav.ts';
 export { parseAu, isAu } from './au.ts';
-export { resample } from './resample.ts';
-export { cutExcerpt, type CutExcerptOptions } from './cutExcerpt.ts';
-export { paddingSamples } from './paddingSamples.ts';
 export { readCsv, parseCsv } from './csv.ts';

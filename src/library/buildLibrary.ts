@@ -1,17 +1,18 @@
+import { RETRIEVE_DEFAULTS } from '../defaults.ts';
 import { Brain2MusicError } from '../errors.ts';
 import type { Embedder } from '../embed/index.ts';
 import { embedExcerpt, excerptSettings, type ExcerptOptions } from './embedExcerpt.ts';
 import type { LibraryEntry, LibraryStore } from './libraryStore.ts';
 import type { AudioTrack } from './listAudioTracks.ts';
 
-/** Reads a file as mono samples at `sampleRate` Hz (e.g. io's `readAudio`). */
+/** Reads a file as mono samples at `sampleRate` Hz (e.g. dsp's `atRate` of io's `readAudio`). */
 export type AudioLoader = (path: string, sampleRate: number) => Promise<Float32Array>;
 
 export interface BuildLibraryOptions extends ExcerptOptions {
   tracks: readonly AudioTrack[];
   embedder: Embedder;
   loadAudio: AudioLoader;
-  /** Tracks per commit to the table (default 16): an interrupt loses at most this many. */
+  /** Tracks per commit to the table (default 256): an interrupt loses at most this many. */
   batchSize?: number;
   /** Called after every track: `done` of `total` tracks handled (stored, skipped or failed). */
   onProgress?: (done: number, total: number) => void;
@@ -46,7 +47,7 @@ export async function buildLibrary(store: LibraryStore, opts: BuildLibraryOption
   const settings = excerptSettings(embedder, opts);
   store.setInfo({ model: embedder.name, version: embedder.version, dim: embedder.dim, ...settings });
   const have = await store.ids();
-  const batchSize = Math.max(1, opts.batchSize ?? 16);
+  const batchSize = Math.max(1, opts.batchSize ?? RETRIEVE_DEFAULTS.batch);
   const result: BuildLibraryResult = { total: tracks.length, added: 0, skipped: 0, failed: [], aborted: false };
   let batch: LibraryEntry[] = [];
   let done = 0;

@@ -1,7 +1,8 @@
 import { fail } from '../errors.ts';
 import { identificationAccuracy } from '../evaluate/index.ts';
 import { mulberry32 } from '../linalg/index.ts';
-import { cosineTopK } from './cosineTopK.ts';
+import { cosineTopK, type TopK } from './cosineTopK.ts';
+import { retrievalConcentration, type RetrievalConcentration } from './hubness.ts';
 import type { LibraryVectors } from './libraryStore.ts';
 
 export interface RetrievalEvalInput {
@@ -19,6 +20,14 @@ export interface RetrievalEvalInput {
   k?: number;
   /** Seed of the random library clip drawn as the chance baseline (default 0). */
   seed?: number;
+  /**
+   * The hits to score instead of an exact search with `predicted` (e.g. an approximate index's):
+   * per query, library rows best first, at least k besides the clip's own track (which is skipped
+   * when `clipIds` are given). What is scored is then exactly what was listed.
+   */
+  retrieved?: TopK;
+  /** The same for the oracle's search with `truth` (at least 1 hit, 2 when `clipIds` are given). */
+  oracleRetrieved?: TopK;
 }
 
 /** What was retrieved for one test clip. Genre matches are null when a genre is unknown. */
@@ -59,6 +68,8 @@ export interface RetrievalEvaluation {
    * the true embeddings of the test clips; `decoded` is that of the predictions themselves.
    */
   identification: Triple & { decoded: number };
+  /** How concentrated the top-1 tracks are, with the decoded and with the true embeddings (hubness). */
+  concentration: { predicted: RetrievalConcentration; oracle: RetrievalConcentration };
 }
 
 /**
@@ -81,8 +92,11 @@ export function evaluateRetrieval(input: RetrievalEvalInput): RetrievalEvaluatio
   const selfIndex = new Map(library.ids.map((id, i) => [id, i]));
   // one extra candidate so that a clip's own track can be dropped
   const extra = input.clipIds ? 1 : 0;
-  const topPred = cosineTopK(library.vectors, predicted, dim, k + extra);
-  const topTrue = cosineTopK(library.vectors, truth, dim, 1 + extra);
+  if (input.retrieved && (input.retrieved.nQueries !== n || input.retrieved.k < Math.min(k, N - extra))) {
+    fail('MISMATCH', `evaluateRetrieval: the given hits hold ${input.retrieved.k} per query for ${input.retrieved.nQueries} queries; ${n} queries need at least ${k} each (a clip's own track left out).`);
+  }
+  const topPred = input.retrieved ?? cosineTopK(library.vectors, predicted, dim, k + extra);
+  const topTrue = input.oracleRetrieved ?? cosineTopK(library.vectors, truth, dim, 1 + extra);
   const rand = mulberry32(input.seed ?? 0);
   const match = (a: string | null, b: string | null): boolean | null => (a === null || b === null ? null : a === b);
 
@@ -145,5 +159,6 @@ export function evaluateRetrieval(input: RetrievalEvalInput): RetrievalEvaluatio
       nWithGenre: perClip.filter((c) => c.genreMatch !== null).length,
     },
     identification: { predicted: ident(retrievedVec), oracle: ident(oracleVec), chance: ident(chanceVec), decoded: ident(predicted) },
+    concentration: { predicted: retrievalConcentration(perClip.map((c) => c.retrievedIds[0]!)), oracle: retrievalConcentration(perClip.map((c) => c.oracleId)) },
   };
 }

@@ -9,3 +9,4 @@ export { embedExcerpt, excerptSettings, type ExcerptOptions } from './embedExcer
 export { listAudioTracks, type AudioTrack } from './listAudioTracks.ts';
 export { buildLibrary, type AudioLoader, type BuildLibraryOptions, type BuildLibraryResult } from './buildLibrary.ts';
 export { evaluateRetrieval, type RetrievalEvalInput, type RetrievalEvaluation, type ClipRetrieval, type Triple } from './evaluateRetrieval.ts';
+export { hubnessTopK, centerOnLibrary, retrievalConcentration, HUBNESS_REDUCTIONS, type HubnessReduction, type RetrievalConcentration } from './hubness.ts';

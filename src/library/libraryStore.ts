@@ -218,6 +218,22 @@ export class LibraryStore {
     });
   }
 
+  /**
+   * Compacts the table's fragments (each commit of a build adds one) and prunes old versions:
+   * a build of 1M tracks in small commits leaves tens of thousands of fragments that slow every
+   * search. Called after a build.
+   */
+  async optimize(): Promise<void> {
+    if (this.table) await this.table.optimize({ cleanupOlderThan: new Date() });
+  }
+
+  /** Number of data fragments (files) of the table: what `optimize` reduces. */
+  async fragments(): Promise<number> {
+    if (!this.table) return 0;
+    const stats = await this.table.stats();
+    return stats.fragmentStats.numFragments;
+  }
+
   /** Whether the vector column has an index (for mode 'ann'). */
   async hasAnnIndex(): Promise<boolean> {
     if (!this.table) return false;

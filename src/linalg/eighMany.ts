@@ -16,8 +16,10 @@ export async function eighMany(mats: { a: Float64Array; n: number }[], opts: { t
   if (threads < 2 || big < 2) return mats.map((m) => eigh(m.a, m.n));
   let workers: Worker[];
   try {
-    // the .mjs entry registers the tsx loader in the worker, then loads eighWorker.ts
-    workers = Array.from({ length: threads }, () => new Worker(new URL('./eighWorker.mjs', import.meta.url)));
+    // Compiled (dist/), the worker body is plain eighWorker.js. From the sources, the .mjs entry
+    // registers the tsx loader in the worker (it does not inherit it), then loads eighWorker.ts.
+    const entry = import.meta.url.endsWith('.js') ? './eighWorker.js' : './eighWorker.mjs';
+    workers = Array.from({ length: threads }, () => new Worker(new URL(entry, import.meta.url)));
   } catch {
     return mats.map((m) => eigh(m.a, m.n));
   }

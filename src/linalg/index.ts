@@ -7,5 +7,5 @@ export { matmul, SMALL_GEMM_FLOPS, type MatmulOptions } from './matmul.ts';
 export { eigh, type EighResult } from './eigh.ts';
 export { columnMeans, columnStds, zscoreColumns } from './columnStats.ts';
 export { pearsonColumns } from './pearson.ts';
-export { mulberry32, createRng, randomNormal, type Rng } from './random.ts';
+export { mulberry32, createRng, deriveSeed, hashString, randomNormal, type Rng } from './random.ts';
 export { eighMany } from './eighMany.ts';

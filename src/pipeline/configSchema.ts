@@ -13,6 +13,17 @@ export interface Field<T> {
   check(value: unknown, path: string, source: string): T;
   /** Value used when the key is absent; undefined means the key is required. */
   readonly fallback?: () => T;
+  /** What the key is for (docs/configuration.md is generated from these). */
+  readonly help?: string;
+  /** An object's keys (from {@link obj}), for documentation. */
+  readonly fields?: Record<string, Field<unknown>>;
+  /** The two forms of an {@link either} field, with the key telling them apart. */
+  readonly variants?: readonly { key: string; field: Field<unknown> }[];
+}
+
+/** The same field with its documentation. */
+export function doc<T>(field: Field<T>, help: string): Field<T> {
+  return { ...field, help };
 }
 
 function show(value: unknown): string {
@@ -75,10 +86,11 @@ export function withDefault<T>(field: Field<T>, value: T | (() => T)): Field<T> 
 /** A key that may be absent (undefined) or null. */
 export function optional<T>(field: Field<T>): Field<T | undefined> {
   return {
+    ...field,
     expected: field.expected,
     fallback: () => undefined,
     check: (v, p, s) => (v === undefined || v === null ? undefined : field.check(v, p, s)),
-  };
+  } as Field<T | undefined>;
 }
 
 type Shape = Record<string, Field<unknown>>;
@@ -89,6 +101,7 @@ export function obj<S extends Shape>(shape: S): Field<FromShape<S>> {
   const expected = 'an object';
   return {
     expected,
+    fields: shape,
     check(v, p, s) {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) bad(s, p || '(top level)', expected, v);
       const record = v as Record<string, unknown>;
@@ -119,6 +132,7 @@ export function either<A, B>(a: Field<A>, aKey: string, b: Field<B>, bKey: strin
   const expected = `an object with either '${aKey}' or '${bKey}'`;
   return {
     expected,
+    variants: [{ key: aKey, field: a as Field<unknown> }, { key: bKey, field: b as Field<unknown> }],
     check(v, p, s) {
       const has = (k: string) => typeof v === 'object' && v !== null && k in v;
       if (has(aKey) && has(bKey)) fail('BAD_INPUT', `${s}: '${p}' has both '${aKey}' and '${bKey}'; give only one.`);

@@ -4,9 +4,10 @@
 export { loadRunConfig, parseRunConfig, datasetRoot, stimuliDir } from './runConfig.ts';
 export type { RunConfig, BidsDatasetConfig, SimulatedDatasetConfig, EmbeddingConfig } from './runConfig.ts';
 export { resolveRun, datasetLoadOptions, type ResolvedRun, type DatasetReadFlags } from './resolveRun.ts';
-export { FIELDS } from './runConfig.ts';
+export { FIELDS, RUN_CONFIG_SCHEMA } from './runConfig.ts';
 export type { Field } from './configSchema.ts';
 export { runPipeline, stageSeed } from './runPipeline.ts';
+export { availableStages } from './stages/index.ts';
 export type { StageOutcome, PipelineOptions } from './runPipeline.ts';
 export type { Stage, StagePlan, StageContext, StageRunContext } from './stage.ts';
 // The run-folder contract, re-exported for callers of the pipeline.

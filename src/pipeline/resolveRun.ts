@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { genreOfClipId, openDataset, type Dataset, type LoadResponsesOptions } from '../bids/index.ts';
 import { DATASET_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
@@ -19,6 +19,8 @@ export interface ResolvedRun {
   stimuliDir: string;
   /** The library's audio folder, or undefined when the run has no library. */
   libraryAudio: string | undefined;
+  /** The library folder (LanceDB): a shared one outside the run (`library.db`), or RUN/library. */
+  libraryDb: string;
   /** The embedding model decoded (and used for the library and generation). */
   target: EmbeddingConfig;
   /** Encoding feature spaces (embedding names and 'genre'); empty when encoding is off. */
@@ -70,6 +72,12 @@ export function datasetLoadOptions(flags: DatasetReadFlags): LoadResponsesOption
   };
 }
 
+/** A path with `{subject}` in it stands for one file per subject: the folder above the first placeholder holds them all. */
+function beforePlaceholder(p: string): string {
+  const i = p.indexOf('{subject}');
+  return i < 0 ? p : dirname(p.slice(0, i + 1));
+}
+
 /** Resolves a validated configuration for the pipeline's stages (see {@link ResolvedRun}). */
 export function resolveRun(config: RunConfig): ResolvedRun {
   const root = datasetRoot(config);
@@ -83,10 +91,11 @@ export function resolveRun(config: RunConfig): ResolvedRun {
     datasetRoot: root,
     stimuliDir: stimuliDir(config),
     libraryAudio: libraryAudio(config),
+    libraryDb: config.library?.db ?? resolve(config.out, 'library'),
     target,
     encodeSpaces: encodeSpaces(config),
     load: 'bids' in config.dataset ? datasetLoadOptions(config.dataset) : {},
-    responseInputs: [root, ...('bids' in config.dataset ? [config.dataset.derivatives, config.dataset.freesurfer, config.dataset.atlas, config.dataset.atlasNames].filter((p): p is string => p !== undefined && !p.startsWith(root + '/')) : [])],
+    responseInputs: [root, ...('bids' in config.dataset ? [config.dataset.derivatives, config.dataset.freesurfer, config.dataset.atlas, config.dataset.atlasNames].filter((p): p is string => p !== undefined).map(beforePlaceholder).filter((p) => !p.startsWith(root + '/')) : [])],
     dataset() {
       dataset ??= openDataset(root);
       return dataset;

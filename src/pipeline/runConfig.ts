@@ -2,8 +2,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fail } from '../errors.ts';
 import { DECODER_FORMS, parseDecoderChoice } from '../decode/index.ts';
-import { ALIGN_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
-import { bool, either, int, list, num, obj, oneOf, optional, str, withDefault, type Field } from './configSchema.ts';
+import { GENERATOR_NAMES } from '../generate/index.ts';
+import { ALIGN_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RETRIEVE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
+import { bool, doc, either, int, list, num, obj, oneOf, optional, str, withDefault, type Field } from './configSchema.ts';
+
+/** The schema of a run configuration (docs/configuration.md is generated from it). */
+export const RUN_CONFIG_SCHEMA = (): Field<unknown> => schema as Field<unknown>;
 
 /**
  * The configuration of one pipeline run (`brain2music run CONFIG.json`), after validation and
@@ -44,8 +48,10 @@ export interface RunConfig {
     alignment: { method: 'ridge' | 'srm' | 'none'; reference: string | undefined; excludeTarget: boolean; dims: number | undefined } | undefined;
     trainRuns: number | undefined;
   };
-  /** Music library to retrieve from (default: `<dataset>/library` when it exists). */
-  library: { audio: string | undefined } | undefined;
+  /** Music library to retrieve from: its audio (default: the simulated library), and a shared library folder outside the run (default: RUN/library). */
+  library: { audio: string | undefined; db: string | undefined } | undefined;
+  /** Retrieval: tracks per clip, hubness reduction of the scores. */
+  retrieve: { k: number; hubness: 'none' | 'center' | 'csls' };
   /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
   generate: { name: 'builtin' | 'musicgen'; modelDir: string | undefined; samples: number; rerank: number; guidance: number; temperature: number } | undefined;
   /** Encoding: feature spaces (embedding names or 'genre'), FDR level, CV folds, null distribution. */
@@ -88,7 +94,7 @@ export interface BidsDatasetConfig {
   freesurfer: string | undefined;
   /** FreeSurfer parcellation: auto (Destrieux, else Desikan), destrieux or desikan. */
   parcellation: 'auto' | 'destrieux' | 'desikan' | undefined;
-  /** A label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's. */
+  /** A label image in the BOLD's space (NIfTI or MGZ), instead of the atlas convention or FreeSurfer's; `{subject}` in the path names each subject's own. */
   atlas: string | undefined;
   /** Names of `atlas`'s labels: TSV (index, name) or FreeSurferColorLUT text. */
   atlasNames: string | undefined;
@@ -150,7 +156,7 @@ export const FIELDS = {
   rerank: int(0, 200),
   guidance: int(1, 50),
   temperature: nonNegative(10),
-  generator: oneOf(['builtin', 'musicgen'] as const),
+  generator: oneOf(GENERATOR_NAMES),
   fdrQ: num(0, 1),
   null: oneOf(['gaussian', 'block'] as const),
   nPerm: int(99, 1_000_000),
@@ -165,110 +171,126 @@ export const FIELDS = {
   confounds: oneOf(['motion6', 'motion12', 'none'] as const),
   parcellation: oneOf(['auto', 'destrieux', 'desikan'] as const),
   decoder: decoderField(),
+  topK: int(1, 1000),
+  hubness: oneOf(['none', 'center', 'csls'] as const),
   alignMethod: oneOf(['ridge', 'srm', 'none'] as const),
+  subjectId: subjectIdField(),
   srmDims: int(1, 10_000),
   trainRuns: int(1, 100),
 } as const;
 
 const embeddingField = obj({
-  name: str(),
-  modelDir: optional(str()),
-  allowDownload: withDefault(bool(), false),
-  windowSec: optional(FIELDS.windowSec),
-  hopSec: withDefault(FIELDS.hopSec, EMBED_DEFAULTS.hopSec),
-  layer: optional(FIELDS.layer),
+  name: doc(str(), 'registry name of the model: builtin, clap, clap-text, w2vbert, genre'),
+  modelDir: doc(optional(str()), 'local model folder (a Hugging Face download) for clap, clap-text and w2vbert'),
+  allowDownload: doc(withDefault(bool(), false), 'let transformers.js fetch modelDir as a hub id when it is not a local folder'),
+  windowSec: doc(optional(FIELDS.windowSec), "window length in seconds (default: the model's own: 10; w2vbert 5; clap-text 15)"),
+  hopSec: doc(withDefault(FIELDS.hopSec, EMBED_DEFAULTS.hopSec), 'window step in seconds (one TR)'),
+  layer: doc(optional(FIELDS.layer), 'w2vbert: the hidden layer averaged (default 7)'),
 });
 
 const schema = obj({
-  out: str(),
-  seed: withDefault(FIELDS.seed, 0),
-  dataset: either(
+  out: doc(str(), 'the run folder that receives every output (relative paths: to the configuration file)'),
+  seed: doc(withDefault(FIELDS.seed, 0), 'master seed; each stage gets its own seed derived from it (recorded in run.json)'),
+  dataset: doc(either(
     obj({
-      simulate: obj({
-        preset: withDefault(FIELDS.preset, 'demo'),
-        subjects: optional(FIELDS.subjectCount),
-        seed: optional(FIELDS.simulationSeed),
-        genres: optional(list(str(), 1)),
-        trainPerGenre: optional(FIELDS.trainPerGenre),
-        testPerGenre: optional(FIELDS.testPerGenre),
-        targetVoxels: optional(FIELDS.targetVoxels),
-        raw: optional(bool()),
-        library: optional(FIELDS.libraryClips),
-        snr: optional(obj({ auditory: num(0), higher: num(0), informativeFraction: num(0, 1) })),
-      }),
+      simulate: doc(obj({
+        preset: doc(withDefault(FIELDS.preset, 'demo'), "demo (2 subjects, 100 clips, ~10k voxels) or paper (ds003720's size)"),
+        subjects: doc(optional(FIELDS.subjectCount), "number of subjects (default: the preset's)"),
+        seed: doc(optional(FIELDS.simulationSeed), "the simulator's seed (default: the preset's)"),
+        genres: doc(optional(list(str(), 1)), "genres to simulate (default: the preset's 10)"),
+        trainPerGenre: doc(optional(FIELDS.trainPerGenre), 'training clips per genre'),
+        testPerGenre: doc(optional(FIELDS.testPerGenre), 'test clips per genre'),
+        targetVoxels: doc(optional(FIELDS.targetVoxels), 'approximate cortical voxels per subject'),
+        raw: doc(optional(bool()), 'also write raw BOLD runs'),
+        library: doc(optional(FIELDS.libraryClips), 'library clips rendered for retrieval (0: none)'),
+        snr: doc(optional(obj({ auditory: num(0), higher: num(0), informativeFraction: num(0, 1) })), 'signal-to-noise of the simulated responses'),
+      }), 'a dataset simulated into RUN/dataset (see docs/simulation.md)'),
     }),
     'simulate',
     obj({
-      bids: str(),
-      source: withDefault(FIELDS.source, 'auto'),
-      derivatives: optional(str()),
-      space: optional(str()),
-      confounds: optional(FIELDS.confounds),
-      freesurfer: optional(str()),
-      parcellation: optional(FIELDS.parcellation),
-      atlas: optional(str()),
-      atlasNames: optional(str()),
+      bids: doc(str(), 'the dataset root (ds003720 layout: sub-XXX/func/*_events.tsv, …)'),
+      source: doc(withDefault(FIELDS.source, 'auto'), "responses read: 'auto' (the derivative arrays when present, else the raw runs), 'raw', 'derivative' or 'fmriprep'"),
+      derivatives: doc(optional(str()), "fMRIPrep's output folder (default: <bids>/derivatives/fmriprep)"),
+      space: doc(optional(str()), 'fMRIPrep output space (default T1w), e.g. MNI152NLin2009cAsym (then give atlas)'),
+      confounds: doc(optional(FIELDS.confounds), 'motion regressors removed per run (fMRIPrep; default motion6)'),
+      freesurfer: doc(optional(str()), 'FreeSurfer subjects folder (default: <derivatives>/sourcedata/freesurfer)'),
+      parcellation: doc(optional(FIELDS.parcellation), 'FreeSurfer parcellation: auto (Destrieux, else Desikan), destrieux or desikan'),
+      atlas: doc(optional(str()), "a label image in the BOLD's space (NIfTI or MGZ) instead of the atlas convention or FreeSurfer's; {subject} names each subject's own"),
+      atlasNames: doc(optional(str()), "names of atlas's labels: TSV (index, name) or FreeSurferColorLUT text"),
     }),
     'bids',
-  ),
-  stimuli: optional(str()),
-  captions: optional(str()),
-  maxPadSec: withDefault(FIELDS.maxPadSec, EMBED_DEFAULTS.maxPadSec),
-  subjects: withDefault(subjectsField(), 'all' as const),
-  embeddings: withDefault(list(embeddingField, 1), () => [{ name: 'builtin', modelDir: undefined, allowDownload: false, windowSec: undefined, hopSec: EMBED_DEFAULTS.hopSec, layer: undefined }]),
-  align: withDefault(
-    obj({ lagTr: withDefault(FIELDS.lagTr, ALIGN_DEFAULTS.lagTr), scansPerClip: withDefault(FIELDS.scansPerClip, ALIGN_DEFAULTS.scansPerClip) }),
-    () => ({ lagTr: ALIGN_DEFAULTS.lagTr, scansPerClip: ALIGN_DEFAULTS.scansPerClip }),
-  ),
-  decode: withDefault(
+  ), "the dataset: { \"bids\": DIR, … } for an existing one, or { \"simulate\": { … } }"),
+  stimuli: doc(optional(str()), 'the stimulus audio folder: GTZAN (genres/<genre>/<id>.au), or the clips as <id>.wav (default: <dataset>/stimuli)'),
+  captions: doc(optional(str()), "captions of the stimuli for clap-text: TSV (clip_id, caption) or the paper's CSV (ID, DescEN)"),
+  maxPadSec: doc(withDefault(FIELDS.maxPadSec, EMBED_DEFAULTS.maxPadSec), 'seconds of silence a short clip (or a track its excerpt runs past) may be padded with; longer shortfalls fail'),
+  subjects: doc(withDefault(subjectsField(), 'all' as const), 'the subjects analysed'),
+  embeddings: doc(withDefault(list(embeddingField, 1), () => [{ name: 'builtin', modelDir: undefined, allowDownload: false, windowSec: undefined, hopSec: EMBED_DEFAULTS.hopSec, layer: undefined }]), 'the embedding models; the first is decoded unless decode.target names another'),
+  align: doc(withDefault(
     obj({
-      target: optional(str()),
-      topRois: withDefault(FIELDS.topRois, DECODE_DEFAULTS.topRois),
-      folds: withDefault(FIELDS.folds, RIDGE_DEFAULTS.folds),
-      cvScore: withDefault(FIELDS.cvScore, DECODE_DEFAULTS.cvScore),
-      voxels: optional(FIELDS.decoder),
-      alignment: optional(obj({
-        method: withDefault(FIELDS.alignMethod, 'ridge'),
-        reference: optional(subjectIdField()),
-        excludeTarget: withDefault(bool(), false),
-        dims: optional(FIELDS.srmDims),
-      })),
-      trainRuns: optional(FIELDS.trainRuns),
+      lagTr: doc(withDefault(FIELDS.lagTr, ALIGN_DEFAULTS.lagTr), 'hemodynamic lag in TRs (0: the paper\'s literal alignment)'),
+      scansPerClip: doc(withDefault(FIELDS.scansPerClip, ALIGN_DEFAULTS.scansPerClip), 'scans per stimulus clip'),
+    }),
+    () => ({ lagTr: ALIGN_DEFAULTS.lagTr, scansPerClip: ALIGN_DEFAULTS.scansPerClip }),
+  ), 'how scans are aligned with embedding windows (docs/method.md §1.3)'),
+  decode: doc(withDefault(
+    obj({
+      target: doc(optional(str()), 'the embedding decoded (default: the first of embeddings)'),
+      topRois: doc(withDefault(FIELDS.topRois, DECODE_DEFAULTS.topRois), 'ROIs kept in the ensemble'),
+      folds: doc(withDefault(FIELDS.folds, RIDGE_DEFAULTS.folds), 'cross-validation folds, grouped by clip'),
+      cvScore: doc(withDefault(FIELDS.cvScore, DECODE_DEFAULTS.cvScore), "ROI ranking score: 'inner' (the alpha search's CV r) or 'nested' (out-of-fold predictions)"),
+      voxels: doc(optional(FIELDS.decoder), "the decoder: rois, encoding:N, encoding-r:T or all (default: rois with an atlas, else encoding:3000)"),
+      alignment: doc(optional(obj({
+        method: doc(FIELDS.alignMethod, "'ridge' (each subject mapped onto reference by ridge on the training clips), 'srm' (a shared response model) or 'none'"),
+        reference: doc(optional(FIELDS.subjectId), "ridge: the subject whose voxels are the common space (default: the dataset's first)"),
+        excludeTarget: doc(withDefault(bool(), false), "train each subject's pooled decoder on the other subjects only (the new-subject case)"),
+        dims: doc(optional(FIELDS.srmDims), `srm: shared dimensions per region (default ${ALIGN_DEFAULTS.srmDims})`),
+      })), "also one decoder pooled over every subject of the dataset, scored on each subject's own test clips beside its own decoder (docs/alignment.md); absent: none"),
+      trainRuns: doc(optional(FIELDS.trainRuns), 'decoded subjects keep only their first K training runs; the other subjects keep all theirs (default: all)'),
     }),
     () => ({ target: undefined, topRois: DECODE_DEFAULTS.topRois, folds: RIDGE_DEFAULTS.folds, cvScore: DECODE_DEFAULTS.cvScore, voxels: undefined, alignment: undefined, trainRuns: undefined }),
-  ),
-  library: withDefault(nullable(obj({ audio: optional(str()) })), () => ({ audio: undefined })),
-  generate: withDefault(
+  ), 'decoding fMRI → embedding (docs/method.md §1.4)'),
+  library: doc(withDefault(nullable(obj({
+    audio: doc(optional(str()), 'a folder of music (searched recursively; default: the simulated library)'),
+    db: doc(optional(str()), 'a library folder shared between run folders (built once, tracks already there are not embedded again; a library of another model is refused); default: RUN/library'),
+  })), () => ({ audio: undefined, db: undefined })), 'the music library retrieved from; null switches library, retrieval and generation off'),
+  retrieve: doc(withDefault(
+    obj({
+      k: doc(withDefault(FIELDS.topK, RETRIEVE_DEFAULTS.k), 'library tracks kept per test clip'),
+      hubness: doc(withDefault(FIELDS.hubness, RETRIEVE_DEFAULTS.hubness), "scores: 'none' (cosine, as the paper), 'center' (the library's mean direction removed) or 'csls' (local scaling); hubs are tracks near every query"),
+    }),
+    () => ({ k: RETRIEVE_DEFAULTS.k, hubness: RETRIEVE_DEFAULTS.hubness }),
+  ), 'retrieval from the music library (docs/retrieval.md)'),
+  generate: doc(withDefault(
     nullable(
       obj({
-        name: withDefault(FIELDS.generator, 'builtin'),
-        modelDir: optional(str()),
-        samples: withDefault(FIELDS.samples, GENERATE_DEFAULTS.samples),
-        rerank: withDefault(FIELDS.rerank, GENERATE_DEFAULTS.rerank),
-        guidance: withDefault(FIELDS.guidance, GENERATE_DEFAULTS.guidance),
-        temperature: withDefault(FIELDS.temperature, GENERATE_DEFAULTS.temperature),
+        name: doc(withDefault(FIELDS.generator, 'builtin'), "'builtin' (learns from a library with generating parameters) or 'musicgen'"),
+        modelDir: doc(optional(str()), 'MusicGen model folder (e.g. a download of Xenova/musicgen-small)'),
+        samples: doc(withDefault(FIELDS.samples, GENERATE_DEFAULTS.samples), 'samples kept per test clip'),
+        rerank: doc(withDefault(FIELDS.rerank, GENERATE_DEFAULTS.rerank), "candidates re-ranked by the subject's encoding model (0: none)"),
+        guidance: doc(withDefault(FIELDS.guidance, GENERATE_DEFAULTS.guidance), 'draws per sample, the closest to the decoded embedding kept (1: none)'),
+        temperature: doc(withDefault(FIELDS.temperature, GENERATE_DEFAULTS.temperature), 'sampling temperature (0: the most likely music)'),
       }),
     ),
     () => ({ name: 'builtin' as const, modelDir: undefined, samples: GENERATE_DEFAULTS.samples, rerank: GENERATE_DEFAULTS.rerank, guidance: GENERATE_DEFAULTS.guidance, temperature: GENERATE_DEFAULTS.temperature }),
-  ),
-  encode: withDefault(
+  ), 'music generated from the decoded embeddings; null switches it off'),
+  encode: doc(withDefault(
     nullable(
       obj({
-        spaces: optional(list(str(), 1)),
-        fdrQ: withDefault(FIELDS.fdrQ, ENCODE_DEFAULTS.fdrQ),
-        folds: withDefault(FIELDS.folds, RIDGE_DEFAULTS.folds),
-        null: withDefault(FIELDS.null, ENCODE_DEFAULTS.null),
-        nPerm: withDefault(FIELDS.nPerm, ENCODE_DEFAULTS.nPerm),
+        spaces: doc(optional(list(str(), 1)), 'feature spaces: embedding names and genre (default: every embedding, then genre)'),
+        fdrQ: doc(withDefault(FIELDS.fdrQ, ENCODE_DEFAULTS.fdrQ), 'Benjamini–Hochberg FDR level'),
+        folds: doc(withDefault(FIELDS.folds, RIDGE_DEFAULTS.folds), 'cross-validation folds for the per-voxel alpha'),
+        null: doc(withDefault(FIELDS.null, ENCODE_DEFAULTS.null), "null distribution: 'block' (clip blocks shuffled) or 'gaussian' (the paper's)"),
+        nPerm: doc(withDefault(FIELDS.nPerm, ENCODE_DEFAULTS.nPerm), 'shuffles of the block null'),
       }),
     ),
     () => ({ spaces: undefined, fdrQ: ENCODE_DEFAULTS.fdrQ, folds: RIDGE_DEFAULTS.folds, null: ENCODE_DEFAULTS.null, nPerm: ENCODE_DEFAULTS.nPerm }),
-  ),
-  report: withDefault(bool(), true),
+  ), 'voxelwise encoding maps with significance; null switches it off'),
+  report: doc(withDefault(bool(), true), 'write the HTML report'),
 });
 
 /** `null` switches a stage off (undefined); an object configures it. */
 function nullable<T>(field: Field<T>): Field<T | undefined> {
-  return { expected: `${field.expected} or null`, check: (v, p, s) => (v === null ? undefined : field.check(v, p, s)) };
+  return { ...field, expected: `${field.expected} or null`, check: (v, p, s) => (v === null ? undefined : field.check(v, p, s)) };
 }
 
 /** A BIDS subject id such as "sub-001". */
@@ -319,7 +341,7 @@ export function parseRunConfig(value: unknown, source: string, baseDir: string):
     stimuli: absOpt(c.stimuli),
     captions: absOpt(c.captions),
     embeddings: c.embeddings.map((e) => ({ ...e, modelDir: absOpt(e.modelDir) })),
-    library: c.library && { audio: absOpt(c.library.audio) },
+    library: c.library && { audio: absOpt(c.library.audio), db: absOpt(c.library.db) },
     generate: c.generate && { ...c.generate, modelDir: absOpt(c.generate.modelDir) },
   };
 }

@@ -1,10 +1,13 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClipAudioSource, EmbeddingsMeta } from '../embed/index.ts';
-import { cutExcerpt, encodeWav, readAudio, readNifti, readNpy, serializeNifti, type NiftiImage } from '../io/index.ts';
+import { cutExcerpt } from '../dsp/index.ts';
+import { encodeWav, readAudio, readNpy } from '../io/index.ts';
 import { readRunJson, runLayout, runPath } from '../run/index.ts';
+import { writeBrainData } from './brainData.ts';
 import { collectRun, type SubjectContents } from './collectRun.ts';
+import { conditioningCaption } from './conditioningCaption.ts';
 import { encodePng } from './png.ts';
 import { renderReport, type ClipMedia, type ClipRow, type SubjectView } from './renderReport.ts';
 import { spectrogramImage } from './spectrogramImage.ts';
@@ -29,42 +32,42 @@ function niivueBundle(): string {
   return join(entry.slice(0, entry.lastIndexOf(marker) + marker.length), 'dist', 'niivue.umd.js');
 }
 
-function inside(root: string, p: string): boolean {
-  const r = relative(root, p);
-  return r !== '' && !r.startsWith('..') && !isAbsolute(r);
+/** `dest` as a hard link to `src` where the file system allows it, else a byte copy. */
+function copyOrLink(src: string, dest: string): void {
+  try {
+    linkSync(src, dest);
+  } catch {
+    copyFileSync(src, dest);
+  }
 }
 
 /** Writes into the report folder and remembers the files already made (shared originals). */
 class MediaWriter {
   private made = new Map<string, ClipMedia>();
   count = 0;
-  constructor(
-    private runDir: string,
-    private outDir: string,
-  ) {}
+  constructor(private outDir: string) {}
 
   /**
-   * Audio player source and spectrogram for `path`, relative to the final report folder. A WAV
-   * inside the run folder is linked; anything else (a file outside the run, another format, a
-   * full track of which `excerpt` was heard) is written as a WAV into the report folder, so the
-   * report and `serve` (which serves only the run folder) can play it.
+   * Audio player source and spectrogram for `path`, relative to the report folder. Every clip
+   * is put inside the report folder, so report/ alone can be zipped and sent: a WAV heard whole
+   * is hard-linked (no second copy on disk) or, across file systems, copied byte for byte;
+   * anything else (another format, a full track of which `excerpt` was heard) is written as a
+   * 16-bit WAV.
    */
   async media(path: string, key: string, caption?: string, excerpt?: { start: number; end: number }): Promise<ClipMedia> {
     const done = this.made.get(path);
     if (done) return { ...done, caption };
-    const finalReport = runPath(this.runDir, runLayout.report);
     const stem = basename(path).replace(/\.[^.]+$/, '');
     let { samples, sampleRate } = await readAudio(path);
     const cut = excerpt !== undefined && samples.length / sampleRate > excerpt.end - excerpt.start + 0.5;
     if (cut) samples = cutExcerpt(samples, sampleRate, excerpt.start, excerpt.end, { fadeSec: 2 });
-    let audio: string;
-    if (inside(this.runDir, path) && /\.wav$/i.test(path) && !cut) {
-      audio = relative(finalReport, path).split(sep).join('/');
-    } else {
-      audio = `audio/${key}-${stem}.wav`;
-      mkdirSync(join(this.outDir, 'audio'), { recursive: true });
-      writeFileSync(join(this.outDir, audio), encodeWav(samples, sampleRate));
-    }
+    const audio = `audio/${key}-${stem}.wav`;
+    mkdirSync(join(this.outDir, 'audio'), { recursive: true });
+    const dest = join(this.outDir, audio);
+    // never write through an old link to the source (a rebuilt report): replace the file
+    rmSync(dest, { force: true });
+    if (/\.wav$/i.test(path) && !cut) copyOrLink(path, dest);
+    else writeFileSync(dest, encodeWav(samples, sampleRate));
     const img = spectrogramImage(samples, sampleRate);
     const png = `spectrograms/${key}-${stem}.png`;
     mkdirSync(join(this.outDir, 'spectrograms'), { recursive: true });
@@ -113,21 +116,20 @@ async function clipRows(s: SubjectContents, runDir: string, stimuli: StimulusAud
       const p = resolveRunFile(runDir, top.audio);
       if (existsSync(p)) row.retrieved = await w.media(p, 'library', `${top.id} (${top.genre}), cosine ${top.score.toFixed(3)}`);
     }
-    const gen = s.generated?.get(clipId);
-    if (gen) row.generated = await w.media(gen, `generated-${s.id}`);
+    const samples = s.generated?.get(clipId);
+    if (samples?.length) {
+      // the genre the library-fitted classifier gives the kept sample (metrics.json: decoded.perClip)
+      const m = s.generationMetrics;
+      const classified = (m?.decoded?.perClip ?? m?.perClip)?.find((x) => x.clipId === clipId)?.generatedGenre;
+      row.generated = [];
+      for (const g of samples) {
+        const caption = [samples.length > 1 ? `sample ${g.k}` : '', conditioningCaption(g.conditioning), g.k === 0 && classified ? `classified as ${classified}` : ''].filter(Boolean).join('; ');
+        row.generated.push(await w.media(g.wav, `generated-${s.id}`, caption || undefined));
+      }
+    }
     rows.push(row);
   }
   return rows;
-}
-
-function finite(img: NiftiImage): Float32Array {
-  const d = Float32Array.from(img.data as ArrayLike<number>);
-  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) d[i] = 0;
-  return d;
-}
-
-function b64(img: NiftiImage, data: Float32Array): string {
-  return Buffer.from(serializeNifti({ dims: img.dims.slice(0, 3), data, affine: img.affine, header: img.header })).toString('base64');
 }
 
 /** Voxels kept per map in the report's table of best voxels. */
@@ -157,70 +159,31 @@ function voxelMapSummaries(s: SubjectContents): SubjectView['voxelMaps'] {
   });
 }
 
-/** Writes data/<sub>-brain.js (background, r and significant-r maps, ROIs) and returns the map list. */
-async function brainData(s: SubjectContents, outDir: string): Promise<{ maps: SubjectView['brainMaps']; background?: string; hasRois: boolean }> {
-  const e = s.encode;
-  if (!e || e.maps.length === 0) return { maps: undefined, hasRois: false };
-  const maps: { key: string; label: string; max: number; peak: [number, number, number]; name: string; base64: string }[] = [];
-  let first: NiftiImage | undefined;
-  for (const m of e.maps) {
-    const img = await readNifti(m.r);
-    first ??= img;
-    const r = finite(img);
-    let max = 0;
-    let at = 0;
-    for (let i = 0; i < r.length; i++) if (r[i]! > max) (max = r[i]!), (at = i);
-    // The viewer opens with its crosshair on the map's peak voxel (i, j, k; x fastest).
-    const [nx, ny] = img.dims as [number, number];
-    const peak: [number, number, number] = [at % nx, Math.floor(at / nx) % ny, Math.floor(at / (nx * ny))];
-    if (m.sig) {
-      const sig = finite(await readNifti(m.sig));
-      const masked = r.map((v, i) => (sig[i]! > 0 ? v : 0));
-      maps.push({ key: `${m.space}:sig`, label: `${m.space}: r, significant voxels`, max, peak, name: `${m.space}_sig.nii.gz`, base64: b64(img, masked) });
-    }
-    maps.push({ key: `${m.space}:r`, label: `${m.space}: r, all voxels`, max, peak, name: `${m.space}_r.nii.gz`, base64: b64(img, r) });
-  }
-  const bgImg = e.background ? await readNifti(e.background) : first!;
-  const background = { name: 'background.nii.gz', base64: b64(bgImg, finite(bgImg)) };
-  let rois: { name: string; base64: string } | null = null;
-  if (s.decode?.roiVolume) {
-    const img = await readNifti(s.decode.roiVolume);
-    rois = { name: 'rois.nii.gz', base64: b64(img, finite(img).map((v) => (v > 0 ? 1 : 0))) };
-  }
-  mkdirSync(join(outDir, 'data'), { recursive: true });
-  const payload = { background, maps, rois };
-  writeFileSync(join(outDir, 'data', `${s.id}-brain.js`), `(window.B2M_BRAIN = window.B2M_BRAIN || {})[${JSON.stringify(s.id)}] = ${JSON.stringify(payload)};\n`);
-  return {
-    maps: maps.map(({ key, label, max }) => ({ key, label, max })),
-    background: e.background ? bgImg.header.descrip.trim() || 'background image' : undefined,
-    hasRois: rois !== null,
-  };
-}
-
 /**
  * Writes the report of a run folder into `outDir` (normally `RUN/report`; the pipeline passes its
- * staging copy): index.html, report.css, report.js, spectrogram PNGs, copies of audio that lives
- * outside the run folder, per-subject brain data files (base64 NIfTI as JS, since browsers block
- * fetch of file:// URLs) and the NiiVue bundle. Links are relative to `RUN/report`, so the page
- * opens from disk with no server and no network.
+ * staging copy): index.html, report.css, report.js, spectrogram PNGs, a copy of every clip it
+ * plays (audio/), per-subject brain data files (base64 NIfTI as JS, since browsers block fetch
+ * of file:// URLs) and the NiiVue bundle. Everything the page uses lies inside `outDir` and is
+ * linked relatively, so the folder opens from disk with no server and no network, and can be
+ * zipped and sent on its own.
  */
 export async function buildReport(runDir: string, outDir: string, onProgress?: (done: number, total: number) => void): Promise<ReportSummary> {
   const contents = collectRun(runDir);
   mkdirSync(outDir, { recursive: true });
   const stimuli = stimulusAudio(runDir, contents.subjects.flatMap((s) => (s.decode ? [s.decode.metrics.target] : [])));
-  const w = new MediaWriter(runDir, outDir);
+  const w = new MediaWriter(outDir);
   const views: SubjectView[] = [];
   let clips = 0;
   let brainMaps = 0;
   for (const [i, s] of contents.subjects.entries()) {
     const rows = await clipRows(s, runDir, stimuli, w);
     clips += rows.length;
-    const brain = await brainData(s, outDir);
-    brainMaps += brain.maps?.length ?? 0;
-    views.push({ contents: s, clips: rows, brainMaps: brain.maps, hasRoiVolume: brain.hasRois, background: brain.background, voxelMaps: voxelMapSummaries(s) });
+    const brain = await writeBrainData(s, outDir);
+    brainMaps += brain?.maps.length ?? 0;
+    views.push({ contents: s, clips: rows, brain, voxelMaps: voxelMapSummaries(s) });
     onProgress?.(i + 1, contents.subjects.length);
   }
-  const hasBrainData = views.some((v) => v.brainMaps?.length);
+  const hasBrainData = views.some((v) => v.brain?.maps.length);
   if (hasBrainData) {
     mkdirSync(join(outDir, 'vendor'), { recursive: true });
     copyFileSync(niivueBundle(), join(outDir, 'vendor', 'niivue.umd.js'));

@@ -25,18 +25,50 @@ export interface IdentificationMatrix {
   genres: string[];
 }
 
+/** One brain map file an encode stage wrote (a .nii.gz in the subject's encode folder). */
+export interface WrittenMap {
+  /** The feature space (or the compared pair `a_minus_b`, or the joint model of a partition). */
+  space: string;
+  /** What the map holds: r, q, sig, ceiling, rnorm (per space), rdiff (a comparison), or a partition part. */
+  kind: string;
+  /** The file's name in the encode folder, e.g. `genre_r.nii.gz`. */
+  file: string;
+  /** Absolute path. */
+  path: string;
+  /** For a comparison: the two spaces (map = r(a) − r(b)). */
+  pair?: [string, string];
+}
+
+/** One generated sample of a test clip: its audio and what it was conditioned on. */
+export interface GeneratedSample {
+  k: number;
+  /** Absolute path of generated/<sub>/<clip>_<k>.wav. */
+  wav: string;
+  /** generated/<sub>/<clip>_<k>.json, when written. */
+  conditioning?: Record<string, unknown>;
+}
+
 /** What the run folder holds for one subject; a missing part means its stage did not run. */
 export interface SubjectContents {
   id: string;
   decode?: { metrics: DecodeMetrics; rois?: DecodeRois; identification?: IdentificationMatrix; roiVolume?: string };
-  /** Encoding results: encode's summary.json, and per model its r / significance volumes (absent when the maps are .npy). */
-  encode?: { summary: EncodingSummary; background?: string; maps: { space: string; r: string; sig?: string }[]; voxelMaps: { space: string; r: string; q?: string }[] };
+  /**
+   * Encoding results: encode's summary.json; every map file it wrote (NIfTI) in the order
+   * r, sig, q, ceiling, rnorm per space, then comparisons and partition parts; per space the
+   * r/q vectors when the maps are .npy; an atlas label image (`atlas.nii.gz`) when the stage wrote one.
+   */
+  encode?: {
+    summary: EncodingSummary;
+    background?: string;
+    maps: WrittenMap[];
+    voxelMaps: { space: string; r: string; q?: string }[];
+    atlas?: string;
+  };
   retrieval?: RetrievalResult;
-  /** Absolute paths of generated clips by clip id. */
-  generated?: Map<string, string>;
-  /** generated/<sub>/metrics.json: the generated audio scored against the originals. */
-  /** Scores of the music generated from the decoded embeddings, with the oracle (true embeddings) where recorded. */
-  generationMetrics?: GenerationEvaluation & { oracle?: GenerationEvaluation };
+  /** Generated samples by clip id, sample 0 (the first, or best when re-ranked) first. */
+  generated?: Map<string, GeneratedSample[]>;
+  /** generated/<sub>/metrics.json: the generated music scored against the originals, with the oracle (true embeddings) where recorded. */
+  generationMetrics?: Partial<GenerationEvaluation> & Pick<GenerationEvaluation, 'identification' | 'genreAgreement'> & { oracle?: GenerationEvaluation; decoded?: GenerationEvaluation };
 }
 
 /** What the report reads of the configuration recorded in run.json (the dataset it describes). */
@@ -79,28 +111,41 @@ function collectSubject(runDir: string, id: string): SubjectContents {
   if (summary) {
     // summary.json records the paths the stage wrote (possibly a staging folder): use the names.
     const local = (p: string | undefined) => (p ? `${encodeDir}/${basename(p)}` : undefined);
-    const maps: { space: string; r: string; sig?: string }[] = [];
+    const maps: WrittenMap[] = [];
     const voxelMaps: { space: string; r: string; q?: string }[] = [];
+    const add = (space: string, kind: string, p: string | undefined, pair?: [string, string]) => {
+      const path = local(p);
+      if (path && path.endsWith('.nii.gz') && existsSync(path) && !maps.some((m) => m.path === path)) maps.push({ space, kind, file: basename(path), path, ...(pair ? { pair } : {}) });
+    };
+    const KINDS = ['r', 'sig', 'q', 'ceiling', 'rnorm'];
     for (const [space, m] of Object.entries(summary.models)) {
+      const kinds = [...KINDS.filter((k) => k in m.files), ...Object.keys(m.files).filter((k) => !KINDS.includes(k))];
+      for (const kind of kinds) add(space, kind, m.files[kind]);
       const r = local(m.files.r);
-      const sig = local(m.files.sig);
       const q = local(m.files.q);
-      if (r && r.endsWith('.nii.gz') && existsSync(r)) maps.push({ space, r, sig: sig && existsSync(sig) ? sig : undefined });
-      else if (r && r.endsWith('.npy') && existsSync(r)) voxelMaps.push({ space, r, q: q && existsSync(q) ? q : undefined });
+      if (r && r.endsWith('.npy') && existsSync(r)) voxelMaps.push({ space, r, q: q && existsSync(q) ? q : undefined });
     }
+    for (const c of summary.comparisons) add(`${c.a}_minus_${c.b}`, 'rdiff', c.file, [c.a, c.b]);
+    if (summary.partition) for (const [part, f] of Object.entries(summary.partition.files)) add(summary.partition.joint, part, f);
     const bg = `${encodeDir}/background.nii.gz`;
-    out.encode = { summary, maps, voxelMaps, background: existsSync(bg) ? bg : undefined };
+    const atlas = `${encodeDir}/atlas.nii.gz`;
+    out.encode = { summary, maps, voxelMaps, background: existsSync(bg) ? bg : undefined, atlas: existsSync(atlas) ? atlas : undefined };
   }
   out.retrieval = readRunJson<RetrievalResult>(runPath(runDir, runLayout.retrievalFile(id)));
   const genDir = runPath(runDir, `${runLayout.generated}/${id}`);
   if (existsSync(genDir)) {
-    out.generated = new Map(
-      readdirSync(genDir)
-        .filter((n) => n.endsWith('_0.wav')) // the first (best, when re-ranked) sample of each clip
-        .sort()
-        .map((n) => [n.slice(0, -'_0.wav'.length), `${genDir}/${n}`]),
-    );
-    out.generationMetrics = readRunJson<GenerationEvaluation & { oracle?: GenerationEvaluation }>(`${genDir}/metrics.json`);
+    out.generated = new Map();
+    for (const n of readdirSync(genDir).sort()) {
+      const m = /^(.+)_(\d+)\.wav$/.exec(n);
+      if (!m) continue;
+      const clipId = m[1]!;
+      const k = m[2]!;
+      const list = out.generated.get(clipId) ?? [];
+      list.push({ k: Number(k), wav: `${genDir}/${n}`, conditioning: readRunJson<Record<string, unknown>>(`${genDir}/${clipId}_${k}.json`) });
+      out.generated.set(clipId, list);
+    }
+    for (const list of out.generated.values()) list.sort((a, b) => a.k - b.k);
+    out.generationMetrics = readRunJson<NonNullable<SubjectContents['generationMetrics']>>(`${genDir}/metrics.json`);
   }
   return out;
 }

@@ -9,3 +9,9 @@ export function fmt(value: number | undefined, digits = 3): string {
   const s = value.toFixed(digits);
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s; // never "-0.000"
 }
+
+/** A proportion as a percentage with at most one decimal ("89.5%", "50%"), or an en dash. */
+export function pct(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '–';
+  return `${(value * 100).toFixed(1).replace(/\.0$/, '')}%`;
+}

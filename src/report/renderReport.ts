@@ -1,8 +1,13 @@
 import { barChartSvg, type Bar } from './barChartSvg.ts';
+import type { BrainData, BrainMapInfo } from './brainData.ts';
 import type { RunContents, SubjectContents } from './collectRun.ts';
+import { genreOrder } from './genreOrder.ts';
 import { heatmapSvg } from './heatmapSvg.ts';
 import { esc, fmt } from './html.ts';
-import { STAGE_NAMES, type AlignedDecodeMetrics, type ScoreWithChance } from '../run/index.ts';
+import { alignedWhat, alignmentComparison } from './alignmentComparison.ts';
+import { subjectResult, subjectSentence, summaryTable } from './resultSummary.ts';
+import { tsvLink, type TsvRow } from './tsvLink.ts';
+import { STAGE_NAMES, type ScoreWithChance } from '../run/index.ts';
 
 /** One playable clip in the report: where its audio and spectrogram are, relative to index.html. */
 export interface ClipMedia {
@@ -12,24 +17,21 @@ export interface ClipMedia {
   caption?: string;
 }
 
-/** A test clip row: the original, the retrieved and the generated audio. */
+/** A test clip row: the original, the retrieved and the generated audio (every sample, the first or best first). */
 export interface ClipRow {
   clipId: string;
   genre: string;
   original?: ClipMedia;
   retrieved?: ClipMedia;
-  generated?: ClipMedia;
+  generated?: ClipMedia[];
 }
 
 /** What the renderer needs per subject besides the run contents. */
 export interface SubjectView {
   contents: SubjectContents;
   clips: ClipRow[];
-  /** Brain maps available in data/<id>-brain.js: keys and labels of the selectable maps. */
-  brainMaps?: { key: string; label: string; max: number }[];
-  hasRoiVolume: boolean;
-  /** What the brain maps are drawn on (the background image's description). */
-  background?: string;
+  /** The brain maps written to data/<id>-brain.js (absent when the encode stage wrote no NIfTI maps). */
+  brain?: BrainData;
   /** Maps without voxel coordinates (.npy): per space, a histogram of r and the best voxels. */
   voxelMaps?: { space: string; histogram: { edges: number[]; counts: number[] }; top: { voxel: number; r: number; q: number }[] }[];
 }
@@ -46,71 +48,103 @@ function withOracle(s: { value: number; chance: number } | undefined, oracle: { 
   return s && { ...s, oracle: oracle?.value };
 }
 
-/** How a pooled decoder was made, in a few words: "ridge onto sub-001, trained on 5 subjects". */
-function alignedWhat(a: AlignedDecodeMetrics): string {
-  const space = a.method === 'ridge' ? `ridge-aligned onto ${a.reference}` : 'shared response model';
-  return `${space}, trained on ${a.trainingSubjects.length} subjects${a.excludeTarget ? ', this one left out' : ''}`;
-}
-
-/**
- * Within-subject and pooled (cross-subject) decoding side by side, one row per subject, on the
- * same test clips; empty when no subject was decoded with `--align`.
- */
-function alignmentComparison(views: readonly SubjectView[]): string {
-  const rows = views.flatMap((v) => {
-    const d = v.contents.decode?.metrics;
-    if (!d?.aligned) return [];
-    const a = d.aligned;
-    const runs = d.trainRuns ? `${d.trainRuns.kept} of ${d.trainRuns.of}` : 'all';
-    return [`<tr><td>${esc(v.contents.id)}</td><td class="num">${esc(runs)}</td><td class="num">${fmt(d.identificationTest.value)}</td><td class="num">${fmt(a.identificationTest.value)}</td><td class="num">${fmt(a.identificationTest.value - d.identificationTest.value)}</td><td class="num">${fmt(d.nWayTop1.value)}</td><td class="num">${fmt(a.nWayTop1.value)}</td><td class="num">${fmt(a.nWayTop1.chance)}</td><td>${esc(alignedWhat(a))}</td></tr>`];
-  });
-  if (rows.length === 0) return '';
-  return `<h3>Within-subject and pooled decoding</h3><table class="metrics alignment"><thead><tr><th>subject</th><th>training runs</th><th>identification, own decoder</th><th>identification, pooled decoder</th><th>difference</th><th>N-way top-1, own</th><th>N-way top-1, pooled</th><th>chance top-1</th><th>pooled decoder</th></tr></thead><tbody>${rows.join('')}</tbody></table>
-<p class="muted">Both decoders scored on each subject's own test clips (identification chance 0.5). The pooled decoder is trained on the functionally aligned training clips of several subjects; alignment and decoder never see a test response.</p>`;
-}
-
 function metricsTable(s: SubjectContents): string {
   const d = s.decode?.metrics;
-  const rows = [
-    d ? scoreRow(`identification accuracy, test (${d.unit})`, d.identificationTest) : '',
-    d ? scoreRow(`identification accuracy, training (${d.unit})`, d.identificationTrain) : '',
-    d ? scoreRow(`${d.nWayTop1.n}-way top-1, test`, d.nWayTop1) : '',
-    d ? `<tr><td>mean r over embedding dimensions, test</td><td class="num">${fmt(d.meanR)}</td><td class="num">0.000</td><td class="num">–</td></tr>` : '',
-    d?.aligned ? scoreRow(`identification accuracy, test, pooled decoder (${alignedWhat(d.aligned)})`, d.aligned.identificationTest) : '',
-    d?.aligned ? scoreRow(`${d.aligned.nWayTop1.n}-way top-1, test, pooled decoder`, d.aligned.nWayTop1) : '',
-    scoreRow('retrieval: genre of top clip agrees', s.retrieval?.genreAgreement),
-    scoreRow('retrieval: identification of retrieved clips', s.retrieval?.identification),
-    scoreRow('generation: identification of generated clips', withOracle(s.generationMetrics?.identification, s.generationMetrics?.oracle?.identification)),
-    scoreRow('generation: genre agrees (library-fitted genre classifier)', withOracle(s.generationMetrics?.genreAgreement, s.generationMetrics?.oracle?.genreAgreement)),
-  ].join('');
-  if (!rows) return notRun('decoding metrics', 'decode');
-  return `<table class="metrics"><thead><tr><th>metric</th><th>value</th><th>chance</th><th>oracle</th></tr></thead><tbody>${rows}</tbody></table>
-<p class="muted">Oracle: the same measure computed with the true embedding instead of the decoded one.${d ? ` Decoding target: ${esc(d.target)}; hemodynamic lag ${d.lagTr} TR.` : ''}</p>`;
+  const scores: [string, ScoreWithChance | undefined][] = [
+    [`identification accuracy, test (${d?.unit ?? 'clips'})`, d?.identificationTest],
+    [`identification accuracy, training (${d?.unit ?? 'clips'}, in-sample)`, d?.identificationTrain],
+    [`${d?.nWayTop1.n ?? 'N'}-way top-1, test`, d?.nWayTop1],
+    ['mean r over embedding dimensions, test', d ? { value: d.meanR, chance: 0 } : undefined],
+    [`identification accuracy, test, pooled decoder (${d?.aligned ? alignedWhat(d.aligned) : ''})`, d?.aligned?.identificationTest],
+    [`${d?.aligned?.nWayTop1.n ?? 'N'}-way top-1, test, pooled decoder`, d?.aligned?.nWayTop1],
+    ['retrieval: genre of top clip agrees', s.retrieval?.genreAgreement],
+    ['retrieval: identification of retrieved clips', s.retrieval?.identification],
+    ['generation: identification of generated clips', withOracle(s.generationMetrics?.identification, s.generationMetrics?.oracle?.identification)],
+    ['generation: genre agrees (library-fitted genre classifier)', withOracle(s.generationMetrics?.genreAgreement, s.generationMetrics?.oracle?.genreAgreement)],
+  ];
+  const shown = scores.filter((x): x is [string, ScoreWithChance] => x[1] !== undefined);
+  if (shown.length === 0) return notRun('decoding metrics', 'decode');
+  const tsv: TsvRow[] = shown.map(([metric, x]) => ({ metric, value: x.value, chance: x.chance, oracle: x.oracle }));
+  return `<table class="metrics"><thead><tr><th>metric</th><th>value</th><th>chance</th><th>oracle</th></tr></thead><tbody>${shown.map(([l, x]) => scoreRow(l, x)).join('')}</tbody></table>
+<p class="table-foot">${tsvLink(`${s.id}-metrics`, ['metric', 'value', 'chance', 'oracle'], tsv)} Oracle: the same measure computed with the true embedding instead of the decoded one.${d ? ` Decoding target: ${esc(d.target)}; hemodynamic lag ${d.lagTr} TR.` : ''}</p>`;
 }
 
-function media(m: ClipMedia | undefined, what: string): string {
-  if (!m) return `<td class="clip-cell not-run">no ${esc(what)}</td>`;
-  return `<td class="clip-cell">${m.spectrogram ? `<img src="${esc(m.spectrogram)}" alt="spectrogram of the ${esc(what)} clip">` : ''}<audio controls preload="metadata" src="${esc(m.audio)}"></audio>${m.caption ? `<div class="meta">${esc(m.caption)}</div>` : ''}</td>`;
+/** An SVG figure with its download link (report.js turns the link into a file of the SVG as shown) and an optional note (HTML). */
+function figure(svg: string, file: string, note = ''): string {
+  return `<div class="figure">${svg}<div class="figure-foot"><a class="download" data-figure download="${esc(file)}.svg" href="#" title="download this figure as SVG">SVG</a></div>${note}</div>`;
 }
 
+function media(m: ClipMedia | undefined, what: string, preload: string): string {
+  if (!m) return `<div class="not-run">no ${esc(what)}</div>`;
+  return `<div class="clip-media">${m.spectrogram ? `<img src="${esc(m.spectrogram)}" alt="spectrogram of the ${esc(what)} clip" loading="lazy">` : ''}<audio controls preload="${preload}" src="${esc(m.audio)}"></audio>${m.caption ? `<div class="meta">${esc(m.caption)}</div>` : ''}</div>`;
+}
+
+/** Rows of the clip table shown before "show all". */
+export const CLIP_ROWS_SHOWN = 6;
+
+/** Every test clip with its players; columns only for the stages that ran; long tables collapsed to their first rows. */
 function clipsTable(v: SubjectView): string {
   if (v.clips.length === 0) return notRun('test clips', 'decode');
-  const rows = v.clips.map((c) => `<tr><td>${esc(c.clipId)}<div class="meta">${esc(c.genre)}</div></td>${media(c.original, 'original')}${media(c.retrieved, 'retrieved')}${media(c.generated, 'generated')}</tr>`);
-  return `<table class="clips"><thead><tr><th>test clip</th><th>original (heard)</th><th>retrieved from the library</th><th>generated from the decoded embedding</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+  const hasRetrieved = v.clips.some((c) => c.retrieved);
+  const hasGenerated = v.clips.some((c) => c.generated?.length);
+  const collapse = v.clips.length > CLIP_ROWS_SHOWN + 2;
+  const rows = v.clips.map((c, i) => {
+    const more = collapse && i >= CLIP_ROWS_SHOWN;
+    const preload = more ? 'none' : 'metadata';
+    const cells = [
+      `<td>${esc(c.clipId)}<div class="meta">${esc(c.genre)}</div></td>`,
+      `<td class="clip-cell">${media(c.original, 'original', preload)}</td>`,
+      hasRetrieved ? `<td class="clip-cell">${media(c.retrieved, 'retrieved', preload)}</td>` : '',
+      hasGenerated ? `<td class="clip-cell">${c.generated?.length ? c.generated.map((g) => media(g, 'generated', preload)).join('') : media(undefined, 'generated', preload)}</td>` : '',
+    ];
+    return `<tr${more ? ' class="more"' : ''}>${cells.join('')}</tr>`;
+  });
+  const head = `<tr><th>test clip</th><th>original (heard)</th>${hasRetrieved ? '<th>retrieved from the library</th>' : ''}${hasGenerated ? '<th>generated from the decoded embedding</th>' : ''}</tr>`;
+  const items = new Map((v.contents.retrieval?.items ?? []).map((x) => [x.clipId, x]));
+  const tsv: TsvRow[] = v.clips.map((c) => {
+    const top = items.get(c.clipId)?.retrieved[0];
+    return { clip: c.clipId, genre: c.genre, original_audio: c.original?.audio, retrieved: top?.id, retrieved_genre: top?.genre, retrieved_cosine: top?.score, generated_audio: c.generated?.map((g) => g.audio).join(' '), generated_from: c.generated?.map((g) => g.caption ?? '').join(' | ') };
+  });
+  const columns = ['clip', 'genre', 'original_audio', ...(hasRetrieved ? ['retrieved', 'retrieved_genre', 'retrieved_cosine'] : []), ...(hasGenerated ? ['generated_audio', 'generated_from'] : [])];
+  const toggle = collapse ? `<button type="button" class="show-all" data-more="${v.clips.length - CLIP_ROWS_SHOWN}">show all ${v.clips.length} clips</button>` : '';
+  return `<table class="clips${collapse ? ' collapsed' : ''}"><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table>
+<p class="table-foot">${toggle} ${tsvLink(`${v.contents.id}-clips`, columns, tsv)} Audio files are in this report's audio/ folder.</p>`;
+}
+
+/** The significance rule of a subject's maps, stated once under the viewer. */
+function sigRule(s: SubjectContents): string {
+  const e = s.encode?.summary;
+  if (!e) return '';
+  return `A voxel is significant when its Benjamini–Hochberg FDR q ≤ ${fmt(e.fdr, 2)} (over ${e.nVoxels.toLocaleString('en-US')} voxels, ${esc(e.null)} null) and r &gt; 0.`;
+}
+
+function mapOption(m: BrainMapInfo, selected: boolean): string {
+  return `<option value="${esc(m.key)}" data-file="${esc(m.file)}"${selected ? ' selected' : ''}>${esc(m.label)}${m.kind === 'sig' ? ` (${m.nonzero})` : ''}</option>`;
 }
 
 function brainViewer(v: SubjectView): string {
   const id = v.contents.id;
-  if (!v.brainMaps || v.brainMaps.length === 0) return notRun('brain maps', 'encode');
-  const options = v.brainMaps.map((m) => `<option value="${esc(m.key)}">${esc(m.label)}</option>`).join('');
-  const maxR = Math.max(...v.brainMaps.map((m) => m.max));
-  return `<div class="brain-viewer" data-subject="${esc(id)}">
-<div class="nv-frame"><canvas></canvas></div>
+  const b = v.brain;
+  if (!b || b.maps.length === 0) return notRun('brain maps', 'encode');
+  const spaces = [...new Set(b.maps.map((m) => m.space))];
+  const options = spaces.map((sp) => `<optgroup label="${esc(sp)}">${b.maps.filter((m) => m.space === sp).map((m) => mapOption(m, m.key === b.defaultKey)).join('')}</optgroup>`).join('');
+  const first = b.maps.find((m) => m.key === b.defaultKey)!;
+  const fdr = v.contents.encode?.summary.fdr ?? 0.05;
+  const levels = [...new Set([0.001, 0.01, 0.05, 0.1, 0.2, fdr])].sort((x, y) => x - y);
+  return `<div class="brain-viewer" data-subject="${esc(id)}" data-default="${esc(b.defaultKey)}">
 <div class="controls"><label>map <select class="map-select">${options}</select></label>
-<label>threshold r ≥ <input class="threshold" type="range" min="0" max="${maxR}" step="${maxR / 100 || 0.01}" value="${(maxR * 0.2).toFixed(4)}"> <span class="threshold-value"></span></label>
-${v.hasRoiVolume ? '<label><input class="show-rois" type="checkbox"> selected decoding ROIs</label>' : ''}
-<span class="viewer-status">loading…</span></div></div>
-<p class="muted">Drawn on: ${esc(v.background ?? 'the first r map (no background image)')}. "significant" maps keep the voxels with FDR q &lt; ${fmt(v.contents.encode?.summary.fdr, 2)} (${esc(v.contents.encode?.summary.null ?? '')} null). Slide the threshold to hide voxels with lower r.</p>`;
+<button type="button" class="peak" title="move the crosshair to the map's largest value">jump to peak</button>
+<button type="button" class="save-png" title="download the slices as shown (PNG)">PNG</button>
+<span class="viewer-status">loading…</span></div>
+<div class="nv-row"><div class="nv-frame"><canvas></canvas><div class="slice-labels"></div></div>
+<div class="colorbar"><div class="colorbar-label">${esc(first.units)}</div><div class="colorbar-body"><div class="colorbar-ramp"></div><div class="colorbar-ticks"></div></div></div></div>
+<div class="controls"><label>hide voxels with |value| below <input class="threshold" type="range" min="0" max="${first.max}" step="${first.max / 200 || 0.01}" value="0"> <output class="threshold-value">0.000</output></label>
+<label class="q-control">significant at q ≤ <select class="q-level">${levels.map((q) => `<option value="${q}"${q === fdr ? ' selected' : ''}>${q}</option>`).join('')}</select></label>
+${b.hasRois ? `<label><input class="show-rois" type="checkbox"> ${v.contents.decode?.rois?.topVoxels ? 'decoding voxels' : 'selected decoding ROIs'}</label>` : ''}</div>
+<p class="threshold-text">${esc(first.label)}: ${first.nonzero} voxels${first.kind === 'sig' ? `, r from ${fmt(first.min)} to ${fmt(first.max)}` : ''}.</p>
+<p class="readout">Click a slice to read a voxel: its coordinates, r, q and ROI.</p>
+</div>
+<p class="muted">Drawn on: ${esc(b.background ?? 'the first map (no background image)')}. ${sigRule(v.contents)} Colours: warm for positive values, blue for negative ones (signed maps); the slider hides voxels with |value| below it, 0 shows every voxel. Orientation letters on the slices: L/R left/right, A/P anterior/posterior, S/I superior/inferior (neurological view: left is on the left).</p>`;
 }
 
 function encodeTable(s: SubjectContents): string {
@@ -120,8 +154,9 @@ function encodeTable(s: SubjectContents): string {
     ([name, x]) =>
       `<tr><td>${esc(name)}</td><td class="num">${x.nFeatures}</td><td class="num">${x.nSignificant}</td><td class="num">${e.nVoxels}</td><td class="num">${fmt(x.meanR)}</td><td class="num">${fmt(x.maxR)}</td><td>${esc(x.topRois.slice(0, 3).map((r) => `${r.name} (${r.nSignificant})`).join(', '))}</td></tr>`,
   );
+  const tsv: TsvRow[] = Object.entries(e.models).map(([space, x]) => ({ space, features: x.nFeatures, significant: x.nSignificant, voxels: e.nVoxels, mean_r: x.meanR, max_r: x.maxR, top_rois: x.topRois.map((r) => `${r.name} (${r.nSignificant})`).join(', ') }));
   return `<table class="encode"><thead><tr><th>feature space</th><th>features</th><th>significant voxels</th><th>voxels</th><th>mean r</th><th>max r</th><th>top ROIs (significant voxels)</th></tr></thead><tbody>${rows.join('')}</tbody></table>
-<p class="muted">Chance: r = 0 for every voxel; ${e.nTrain} training and ${e.nTest} test scans; delays ${esc(e.delays.join(', '))} TR.</p>`;
+<p class="table-foot">${tsvLink(`${s.id}-encoding`, ['space', 'features', 'significant', 'voxels', 'mean_r', 'max_r', 'top_rois'], tsv)} Chance: r = 0 for every voxel; ${e.nTrain} training and ${e.nTest} test scans; delays ${esc(e.delays.join(', '))} TR.</p>`;
 }
 
 /** Bar charts over the feature spaces and, per compared pair, the voxel-by-voxel density of r. */
@@ -131,8 +166,8 @@ function comparisons(s: SubjectContents): string {
   const names = Object.keys(e.models);
   const parts: string[] = [];
   if (names.length > 1) {
-    parts.push(barChartSvg(names.map((n) => ({ label: n, value: e.models[n]!.nSignificant })), { title: 'significant voxels per feature space', min: 0, digits: 0 }));
-    parts.push(barChartSvg(names.map((n) => ({ label: n, value: e.models[n]!.meanR, chance: 0 })), { title: 'mean encoding r per feature space', min: Math.min(0, ...names.map((n) => e.models[n]!.meanR)) }));
+    parts.push(figure(barChartSvg(names.map((n) => ({ label: n, value: e.models[n]!.nSignificant })), { title: 'significant voxels per feature space', min: 0, digits: 0 }), `${s.id}-significant-voxels`));
+    parts.push(figure(barChartSvg(names.map((n) => ({ label: n, value: e.models[n]!.meanR, chance: 0 })), { title: 'mean encoding r per feature space', min: Math.min(0, ...names.map((n) => e.models[n]!.meanR)) }), `${s.id}-mean-r`));
   }
   for (const c of e.comparisons) {
     const h = c.histogram;
@@ -141,17 +176,18 @@ function comparisons(s: SubjectContents): string {
     if (nx === 0 || ny === 0) continue;
     const img = new Float64Array(nx * ny);
     for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) img[(ny - 1 - j) * nx + i] = Math.log10(1 + h.counts[i]![j]!);
-    parts.push(
-      `<div>${heatmapSvg(img, ny, nx, {
-        title: `voxel r: ${c.a} vs ${c.b}`,
-        colTitle: `r, ${c.a}`,
-        rowTitle: `r, ${c.b}`,
-        axes: { x0: h.xEdges[0]!, x1: h.xEdges[nx]!, y0: h.yEdges[0]!, y1: h.yEdges[ny]! },
-        valueLabel: 'log10(1 + voxels)',
-        cell: Math.max(3, Math.floor(240 / Math.max(nx, ny))),
-        id: `density-${s.id}-${c.a}-${c.b}`,
-      })}<div class="meta">significant in both ${c.counts.both}, only ${esc(c.a)} ${c.counts.onlyA}, only ${esc(c.b)} ${c.counts.onlyB}; where either is significant, ${esc(c.a)} is better in ${c.eitherSignificant.aBetter} of ${c.eitherSignificant.n} voxels (mean difference ${fmt(c.eitherSignificant.meanDiff)}).</div></div>`,
-    );
+    const svg = heatmapSvg(img, ny, nx, {
+      title: `voxel r: ${c.a} vs ${c.b}`,
+      colTitle: `r, ${c.a}`,
+      rowTitle: `r, ${c.b}`,
+      axes: { x0: h.xEdges[0]!, x1: h.xEdges[nx]!, y0: h.yEdges[0]!, y1: h.yEdges[ny]! },
+      valueLabel: 'log10(1 + voxels)',
+      cell: Math.max(3, Math.floor(240 / Math.max(nx, ny))),
+      id: `density-${s.id}-${c.a}-${c.b}`,
+      identity: true,
+    });
+    const note = `<div class="meta">significant in both ${c.counts.both}, only ${esc(c.a)} ${c.counts.onlyA}, only ${esc(c.b)} ${c.counts.onlyB}; where either is significant, ${esc(c.a)} is better in ${c.eitherSignificant.aBetter} of ${c.eitherSignificant.n} voxels (mean difference ${fmt(c.eitherSignificant.meanDiff)}). Above the dashed line y = x, ${esc(c.b)} predicts the voxel better.</div>`;
+    parts.push(figure(svg, `${s.id}-${c.a}-vs-${c.b}`, note));
   }
   return parts.length ? `<div class="row">${parts.join('')}</div>` : '';
 }
@@ -165,10 +201,12 @@ function roisTable(s: SubjectContents): string {
     const folds = r.perFold?.length ? ` Selected again in each outer CV fold from its training clips only: ${r.perFold.map((f) => f.nSelected).join(', ')} voxels.` : '';
     const rows = r.topVoxels.slice(0, 20).map((x) => `<tr><td class="num">${x.rank}</td><td class="num">${x.voxel}</td><td class="num">${fmt(x.cvR)}</td></tr>`);
     return `${used}<p class="muted">${r.nSelected ?? '?'} voxels chosen on the training clips by an encoding model's cross-validated r (never the test clips).${folds}</p>
-<table class="rois"><thead><tr><th>rank</th><th>voxel (column of the responses)</th><th>encoding CV r</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+<table class="rois"><thead><tr><th>rank</th><th>voxel (column of the responses)</th><th>encoding CV r</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<p class="table-foot">${tsvLink(`${s.id}-decoding-voxels`, ['rank', 'voxel', 'cv_r'], r.topVoxels.map((x) => ({ rank: x.rank, voxel: x.voxel, cv_r: x.cvR })))}</p>`;
   }
   const rows = r.selected.map((x) => `<tr><td>${esc(x.name)}</td><td class="num">${x.index}</td><td class="num">${x.nVoxels}</td><td class="num">${fmt(x.cvR)}</td></tr>`);
-  return `${used}<table class="rois"><thead><tr><th>ROI (chosen on training data)</th><th>label</th><th>voxels</th><th>CV r</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `${used}<table class="rois"><thead><tr><th>ROI (chosen on training data)</th><th>label</th><th>voxels</th><th>CV r</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<p class="table-foot">${tsvLink(`${s.id}-decoding-rois`, ['roi', 'label', 'voxels', 'cv_r'], r.selected.map((x) => ({ roi: x.name, label: x.index, voxels: x.nVoxels, cv_r: x.cvR })))}</p>`;
 }
 
 /** Encoding maps that have no voxel coordinates: why there is no brain image, the distribution of r, the best voxels. */
@@ -178,7 +216,7 @@ function voxelMapsSummary(v: SubjectView): string {
   const parts = v.voxelMaps.map((m) => {
     const bars: Bar[] = m.histogram.counts.map((c, i) => ({ label: `${fmt(m.histogram.edges[i], 2)}`, value: c }));
     const top = m.top.map((t) => `<tr><td class="num">${t.voxel}</td><td class="num">${fmt(t.r)}</td><td class="num">${fmt(t.q)}</td></tr>`).join('');
-    return `<div>${barChartSvg(bars, { title: `${m.space}: voxels per encoding r bin`, min: 0, digits: 0 })}
+    return `<div>${figure(barChartSvg(bars, { title: `${m.space}: voxels per encoding r bin`, min: 0, digits: 0 }), `${v.contents.id}-${m.space}-r-histogram`)}
 <table class="top-voxels"><thead><tr><th>voxel</th><th>r</th><th>q</th></tr></thead><tbody>${top}</tbody></table></div>`;
   });
   return `<p class="no-volume">No brain image: ${esc(e.summary.noVolume)}.</p><div class="row">${parts.join('')}</div>`;
@@ -201,26 +239,35 @@ export function rowZscores(values: ArrayLike<number>, n: number): Float64Array {
   return out;
 }
 
+function identificationFigure(s: SubjectContents): string {
+  const ident = s.decode?.identification;
+  if (!ident) return notRun('identification matrix', 'decode');
+  const { order, groups } = genreOrder(ident.genres);
+  const z = rowZscores(ident.values, ident.n);
+  const sorted = new Float64Array(ident.n * ident.n);
+  for (const [i, oi] of order.entries()) for (const [j, oj] of order.entries()) sorted[i * ident.n + j] = z[oi * ident.n + oj]!;
+  const svg = heatmapSvg(sorted, ident.n, ident.n, {
+    title: `identification matrix, ${s.id}`,
+    rowTitle: 'decoded (test clip)',
+    colTitle: 'true embedding (test clip)',
+    valueLabel: 'r, z-scored within each row',
+    labels: order.map((i) => ident.clipIds[i]!),
+    groups: groups.length > 1 ? groups : undefined,
+    diagonal: true,
+    id: `heatmap-${s.id}`,
+  });
+  return `${figure(svg, `${s.id}-identification`)}<p class="muted">Clips grouped by genre (white lines); outlined cells: each clip with itself, bright when the decoded embedding is closest to its own clip.</p>`;
+}
+
 function subjectSection(v: SubjectView): string {
   const s = v.contents;
   const id = s.id;
-  const ident = s.decode?.identification;
-  const heat = ident
-    ? heatmapSvg(rowZscores(ident.values, ident.n), ident.n, ident.n, {
-        title: `identification matrix, ${id}`,
-        rowTitle: 'decoded (test clip)',
-        colTitle: 'true embedding (test clip)',
-        valueLabel: 'r, z-scored within each row',
-        labels: ident.clipIds,
-        id: `heatmap-${id}`,
-      })
-    : notRun('identification matrix', 'decode');
   const genres = s.decode?.metrics.perGenre;
   const genreBars: Bar[] = genres ? Object.entries(genres).map(([g, a]) => ({ label: g, value: a, chance: 0.5 })) : [];
   return `<section class="subject" id="${esc(id)}"><h2>${esc(id)}</h2>
 <h3>Metrics</h3>${metricsTable(s)}
-<div class="row"><div><h3>Identification</h3>${heat}</div>
-<div><h3>Accuracy per genre</h3>${genreBars.length ? barChartSvg(genreBars, { title: 'identification accuracy per genre (test)', min: 0, max: 1 }) : notRun('per-genre accuracy', 'decode')}</div></div>
+<div class="row"><div><h3>Identification</h3>${identificationFigure(s)}</div>
+<div><h3>Accuracy per genre</h3>${genreBars.length ? figure(barChartSvg(genreBars, { title: 'identification accuracy per genre (test)', min: 0, max: 1 }), `${id}-per-genre`) : notRun('per-genre accuracy', 'decode')}</div></div>
 <h3>Where music lives: encoding maps</h3>${s.encode ? (s.encode.summary.noVolume ? voxelMapsSummary(v) : brainViewer(v)) + encodeTable(s) : ''}
 <h3>Feature spaces compared</h3>${comparisons(s)}
 <h3>Decoding ROIs</h3>${roisTable(s)}
@@ -238,36 +285,53 @@ function stagesTable(c: RunContents): string {
     const note = r?.status === 'failed' ? r.error : r?.status === 'not-run' ? r.reason : '';
     return `<tr><td>${name}</td><td>${esc(status)}</td><td class="num">${fmt(r?.seconds, 1)}</td><td>${esc(note ?? '')}</td></tr>`;
   });
-  return `<table class="stages"><thead><tr><th>stage</th><th>status</th><th>seconds</th><th>note</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const tsv: TsvRow[] = STAGE_NAMES.map((name) => {
+    const r = name === 'report' ? undefined : m?.stages[name];
+    return { stage: name, status: name === 'report' ? 'this page' : !r ? 'not run' : r.status, seconds: r?.seconds, note: r?.status === 'failed' ? r.error : r?.status === 'not-run' ? r.reason : undefined };
+  });
+  return `<table class="stages"><thead><tr><th>stage</th><th>status</th><th>seconds</th><th>note</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<p class="table-foot">${tsvLink('stages', ['stage', 'status', 'seconds', 'note'], tsv)}</p>`;
+}
+
+/** The first screen: one sentence per subject, then the cross-subject table. */
+function resultSection(c: RunContents, views: SubjectView[]): string {
+  if (views.length === 0) return '<section id="result"><h2>Result</h2><p class="not-run">No subject results yet: the decode and encode stages have not run.</p></section>';
+  const results = views.map((v) => subjectResult(v.contents, c.summary));
+  return `<section id="result"><h2>Result</h2>
+<ul class="sentences">${results.map((r) => `<li>${esc(subjectSentence(r))}</li>`).join('')}</ul>
+${summaryTable(results)}
+${alignmentComparison(views.map((v) => v.contents))}
+</section>`;
 }
 
 /**
- * The report page: run overview (stages with timings, configuration, versions), then per
- * subject the metrics with chance and oracle, the identification heatmap, per-genre accuracy,
- * the brain map viewer, feature-space comparisons, the decoding ROIs and every test clip with
- * players and spectrograms. Parts whose stage did not run say so. Pure: returns the HTML.
+ * The report page: first the result (a sentence per subject and the cross-subject table with
+ * chance, oracle and intervals), then per subject the metrics, the genre-ordered identification
+ * matrix, per-genre accuracy, the brain map viewer, feature-space comparisons, the decoding ROIs
+ * and every test clip with players and spectrograms, and last the run (stages with timings,
+ * configuration, versions). Parts whose stage did not run say so. Pure: returns the HTML.
  */
 export function renderReport(c: RunContents, views: SubjectView[], opts: { hasBrainData: boolean }): string {
   const m = c.manifest;
   const dataset = m ? ('bids' in m.config.dataset ? `BIDS dataset ${m.config.dataset.bids}` : `the simulated dataset (preset ${m.config.dataset.simulate.preset})`) : 'unknown';
   const nav = views.map((v) => `<a href="#${esc(v.contents.id)}">${esc(v.contents.id)}</a>`).join('');
   const scripts = opts.hasBrainData
-    ? `<script src="vendor/niivue.umd.js"></script>\n${views.filter((v) => v.brainMaps?.length).map((v) => `<script src="data/${esc(v.contents.id)}-brain.js"></script>`).join('\n')}\n<script src="report.js"></script>`
+    ? `<script src="vendor/niivue.umd.js"></script>\n${views.filter((v) => v.brain?.maps.length).map((v) => `<script src="data/${esc(v.contents.id)}-brain.js"></script>`).join('\n')}\n`
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>brain2music report</title><link rel="icon" href="data:,"><link rel="stylesheet" href="report.css"></head>
 <body><header><h1>brain2music report</h1><p>Music reconstructed from brain activity: ${esc(dataset)}; ${views.length} subject(s). Every number is shown with its chance level.</p></header>
-<nav><a href="#run">run</a>${nav}</nav>
+<nav><a href="#result">result</a>${nav}<a href="#run">run</a></nav>
 <main>
+${resultSection(c, views)}
+${views.map(subjectSection).join('\n')}
 <section id="run"><h2>Run</h2>${stagesTable(c)}
 ${m ? `<p class="muted">brain2music ${esc(m.versions.brain2music)}, Node ${esc(m.versions.node)}, seed ${m.seeds.master}, updated ${esc(m.updatedAt)}.</p>
 <details><summary>configuration and versions (run.json)</summary><pre>${esc(JSON.stringify({ config: m.config, versions: m.versions, seeds: m.seeds }, null, 2))}</pre></details>` : '<p class="not-run">no run.json in this folder.</p>'}
-${alignmentComparison(views)}
 </section>
-${views.length ? views.map(subjectSection).join('\n') : '<p class="not-run">No subject results yet: the decode and encode stages have not run.</p>'}
 </main>
-${scripts}
+${scripts}<script src="report.js"></script>
 </body></html>
 `;
 }

@@ -1,4 +1,4 @@
-import FFT from 'fft.js';
+import { powerSpectrogramAt } from '../dsp/index.ts';
 import { colorize } from './colormap.ts';
 
 /** A spectrogram rendered for display. */
@@ -16,9 +16,6 @@ export interface SpectrogramImage {
  * clip mapped through the report's colormap. Silence gives a uniform image.
  */
 export function spectrogramImage(samples: Float32Array, sampleRate: number, width = 240, height = 96, nFft = 1024, maxHz = 8000): SpectrogramImage {
-  const fft = new FFT(nFft);
-  const out = fft.createComplexArray() as number[];
-  const frame = new Float64Array(nFft);
   const bins = nFft / 2 + 1;
   const top = Math.min(bins - 1, Math.floor((maxHz * nFft) / sampleRate));
   const minBin = Math.max(1, Math.floor((50 * nFft) / sampleRate));
@@ -27,18 +24,14 @@ export function spectrogramImage(samples: Float32Array, sampleRate: number, widt
   for (let r = 0; r <= height; r++) edges[r] = Math.round(minBin * Math.pow(top / minBin, r / height));
   const db = new Float64Array(width * height);
   const hop = samples.length > nFft ? (samples.length - nFft) / Math.max(1, width - 1) : 0;
+  const spec = powerSpectrogramAt(samples, Int32Array.from({ length: width }, (_, c) => Math.round(c * hop)), nFft);
   for (let c = 0; c < width; c++) {
-    const start = Math.round(c * hop);
-    for (let i = 0; i < nFft; i++) {
-      const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / nFft);
-      frame[i] = start + i < samples.length ? samples[start + i]! * w : 0;
-    }
-    fft.realTransform(out, frame);
+    const frame = c * bins;
     for (let r = 0; r < height; r++) {
       const a = edges[r]!;
       const b = Math.max(a + 1, edges[r + 1]!);
       let p = 0;
-      for (let k = a; k < b; k++) p += out[2 * k]! * out[2 * k]! + out[2 * k + 1]! * out[2 * k + 1]!;
+      for (let k = a; k < b; k++) p += spec.data[frame + k]!;
       db[(height - 1 - r) * width + c] = 10 * Math.log10(p / (b - a) + 1e-12);
     }
   }

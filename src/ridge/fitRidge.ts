@@ -1,7 +1,7 @@
 import { fail } from '../errors.ts';
 import type { Matrix } from '../linalg/index.ts';
 import type { WorkDtype } from './arrays.ts';
-import { RIDGE_SOLVERS, type SolverName } from './solvers.ts';
+import { RIDGE_SOLVERS, resolveSolver, type SolverName } from './solvers.ts';
 import { centredColumns, checkFinite, columnMeans64, targetBatch } from './targets.ts';
 
 /** Coefficients of a ridge fit without cross-validation (see {@link fitRidge}). */
@@ -17,7 +17,7 @@ export interface RidgeCoefficients {
  * Ridge regression from X (n×p) to every column of Y (n×T) with a given alpha per target, on all
  * samples (centred with their means), no cross-validation: the refit step of {@link fitRidgeCV}
  * for alphas chosen elsewhere, e.g. by a nested CV whose folds each used different features.
- * One eigendecomposition (XᵀX for 'primal', X Xᵀ for 'kernel'); targets in batches.
+ * One eigendecomposition (XᵀX for 'primal', X Xᵀ for 'kernel'; 'auto': primal for p ≤ n); targets in batches.
  *
  * @param alphaOf one alpha > 0 per target (length T)
  */
@@ -36,8 +36,7 @@ export async function fitRidge(X: Matrix, Y: Matrix, alphaOf: ArrayLike<number>,
   });
   checkFinite(X, 'X');
   checkFinite(Y, 'Y');
-  const solver: SolverName = opts.solver === undefined || opts.solver === 'auto' ? (p <= n ? 'primal' : 'kernel') : opts.solver;
-  if (!(solver in RIDGE_SOLVERS)) fail('BAD_INPUT', `Unknown solver '${solver}'; use auto, ${Object.keys(RIDGE_SOLVERS).join(', ')}.`);
+  const solver = resolveSolver(opts.solver, p, n, []);
   const dtype: WorkDtype = X.data instanceof Float64Array || Y.data instanceof Float64Array ? 'float64' : 'float32';
   const xMean = columnMeans64(X);
   const yMean = columnMeans64(Y);

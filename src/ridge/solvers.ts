@@ -299,8 +299,29 @@ export async function prepareKernel(input: SolverInput): Promise<RidgePlan> {
   };
 }
 
-/** Solvers by name (himalaya-style table); `fitRidgeCV` picks 'primal' for p ≤ n, else 'kernel'. */
+/** Solvers by name (himalaya-style table); `solver: 'auto'` picks one by {@link autoSolver}. */
 export const RIDGE_SOLVERS: Record<SolverName, (input: SolverInput) => Promise<RidgePlan>> = {
   primal: preparePrimal,
   kernel: prepareKernel,
 };
+
+/**
+ * The solver `'auto'` picks for p features: 'primal' (a p×p eigendecomposition per fold) while p
+ * is at most the mean training-fold size, else 'kernel' (n_train×n_train per fold): past that
+ * size each fold's XᵀX is singular and larger than its X Xᵀ. Without folds (a plain fit on all
+ * n samples) p is compared with n. For K-fold over n samples the rule reads p·K ≤ n·(K − 1).
+ * @example autoSolver(90, 100, kFold(100, 5)) // 'kernel' (90 > 80 training rows per fold)
+ */
+export function autoSolver(p: number, n: number, folds: readonly Fold[]): SolverName {
+  if (folds.length === 0) return p <= n ? 'primal' : 'kernel';
+  let trainRows = 0;
+  for (const f of folds) trainRows += f.train.length;
+  return p * folds.length <= trainRows ? 'primal' : 'kernel';
+}
+
+/** `opts.solver` of a fit resolved to a solver name ('auto' or none → {@link autoSolver}); BAD_INPUT for an unknown name. */
+export function resolveSolver(solver: 'auto' | SolverName | undefined, p: number, n: number, folds: readonly Fold[]): SolverName {
+  const name = solver === undefined || solver === 'auto' ? autoSolver(p, n, folds) : solver;
+  if (!Object.hasOwn(RIDGE_SOLVERS, name)) fail('BAD_INPUT', `Unknown solver '${name}'; use auto, ${Object.keys(RIDGE_SOLVERS).join(', ')}.`);
+  return name;
+}

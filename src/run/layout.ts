@@ -30,6 +30,8 @@ export const runLayout = {
   encodeDir: (sub: string) => `subjects/${sub}/encode`,
   encodeMap: (sub: string, space: string, kind: 'r' | 'q' | 'sig') => `subjects/${sub}/encode/${space}_${kind}.nii.gz`,
   library: 'library',
+  /** With a shared library (`library.db`): which library the run used, its model and size. */
+  librarySource: 'library-source.json',
   retrieval: 'retrieval',
   retrievalFile: (sub: string) => `retrieval/${sub}.json`,
   generated: 'generated',
@@ -138,6 +140,18 @@ export interface RetrievalResult {
   /** Genre of the top retrieved clip equals the clip's genre. */
   genreAgreement: ScoreWithChance;
   identification?: ScoreWithChance;
+  /** The scoring used ('none': plain cosine; 'center', 'csls': hubness reduced). */
+  hubness?: string;
+  /** How concentrated the top-1 tracks are (distinct tracks, the largest hub's share; degenerate when one track is the top of > 25% of the clips). */
+  concentration?: { predicted: RetrievalConcentrationRecord; oracle: RetrievalConcentrationRecord };
+}
+
+/** See `RetrievalResult.concentration`. */
+export interface RetrievalConcentrationRecord {
+  n: number;
+  distinct: number;
+  largestHub: { id: string; count: number; share: number };
+  degenerate: boolean;
 }
 
 /** `RUN/metrics.json`: one row per subject with everything the demo prints. */
@@ -146,7 +160,7 @@ export interface SummaryMetrics {
     string,
     {
       decode?: DecodeMetrics;
-      retrieval?: { genreAgreement: ScoreWithChance; identification?: ScoreWithChance };
+      retrieval?: { genreAgreement: ScoreWithChance; identification?: ScoreWithChance; concentration?: RetrievalConcentrationRecord };
       generation?: { genreAgreement?: ScoreWithChance; identification?: ScoreWithChance };
       encode?: Record<string, { nSignificant: number; meanR: number; maxR: number }>;
     }

@@ -1,5 +1,5 @@
 import { fail } from '../errors.ts';
-import { GENRES, type Genre } from './arrangement.ts';
+import { GENRES, type Genre } from '../music/index.ts';
 import { DEFAULT_SNR, type SnrSpec } from './brain/subjectModel.ts';
 
 /** Everything that defines a simulated dataset; the same config gives byte-identical files. */

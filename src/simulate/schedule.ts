@@ -1,7 +1,7 @@
 import { clipId as gtzanClipId } from '../bids/index.ts';
 import { fail } from '../errors.ts';
-import type { Genre } from './arrangement.ts';
-import { createRng, deriveSeed } from './rng.ts';
+import type { Genre } from '../music/index.ts';
+import { createRng, deriveSeed } from '../linalg/index.ts';
 
 /** One stimulus clip of the dataset: id `genre.000NN`, GTZAN-style track index, split. */
 export interface StimulusClip {

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { writeJsonAtomic, writeNifti, writeNpy, writeTsv } from '../io/index.ts';
-import type { Arrangement } from './arrangement.ts';
-import { ACOUSTIC_FEATURES } from './acousticFeatures.ts';
+import { type Arrangement, ACOUSTIC_FEATURES, renderClips, sampleArrangement } from '../music/index.ts';
 import { buildAtlas, type SimAtlas } from './brain/atlas.ts';
 import { cOrderIndices, cortexWithVoxels, sampleAnatomy, type Cortex } from './brain/cortex.ts';
 import { musicalFeatureNames, musicalFeatures } from './brain/musicalFeatures.ts';
@@ -9,9 +8,7 @@ import { runDesign } from './brain/runDesign.ts';
 import { preprocessRun, simulateRun } from './brain/simulateRun.ts';
 import { buildSubjectModel, type SubjectModel } from './brain/subjectModel.ts';
 import { validateConfig, type SimulationConfig } from './config.ts';
-import { renderClips } from './renderClips.ts';
-import { createRng, deriveSeed, hashString } from './rng.ts';
-import { sampleArrangement } from './sampleArrangement.ts';
+import { createRng, deriveSeed, hashString } from '../linalg/index.ts';
 import { buildSchedule, type RunSchedule, type Schedule } from './schedule.ts';
 import { ARRANGEMENT_COLUMNS, arrangementRow, prepareClipFolder } from './stimulusFiles.ts';
 

@@ -1,10 +1,7 @@
 import { join } from 'node:path';
 import { writeTsv } from '../io/index.ts';
-import { GENRES, type Arrangement, type Genre } from './arrangement.ts';
-import { renderClips } from './renderClips.ts';
-import { SAMPLE_RATE } from './renderArrangement.ts';
-import { createRng, deriveSeed } from './rng.ts';
-import { sampleArrangement } from './sampleArrangement.ts';
+import { GENRES, type Arrangement, type Genre, renderClips, SAMPLE_RATE, sampleArrangement } from '../music/index.ts';
+import { createRng, deriveSeed } from '../linalg/index.ts';
 import { ARRANGEMENT_COLUMNS, arrangementRow, prepareClipFolder } from './stimulusFiles.ts';
 
 export interface LibraryOptions {

@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FeatureSpace } from '../encode/index.ts';
+import type { ClipWindows } from '../embed/index.ts';
 import { fail } from '../errors.ts';
 import { readNpy, readTsv } from '../io/index.ts';
 
 /** The simulator's own stimulus features as encoding feature spaces. */
 export interface SimulatedFeatureSpaces {
   /** The 9 acoustic features the auditory ROIs respond to: one window per scan of a clip (`clips × scans × 9`). */
-  acoustic: FeatureSpace;
+  acoustic: ClipWindows;
   /** The musical parameters the higher ROIs respond to: one vector per clip (`clips × 1 × dim`). */
-  musical: FeatureSpace;
+  musical: ClipWindows;
 }
 
 /**
@@ -40,9 +40,9 @@ export function simulatedFeatureSpaces(root: string): SimulatedFeatureSpaces {
   const nScans = ac.shape[1]!;
   return {
     acoustic: {
-      name: 'acoustic', clipIds, data: ac.data, nWindows: nScans, dim: ac.shape[2]!,
+      name: 'acoustic', source: join(root, 'stimuli', 'acoustic_features.npy'), clipIds, data: ac.data, nWindows: nScans, dim: ac.shape[2]!,
       windowStarts: Array.from({ length: nScans }, (_, j) => j * config.tr), windowSec: config.tr,
     },
-    musical: { name: 'musical', clipIds, data: mu.data, nWindows: 1, dim: mu.shape[1]!, windowStarts: [0], windowSec: 0 },
+    musical: { name: 'musical', source: join(root, 'stimuli', 'musical_features.npy'), clipIds, data: mu.data, nWindows: 1, dim: mu.shape[1]!, windowStarts: [0], windowSec: 0 },
   };
 }

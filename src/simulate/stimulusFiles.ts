@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../io/index.ts';
-import type { Arrangement } from './arrangement.ts';
+import type { Arrangement } from '../music/index.ts';
 
 /** `params.json` of a folder of rendered clips: the arrangement of every clip, by id. */
 export interface ParamsFile {

@@ -100,3 +100,14 @@ test('brain2music decode with an unknown subject exits 4 and names the subjects'
   assert.equal(res.status, 4, res.stderr);
   assert.match(res.stderr, /subject sub-009 is not in .*subjects: sub-001, sub-002/);
 });
+
+test('runDecode with embeddings made for other clips fails naming the embeddings file, and leaves no run folder behind', async () => {
+  const other = join(root, 'emb', 'other.npy');
+  const { writeNpy } = await import('../../src/io/index.ts');
+  writeNpy(other, new Float32Array(2 * 4 * 6), [2, 4, 6]);
+  writeFileSync(other.replace(/npy$/, 'json'), JSON.stringify({ model: 'other', version: 'x', dim: 6, sampleRate: 1, windowSec: 10, hopSec: 1.5, clipSec: 15, windowStarts: [0, 1.5, 3, 4.5], clipIds: ['pop.00001', 'pop.00002'] }));
+  const out = join(root, 'never-made');
+  await assert.rejects(runDecode({ bids, embeddings: other, subject: 'sub-001', out }, recordingUi()),
+    (e: Error & { code?: string }) => e.code === 'MISMATCH' && e.message.startsWith(other) && /has no embedding for \d+ of the dataset's \d+ clips/.test(e.message));
+  assert.equal(existsSync(out), false, 'a command that fails before writing creates no output folder');
+});

@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { alignWindows } from '../../src/align/index.ts';
 import {
-  decodeOutputs, decodeSubject, embeddingRows, encodingCvScores, fitSelectionDecoder, selectVoxels,
+  decodeOutputs, decodeSubject, encodingCvScores, fitSelectionDecoder, selectVoxels,
   type DecodeSubjectResult, type DecoderTrainingData, type VoxelSelection,
 } from '../../src/decode/index.ts';
+import { rowsFor } from '../../src/embed/index.ts';
 import { groupKFold } from '../../src/ridge/index.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
 import { closedForm, predict } from '../ridge/reference.ts';
@@ -22,7 +23,7 @@ const bytes = (a: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: num
 function trainingData(resp: typeof noAtlas): DecoderTrainingData {
   const windows = syn.embeddings.windowStarts.map((s) => ({ start: s, end: s + syn.embeddings.windowSec }));
   const train = alignWindows(resp, 'training', windows, { lagTr: 3, scansPerClip: 10 });
-  return { X: train.data, nVoxels: resp.nVoxels, Y: embeddingRows(syn.embeddings, train.clipIds), nTargets: syn.embeddings.dim, groups: train.groups };
+  return { X: train.data, nVoxels: resp.nVoxels, Y: rowsFor(syn.embeddings, train.clipIds), nTargets: syn.embeddings.dim, groups: train.groups };
 }
 
 test('decodeSubject(no atlas, encoding:N | encoding-r:T | all) with every test response replaced by noise keeps the selected voxels, alphas and coefficients bit-identical', async () => {

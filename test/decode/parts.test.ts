@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Brain2MusicError } from '../../src/errors.ts';
-import { cortexRoi, embeddingRows, evaluateDecoding, fitStandardizer, roiList, selectStandardized, takeRows } from '../../src/decode/index.ts';
+import { cortexRoi, evaluateDecoding, fitStandardizer, roiList, selectStandardized, takeRows } from '../../src/decode/index.ts';
 
 test('roiList(atlas) groups voxels by label, skips 0 and small regions, names unknown labels', () => {
   const labels = Int32Array.from([0, 3, 1, 3, 0, 1, 3, 7]);
@@ -35,10 +35,7 @@ test('fitStandardizer(X) uses population std, constant columns get std 1; select
   assert.throws(() => fitStandardizer(X, 3, 3, [1]), /at least 2 training rows, got 1/);
 });
 
-test('embeddingRows(emb, ids) reorders clips and names a missing clip', () => {
-  const emb = { data: new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]), clipIds: ['a.1', 'b.2'], nWindows: 2, dim: 2, windowStarts: [0, 1.5], windowSec: 10 };
-  assert.deepEqual([...embeddingRows(emb, ['b.2', 'a.1'])], [5, 6, 7, 8, 1, 2, 3, 4]);
-  assert.throws(() => embeddingRows(emb, ['c.3']), /clip c\.3 of the fMRI data has no embedding/);
+test('takeRows(X, cols, rows) copies the rows in the given order', () => {
   assert.deepEqual([...takeRows(new Float32Array([1, 2, 3, 4, 5, 6]), 2, [2, 0])], [5, 6, 1, 2]);
 });
 

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { auditoryFeatureNames, auditoryFeatures, createBuiltinEmbedder, fitProjection } from '../../src/embed/index.ts';
 import { erb, erbFilterbank } from '../../src/embed/builtin/erbFilterbank.ts';
-import { symmetricEigen } from '../../src/embed/builtin/symmetricEigen.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
 import { SYNTH_CLASSES, synthClip } from './synthClips.ts';
 
 const SR = 22050;
+const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy']).status === 0;
 const names = auditoryFeatureNames();
 const feature = (f: Float64Array, name: string): number => {
   const i = names.indexOf(name);
@@ -78,18 +79,23 @@ test('erbFilterbank(22050, 1024, 64, 50, 10000) spaces 64 gammatone-like channel
   assert.equal(peakBin, Math.round((fb.centres[c] * 1024) / 22050));
 });
 
-test('symmetricEigen(a) returns descending eigenpairs with A·v = λ·v', () => {
-  const a = Float64Array.from([4, 1, 2, 1, 3, 0, 2, 0, 5]);
-  const { values, vectors } = symmetricEigen(a, 3);
-  assert.ok(values[0] >= values[1] && values[1] >= values[2]);
-  assert.ok(Math.abs(values[0] + values[1] + values[2] - 12) < 1e-10, 'trace');
-  for (let r = 0; r < 3; r++) {
-    for (let i = 0; i < 3; i++) {
-      let av = 0;
-      for (let j = 0; j < 3; j++) av += a[i * 3 + j] * vectors[r * 3 + j];
-      assert.ok(Math.abs(av - values[r] * vectors[r * 3 + i]) < 1e-10);
-    }
-  }
+test('fitProjection(x) equals numpy: z-scored (ddof 1, clipped at ±8) covariance, leading eigenpairs by np.linalg.eigh, each axis signed by its largest loading', { skip: hasNumpy ? false : 'needs /usr/bin/python3 with numpy' }, () => {
+  const n = 60;
+  const p = 7;
+  const x = Float64Array.from({ length: n * p }, (_, k) => Math.sin(k * 0.37) * (1 + (k % p)) + Math.cos((k * k) % 13) + (k % p === 2 ? 0.5 * Math.sin(k * 0.11) : 0));
+  const proj = fitProjection(x, n, p, 4);
+  const script = `import json, sys, numpy as np
+d = json.load(sys.stdin); x = np.array(d['x']).reshape(d['n'], d['p'])
+z = np.clip((x - x.mean(0)) / x.std(0, ddof=1), -8, 8)
+w, v = np.linalg.eigh(z.T @ z / (d['n'] - 1))
+w, v = w[::-1][:4], v[:, ::-1][:, :4].T
+v = v * np.where(np.abs(v).max(1, keepdims=True) == v.max(1, keepdims=True), 1, -1)
+print(json.dumps({'values': w.tolist(), 'components': v.ravel().tolist()}))`;
+  const r = spawnSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify({ x: Array.from(x), n, p }), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const want = JSON.parse(r.stdout) as { values: number[]; components: number[] };
+  for (let d = 0; d < 4; d++) assert.ok(Math.abs(proj.explained[d] - want.values[d]) < 1e-9 * want.values[0], `eigenvalue ${d}`);
+  for (let k = 0; k < 4 * p; k++) assert.ok(Math.abs(proj.components[k] - want.components[k]) < 1e-8, `component ${Math.floor(k / p)}, loading ${k % p}: ${proj.components[k]} vs ${want.components[k]}`);
 });
 
 test('fitProjection(x) finds the shared axis of two correlated features first', () => {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBuiltinEmbedder, cutWindows, windowStarts } from '../../src/embed/index.ts';
-import { GENRES, SAMPLE_RATE, createRng, deriveSeed, hashString, renderArrangement, sampleArrangement } from '../../src/simulate/index.ts';
+import { createRng, deriveSeed, hashString } from '../../src/linalg/index.ts';
+import { GENRES, SAMPLE_RATE, renderArrangement, sampleArrangement } from '../../src/music/index.ts';
 import { genreAccuracyCV, logMelAverage, windowPairIdentification } from './musicInfo.ts';
 
 // A small simulator corpus (seeds disjoint from the projection's reference corpus and the bench):

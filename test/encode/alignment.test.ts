@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildEncodingDesign, delayFeatures, gatherMeanRows, gatherRepetitions, gatherRows, genreOneHot, scanWindows, type EncodingResponses, type FeatureSpace } from '../../src/encode/index.ts';
+import { buildEncodingDesign, delayFeatures, gatherMeanRows, gatherRepetitions, gatherRows, genreOneHot, scanWindows, type EncodingResponses } from '../../src/encode/index.ts';
+import type { ClipWindows } from '../../src/embed/index.ts';
 
 test('scanWindows(space, j, tr) picks the windows covering the scan midpoint', () => {
   const mulan = { windowStarts: [0, 1.5, 3, 4.5], windowSec: 10 };
@@ -53,7 +54,7 @@ function tinyResponses(): EncodingResponses {
 }
 const ids = ['a', 'b', 'c', 'd', 'e', 'f', 't1', 't2'];
 /** One window per clip, 1-d: a..f = 1..6, t1 = 7, t2 = 8. */
-const scalar: FeatureSpace = { name: 's', clipIds: ids, data: Float32Array.from(ids, (_, i) => i + 1), nWindows: 1, dim: 1, windowStarts: [0], windowSec: 0 };
+const scalar: ClipWindows = { name: 's', clipIds: ids, data: Float32Array.from(ids, (_, i) => i + 1), nWindows: 1, dim: 1, windowStarts: [0], windowSec: 0 };
 
 test('buildEncodingDesign(resp, [space]) z-scores with training scans, delays within runs, averages test repetitions', () => {
   const d = buildEncodingDesign(tinyResponses(), [scalar], { delays: [0, 1], scansPerClip: 2 });
@@ -92,8 +93,8 @@ test('gatherRows / gatherMeanRows / gatherRepetitions copy the referenced scans 
 });
 
 test('buildEncodingDesign(resp, spaces) fails naming a clip missing from a space', () => {
-  const partial: FeatureSpace = { ...scalar, clipIds: ids.slice(0, 7), data: scalar.data.slice(0, 7) };
-  assert.throws(() => buildEncodingDesign(tinyResponses(), [partial], { scansPerClip: 2 }), /no features for clip 't2'/);
+  const partial: ClipWindows = { ...scalar, clipIds: ids.slice(0, 7), data: scalar.data.slice(0, 7) };
+  assert.throws(() => buildEncodingDesign(tinyResponses(), [partial], { scansPerClip: 2 }), /'s' has no vectors for clip 't2' \(presented to \S+ in \w+ run \d+\): it lists 7 clips/);
 });
 
 test('readFeatureSpace(path) reads clips × windows × dim with the .json sidecar and names the space after the file', async () => {

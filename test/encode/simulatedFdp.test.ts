@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadResponses, openDataset } from '../../src/bids/index.ts';
 import { encodeSubject, genreOneHot, type EncodingMaps, type EncodingModelSpec, type EncodingNull } from '../../src/encode/index.ts';
-import { GENRES, PRESETS, simulateDataset, simulatedFeatureSpaces, type SimulatedFeatureSpaces, type SimulationConfig } from '../../src/simulate/index.ts';
+import { GENRES } from '../../src/music/index.ts';
+import { PRESETS, simulateDataset, simulatedFeatureSpaces, type SimulatedFeatureSpaces, type SimulationConfig } from '../../src/simulate/index.ts';
 
 // Encoding on a dataset written by the simulator, scored against its ground truth (issue 7).
 // ds003720's structure in miniature: 15 s clips, 4 training + 2 test clips per genre (1 training

@@ -2,7 +2,8 @@
 // clips play back to back from scan 0 of each run; each clip has one feature vector per scan
 // (10 windows of 1.5 s); voxels of the informative ROIs respond to the features through an HRF
 // over delays 1..4 scans; every voxel has Gaussian noise (AR(1) when `rho` > 0).
-import type { EncodingResponses, FeatureSpace } from '../../src/encode/index.ts';
+import type { ClipWindows } from '../../src/embed/index.ts';
+import type { EncodingResponses } from '../../src/encode/index.ts';
 
 /** mulberry32 uniform stream (test-local, so the generator does not share code with the library). */
 export function rng(seed: number): () => number {
@@ -21,8 +22,8 @@ export function normal(u: () => number): () => number {
 export interface SyntheticSubject {
   resp: EncodingResponses;
   /** Space 'music' (drives ROIs 1 and 2) and space 'other' (drives ROI 3). */
-  music: FeatureSpace;
-  other: FeatureSpace;
+  music: ClipWindows;
+  other: ClipWindows;
   /** ROI label per voxel: 1, 2 informative for music; 3 for other; 4..6 noise. */
   labels: Int32Array;
 }
@@ -40,7 +41,7 @@ export function syntheticSubject(opts: { seed: number; voxelsPerRoi?: number; di
   const trainIds = Array.from({ length: trainRuns * clipsPerRun }, (_, i) => `train.${String(i).padStart(5, '0')}`);
   const testIds = Array.from({ length: testClips }, (_, i) => `test.${String(i).padStart(5, '0')}`);
   const clipIds = [...trainIds, ...testIds];
-  const mk = (name: string): FeatureSpace => ({
+  const mk = (name: string): ClipWindows => ({
     name, clipIds, data: Float32Array.from({ length: clipIds.length * S * dim }, g), nWindows: S, dim,
     windowStarts: Array.from({ length: S }, (_, j) => j * 1.5), windowSec: 1.5,
   });

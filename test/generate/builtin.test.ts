@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import {
   arrangementFromParameters, createBuiltinGenerator, decodeParameters, fitParameterDecoder, likeliestGenre,
 } from '../../src/generate/index.ts';
-import { GENRES, createRng, sampleArrangement, type Arrangement } from '../../src/simulate/index.ts';
+import { createRng } from '../../src/linalg/index.ts';
+import { GENRES, sampleArrangement, type Arrangement } from '../../src/music/index.ts';
 
 const DIM = 24;
 /** A fixed random linear map of an arrangement's genre, tempo, mode and density, plus noise: a stand-in embedding whose information content is known. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { noveltyCheck } from '../../src/generate/index.ts';
-import { createRng } from '../../src/simulate/index.ts';
+import { createRng } from '../../src/linalg/index.ts';
 
 test('noveltyCheck(audio, …) flags a shifted, quieter copy of a library clip and passes new audio', async () => {
   const rng = createRng(8);

@@ -4,7 +4,7 @@ import {
   evaluateGeneration, fitResponsePredictor, generateClips, maxNormalisedCrossCorrelation, responseAgreement,
   type GeneratedClip, type Generator,
 } from '../../src/generate/index.ts';
-import { createRng } from '../../src/simulate/index.ts';
+import { createRng } from '../../src/linalg/index.ts';
 
 test('maxNormalisedCrossCorrelation(a, b) is 1 for a shifted, scaled copy and matches a brute-force search', () => {
   const rng = createRng(3);

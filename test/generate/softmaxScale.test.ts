@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitSoftmaxScale, softmaxScaled } from '../../src/generate/index.ts';
-import { createRng } from '../../src/simulate/index.ts';
+import { createRng } from '../../src/linalg/index.ts';
 
 test('softmaxScaled([1, 0], ln 3) is [0.75, 0.25]', () => {
   const p = softmaxScaled([1, 0], Math.log(3));

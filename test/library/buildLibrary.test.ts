@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmbedder, cutWindows } from '../../src/embed/index.ts';
+import { atRate } from '../../src/dsp/index.ts';
 import { readAudio } from '../../src/io/index.ts';
 import { buildLibrary, embedExcerpt, listAudioTracks, openLibrary, type AudioLoader } from '../../src/library/index.ts';
 
@@ -13,7 +14,7 @@ const SKIP = hasSox ? false : 'sox is not installed (Debian package sox makes th
 // Short excerpts keep the builtin model fast: 3 s excerpt, 2 s windows every 1 s → windows at 0 and 1 s.
 const EXCERPT = { excerptSec: 3, windowSec: 2, hopSec: 1 };
 
-const loadAudio: AudioLoader = async (path, sampleRate) => (await readAudio(path, { sampleRate })).samples;
+const loadAudio: AudioLoader = async (path, sampleRate) => atRate(await readAudio(path), sampleRate);
 
 /** Six 4 s tracks (sox synth), GTZAN-style names, one in a subfolder, and a corrupt file. */
 function makeAudioDir(root: string): string {

@@ -125,6 +125,15 @@ test('runRetrieve({ truth }) aligns true embeddings by clip id and adds the eval
     // the clip's own track is excluded, so the oracle is never the clip itself
     res.evaluation!.perClip.forEach((c, q) => { assert.notEqual(c.oracleId, order[q]); assert.ok(!c.retrievedIds.includes(order[q]!)); });
     assert.match(ui.lines.join('\n'), /top-1 genre agreement {3}predicted \d\.\d{3} {3}oracle \d\.\d{3} {3}chance \d\.\d{3} \(expected 0\.333; 6 clips with genres\)/);
+    // what is listed is what is scored, with LanceDB's own search too (not a fresh exact search)
+    for (const search of ['exact', 'flat'] as const) {
+      const r = await runRetrieve({ db: join(root, 'db'), query: join(root, 'pred.npy'), truth: join(root, 'truth.npy'), k: 3, seed: 4, search }, captureUi());
+      r.results.forEach((x, q) => {
+        assert.deepEqual(x.hits.map((h) => h.id), r.evaluation!.perClip[q]!.retrievedIds, `${search}: query ${q}`);
+        assert.ok(!x.hits.some((h) => h.id === order[q]), `${search}: a clip's own track is not listed`);
+      });
+      assert.deepEqual(r.evaluation!.perClip.map((c) => c.retrievedIds), ref.perClip.map((c) => c.retrievedIds), 'the same tracks as the exact reference');
+    }
     // with keepSelf the oracle finds each clip itself
     const keep = await runRetrieve({ db: join(root, 'db'), query: join(root, 'pred.npy'), truth: join(root, 'truth.npy'), keepSelf: true }, captureUi());
     assert.deepEqual(keep.evaluation!.perClip.map((c) => c.oracleId), order);

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getBackend, matmul, listBackends, type Matrix } from '../../src/linalg/index.ts';
+import { matmul, type Matrix } from '../../src/linalg/index.ts';
 import { createRng, scaledQuadForms } from '../../src/linalg/index.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
+import { gemmBackends } from '../helpers/gemmBackends.ts';
 
 function randomMatrix(rows: number, cols: number, dtype: 'float32' | 'float64', seed: number): Matrix {
   const rng = createRng(seed);
@@ -39,13 +40,7 @@ function maxRelErr(got: ArrayLike<number>, want: Float64Array): number {
 
 const SHAPES: [number, number, number][] = [[1, 1, 1], [3, 5, 2], [17, 33, 9], [64, 70, 129], [130, 3, 257]];
 
-for (const name of listBackends()) {
-  let skip: string | false = false;
-  try {
-    await getBackend(name);
-  } catch (err) {
-    skip = `backend '${name}' cannot start here: ${(err as Error).message.split('\n')[0]}`;
-  }
+for (const { name, skip } of await gemmBackends()) {
   for (const dtype of ['float32', 'float64'] as const) {
     test(`matmul(a, b, { backend: '${name}' }) matches a naive float64 product for ${dtype}, every transpose and odd shapes`, { skip }, async () => {
       let seed = 1;
@@ -100,13 +95,7 @@ test('matmul(a, b) with mismatched inner dimensions throws MISMATCH naming both 
   await assert.rejects(matmul(a, a, { transB: true, backend: 'nope' }), (e: unknown) => e instanceof Brain2MusicError && /Unknown GEMM backend 'nope'; known: onnx, js/.test(e.message));
 });
 
-for (const name of listBackends()) {
-  let skip: string | false = false;
-  try {
-    await getBackend(name);
-  } catch (err) {
-    skip = `backend '${name}' cannot start here: ${(err as Error).message.split('\n')[0]}`;
-  }
+for (const { name, skip } of await gemmBackends()) {
   test(`scaledQuadForms(m, a, d, mode, { backend: '${name}' }) matches xᵀGx and ‖Lx‖² computed naively in float64`, { skip }, async () => {
     for (const dtype of ['float32', 'float64'] as const) {
       const r = 19;

@@ -71,6 +71,14 @@ test('pipeline end to end: every output file is in the run folder', () => {
   assert.doesNotMatch(html, /stage not run/);
 });
 
+test('docs/outputs.md lists every file the run wrote', () => {
+  const tree = readFileSync('docs/outputs.md', 'utf8').split('```')[1]!.trim().split('\n').map((l) => l.split(/\s+/)[0]!);
+  const patterns = tree.map((t) => new RegExp(`^${t.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/<[a-z]+>|\*/g, '[^/]+')}${t.endsWith('/') ? '' : '$'}`));
+  const unlisted = filesUnder(config.out).filter((f) => !patterns.some((p) => p.test(f)));
+  assert.deepEqual(unlisted, []);
+  assert.ok(filesUnder(config.out).length > 40);
+});
+
 test('pipeline end to end: run.json records config, versions, seeds, input checksums and timings', () => {
   const m = readManifest(config.out)!;
   assert.deepEqual(m.config, JSON.parse(JSON.stringify(config)));
@@ -151,6 +159,24 @@ test('pipeline end to end: the same pipeline on a BIDS dataset outside the run f
     assert.ok(existsSync(join(out, 'report', a)));
   }
   assert.match(html, /generation: stage not run/);
+});
+
+test('a shared library (library.db) is built once: a second run folder reuses it without embedding a track, and a run of another model is refused', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'b2m-shared-'));
+  const db = join(root, 'shared-library');
+  const dataset = run('dataset');
+  const cfg = (name: string, extra: Record<string, unknown> = {}) => parseRunConfig(
+    { out: join(root, name), dataset: { bids: dataset }, library: { audio: join(dataset, 'library/audio'), db }, generate: null, encode: null, report: false, ...extra }, `${name}.json`, root);
+  const first = (await runConfigured(cfg('first'), undefined, silentUi)).outcomes.find((o) => o.name === 'library')!;
+  const second = (await runConfigured(cfg('second'), undefined, silentUi)).outcomes.find((o) => o.name === 'library')!;
+  assert.equal(first.summary?.added, 20);
+  assert.deepEqual([second.status, second.summary?.added, second.summary?.tracks], ['ran', 0, 20], 'the second run embeds no track');
+  assert.equal(existsSync(join(root, 'second', 'library')), false, 'no copy of the library in the run folder');
+  const source = JSON.parse(readFileSync(join(root, 'second', 'library-source.json'), 'utf8'));
+  assert.deepEqual([source.db, source.tracks, source.info.model], [db, 20, 'builtin']);
+  assert.deepEqual(readFileSync(join(root, 'second', 'retrieval/sub-001.json')), readFileSync(join(root, 'first', 'retrieval/sub-001.json')));
+  await assert.rejects(runConfigured(cfg('other-model', { embeddings: [{ name: 'genre' }] }), undefined, silentUi),
+    (e: Error & { code?: string }) => e.code === 'MISMATCH' && e.message.includes(db) && /builtin/.test(e.message));
 });
 
 // One door per stage: each stage command, given the inputs the pipeline gave its stage, writes

@@ -105,8 +105,9 @@ test('recipe (a) with the default decoder: no atlas, so `brain2music decode` say
 
 test('recipe (c), raw BIDS with an atlas of the user\'s: `brain2music decode --source raw --atlas FILE --atlas-names TSV` ranks that atlas\'s ROIs and writes them in the BOLD space', async () => {
   const ds = subset('raw-only', (rel) => /(_events\.tsv|_bold\.json|dataset_description\.json|_bold\.nii\.gz)$/.test(rel) && !rel.startsWith('derivative'));
+  // the user's atlas folder, one label image per subject in its BOLD space: `{subject}` in the path
   const atlasDir = join(sim, 'derivatives', 'atlas', SUB);
-  const atlas = join(atlasDir, `${SUB}_space-bold_dseg.nii.gz`);
+  const atlas = join(sim, 'derivatives', 'atlas', '{subject}', '{subject}_space-bold_dseg.nii.gz');
   const names = join(atlasDir, `${SUB}_space-bold_dseg.tsv`);
   const out = join(root, 'run-c');
   const rows = await runDecode({ bids: ds, embeddings: emb, subject: SUB, out, source: 'raw', atlas, atlasNames: names }, silentUi);

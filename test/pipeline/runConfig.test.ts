@@ -80,13 +80,13 @@ test('loadRunConfig(file) reports missing files, bad JSON and YAML with distinct
   assert.equal(loadRunConfig(join(dir, 'ok.json')).out, join(dir, 'run'));
 });
 
-test('parseRunConfig(decode.alignment, decode.trainRuns) reads the pooled decoder\'s method, reference and options, with defaults', () => {
+test('parseRunConfig(decode.alignment, decode.trainRuns) reads the pooled decoder\'s method (required), reference and options, with defaults', () => {
   const c = parseRunConfig({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { method: 'ridge', reference: 'sub-001' }, trainRuns: 2 } }, 'cfg.json', '/');
   assert.deepEqual(c.decode.alignment, { method: 'ridge', reference: 'sub-001', excludeTarget: false, dims: undefined });
   assert.equal(c.decode.trainRuns, 2);
   const s = parseRunConfig({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { method: 'srm', dims: 20, excludeTarget: true } } }, 'cfg.json', '/');
   assert.deepEqual(s.decode.alignment, { method: 'srm', reference: undefined, excludeTarget: true, dims: 20 });
-  assert.equal(parseRunConfig({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: {} } }, 'cfg.json', '/').decode.alignment!.method, 'ridge');
+  rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: {} } }, /'decode\.alignment\.method'/);
   rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { method: 'hyper' } } }, /'decode\.alignment\.method' must be one of 'ridge', 'srm', 'none', got "hyper"/);
   rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { reference: '001' } } }, /'decode\.alignment\.reference' must be a BIDS subject id like "sub-001", got "001"/);
   rejects({ out: '/r', dataset: { bids: '/d' }, decode: { trainRuns: 0 } }, /'decode\.trainRuns' must be an integer in \[1, 100\], got 0/);

@@ -55,3 +55,25 @@ test('spectrogramImage(silence) is uniform', () => {
 test('rowZscores(m, 2) gives each row mean 0 and unit variance; a constant row stays 0', () => {
   assert.deepEqual([...rowZscores([1, 3, 5, 5], 2)], [-1, 1, 0, 0]);
 });
+
+test('heatmapSvg(axes, identity) draws y = x from the larger lower end to the smaller upper end of the two axes', () => {
+  // columns span x ∈ [-0.2, 0.8], rows y ∈ [0, 1]: the line runs from 0 to 0.8
+  const svg = heatmapSvg(new Float64Array(4 * 4), 4, 4, { title: 'd', rowTitle: 'y', colTitle: 'x', axes: { x0: -0.2, x1: 0.8, y0: 0, y1: 1 }, cell: 10, identity: true });
+  const m = /<line class="identity" x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"/.exec(svg)!;
+  const [left, top, w, h] = [44, 30, 40, 40];
+  const px = (v: number) => left + ((v + 0.2) / 1) * w;
+  const py = (v: number) => top + h - v * h;
+  assert.deepEqual(m.slice(1).map(Number), [px(0), py(0), px(0.8), py(0.8)]);
+  assert.doesNotMatch(heatmapSvg([0], 1, 1, { title: 'd', rowTitle: 'y', colTitle: 'x', axes: { x0: 0, x1: 1, y0: 0, y1: 1 } }), /class="identity"/, 'only when asked');
+});
+
+test('heatmapSvg(groups, diagonal) labels each group once, separates groups by lines and outlines the n diagonal cells', () => {
+  const groups = [{ label: 'blues', start: 0, end: 2 }, { label: 'jazz', start: 2, end: 3 }];
+  const svg = heatmapSvg(new Float64Array(9), 3, 3, { title: 'T', rowTitle: 'r', colTitle: 'c', groups, diagonal: true, cell: 10 });
+  assert.equal((svg.match(/>blues</g) ?? []).length, 2, 'row and column label');
+  const lines = [...svg.matchAll(/<line class="separator" x1="([\d.]+)" x2="([\d.]+)" y1="([\d.]+)" y2="([\d.]+)"/g)].map((m) => m.slice(1).map(Number));
+  // one horizontal line at row 2 (y = 30 + 20) across the matrix (x from 74 to 104)
+  assert.deepEqual(lines, [[74, 104, 50, 50]]);
+  const d = /<path class="diagonal" d="([^"]+)"/.exec(svg)![1]!;
+  assert.deepEqual([...d.matchAll(/M([\d.]+) ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]), [[74, 30], [84, 40], [94, 50]]);
+});

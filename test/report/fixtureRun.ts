@@ -1,6 +1,6 @@
 // A small but real run folder for the report tests: real arrays written with the project's own
 // writers (npy, NIfTI, WAV, JSON) in the run layout, as the stages leave it.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonAtomic, writeNifti, writeNpy, writeWav } from '../../src/io/index.ts';
@@ -10,6 +10,8 @@ import type { EncodingSummary } from '../../src/encode/index.ts';
 export const CLIPS = ['blues.00048', 'jazz.00048', 'rock.00048', 'pop.00048'];
 export const GENRES = CLIPS.map((c) => c.split('.')[0]!);
 export const DIMS: [number, number, number] = [14, 16, 12];
+/** The 95 % interval metrics.json records for sub-001's test identification. */
+export const CI95: [number, number] = [0.8, 1];
 const SR = 22050;
 
 /** A deterministic pseudo-random stream (LCG) for fixture values. */
@@ -58,7 +60,34 @@ export function identification(seed = 1): { C: Float32Array; accuracy: number } 
   return { C, accuracy: acc / n };
 }
 
-const AFFINE = Float64Array.from([2, 0, 0, -14, 0, 2, 0, -16, 0, 0, 2, -12, 0, 0, 0, 1]);
+/** The maps the fixture's encode stage writes per space (as writeEncodingOutputs does). */
+export const MAP_KINDS = ['r', 'q', 'sig', 'ceiling', 'rnorm'] as const;
+
+/** The fixture's noise ceiling inside the brain (0 outside). */
+export const CEILING = 0.8;
+
+/** q of a brain voxel with r > 0.3 (significant), and of every other brain voxel; 1 outside the brain. */
+export const Q_SIG = 0.01;
+export const Q_NOT = 0.5;
+
+/** sub-001's generated/<sub>/metrics.json (the parts the report reads). */
+export const GENERATION = {
+  subject: 'sub-001', generator: 'builtin',
+  identification: { value: 0.75, chance: 0.5 }, genreAgreement: { value: 0.5, chance: 0.25 },
+  oracle: { identification: { value: 0.875, chance: 0.5 }, genreAgreement: { value: 0.75, chance: 0.25 } },
+  decoded: { perClip: CLIPS.map((c, i) => ({ clipId: c, originalGenre: GENRES[i], generatedGenre: GENRES[(i + 1) % 4] })) },
+};
+
+/** The test clips' generated sample 0 conditioning (as the builtin generator writes it). */
+export function conditioning(clip: string, i: number): Record<string, unknown> {
+  return {
+    generator: 'builtin', seed: 7, sample: 0, temperature: 0.3,
+    arrangement: { version: 1, genre: clip.split('.')[0], tempo: 100 + 10 * i, key: i, mode: 'minor', beatsPerBar: 4, drums: { kit: 0, pattern: 'shuffle', fills: false }, bass: { program: 32, style: 'rootFifth' }, chords: null, lead: { program: 27, scale: 'blues', register: 71 }, pad: null },
+    guidance: { candidates: 4, chosen: 2, cosines: [0.25, 0.19, 0.5876, 0.55] },
+  };
+}
+
+export const AFFINE = Float64Array.from([2, 0, 0, -14, 0, 2, 0, -16, 0, 0, 2, -12, 0, 0, 0, 1]);
 
 /** Brain-like volumes: an ellipsoid "brain" background and an r map peaking in one "auditory" blob. */
 function volumes() {
@@ -94,8 +123,8 @@ function encodeSummary(dir: string, r: Float32Array, r2: Float32Array): Encoding
     return {
       nFeatures: name === 'genre' ? 10 : 32, nSignificant: nSig, meanR: sum / m.length, maxR: max, meanSignificantR: nSig ? sumSig / nSig : 0, medianSignificantCeiling: null,
       topRois: [{ index: 33, name: 'G_temp_sup-G_T_transv', nVoxels: 40, nSignificant: nSig, fraction: nSig / 40, meanSignificantR: nSig ? sumSig / nSig : 0 }],
-      rois: [],
-      files: { r: join(dir, `${name}_r.nii.gz`), q: join(dir, `${name}_q.nii.gz`), sig: join(dir, `${name}_sig.nii.gz`) },
+      rois: [{ index: 74, name: 'S_temporal_transverse', nVoxels: 70, nSignificant: 0, fraction: 0, meanSignificantR: 0 }],
+      files: Object.fromEntries(MAP_KINDS.map((k) => [k, join(dir, `${name}_${k}.nii.gz`)])),
     };
   };
   const bins = 10;
@@ -115,9 +144,10 @@ function encodeSummary(dir: string, r: Float32Array, r2: Float32Array): Encoding
 
 /**
  * Writes the run folder and returns its path. sub-001 has every stage's outputs; sub-002 has
- * decode outputs only (its encode, retrieval and generation did not run).
+ * decode outputs only (its encode, retrieval and generation did not run). `atlas`: sub-001's
+ * encode folder also holds an atlas label image (atlas.nii.gz).
  */
-export function writeFixtureRun(opts: { stimuliOutside?: boolean } = {}): { runDir: string; accuracy: number; stimuli: string } {
+export function writeFixtureRun(opts: { stimuliOutside?: boolean; atlas?: boolean } = {}): { runDir: string; accuracy: number; stimuli: string } {
   const root = mkdtempSync(join(tmpdir(), 'b2m-report-'));
   const runDir = join(root, 'run');
   // Stimuli inside the run (a simulated dataset) or in a folder of the user's outside it.
@@ -156,12 +186,19 @@ export function writeFixtureRun(opts: { stimuliOutside?: boolean } = {}): { runD
     writeJsonAtomic(join(dir, 'rois.json'), { selected: [{ name: 'G_temp_sup-G_T_transv', index: 33, nVoxels: 61, cvR: 0.41 }, { name: 'S_temporal_transverse', index: 74, nVoxels: 70, cvR: 0.35 }] });
   }
   writeNifti(join(runDir, 'subjects/sub-001/decode/rois.nii.gz'), { dims: DIMS, data: rois, affine: AFFINE });
+  // an atlas label image beside the maps: label 33 (G_temp_sup-G_T_transv) where the decoding ROI is, 74 elsewhere in the brain
+  if (opts.atlas) writeNifti(join(runDir, 'subjects/sub-001/encode/atlas.nii.gz'), { dims: DIMS, data: Int16Array.from(bg, (v, i) => (rois[i] ? 33 : v > 0 ? 74 : 0)), affine: AFFINE });
   const enc = join(runDir, 'subjects/sub-001/encode');
   writeNifti(join(enc, 'background.nii.gz'), { dims: DIMS, data: bg, affine: AFFINE, header: { descrip: 'mean functional image' } });
-  writeNifti(join(enc, 'builtin_r.nii.gz'), { dims: DIMS, data: r, affine: AFFINE });
-  writeNifti(join(enc, 'builtin_sig.nii.gz'), { dims: DIMS, data: r.map((v) => (v > 0.3 ? 1 : 0)), affine: AFFINE });
-  writeNifti(join(enc, 'genre_r.nii.gz'), { dims: DIMS, data: r2, affine: AFFINE });
-  writeNifti(join(enc, 'genre_sig.nii.gz'), { dims: DIMS, data: r2.map((v) => (v > 0.3 ? 1 : 0)), affine: AFFINE });
+  for (const [space, m] of [['builtin', r], ['genre', r2]] as const) {
+    const brain = (i: number) => bg[i]! > 0;
+    writeNifti(join(enc, `${space}_r.nii.gz`), { dims: DIMS, data: m, affine: AFFINE });
+    writeNifti(join(enc, `${space}_q.nii.gz`), { dims: DIMS, data: m.map((v, i) => (!brain(i) ? 1 : v > 0.3 ? Q_SIG : Q_NOT)), affine: AFFINE });
+    writeNifti(join(enc, `${space}_sig.nii.gz`), { dims: DIMS, data: Uint8Array.from(m, (v) => (v > 0.3 ? 1 : 0)), affine: AFFINE });
+    writeNifti(join(enc, `${space}_ceiling.nii.gz`), { dims: DIMS, data: m.map((_, i) => (brain(i) ? CEILING : 0)), affine: AFFINE });
+    writeNifti(join(enc, `${space}_rnorm.nii.gz`), { dims: DIMS, data: m.map((v, i) => (brain(i) ? v / CEILING : 0)), affine: AFFINE });
+  }
+  writeNifti(join(enc, 'builtin_minus_genre_rdiff.nii.gz'), { dims: DIMS, data: r.map((v, i) => v - r2[i]!), affine: AFFINE });
   // Paths as a staging folder would have recorded them: the report must use only the names.
   writeJsonAtomic(join(enc, 'summary.json'), encodeSummary('/elsewhere/.staging/encode', r, r2));
 
@@ -175,6 +212,19 @@ export function writeFixtureRun(opts: { stimuliOutside?: boolean } = {}): { runD
     genreAgreement: { value: 0.5, chance: 0.25, oracle: 1 },
   };
   writeJsonAtomic(join(runDir, 'retrieval/sub-001.json'), retrieval);
-  CLIPS.forEach((c, i) => writeWav(join(runDir, 'generated/sub-001', `${c}_0.wav`), tone(150 * 2 ** (i / 5), 0.8), SR));
+  CLIPS.forEach((c, i) => {
+    writeWav(join(runDir, 'generated/sub-001', `${c}_0.wav`), tone(150 * 2 ** (i / 5), 0.8), SR);
+    writeJsonAtomic(join(runDir, 'generated/sub-001', `${c}_0.json`), conditioning(c, i));
+  });
+  writeJsonAtomic(join(runDir, 'generated/sub-001/metrics.json'), GENERATION);
+  // metrics.json as the evaluate stage writes it, with a 95 % interval for sub-001's identification
+  const decodeOf = (sub: string) => JSON.parse(readFileSync(join(runDir, 'subjects', sub, 'decode/metrics.json'), 'utf8')) as DecodeMetrics;
+  const d1 = decodeOf('sub-001');
+  writeJsonAtomic(join(runDir, 'metrics.json'), {
+    subjects: {
+      'sub-001': { decode: { ...d1, identificationTest: { ...d1.identificationTest, ci95: CI95 } }, retrieval: { genreAgreement: retrieval.genreAgreement } },
+      'sub-002': { decode: decodeOf('sub-002') },
+    },
+  });
   return { runDir, accuracy, stimuli };
 }

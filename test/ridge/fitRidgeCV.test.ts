@@ -1,27 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, type Matrix } from '../../src/linalg/index.ts';
-import { fitRidge, fitRidgeCV, kFold, logspace, makeFolds, predictRidge, ridgeCVScores, scorePredictions, type RidgeScore } from '../../src/ridge/index.ts';
+import { fitRidge, fitRidgeCV, kFold, logspace, makeFolds, predictRidge, ridgeCVScores, type RidgeScore } from '../../src/ridge/index.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
-import { closedForm, get, maxRelErr, predict } from './reference.ts';
-
-/** X (n×p, non-zero means, correlated columns) and Y = X W + offset + noise (n×T). */
-function problem(n: number, p: number, T: number, seed: number, dtype: 'float32' | 'float64', noise = 1): { X: Matrix; Y: Matrix } {
-  const rng = createRng(seed);
-  const X = dtype === 'float64' ? new Float64Array(n * p) : new Float32Array(n * p);
-  const Y = dtype === 'float64' ? new Float64Array(n * T) : new Float32Array(n * T);
-  const w = Float64Array.from({ length: p * T }, () => rng.normal());
-  for (let i = 0; i < n; i++) {
-    const common = rng.normal();
-    for (let j = 0; j < p; j++) X[i * p + j] = rng.normal() + 0.5 * common + 0.3 * j;
-    for (let t = 0; t < T; t++) {
-      let s = 2 + t;
-      for (let j = 0; j < p; j++) s += X[i * p + j] * w[j * T + t];
-      Y[i * T + t] = s / Math.sqrt(p) + noise * rng.normal();
-    }
-  }
-  return { X: { rows: n, cols: p, data: X }, Y: { rows: n, cols: T, data: Y } };
-}
+import { bruteForceCv, closedForm, maxRelErr, predict, problem } from './reference.ts';
 
 const ALPHAS = [1e-3, 0.1, 3, 100, 1e4];
 
@@ -43,23 +25,6 @@ for (const dtype of ['float64', 'float32'] as const) {
       }
     });
   }
-}
-
-/** Brute-force CV: closed-form fit per fold and alpha, score on the test rows, mean over folds. */
-function bruteForceCv(X: Matrix, Y: Matrix, alphas: number[], folds: { train: Int32Array; test: Int32Array }[], score: RidgeScore): Float64Array {
-  const T = Y.cols;
-  const out = new Float64Array(alphas.length * T);
-  alphas.forEach((alpha, a) => {
-    for (const fold of folds) {
-      const train = Array.from(fold.train);
-      const test = Array.from(fold.test);
-      const pred = predict(closedForm(X, Y, alpha, train), X, test, T);
-      const yTrue = Float64Array.from({ length: test.length * T }, (_, k) => get(Y, test[Math.floor(k / T)], k % T));
-      const s = scorePredictions({ rows: test.length, cols: T, data: yTrue }, { rows: test.length, cols: T, data: pred }, score);
-      for (let t = 0; t < T; t++) out[a * T + t] += s[t] / folds.length;
-    }
-  });
-  return out;
 }
 
 for (const score of ['mse', 'r2', 'r'] as const) {

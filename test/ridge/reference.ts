@@ -1,6 +1,7 @@
 // Independent float64 references for the ridge tests: centred normal equations solved by
 // Gaussian elimination with partial pivoting (no eigendecomposition involved).
-import type { Matrix } from '../../src/linalg/index.ts';
+import { createRng, type Matrix } from '../../src/linalg/index.ts';
+import { scorePredictions, type RidgeScore } from '../../src/ridge/index.ts';
 
 export function get(m: Matrix, i: number, j: number): number {
   return m.data[i * m.cols + j];
@@ -83,4 +84,39 @@ export function maxRelErr(got: ArrayLike<number>, want: ArrayLike<number>): numb
     scale = Math.max(scale, Math.abs(want[i]));
   }
   return scale === 0 ? err : err / scale;
+}
+
+/** X (n×p, non-zero means, correlated columns) and Y = X W + offset + noise (n×T). */
+export function problem(n: number, p: number, T: number, seed: number, dtype: 'float32' | 'float64', noise = 1): { X: Matrix; Y: Matrix } {
+  const rng = createRng(seed);
+  const X = dtype === 'float64' ? new Float64Array(n * p) : new Float32Array(n * p);
+  const Y = dtype === 'float64' ? new Float64Array(n * T) : new Float32Array(n * T);
+  const w = Float64Array.from({ length: p * T }, () => rng.normal());
+  for (let i = 0; i < n; i++) {
+    const common = rng.normal();
+    for (let j = 0; j < p; j++) X[i * p + j] = rng.normal() + 0.5 * common + 0.3 * j;
+    for (let t = 0; t < T; t++) {
+      let s = 2 + t;
+      for (let j = 0; j < p; j++) s += X[i * p + j] * w[j * T + t];
+      Y[i * T + t] = s / Math.sqrt(p) + noise * rng.normal();
+    }
+  }
+  return { X: { rows: n, cols: p, data: X }, Y: { rows: n, cols: T, data: Y } };
+}
+
+/** Brute-force CV: closed-form fit per fold and alpha, score on the test rows, mean over folds. */
+export function bruteForceCv(X: Matrix, Y: Matrix, alphas: number[], folds: { train: Int32Array; test: Int32Array }[], score: RidgeScore): Float64Array {
+  const T = Y.cols;
+  const out = new Float64Array(alphas.length * T);
+  alphas.forEach((alpha, a) => {
+    for (const fold of folds) {
+      const train = Array.from(fold.train);
+      const test = Array.from(fold.test);
+      const pred = predict(closedForm(X, Y, alpha, train), X, test, T);
+      const yTrue = Float64Array.from({ length: test.length * T }, (_, k) => get(Y, test[Math.floor(k / T)], k % T));
+      const s = scorePredictions({ rows: test.length, cols: T, data: yTrue }, { rows: test.length, cols: T, data: pred }, score);
+      for (let t = 0; t < T; t++) out[a * T + t] += s[t] / folds.length;
+    }
+  });
+  return out;
 }

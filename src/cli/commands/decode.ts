@@ -4,7 +4,7 @@ import { fail } from '../../errors.ts';
 import { DECODE_DEFAULTS } from '../../defaults.ts';
 import { decodeJob, type DecodeJobInput, type DecodeRow } from '../../pipeline/jobs/decode.ts';
 import { refreshRunMetrics } from '../../pipeline/jobs/evaluate.ts';
-import { readEmbeddingSet } from '../../pipeline/jobs/readEmbeddingSet.ts';
+import { readTargetEmbeddings } from '../../pipeline/jobs/readTargetEmbeddings.ts';
 import { runLayout, stagedWrite } from '../../run/index.ts';
 import { datasetLoadOptions, type DatasetReadFlags } from '../../pipeline/index.ts';
 import type { CliUi } from '../ui.ts';
@@ -12,18 +12,10 @@ import type { CliUi } from '../ui.ts';
 export type { DecodeRow } from '../../pipeline/jobs/decode.ts';
 
 /** Options of `brain2music decode`. */
-export interface DecodeOptions {
+/** How the responses are read are the configuration's `dataset` keys (source, derivatives, space, confounds, atlas, …). */
+export interface DecodeOptions extends DatasetReadFlags {
   /** BIDS dataset root (ds003720 layout, real or simulated). */
   bids: string;
-  /** How its responses are read (the configuration's `dataset` keys: source, derivatives, space, confounds, atlas, …). */
-  source?: DatasetReadFlags['source'];
-  derivatives?: string;
-  space?: string;
-  confounds?: DatasetReadFlags['confounds'];
-  freesurfer?: string;
-  parcellation?: DatasetReadFlags['parcellation'];
-  atlas?: string;
-  atlasNames?: string;
   /** Embeddings `.npy` (clips × windows × dim) with its `.json` beside it. */
   embeddings: string;
   /** `sub-001`, or `all` for every subject of the dataset. */
@@ -94,7 +86,7 @@ export async function runDecode(opts: DecodeOptions, ui: CliUi): Promise<DecodeR
   for (const s of subjects) {
     if (!dataset.subjects.includes(s)) fail('NOT_FOUND', `subject ${s} is not in ${opts.bids} (subjects: ${dataset.subjects.join(', ')}); pass one of them or 'all'.`);
   }
-  const embeddings = readEmbeddingSet(opts.embeddings);
+  const embeddings = readTargetEmbeddings(opts.embeddings);
   const res = await stagedWrite(opts.out, 'brain2music decode', (outDir) =>
     decodeJob(
       {
@@ -106,7 +98,7 @@ export async function runDecode(opts: DecodeOptions, ui: CliUi): Promise<DecodeR
       ui,
     ), (r) => r.outputs);
   await stagedWrite(opts.out, 'brain2music decode', async (outDir) => refreshRunMetrics(opts.out, outDir), () => [runLayout.metrics]);
-  ui.info(`identification accuracy (chance 0.5; train in-sample), ${embeddings.model ?? 'embedding'}:`);
+  ui.info(`identification accuracy (chance 0.5; train in-sample), ${embeddings.name}:`);
   for (const line of formatDecodeTable(res.rows)) ui.info(line);
   return res.rows;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { openDataset } from '../../bids/index.ts';
-import { genreOneHot, readFeatureSpace, type EncodingModelSpec, type EncodingNull, type EncodingSummary, type FeatureSpace } from '../../encode/index.ts';
+import type { ClipWindows } from '../../embed/index.ts';
+import { genreOneHot, readFeatureSpace, type EncodingModelSpec, type EncodingNull, type EncodingSummary } from '../../encode/index.ts';
 import { ENCODE_DEFAULTS } from '../../defaults.ts';
 import { fail } from '../../errors.ts';
 import { encodeJob } from '../../pipeline/jobs/encode.ts';
@@ -10,18 +11,10 @@ import { datasetLoadOptions, type DatasetReadFlags } from '../../pipeline/index.
 import type { CliUi } from '../ui.ts';
 
 /** Options of `brain2music encode`. */
-export interface EncodeOptions {
+/** How the responses are read are the configuration's `dataset` keys (source, derivatives, space, confounds, atlas, …). */
+export interface EncodeOptions extends DatasetReadFlags {
   /** BIDS dataset root (ds003720 layout, real or simulated). */
   bids: string;
-  /** How its responses are read (the configuration's `dataset` keys: source, derivatives, space, confounds, atlas, …). */
-  source?: DatasetReadFlags['source'];
-  derivatives?: string;
-  space?: string;
-  confounds?: DatasetReadFlags['confounds'];
-  freesurfer?: string;
-  parcellation?: DatasetReadFlags['parcellation'];
-  atlas?: string;
-  atlasNames?: string;
   /**
    * Feature spaces: comma-separated models, each one `.npy` (with its `.json`) or `genre` (the
    * one-hot genre control), or several joined by `+` to stack them into one model.
@@ -81,8 +74,8 @@ export async function runEncode(opts: EncodeOptions, ui: CliUi): Promise<Encodin
   for (const s of subjects) {
     if (!ds.subjects.includes(s)) fail('NOT_FOUND', `subject '${s}' is not in ${opts.bids} (subjects: ${ds.subjects.join(', ')}); pass one of them or 'all'.`);
   }
-  const files = new Map<string, FeatureSpace>();
-  const space = (p: string): FeatureSpace => {
+  const files = new Map<string, ClipWindows>();
+  const space = (p: string): ClipWindows => {
     let f = files.get(p);
     if (!f) {
       f = p === 'genre' ? genreOneHot(ds.clips.map((c) => ({ id: c.id, genre: c.genre }))) : readFeatureSpace(p);

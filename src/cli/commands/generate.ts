@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { GENERATE_DEFAULTS } from '../../defaults.ts';
 import { fail } from '../../errors.ts';
+import type { GeneratorName } from '../../generate/index.ts';
 import { refreshRunMetrics } from '../../pipeline/jobs/evaluate.ts';
 import { generateJob } from '../../pipeline/jobs/generate.ts';
 import type { GenerateSettings, SubjectGenerationMetrics } from '../../pipeline/jobs/generateSubject.ts';
@@ -14,7 +15,7 @@ export interface GenerateOptions {
   run: string;
   /** `sub-001`, or `all`. */
   subject: string;
-  generator?: 'builtin' | 'musicgen';
+  generator?: GeneratorName;
   modelDir?: string;
   samples?: number;
   /** Candidates re-ranked by the subject's encoding model; true means the default 10. */
@@ -55,7 +56,7 @@ export async function runGenerate(opts: GenerateOptions, ui: CliUi): Promise<Rec
   for (const s of subjects) {
     if (!existsSync(runPath(opts.run, `${runLayout.decodeDir(s)}/predictions.npy`))) fail('NOT_FOUND', `${s} has no decoded predictions in ${opts.run}; run the decode stage first ('brain2music run' or 'brain2music decode').`);
   }
-  const db = runPath(opts.run, runLayout.library);
+  const db = run.libraryDb;
   if (!existsSync(db)) fail('NOT_FOUND', `${opts.run} has no music library; run the library stage first.`);
   const res = await stagedWrite(opts.run, 'brain2music generate', (outDir) =>
     generateJob(

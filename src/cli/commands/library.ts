@@ -17,7 +17,7 @@ export interface LibraryBuildOptions {
   excerpt?: number;
   /** Also build an IVF_PQ index for `retrieve --search ann` (worth it from about 100k tracks). */
   ann?: boolean;
-  /** Tracks per commit (default 16). */
+  /** Tracks per commit (default 256). */
   batch?: number;
 }
 

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gtzanGenre } from '../../bids/index.ts';
 import { fail } from '../../errors.ts';
-import { readEmbeddings } from '../../embed/index.ts';
+import { readEmbeddings, rowsFor } from '../../embed/index.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import { readNpy, writeJsonAtomic } from '../../io/index.ts';
-import { evaluateRetrieval, openLibrary, type RetrievalEvaluation, type SearchHit, type SearchMode } from '../../library/index.ts';
+import { evaluateRetrieval, openLibrary, type HubnessReduction, type RetrievalEvaluation, type SearchHit, type SearchMode } from '../../library/index.ts';
 import { retrieveJob, type RetrieveJobResult } from '../../pipeline/jobs/retrieve.ts';
 import { resolveRun, stageSeed, type RunConfig } from '../../pipeline/index.ts';
 import { readManifest, runLayout, runPath, stagedWrite } from '../../run/index.ts';
@@ -18,6 +18,8 @@ export interface RetrieveRunOptions {
   k?: number;
   /** Seed of the chance baseline (default: the run's retrieve seed). */
   seed?: number;
+  /** Hubness reduction (default: the run's, else none). */
+  hubness?: HubnessReduction;
 }
 
 /**
@@ -32,10 +34,10 @@ export async function runRetrieveRun(opts: RetrieveRunOptions, ui: CliUi): Promi
   for (const s of subjects) {
     if (!existsSync(runPath(opts.run, `${runLayout.decodeDir(s)}/predictions.npy`))) fail('NOT_FOUND', `${s} has no decoded predictions in ${opts.run}; run the decode stage first ('brain2music run' or 'brain2music decode').`);
   }
-  const db = runPath(opts.run, runLayout.library);
+  const db = run.libraryDb;
   if (!existsSync(db)) fail('NOT_FOUND', `${opts.run} has no music library; run the library stage first ('brain2music library build --db ${db} …').`);
   const res = await stagedWrite(opts.run, 'brain2music retrieve', (outDir) =>
-    retrieveJob({ runDir: opts.run, db, subjects, target: run.target.name, genreOf: run.genreOf, k: opts.k, seed: opts.seed ?? stageSeed(manifest.config.seed, 'retrieve') }, outDir), (r) => r.outputs);
+    retrieveJob({ runDir: opts.run, db, subjects, target: run.target.name, genreOf: run.genreOf, k: opts.k ?? run.config.retrieve?.k, hubness: opts.hubness ?? run.config.retrieve?.hubness, seed: opts.seed ?? stageSeed(manifest.config.seed, 'retrieve') }, outDir, ui), (r) => r.outputs);
   for (const [s, line] of Object.entries(res.summary)) ui.info(`${s}: ${line}`);
   return res;
 }
@@ -103,7 +105,11 @@ export async function runRetrieve(opts: RetrieveOptions, ui: CliUi): Promise<Ret
   try {
     if (!lib.info) fail('NOT_FOUND', `${opts.db} holds no library; build one with 'brain2music library build --audio DIR --model NAME --db ${opts.db}'.`);
     if (lib.info.dim !== dim) fail('MISMATCH', `queries in ${opts.query} are ${dim}-d but library ${opts.db} holds ${lib.info.dim}-d ${lib.info.model} vectors; decode into the same embedding as the library.`);
-    const hits = await lib.search(queries, { k, mode: search, nprobes: opts.nprobes, refineFactor: opts.refine });
+    // With --truth a clip's own track is left out (unless --keep-self): ask for one hit more and
+    // drop it here, so that the hits listed are exactly the hits scored.
+    const excludeSelf = opts.truth !== undefined && !opts.keepSelf;
+    const raw = await lib.search(queries, { k: k + (excludeSelf ? 1 : 0), mode: search, nprobes: opts.nprobes, refineFactor: opts.refine });
+    const hits = raw.map((h, q) => (excludeSelf ? h.filter((x) => x.id !== names[q]) : h).slice(0, k));
     const result: RetrieveResult = {
       db: opts.db,
       query: opts.query,
@@ -117,7 +123,7 @@ export async function runRetrieve(opts: RetrieveOptions, ui: CliUi): Promise<Ret
       for (const h of r.hits) ui.info(`  ${h.rank}. ${h.score.toFixed(4)}  ${h.id}${h.genre ? ` (${h.genre})` : ''}`);
     }
     if (opts.truth) {
-      result.evaluation = await evaluateAgainstTruth(opts, queries, names, dim, lib, ui);
+      result.evaluation = await evaluateAgainstTruth(opts, queries, names, dim, lib, ui, hits);
     }
     if (opts.out) {
       writeJsonAtomic(opts.out, result);
@@ -132,23 +138,26 @@ export async function runRetrieve(opts: RetrieveOptions, ui: CliUi): Promise<Ret
 /** Aligns the true embeddings with the queries by clip id (or row order) and evaluates retrieval. */
 async function evaluateAgainstTruth(
   opts: RetrieveOptions, queries: Float32Array, names: string[], dim: number,
-  lib: Awaited<ReturnType<typeof openLibrary>>, ui: CliUi,
+  lib: Awaited<ReturnType<typeof openLibrary>>, ui: CliUi, hits: SearchHit[][],
 ): Promise<RetrievalEvaluation> {
   const truth = readEmbeddings(opts.truth!);
   if (truth.meta.dim !== dim) fail('MISMATCH', `--truth ${opts.truth} is ${truth.meta.dim}-d but the queries are ${dim}-d.`);
-  const nT = truth.meta.clipIds.length;
-  const truthMean = averageWindows(truth.data, nT, truth.meta.windowStarts.length, dim);
-  const row = new Map(truth.meta.clipIds.map((id, i) => [id, i]));
-  const byId = names.every((n) => row.has(n));
+  const nT = truth.clipIds.length;
+  const known = new Set(truth.clipIds);
+  const byId = names.every((n) => known.has(n));
   if (!byId && names.length !== nT) {
     fail('MISMATCH', `the ${names.length} queries cannot be matched to the ${nT} clips of ${opts.truth}: give the queries a ${opts.query.replace(/\.npy$/i, '.json')} with their clipIds, or the same clips in the same order.`);
   }
-  const clipIds = byId ? names : truth.meta.clipIds;
-  const aligned = new Float32Array(names.length * dim);
-  clipIds.forEach((id, q) => { const i = row.get(id)!; aligned.set(truthMean.subarray(i * dim, (i + 1) * dim), q * dim); });
+  const clipIds = byId ? names : truth.clipIds;
+  const aligned = averageWindows(rowsFor(truth, clipIds), clipIds.length, truth.nWindows, dim);
   const library = await lib.readAll();
+  // score the hits that were listed (an approximate search's own), not a fresh exact search
+  const libraryRow = new Map(library.ids.map((id, i) => [id, i]));
+  const width = Math.min(...hits.map((h) => h.length));
+  const retrieved = { nQueries: hits.length, k: width, indices: new Int32Array(hits.length * width), scores: new Float64Array(hits.length * width) };
+  hits.forEach((h, q) => h.slice(0, width).forEach((x, j) => { retrieved.indices[q * width + j] = libraryRow.get(x.id)!; retrieved.scores[q * width + j] = x.score; }));
   const ev = evaluateRetrieval({
-    predicted: queries, truth: aligned, dim, library, k: opts.k ?? 5, seed: opts.seed ?? 0,
+    predicted: queries, truth: aligned, dim, library, k: opts.k ?? 5, seed: opts.seed ?? 0, retrieved,
     clipGenres: clipIds.map(gtzanGenre),
     clipIds: opts.keepSelf ? undefined : clipIds,
   });

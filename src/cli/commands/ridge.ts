@@ -139,7 +139,7 @@ export async function runRidge(opts: RidgeOptions, ui: CliUi): Promise<RidgeSumm
   const sorted = Float64Array.from(fit.bestAlphas).sort();
   const medianBestAlpha = sorted[Math.floor((T - 1) / 2)];
   let meanBest = 0;
-  for (let t = 0; t < T; t++) meanBest += fit.cvScores[fit.alphas.indexOf(fit.bestAlphas[t]) * T + t] / T;
+  for (let t = 0; t < T; t++) meanBest += fit.bestCvScores[t] / T;
   const seconds = (performance.now() - t0) / 1000;
   const scoreName = score === 'mse' ? 'negative MSE' : score;
   ui.info(

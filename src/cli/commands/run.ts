@@ -38,32 +38,54 @@ export function formatStageTable(outcomes: readonly StageOutcome[]): string[] {
 }
 
 const f3 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(3));
+/** "0.895 (0.500)": a score with its chance level (or its oracle, then its chance). */
+const withRef = (value: number | undefined, ...refs: (number | undefined)[]) => (value === undefined || !Number.isFinite(value) ? '–' : `${f3(value)} (${refs.map(f3).join(', ')})`);
+
+/** The column headings of the summary table, each saying its unit, split and what is in brackets. */
+export const SUMMARY_COLUMNS = [
+  'subject',
+  'identification, test clips (chance)',
+  'N-way top-1, test (chance)',
+  'retrieval genre (oracle, chance)',
+  'generated music id (oracle)',
+] as const;
 
 /**
- * The summary table: per subject, identification accuracy (test, train; with `decode --align` also
- * the pooled cross-subject decoder's, on the same test clips) and N-way top-1 with
- * their chance levels, retrieval agreement with oracle and chance, generation identification and
- * genre agreement with chance, and significant voxels per encoding feature space. Columns whose stage did not run show a dash.
+ * The summary table, at most 100 columns wide: per subject, test identification and N-way top-1
+ * with their chance levels, retrieval genre agreement with oracle and chance, generated-music
+ * identification with its oracle (chance 0.5); with `decode --align` a `pooled` row under each
+ * subject (the cross-subject decoder on the same test clips) and a line saying how it was made;
+ * then a line per subject with the significant voxels of each encoding space. The in-sample
+ * training score and everything else is in `metrics.json` (and `--json`). A column whose stage did not run shows a dash.
  */
 export function formatSummaryTable(runDir: string): string[] {
   const c = collectRun(runDir);
   if (c.subjects.length === 0) return ['  (no subject results in this run)'];
-  // the pooled cross-subject decoder's identification beside the subject's own, when decode ran with --align
-  const aligned = c.subjects.some((s) => s.decode?.metrics.aligned);
-  const header = ['subject', 'id test', 'id train', ...(aligned ? ['id aligned'] : []), 'chance', 'N-way top-1', 'chance', 'retrieval genre', 'oracle', 'chance', 'generated id', 'oracle', 'chance', 'generated genre', 'oracle', 'chance', 'significant voxels'];
-  const rows = c.subjects.map((s) => {
+  const rows = c.subjects.flatMap((s) => {
     const d = s.decode?.metrics;
     const r = s.retrieval?.genreAgreement;
-    const enc = s.encode ? Object.entries(s.encode.summary.models).map(([n, m]) => `${n} ${m.nSignificant}`).join(', ') : '–';
     const g = s.generationMetrics;
-    return [
-      s.id, f3(d?.identificationTest.value), f3(d?.identificationTrain.value), ...(aligned ? [f3(d?.aligned?.identificationTest.value)] : []), f3(d?.identificationTest.chance), f3(d?.nWayTop1.value), f3(d?.nWayTop1.chance),
-      f3(r?.value), f3(r?.oracle), f3(r?.chance), f3(g?.identification.value), f3(g?.oracle?.identification.value), f3(g?.identification.chance), f3(g?.genreAgreement.value), f3(g?.oracle?.genreAgreement.value), f3(g?.genreAgreement.chance), enc,
-    ];
+    const a = d?.aligned;
+    return [[
+      s.id, withRef(d?.identificationTest.value, d?.identificationTest.chance), withRef(d?.nWayTop1.value, d?.nWayTop1.chance),
+      withRef(r?.value, r?.oracle, r?.chance), withRef(g?.identification.value, g?.oracle?.identification.value),
+    ], ...(a ? [['  pooled', withRef(a.identificationTest.value, a.identificationTest.chance), withRef(a.nWayTop1.value, a.nWayTop1.chance), '', '']] : [])];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => '  ' + cells.map((x, i) => (i === 0 || i === cells.length - 1 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
-  return [line(header), ...rows.map(line)];
+  const pooled = c.subjects.map((s) => s.decode?.metrics).find((d) => d?.aligned);
+  const pa = pooled?.aligned;
+  const pooledNote = [
+    ...(pa ? [`  pooled: one decoder on ${pa.trainingSubjects.length} subjects, ${pa.method === 'ridge' ? `ridge-aligned onto ${pa.reference}` : 'shared response model'}${pa.excludeTarget ? ', the scored subject left out' : ''}`] : []),
+    ...(pooled?.trainRuns ? [`  training runs: each scored subject its first ${pooled.trainRuns.kept} of ${pooled.trainRuns.of} (both decoders)`] : []),
+  ];
+  // two header lines, so that every column stays narrow
+  const head = SUMMARY_COLUMNS.map((h) => h.replace(/ \(/, '\n(').split('\n'));
+  const widths = head.map((h, i) => Math.max(...h.map((x) => x.length), ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => '  ' + cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ').trimEnd();
+  const encoding = c.subjects.filter((s) => s.encode).map((s) => {
+    const e = s.encode!.summary;
+    return `  ${s.id}: significant voxels (${e.null} null, BH q ≤ ${e.fdr}): ${Object.entries(e.models).map(([n, m]) => `${n} ${m.nSignificant}`).join(', ')} of ${e.nVoxels}`;
+  });
+  return [line(head.map((h) => h[0]!)), line(head.map((h) => h[1] ?? '')), ...rows.map(line), ...pooledNote, ...encoding];
 }
 
 /** Runs the pipeline for a validated configuration and prints what happened. */
@@ -71,7 +93,7 @@ export async function runConfigured(config: RunConfig, force: readonly string[] 
   const outcomes = await runPipeline(config, availableStages(), { ui, force: checkForce(force) });
   ui.info('stages:');
   for (const l of formatStageTable(outcomes)) ui.info(l);
-  ui.info('summary (identification accuracy: chance 0.5; N-way top-1: chance 1/N):');
+  ui.info('summary (test split, items = clips; every score with its chance level; more in metrics.json):');
   for (const l of formatSummaryTable(config.out)) ui.info(l);
   const index = runPath(config.out, `${runLayout.report}/index.html`);
   const report = outcomes.find((o) => o.name === 'report')?.status === 'ran' || outcomes.find((o) => o.name === 'report')?.status === 'reused' ? index : undefined;

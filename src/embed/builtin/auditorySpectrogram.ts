@@ -1,5 +1,5 @@
 import { erbFilterbank, type ErbFilterbank } from './erbFilterbank.ts';
-import { powerSpectrogram } from './stft.ts';
+import { powerSpectrogram } from '../../dsp/index.ts';
 
 /** Analysis constants of the builtin model (changing any of them changes `BUILTIN_VERSION`). */
 export const AUDITORY = {

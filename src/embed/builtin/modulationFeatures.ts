@@ -1,7 +1,7 @@
 import FFT from 'fft.js';
 import type { AuditorySpectrogram } from './auditorySpectrogram.ts';
 import { FRAME_RATE } from './auditorySpectrogram.ts';
-import { hann } from './stft.ts';
+import { hann } from '../../dsp/index.ts';
 
 /** Temporal modulation rate bands (Hz, [lo, hi)): octaves centred near 1, 2, 4, 8, 16, 32 Hz. */
 export const RATE_BANDS: readonly (readonly [number, number])[] = [[0.5, 1.5], [1.5, 3], [3, 6], [6, 12], [12, 24], [24, 44]];

@@ -1,5 +1,5 @@
 import { fail } from '../../errors.ts';
-import { symmetricEigen } from './symmetricEigen.ts';
+import { eigh } from '../../linalg/index.ts';
 
 /** z-scores are clipped to ±Z_CLIP before projecting, so one extreme feature cannot dominate. */
 export const Z_CLIP = 8;
@@ -22,7 +22,8 @@ export interface Projection {
 /**
  * Fits a {@link Projection} by PCA of the z-scored rows of `x` (`n × p`, row-major).
  * Constant features get std 1 (they then contribute 0). Deterministic: component signs are fixed
- * by making each axis's largest loading positive.
+ * by making each axis's largest loading positive. Fitted offline (`npm run embed:refit`); the
+ * shipped projection is read from its JSON file, so the embedder never runs this.
  */
 export function fitProjection(x: Float64Array, n: number, p: number, dim: number): Projection {
   if (n < 2 || x.length !== n * p) fail('BAD_INPUT', `fitProjection needs at least 2 rows of ${p} features, got ${x.length} values for ${n} rows.`);
@@ -44,8 +45,19 @@ export function fitProjection(x: Float64Array, n: number, p: number, dim: number
     }
   }
   for (let a = 0; a < p; a++) for (let b = a; b < p; b++) { cov[a * p + b] /= n - 1; cov[b * p + a] = cov[a * p + b]; }
-  const { values, vectors } = symmetricEigen(cov, p);
-  return { nFeatures: p, dim, mean, std, components: vectors.slice(0, dim * p), explained: values.slice(0, dim) };
+  // eigh: ascending eigenvalues, eigenvectors as columns; the leading `dim` are taken from the top
+  const { values, vectors } = eigh(cov, p);
+  const components = new Float64Array(dim * p);
+  const explained = new Float64Array(dim);
+  for (let d = 0; d < dim; d++) {
+    const col = p - 1 - d;
+    explained[d] = values[col];
+    let big = 0;
+    for (let j = 0; j < p; j++) if (Math.abs(vectors[j * p + col]) > Math.abs(big)) big = vectors[j * p + col];
+    const sign = big < 0 ? -1 : 1;
+    for (let j = 0; j < p; j++) components[d * p + j] = sign * vectors[j * p + col];
+  }
+  return { nFeatures: p, dim, mean, std, components, explained };
 }
 
 const clip = (v: number): number => (v > Z_CLIP ? Z_CLIP : v < -Z_CLIP ? -Z_CLIP : v);

@@ -1,4 +1,4 @@
-import { powerSpectrogram } from './stft.ts';
+import { powerSpectrogram } from '../../dsp/index.ts';
 import { meanStd } from './timbreFeatures.ts';
 
 /** Krumhansl-Kessler key profiles (major, minor), tonic first. */

@@ -1,7 +1,5 @@
-import {
-  GENRES, GENRE_STYLES, createRng, deriveSeed, renderArrangement, sampleArrangement, SAMPLE_RATE,
-  type Arrangement, type Genre, type PartRole, type Rng,
-} from '../../simulate/index.ts';
+import { createRng, deriveSeed, type Rng } from '../../linalg/index.ts';
+import { GENRES, GENRE_STYLES, renderArrangement, sampleArrangement, SAMPLE_RATE, type Arrangement, type Genre, type PartRole } from '../../music/index.ts';
 import type { GeneratedClip, GenerationOptions, Generator } from '../generator.ts';
 import { familyGivenGenre } from '../familyPrior.ts';
 import { decodeParameters, PITCHED_PARTS, type DecodedParameters, type ParameterDecoder } from '../parameterDecoder.ts';
@@ -104,7 +102,7 @@ export interface BuiltinGeneratorOptions {
 
 /**
  * The builtin generator: decodes musical parameters from the embedding, composes new
- * arrangements from them and renders them with the simulator's General MIDI synthesizer.
+ * arrangements from them and renders them with the General MIDI synthesizer of `music/`.
  * Sample k of a call uses seed `deriveSeed(seed, SAMPLE_STREAM, k)`: the fixed first key mixes the
  * seed fully before k enters, so nearby seeds give unrelated samples (with `deriveSeed(seed, k)`
  * alone, seed ^ k collided: seeds 0–3 drew the same four arrangements in another order).

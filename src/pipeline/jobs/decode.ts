@@ -3,8 +3,9 @@ import { keepTrainingRuns } from '../../align/index.ts';
 import { genreOfClipId, loadResponses, type Dataset, type LoadResponsesOptions, type SubjectResponses } from '../../bids/index.ts';
 import {
   alignmentSubject, decodeAligned, decodeOutputs, decodeSubject, defaultDecoder, formatDecoderChoice, parseDecoderChoice,
-  type AlignedTargetResult, type AlignmentMethod, type AlignmentSubject, type CvScoreMode, type DecodeSubjectResult, type EmbeddingSet,
+  type AlignedTargetResult, type AlignmentMethod, type AlignmentSubject, type CvScoreMode, type DecodeSubjectResult,
 } from '../../decode/index.ts';
+import type { ClipWindows } from '../../embed/index.ts';
 import { ALIGN_DEFAULTS, DECODE_DEFAULTS, RIDGE_DEFAULTS } from '../../defaults.ts';
 import { fail } from '../../errors.ts';
 import { writeJsonAtomic, writeNifti, writeNpy } from '../../io/index.ts';
@@ -16,7 +17,7 @@ export interface DecodeJobInput {
   dataset: Dataset;
   subjects: string[];
   /** The decoding target (clips × windows × dim) and the file it came from (named in errors). */
-  embeddings: EmbeddingSet;
+  embeddings: ClipWindows;
   embeddingsFile: string;
   /** The model name recorded as the target (default: the embeddings' own). */
   target?: string;
@@ -70,7 +71,7 @@ export interface DecodeJobResult {
 }
 
 /** Every test and training clip of the dataset must have an embedding; fails naming the file. */
-function checkClipsEmbedded(ds: Dataset, emb: EmbeddingSet, file: string): void {
+function checkClipsEmbedded(ds: Dataset, emb: ClipWindows, file: string): void {
   const have = new Set(emb.clipIds);
   const missing = ds.clips.filter((c) => !have.has(c.id)).map((c) => c.id);
   if (missing.length > 0) {
@@ -78,16 +79,6 @@ function checkClipsEmbedded(ds: Dataset, emb: EmbeddingSet, file: string): void 
   }
 }
 
-/**
- * The decode stage's job, run by `brain2music decode` and by the pipeline: per subject, the
- * decoder (the paper's ROI ensemble: ridge per ROI, the top-k ROIs by training CV averaged; or,
- * without an atlas, a voxel selection learnt on the training clips), predictions and metrics for
- * the test clips, written to `outDir/subjects/<sub>/decode/`: predictions.npy|.json,
- * identification.npy, rois.json, metrics.json, selected_voxels.npy (+ voxel_encoding_r.npy) for a
- * voxel selection, and rois.nii.gz (the selected ROIs labelled by rank, or the selected voxels)
- * when the voxels have a place in a volume. Timings go to the caller, not the files, so
- * the same inputs give the same bytes.
- */
 /** What a decoded subject leaves for the end of the job, when its metrics.json is written (beside the pooled decoder's numbers). */
 interface Decoded {
   subject: string;
@@ -143,7 +134,7 @@ export async function decodeJob(input: DecodeJobInput, outDir: string, reporter:
   // pooled decoding: every subject with all its runs, and the decoded subjects limited to K runs
   const full = new Map<string, AlignmentSubject>();
   const limited = new Map<string, AlignmentSubject>();
-  const target = input.target ?? emb.model ?? 'embedding';
+  const target = input.target ?? emb.name;
   for (const subject of plan ? ds.subjects : input.subjects) {
     const t0 = performance.now();
     reporter.info(`${subject}: loading responses`);

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readEmbeddings } from '../../embed/index.ts';
-import { fail } from '../../errors.ts';
+import { readEmbeddings, rowsFor } from '../../embed/index.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import { readNpy } from '../../io/index.ts';
 import { runLayout, runPath, type DecodePredictionsInfo } from '../../run/index.ts';
@@ -25,13 +24,6 @@ export function decodedAndTrue(runDir: string, subject: string, model: string): 
   const [n, W, dim] = pred.shape as [number, number, number];
   const predictedWindows = pred.data instanceof Float32Array ? pred.data : Float32Array.from(pred.data as ArrayLike<number>);
   const e = readEmbeddings(runPath(runDir, runLayout.embedding(model).npy));
-  const rowOf = new Map(e.meta.clipIds.map((id, i) => [id, i]));
-  const block = e.meta.windowStarts.length * e.meta.dim;
-  const rows = new Float32Array(n * block);
-  info.clipIds.forEach((id, i) => {
-    const r = rowOf.get(id);
-    if (r === undefined) fail('MISMATCH', `clip ${id} of ${subject}'s predictions (${join(dir, 'predictions.json')}) is not in ${runPath(runDir, runLayout.embedding(model).npy)}; rerun the decode stage with these embeddings.`);
-    rows.set(e.data.subarray(r * block, (r + 1) * block), i * block);
-  });
-  return { clipIds: info.clipIds, dim, windows: W, predictedWindows, predicted: averageWindows(predictedWindows, n, W, dim), truth: averageWindows(rows, n, e.meta.windowStarts.length, e.meta.dim) };
+  const rows = rowsFor(e, info.clipIds, `named in ${join(dir, 'predictions.json')}`);
+  return { clipIds: info.clipIds, dim, windows: W, predictedWindows, predicted: averageWindows(predictedWindows, n, W, dim), truth: averageWindows(rows, n, e.nWindows, e.dim) };
 }

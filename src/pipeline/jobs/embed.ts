@@ -4,6 +4,7 @@ import { locateClipAudio, readClipExcerpt, type Dataset } from '../../bids/index
 import { EMBED_DEFAULTS } from '../../defaults.ts';
 import { createEmbedder, embedClips, embedderInfo, readCaptionsTable, requireCaptions, type ClipAudioSource, type ClipSource, type EmbedClipsResult } from '../../embed/index.ts';
 import { fail } from '../../errors.ts';
+import { atRate } from '../../dsp/index.ts';
 import { AUDIO_EXTENSIONS, isAudioFile, readAudio } from '../../io/index.ts';
 import type { Reporter } from '../../progress.ts';
 
@@ -90,10 +91,10 @@ function clipSource(clip: StimulusClip, maxPadSec: number): ClipSource {
     source: a,
     async load(sampleRate: number) {
       if (!a) return fail('INTERNAL', `clip ${clip.id} has no audio to read.`);
-      const audio = await readAudio(a.path, { sampleRate });
-      if (a.start === undefined || a.end === undefined) return audio.samples;
+      const samples = atRate(await readAudio(a.path), sampleRate);
+      if (a.start === undefined || a.end === undefined) return samples;
       // Already the excerpt (simulated stimuli, prepared excerpts): use it; else cut it.
-      if (Math.abs(audio.samples.length / sampleRate - (a.end - a.start)) < EXCERPT_FILE_TOLERANCE_SEC) return audio.samples;
+      if (Math.abs(samples.length / sampleRate - (a.end - a.start)) < EXCERPT_FILE_TOLERANCE_SEC) return samples;
       return readClipExcerpt(a.path, { id: clip.id, start: a.start, end: a.end }, { sampleRate, fadeSec: a.fadeSec, maxPadSec });
     },
   };

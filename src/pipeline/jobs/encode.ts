@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadResponses, type Dataset, type LoadResponsesOptions, type SubjectResponses, type VoxelSpace } from '../../bids/index.ts';
+import { loadResponses, voxelsToVolume, type Dataset, type LoadResponsesOptions, type SubjectResponses, type VoxelSpace } from '../../bids/index.ts';
 import { ALIGN_DEFAULTS, ENCODE_DEFAULTS, RIDGE_DEFAULTS } from '../../defaults.ts';
 import { encodeSubject, writeEncodingOutputs, type EncodingModelSpec, type EncodingNull, type EncodingSummary } from '../../encode/index.ts';
 import { readNifti, writeNifti } from '../../io/index.ts';
@@ -102,6 +102,10 @@ export async function encodeJob(input: EncodeJobInput, outDir: string, reporter:
     const dir = join(outDir, runLayout.encodeDir(subject));
     const s = writeEncodingOutputs(dir, enc, resp.atlas, resp.space);
     const bg = resp.space ? await backgroundImage(ds, subject, resp) : null;
+    if (resp.space && resp.atlas.labels.some((l) => l !== 0)) {
+      // the atlas in the maps' grid, so a viewer (the report's read-out) names each voxel's region
+      writeNifti(join(dir, 'atlas.nii.gz'), { dims: resp.space.volumeShape, data: Int32Array.from(voxelsToVolume(resp.space, resp.atlas.labels)), affine: resp.space.affine, header: { descrip: 'atlas labels of the voxels (names: summary.json rois)' } });
+    }
     if (bg && resp.space && matches(resp.space, bg.data)) {
       writeNifti(join(dir, 'background.nii.gz'), { dims: resp.space.volumeShape, data: bg.data, affine: resp.space.affine, header: { descrip: bg.what.slice(0, 79) } });
     }

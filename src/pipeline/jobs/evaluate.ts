@@ -52,7 +52,7 @@ export function evaluateJob(runDir: string, subjects: readonly string[], parts: 
       row.decode = { subject, target, unit, lagTr, identificationTest, identificationTrain, nWayTop1, meanR, perGenre, ...(trainRuns ? { trainRuns } : {}), ...(aligned ? { aligned } : {}) };
     }
     const r = parts.retrieve ? readRunJson<RetrievalResult>(p(runLayout.retrievalFile(subject))) : undefined;
-    if (r) row.retrieval = { genreAgreement: r.genreAgreement, identification: r.identification };
+    if (r) row.retrieval = { genreAgreement: r.genreAgreement, identification: r.identification, ...(r.concentration ? { concentration: r.concentration.predicted } : {}) };
     const g = parts.generate ? readRunJson<GenerationEvaluation>(p(`${runLayout.generated}/${subject}/metrics.json`)) : undefined;
     if (g) row.generation = { genreAgreement: g.genreAgreement, identification: g.identification };
     const e = parts.encode ? readRunJson<EncodingSummary>(p(`${runLayout.encodeDir(subject)}/summary.json`)) : undefined;

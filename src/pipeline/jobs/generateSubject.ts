@@ -2,24 +2,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { alignWindows } from '../../align/index.ts';
 import { loadResponses, type Dataset, type LoadResponsesOptions } from '../../bids/index.ts';
-import { cutWindows, embedderInfo, readEmbeddings, windowStarts, type Embedder } from '../../embed/index.ts';
+import { cutWindows, embedderInfo, readEmbeddings, rowsFor, windowStarts, type Embedder } from '../../embed/index.ts';
 import { fail } from '../../errors.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import {
-  createBuiltinGenerator, createMusicgenGenerator, decodeParameters, evaluateGeneration, fitParameterDecoder, fitResponsePredictor,
-  generateClips, GM_FAMILIES, likeliestGenre, noveltyCheck, PITCHED_PARTS, withEmbeddingGuidance,
-  type ClipGeneration, type GeneratedClip, type GenerationEvaluation, type Generator, type MusicAttributes, type ParameterDecoder, type RerankOptions,
+  decodeParameters, evaluateGeneration, fitParameterDecoder, fitResponsePredictor, generateClips, generatorInfo, GM_FAMILIES, likeliestGenre,
+  noveltyCheck, PITCHED_PARTS, withEmbeddingGuidance,
+  type ClipGeneration, type GeneratedClip, type GenerationEvaluation, type Generator, type GeneratorName, type MusicAttributes, type ParameterDecoder,
+  type RerankOptions,
 } from '../../generate/index.ts';
-import { readAudio, resample, writeJsonAtomic, writeWav } from '../../io/index.ts';
+import { atRate, resample } from '../../dsp/index.ts';
+import { readAudio, writeJsonAtomic, writeWav } from '../../io/index.ts';
 import { cosineTopK, type LibraryVectors } from '../../library/index.ts';
-import { GENRES, type Arrangement } from '../../simulate/index.ts';
+import { GENRES, type Arrangement } from '../../music/index.ts';
 import { runLayout, runPath } from '../../run/index.ts';
 import type { EmbedModel } from './embed.ts';
 import { decodedAndTrue } from './decodedAndTrue.ts';
 
 /** How the generate stage (and `brain2music generate`) runs. */
 export interface GenerateSettings {
-  generator: 'builtin' | 'musicgen';
+  generator: GeneratorName;
   modelDir: string | undefined;
   /** Samples kept per test clip. */
   samples: number;
@@ -101,15 +103,12 @@ export async function createGenerationContext(
     decoder = await fitParameterDecoder(vectors, library.dim, known.map(([id]) => params.clips[id]!));
   }
   const embedding = { embedder, model, clipEmbeddingCache: new WeakMap<Float32Array, Float32Array>() };
-  let generator: Generator;
-  if (settings.generator === 'builtin') {
-    if (!decoder) fail('BAD_INPUT', `the builtin generator learns from a library with generating parameters (params.json beside ${libraryAudio ?? 'the library audio'}), which this library lacks; use "generate": {"name": "musicgen", "modelDir": …} or switch generation off ("generate": null).`);
-    generator = createBuiltinGenerator({ decoder });
-  } else {
-    if (!settings.modelDir) fail('BAD_INPUT', 'the musicgen generator needs a model folder: set "generate.modelDir" (or --model-dir) to a download of Xenova/musicgen-small.');
-    generator = await createMusicgenGenerator({ modelDir: settings.modelDir, describe: decoder ? attributesFrom(decoder) : attributesFromNeighbours(library) });
-  }
-  generator = withEmbeddingGuidance(generator, { candidates: settings.guidance, embed: async (clip) => windowMeanOf(await embedWindows(embedding, clip), embedder.dim) });
+  const name = settings.generator;
+  const info = generatorInfo(name);
+  if (info.needsParameters && !decoder) fail('BAD_INPUT', `the ${name} generator learns from a library with generating parameters (params.json beside ${libraryAudio ?? 'the library audio'}), which this library lacks; use "generate": {"name": "musicgen", "modelDir": …} or switch generation off ("generate": null).`);
+  if (info.needsModelDir && !settings.modelDir) fail('BAD_INPUT', `the ${name} generator needs a model folder: set "generate.modelDir" (or --model-dir) to ${info.modelHint ?? 'its model folder'}.`);
+  const made = await info.create({ modelDir: settings.modelDir, decoder, describe: decoder ? attributesFrom(decoder) : attributesFromNeighbours(library) });
+  const generator = withEmbeddingGuidance(made, { candidates: settings.guidance, embed: async (clip) => windowMeanOf(await embedWindows(embedding, clip), embedder.dim) });
   // Genre label of a clip-level embedding: the decoder's genre classifier, else the nearest library track's genre.
   const classify = decoder
     ? async (e: Float32Array) => likeliestGenre((await decodeParameters(decoder!, e, 1))[0]!)
@@ -141,19 +140,14 @@ const windowMeanOf = (e: Float32Array, dim: number) => averageWindows(e, 1, e.le
 async function rerankFor(ds: Dataset, subject: string, responses: SubjectResponseSettings, runDir: string, ctx: GenerationContext, clipIds: string[], candidates: number): Promise<RerankOptions> {
   const target = ctx.model.name;
   const e = readEmbeddings(runPath(runDir, runLayout.embedding(target).npy));
-  const { windowStarts: starts, windowSec, dim } = e.meta;
+  const { windowStarts: starts, windowSec, dim } = e;
   const W = starts.length;
   const resp = await loadResponses(ds, subject, responses.load);
   const windows = starts.map((s) => ({ start: s, end: s + windowSec }));
   const opts = { lagTr: responses.lagTr, scansPerClip: responses.scansPerClip };
   const train = alignWindows(resp, 'training', windows, opts);
   const test = alignWindows(resp, 'test', windows, opts);
-  const rowOf = new Map(e.meta.clipIds.map((id, i) => [id, i]));
-  const X = new Float32Array(train.clipIds.length * W * dim);
-  train.clipIds.forEach((id, c) => {
-    const r = rowOf.get(id) ?? fail('MISMATCH', `training clip ${id} of ${subject} has no embedding in embeddings/${target}.npy.`);
-    X.set(e.data.subarray(r * W * dim, (r + 1) * W * dim), c * W * dim);
-  });
+  const X = rowsFor(e, train.clipIds, `a training clip of ${subject}`);
   const V = resp.nVoxels;
   const predictor = await fitResponsePredictor(X, train.data, train.clipIds.length * W, dim, V, train.groups, 2000);
   const testRow = new Map(test.clipIds.map((id, i) => [id, i]));
@@ -228,7 +222,7 @@ export async function generateSubject(
     oracle.set(ctx.oracleCache.get(oracleKey(i))!, i * d.dim);
     const load = async (id: string) => {
       const cache = ctx.libraryAudioCache;
-      if (!cache.has(id)) cache.set(id, (await readAudio(ctx.library.paths[at.get(id)!]!, { sampleRate: NOVELTY_RATE })).samples.subarray(0, 15 * NOVELTY_RATE));
+      if (!cache.has(id)) cache.set(id, atRate(await readAudio(ctx.library.paths[at.get(id)!]!), NOVELTY_RATE).subarray(0, 15 * NOVELTY_RATE));
       return cache.get(id)!;
     };
     const nv = await noveltyCheck(resample(best.samples, best.sampleRate, NOVELTY_RATE), emb, ctx.library, load, 3);

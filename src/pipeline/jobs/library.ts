@@ -1,4 +1,5 @@
 import { createEmbedder } from '../../embed/index.ts';
+import { atRate } from '../../dsp/index.ts';
 import { readAudio } from '../../io/index.ts';
 import { buildLibrary, listAudioTracks, openLibrary, type BuildLibraryResult } from '../../library/index.ts';
 import type { Reporter } from '../../progress.ts';
@@ -17,7 +18,7 @@ export interface LibraryJobInput {
   excerptSec?: number;
   /** Also build an IVF_PQ index for approximate search. */
   ann?: boolean;
-  /** Tracks per commit (default 16). */
+  /** Tracks per commit (default 256). */
   batch?: number;
   /** Stops after the current batch is saved (a later build resumes). */
   signal?: AbortSignal;
@@ -38,14 +39,17 @@ export async function libraryJob(input: LibraryJobInput, reporter: Reporter): Pr
     const res = await buildLibrary(lib, {
       tracks, embedder, excerptSec: input.excerptSec, hopSec: m.hopSec, windowSec: m.windowSec, batchSize: input.batch, signal: input.signal,
       onProgress: bar.update,
-      loadAudio: async (path, sampleRate) => (await readAudio(path, { sampleRate })).samples,
+      loadAudio: async (path, sampleRate) => atRate(await readAudio(path), sampleRate),
     });
     bar.end();
     for (const f of res.failed) reporter.warn(`library: skipped ${f.path}: ${f.reason}`);
     reporter.info(`library ${input.db}: ${res.added} tracks added, ${res.skipped} already there, ${res.failed.length} unreadable; ${await lib.count()} in total (${embedder.name}, ${embedder.dim}-d).`);
     if (res.aborted) {
       reporter.info('stopped early; rerun the same command to finish.');
-    } else if (input.ann) {
+      return res;
+    }
+    if (res.added > 0) await lib.optimize();
+    if (input.ann) {
       const t0 = Date.now();
       await lib.createAnnIndex();
       reporter.info(`built the IVF_PQ index in ${((Date.now() - t0) / 1000).toFixed(1)} s; search it with 'brain2music retrieve --search ann'.`);

@@ -1,7 +1,8 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { RETRIEVE_DEFAULTS } from '../../defaults.ts';
 import { writeJsonAtomic } from '../../io/index.ts';
-import { evaluateRetrieval, openLibrary } from '../../library/index.ts';
+import { evaluateRetrieval, hubnessTopK, openLibrary, type HubnessReduction } from '../../library/index.ts';
+import type { Reporter } from '../../progress.ts';
 import { runLayout, type RetrievalResult } from '../../run/index.ts';
 import { decodedAndTrue } from './decodedAndTrue.ts';
 
@@ -18,6 +19,8 @@ export interface RetrieveJobInput {
   k?: number;
   /** Seed of the random-track chance baseline. */
   seed: number;
+  /** Hubness reduction of the scores (default 'none': plain cosine, as the paper). */
+  hubness?: HubnessReduction;
 }
 
 export interface RetrieveJobResult {
@@ -32,8 +35,9 @@ export interface RetrieveJobResult {
  * (windows averaged), with the oracle (the clip's true embedding) and chance (a random track),
  * in `outDir/retrieval/<sub>.json`. A clip never retrieves its own track.
  */
-export async function retrieveJob(input: RetrieveJobInput, outDir: string): Promise<RetrieveJobResult> {
+export async function retrieveJob(input: RetrieveJobInput, outDir: string, reporter?: Reporter): Promise<RetrieveJobResult> {
   const k = input.k ?? RETRIEVE_DEFAULTS.k;
+  const hubness = input.hubness ?? RETRIEVE_DEFAULTS.hubness;
   const store = await openLibrary(input.db);
   const library = await store.readAll();
   store.close();
@@ -45,7 +49,14 @@ export async function retrieveJob(input: RetrieveJobInput, outDir: string): Prom
   for (const subject of input.subjects) {
     const { clipIds, predicted, truth, dim } = decodedAndTrue(input.runDir, subject, input.target);
     const clipGenres = clipIds.map(input.genreOf);
-    const ev = evaluateRetrieval({ predicted, truth, clipGenres, clipIds, library, dim, k, seed: input.seed });
+    // one extra candidate for a clip's own track, which is left out; the oracle is scored the same way
+    const scored = hubness === 'none' ? {} : {
+      retrieved: await hubnessTopK(library.vectors, predicted, dim, k + 1, hubness),
+      oracleRetrieved: await hubnessTopK(library.vectors, truth, dim, 2, hubness),
+    };
+    const ev = evaluateRetrieval({ predicted, truth, clipGenres, clipIds, library, dim, k, seed: input.seed, ...scored });
+    const conc = ev.concentration.predicted;
+    if (conc.degenerate) reporter?.warn(`${subject}: retrieval is concentrated on a hub: ${conc.largestHub.id} is the top track of ${conc.largestHub.count} of ${conc.n} test clips (${conc.distinct} distinct tracks retrieved)${hubness === 'none' ? '; try hubness reduction (retrieve.hubness "center" or "csls")' : ''}.`);
     const at = new Map(library.ids.map((id, i) => [id, i]));
     const result: RetrievalResult & { evaluation: typeof ev } = {
       subject,
@@ -61,10 +72,12 @@ export async function retrieveJob(input: RetrieveJobInput, outDir: string): Prom
       }),
       genreAgreement: { value: ev.genreAgreement.predicted, chance: ev.genreAgreement.chanceExpected, oracle: ev.genreAgreement.oracle },
       identification: { value: ev.identification.predicted, chance: 0.5, oracle: ev.identification.oracle },
+      hubness,
+      concentration: ev.concentration,
       evaluation: ev,
     };
     writeJsonAtomic(join(outDir, runLayout.retrievalFile(subject)), result);
-    summary[subject] = `genre agreement ${ev.genreAgreement.predicted.toFixed(3)} (oracle ${ev.genreAgreement.oracle.toFixed(3)}, chance ${ev.genreAgreement.chanceExpected.toFixed(3)})`;
+    summary[subject] = `genre agreement ${ev.genreAgreement.predicted.toFixed(3)} (oracle ${ev.genreAgreement.oracle.toFixed(3)}, chance ${ev.genreAgreement.chanceExpected.toFixed(3)}); ${conc.distinct} distinct tracks for ${conc.n} clips, largest hub ${(100 * conc.largestHub.share).toFixed(0)}%${conc.degenerate ? ' (degenerate)' : ''}`;
   }
   return { outputs: input.subjects.map((s) => runLayout.retrievalFile(s)), summary };
 }

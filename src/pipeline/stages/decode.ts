@@ -1,6 +1,6 @@
 import { runLayout, runPath } from '../../run/index.ts';
 import { decodeJob } from '../jobs/decode.ts';
-import { readEmbeddingSet } from '../jobs/readEmbeddingSet.ts';
+import { readTargetEmbeddings } from '../jobs/readTargetEmbeddings.ts';
 import type { Stage } from '../stage.ts';
 
 /** decode: the decode job (see `jobs/decode.ts`) on the run's target embedding and subjects. */
@@ -22,7 +22,7 @@ export const decodeStage: Stage = {
     const { decode, align } = run.config;
     const res = await decodeJob(
       {
-        dataset: run.dataset(), subjects: run.subjects(), embeddings: readEmbeddingSet(file), embeddingsFile: file, target: run.target.name, load: run.load,
+        dataset: run.dataset(), subjects: run.subjects(), embeddings: readTargetEmbeddings(file), embeddingsFile: file, target: run.target.name, load: run.load,
         lagTr: align.lagTr, scansPerClip: align.scansPerClip, topRois: decode.topRois, folds: decode.folds, cvScore: decode.cvScore, decoder: decode.voxels,
         alignment: decode.alignment, trainRuns: decode.trainRuns,
       },

@@ -1,4 +1,5 @@
-import { genreOneHot, readFeatureSpace, type EncodingModelSpec, type FeatureSpace } from '../../encode/index.ts';
+import type { ClipWindows } from '../../embed/index.ts';
+import { genreOneHot, readFeatureSpace, type EncodingModelSpec } from '../../encode/index.ts';
 import { runLayout, runPath } from '../../run/index.ts';
 import { encodeJob } from '../jobs/encode.ts';
 import type { ResolvedRun } from '../resolveRun.ts';
@@ -7,7 +8,7 @@ import type { Stage } from '../stage.ts';
 /** One model per encoding space of the run: an embedding of `RUN/embeddings/`, or the genre one-hot control. */
 export function encodeModels(run: ResolvedRun, runDir: string): EncodingModelSpec[] {
   return run.encodeSpaces.map((name) => {
-    const space: FeatureSpace = name === 'genre' ? genreOneHot(run.dataset().clips.map((c) => ({ id: c.id, genre: c.genre }))) : readFeatureSpace(runPath(runDir, runLayout.embedding(name).npy));
+    const space: ClipWindows = name === 'genre' ? genreOneHot(run.dataset().clips.map((c) => ({ id: c.id, genre: c.genre }))) : readFeatureSpace(runPath(runDir, runLayout.embedding(name).npy));
     return { name: space.name, spaces: [space] };
   });
 }

@@ -1,4 +1,5 @@
 import { GENERATE_DEFAULTS } from '../../defaults.ts';
+import { generatorInfo } from '../../generate/index.ts';
 import { runLayout, runPath } from '../../run/index.ts';
 import { generateJob } from '../jobs/generate.ts';
 import { libraryParamsFile, type GenerateSettings } from '../jobs/generateSubject.ts';
@@ -20,11 +21,11 @@ export const generateStage: Stage = {
     const g = run.config.generate;
     if (!g) return { skip: 'switched off ("generate": null)' };
     const params = libraryParamsFile(run.libraryAudio);
-    if (g.name === 'builtin' && !params) return { skip: 'the builtin generator learns from a library with generating parameters (params.json), which this library lacks' };
+    if (generatorInfo(g.name).needsParameters && !params) return { skip: `the ${g.name} generator learns from a library with generating parameters (params.json), which this library lacks` };
     const subjects = run.subjects();
     return {
       inputs: [
-        ...(params ? [params] : []), ...(g.modelDir ? [g.modelDir] : []), runPath(runDir, runLayout.library),
+        ...(params ? [params] : []), ...(g.modelDir ? [g.modelDir] : []), run.libraryDb,
         ...Object.values(runLayout.embedding(run.target.name)).map((p) => runPath(runDir, p)),
         ...subjects.map((s) => runPath(runDir, runLayout.decodeDir(s))),
         ...(g.rerank > 0 ? run.responseInputs : []),
@@ -37,7 +38,7 @@ export const generateStage: Stage = {
     const { run } = ctx;
     const res = await generateJob(
       {
-        runDir: ctx.runDir, dataset: run.dataset(), subjects: run.subjects(), model: run.target, db: runPath(ctx.runDir, runLayout.library), libraryAudio: run.libraryAudio,
+        runDir: ctx.runDir, dataset: run.dataset(), subjects: run.subjects(), model: run.target, db: run.libraryDb, libraryAudio: run.libraryAudio,
         settings: generateSettings(run.config, ctx.seed), responses: { load: run.load, ...run.config.align },
       },
       ctx.outDir,

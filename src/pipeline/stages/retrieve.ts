@@ -11,14 +11,15 @@ export const retrieveStage: Stage = {
     const subjects = run.subjects();
     const emb = runLayout.embedding(run.target.name);
     return {
-      inputs: [runPath(runDir, runLayout.library), runPath(runDir, emb.npy), ...subjects.map((s) => runPath(runDir, runLayout.decodeDir(s)))],
+      inputs: [run.libraryDb, runPath(runDir, emb.npy), ...subjects.map((s) => runPath(runDir, runLayout.decodeDir(s)))],
       outputs: subjects.map((s) => runLayout.retrievalFile(s)),
-      params: { k: 5, seed },
+      params: { ...run.config.retrieve, seed },
     };
   },
   async run(ctx) {
     const { run } = ctx;
-    const res = await retrieveJob({ runDir: ctx.runDir, db: runPath(ctx.runDir, runLayout.library), subjects: run.subjects(), target: run.target.name, genreOf: run.genreOf, seed: ctx.seed }, ctx.outDir);
+    const { k, hubness } = run.config.retrieve;
+    const res = await retrieveJob({ runDir: ctx.runDir, db: run.libraryDb, subjects: run.subjects(), target: run.target.name, genreOf: run.genreOf, k, hubness, seed: ctx.seed }, ctx.outDir, ctx.ui);
     return res.summary;
   },
 };

@@ -1,4 +1,4 @@
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../linalg/index.ts';
 import type { Cortex } from './cortex.ts';
 import { DESTRIEUX, roiName } from './destrieux.ts';
 

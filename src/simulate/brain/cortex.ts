@@ -1,4 +1,4 @@
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../linalg/index.ts';
 
 /**
  * A simulated cortex: a folded ellipsoidal shell of voxels in a 3-D grid with an affine.

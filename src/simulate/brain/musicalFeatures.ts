@@ -1,4 +1,4 @@
-import type { Arrangement, Genre } from '../arrangement.ts';
+import type { Arrangement, Genre } from '../../music/index.ts';
 
 const FAMILIES: ReadonlyArray<readonly [string, (p: number) => boolean]> = [
   ['keys', (p) => p <= 7 || (p >= 16 && p <= 23)],

@@ -1,4 +1,4 @@
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../linalg/index.ts';
 import type { SimAtlas } from './atlas.ts';
 import { AUDITORY_ROIS, HIGHER_ROIS, roiName } from './destrieux.ts';
 

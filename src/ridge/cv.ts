@@ -1,0 +1,132 @@
+import { matmul, scaledQuadForms, type Matrix } from '../linalg/index.ts';
+import { alloc, type WorkDtype } from './arrays.ts';
+import { scoreFromSums, type RidgeScore } from './scores.ts';
+import type { RidgePlan, TargetBatch } from './solvers.ts';
+import { centredColumns, targetBatch } from './targets.ts';
+
+// The cross-validation machinery of fitRidgeCV (himalaya's _random_search role): CV scores of
+// every alpha from a prepared solver plan's per-fold spectra, and the choice of alpha per target.
+
+/** The listed columns of y minus their means, float64 (n×cols.length). */
+function centredColumnSubset(y: Matrix, cols: number[], mean: Float64Array): Matrix {
+  const b = cols.length;
+  const out = new Float64Array(y.rows * b);
+  for (let i = 0; i < y.rows; i++) for (let t = 0; t < b; t++) out[i * b + t] = y.data[i * y.cols + cols[t]] - mean[cols[t]];
+  return { rows: y.rows, cols: b, data: out };
+}
+
+/** In float32, a fold's SSE below this fraction of Σy² is rescored in float64 (cancellation). */
+const RESCORE_BELOW = 1e-2;
+
+/**
+ * Sum over folds of each CV score of every alpha (per score nA×b, float64) for one target batch,
+ * and which targets had a near-perfect fold (SSE < RESCORE_BELOW·Σy²) where float32 sufficient
+ * statistics cancel too much to rank alphas.
+ */
+async function scoreBatch(plan: RidgePlan, tb: TargetBatch & { testSq: Float64Array[] }, alphas: Float64Array, scores: readonly RidgeScore[]): Promise<{ acc: Float64Array[]; nearPerfect: boolean[] }> {
+  const nA = alphas.length;
+  const b = tb.y.cols;
+  const dtype: WorkDtype = tb.y.data instanceof Float64Array ? 'float64' : 'float32';
+  const acc = scores.map(() => new Float64Array(nA * b));
+  const nearPerfect = new Array<boolean>(b).fill(false);
+  for (let f = 0; f < plan.folds.length; f++) {
+    const spec = plan.spectra[f];
+    const r = spec.lambdas.length;
+    // 1/(λ_k + α) as an nA×r matrix, and the same times Bᵀ1 (for Σŷ)
+    const d = alloc(nA * r, dtype);
+    const db = alloc(nA * r, dtype);
+    for (let a = 0; a < nA; a++) for (let k = 0; k < r; k++) {
+      d[a * r + k] = 1 / (spec.lambdas[k] + alphas[a]);
+      db[a * r + k] = spec.bsum[k] / (spec.lambdas[k] + alphas[a]);
+    }
+    const dm: Matrix = { rows: nA, cols: r, data: d };
+    const { a, c } = await plan.foldTerms(f, tb);
+    const ca = alloc(r * b, dtype);
+    for (let i = 0; i < r * b; i++) ca[i] = c.data[i] * a.data[i];
+    const syh = await matmul(dm, { rows: r, cols: b, data: ca }); // nA×b: Σ y·ŷ
+    const shh = await scaledQuadForms(spec.quad(dtype), a, dm, spec.mode); // nA×b: Σ ŷ²
+    const sh = scores.includes('r') ? await matmul({ rows: nA, cols: r, data: db }, a) : null; // nA×b: Σ ŷ
+    const nTe = spec.nTest;
+    const mu = tb.trainMean[f];
+    for (let t = 0; t < b; t++) {
+      // test targets centred with the training mean: Σy and Σy² from the raw sums
+      const sy = tb.testSum[f][t] - nTe * mu[t];
+      const syy = tb.testSq[f][t] - 2 * mu[t] * tb.testSum[f][t] + nTe * mu[t] * mu[t];
+      let minSse = Infinity;
+      for (let al = 0; al < nA; al++) {
+        const k = al * b + t;
+        scores.forEach((score, j) => { acc[j][k] += scoreFromSums(score, nTe, sy, syy, syh.data[k], sh ? sh.data[k] : 0, shh.data[k]); });
+        minSse = Math.min(minSse, syy - 2 * syh.data[k] + shh.data[k]);
+      }
+      if (minSse < RESCORE_BELOW * syy) nearPerfect[t] = true;
+    }
+  }
+  return { acc, nearPerfect };
+}
+
+/** One target batch cross-validated: its targets as the solver sees them and the mean CV scores. */
+export interface BatchCv {
+  /** Columns t0..t0+b of Y centred with `yMean`, in the work dtype, with their per-fold sums (for the refit). */
+  batch: TargetBatch;
+  /** Per requested score: the mean over folds of every alpha, nA×b row-major (row a = alphas[a]). */
+  means: Float64Array[];
+}
+
+/**
+ * crossValidateBatch(plan, Y, t0, b, yMean, dtype, alphas, scores) → the mean CV score of every
+ * alpha for targets t0..t0+b of Y (n×T), on the folds of `plan`. Scores come from exact
+ * sufficient statistics per fold (no n_test×b prediction is formed); in float32, targets with a
+ * near-perfect fold are rescored in float64, where nothing cancels.
+ */
+export async function crossValidateBatch(
+  plan: RidgePlan, Y: Matrix, t0: number, b: number, yMean: Float64Array, dtype: WorkDtype, alphas: Float64Array, scores: readonly RidgeScore[],
+): Promise<BatchCv> {
+  const nA = alphas.length;
+  const folds = plan.folds;
+  const tb = targetBatch(centredColumns(Y, t0, b, yMean, dtype), folds);
+  const { acc: accs, nearPerfect } = await scoreBatch(plan, tb, alphas, scores);
+  if (dtype === 'float32' && nearPerfect.some(Boolean)) {
+    const cols = nearPerfect.flatMap((flag, t) => (flag ? [t] : []));
+    const exact = await scoreBatch(plan, targetBatch(centredColumnSubset(Y, cols.map((t) => t0 + t), yMean), folds), alphas, scores);
+    accs.forEach((acc, s) => cols.forEach((t, j) => {
+      for (let al = 0; al < nA; al++) acc[al * b + t] = exact.acc[s][al * cols.length + j];
+    }));
+  }
+  return { batch: tb, means: accs.map((acc) => acc.map((v) => v / folds.length)) };
+}
+
+/** Each target's alpha chosen by CV (see {@link chooseAlphas}). */
+export interface AlphaChoice {
+  /** Chosen alpha per target (T). */
+  bestAlphas: Float64Array;
+  /** The mean CV score at that alpha (T): the best over the grid. */
+  bestCvScores: Float64Array;
+  /** Row of that alpha in the grid (T). */
+  bestIndex: Int32Array;
+}
+
+/**
+ * chooseAlphas(cvScores, alphas, T) → per target the alpha with the highest mean CV score
+ * (`cvScores`: nAlphas×T row-major, higher is better), ties going to the larger alpha, and that
+ * score. The one rule of alpha choice, for fitRidgeCV and for callers that average CV scores
+ * over folds of their own (nested CV).
+ * @example chooseAlphas([0.1, 0.5, 0.3, 0.5], [1, 10], 2) // bestAlphas [10, 10], bestCvScores [0.3, 0.5]
+ */
+export function chooseAlphas(cvScores: ArrayLike<number>, alphas: ArrayLike<number>, T: number): AlphaChoice {
+  const nA = alphas.length;
+  const bestAlphas = new Float64Array(T);
+  const bestCvScores = new Float64Array(T);
+  const bestIndex = new Int32Array(T);
+  for (let t = 0; t < T; t++) {
+    let best = 0;
+    for (let al = 1; al < nA; al++) {
+      const v = cvScores[al * T + t];
+      const cur = cvScores[best * T + t];
+      if (v > cur || (v === cur && alphas[al] > alphas[best])) best = al;
+    }
+    bestAlphas[t] = alphas[best];
+    bestCvScores[t] = cvScores[best * T + t];
+    bestIndex[t] = best;
+  }
+  return { bestAlphas, bestCvScores, bestIndex };
+}
