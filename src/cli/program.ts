@@ -75,8 +75,16 @@ export function buildProgram(): Command {
     .option('--voxels <which>', d("the decoder: 'rois' (the paper's ROI ensemble), 'encoding:N' (the N voxels an encoding model predicts best on the training clips, nested in the CV), 'encoding-r:T' (encoding CV r > T) or 'all'", 'rois with an atlas, else encoding:3000'), fieldParser('--voxels', FIELDS.decoder))
     .option('--whole-cortex', 'also fit and score a whole-cortex decoder')
     .option('--leave-one-genre-out', 'also run leave-one-genre-out (one ensemble fit per genre)')
+    .option('--align <method>', d("also one decoder pooled over every subject of the dataset, scored on each subject's own test clips: 'ridge' (each subject mapped onto --reference by ridge on the training clips), 'srm' (a shared response model) or 'none'", DECODE_DEFAULTS.alignment), fieldParser('--align', FIELDS.alignMethod))
+    .option('--reference <sub>', d('the subject whose voxels are the common space of --align ridge', "the dataset's first subject"), fieldParser('--reference', FIELDS.subjectId))
+    .option('--align-exclude-target', "train each subject's pooled decoder on the other subjects only (the new-subject case)")
+    .option('--srm-dims <k>', d('shared dimensions per region of --align srm', ALIGN_DEFAULTS.srmDims), fieldParser('--srm-dims', FIELDS.srmDims))
+    .option('--train-runs <K>', d('decoded subjects keep only their first K training runs; the other subjects keep all theirs', 'all'), fieldParser('--train-runs', FIELDS.trainRuns))
     .option('--json', 'print the per-subject results as JSON on stdout (logs go to stderr)')
-    .action(async (o: DatasetFlags & { bids: string; embeddings: string; out: string; subject?: string; rois?: number; lagTr?: number; scansPerClip?: number; folds?: number; cvScore?: 'nested' | 'inner'; voxels?: string; wholeCortex?: boolean; leaveOneGenreOut?: boolean; json?: boolean }) => {
+    .action(async (o: DatasetFlags & {
+      bids: string; embeddings: string; out: string; subject?: string; rois?: number; lagTr?: number; scansPerClip?: number; folds?: number; cvScore?: 'nested' | 'inner'; voxels?: string;
+      wholeCortex?: boolean; leaveOneGenreOut?: boolean; align?: 'ridge' | 'srm' | 'none'; reference?: string; alignExcludeTarget?: boolean; srmDims?: number; trainRuns?: number; json?: boolean;
+    }) => {
       const { runDecode } = await import('./commands/decode.ts');
       const rows = await runDecode({ ...o, subject: o.subject ?? 'all' }, await ui(o.json));
       if (o.json) printJson(rows);

@@ -4,6 +4,7 @@ import type { RunContents, SubjectContents } from './collectRun.ts';
 import { genreOrder } from './genreOrder.ts';
 import { heatmapSvg } from './heatmapSvg.ts';
 import { esc, fmt, pValue } from './html.ts';
+import { alignedWhat, alignmentComparison } from './alignmentComparison.ts';
 import { subjectResult, subjectSentence, summaryTable } from './resultSummary.ts';
 import { tsvLink, type TsvRow } from './tsvLink.ts';
 import { STAGE_NAMES, type ScoreWithChance } from '../run/index.ts';
@@ -57,6 +58,8 @@ function metricsTable(s: SubjectContents): string {
     [`identification accuracy, training (${d?.unit ?? 'clips'}, in-sample)`, d?.identificationTrain],
     [`${d?.nWayTop1.n ?? 'N'}-way top-1, test`, d?.nWayTop1],
     ['mean r over embedding dimensions, test', d ? { value: d.meanR, chance: 0 } : undefined],
+    [`identification accuracy, test, pooled decoder (${d?.aligned ? alignedWhat(d.aligned) : ''})`, d?.aligned?.identificationTest],
+    [`${d?.aligned?.nWayTop1.n ?? 'N'}-way top-1, test, pooled decoder`, d?.aligned?.nWayTop1],
     ['retrieval: genre of top clip agrees', s.retrieval?.genreAgreement],
     ['retrieval: identification of retrieved clips', s.retrieval?.identification],
     ['generation: identification of generated clips', withOracle(s.generationMetrics?.identification, s.generationMetrics?.oracle?.identification)],
@@ -300,6 +303,7 @@ function resultSection(c: RunContents, views: SubjectView[]): string {
   return `<section id="result"><h2>Result</h2>
 <ul class="sentences">${results.map((r) => `<li>${esc(subjectSentence(r))}</li>`).join('')}</ul>
 ${summaryTable(results)}
+${alignmentComparison(views.map((v) => v.contents))}
 </section>`;
 }
 
