@@ -7,6 +7,10 @@ export const ALIGN_DEFAULTS = {
   lagTr: 3,
   /** Scans per 15 s clip at TR 1.5 s. */
   scansPerClip: 10,
+  /** Shared dimensions per block of a shared response model (brainiak's SRM default, `features=50`). */
+  srmDims: 50,
+  /** Alternations of the shared response model (brainiak's default `n_iter=10`). */
+  srmIterations: 10,
 } as const;
 
 /** The ridge engine. */
@@ -29,6 +33,8 @@ export const DECODE_DEFAULTS = {
    * every subject's decoder has the same size and a noisy threshold never selects nothing.
    */
   encodingVoxels: 3000,
+  /** Cross-subject functional alignment of the pooled decoder: 'none' (within-subject decoding only), 'ridge' or 'srm'. */
+  alignment: 'none',
 } as const;
 
 /** Music embeddings of the stimuli. */
@@ -83,8 +89,10 @@ export const ENCODE_DEFAULTS = {
   fdrQ: 0.05,
   /** Null distribution of the test correlations. */
   null: 'block',
-  /** Block-null shuffles: p cannot go below 1/(1 + nPerm). */
+  /** Block-null shuffles: the counted p cannot go below 1/(1 + nPerm). */
   nPerm: 10_000,
+  /** p beyond every shuffle: 'gpd' fits the null's tail (generalized Pareto, as PALM), 'none' keeps the count. */
+  pTail: 'gpd',
 } as const;
 
 /** Reading a dataset's responses. */

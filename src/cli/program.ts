@@ -75,8 +75,16 @@ export function buildProgram(): Command {
     .option('--voxels <which>', d("the decoder: 'rois' (the paper's ROI ensemble), 'encoding:N' (the N voxels an encoding model predicts best on the training clips, nested in the CV), 'encoding-r:T' (encoding CV r > T) or 'all'", 'rois with an atlas, else encoding:3000'), fieldParser('--voxels', FIELDS.decoder))
     .option('--whole-cortex', 'also fit and score a whole-cortex decoder')
     .option('--leave-one-genre-out', 'also run leave-one-genre-out (one ensemble fit per genre)')
+    .option('--align <method>', d("also one decoder pooled over every subject of the dataset, scored on each subject's own test clips: 'ridge' (each subject mapped onto --reference by ridge on the training clips), 'srm' (a shared response model) or 'none'", DECODE_DEFAULTS.alignment), fieldParser('--align', FIELDS.alignMethod))
+    .option('--reference <sub>', d('the subject whose voxels are the common space of --align ridge', "the dataset's first subject"), fieldParser('--reference', FIELDS.subjectId))
+    .option('--align-exclude-target', "train each subject's pooled decoder on the other subjects only (the new-subject case)")
+    .option('--srm-dims <k>', d('shared dimensions per region of --align srm', ALIGN_DEFAULTS.srmDims), fieldParser('--srm-dims', FIELDS.srmDims))
+    .option('--train-runs <K>', d('decoded subjects keep only their first K training runs; the other subjects keep all theirs', 'all'), fieldParser('--train-runs', FIELDS.trainRuns))
     .option('--json', 'print the per-subject results as JSON on stdout (logs go to stderr)')
-    .action(async (o: DatasetFlags & { bids: string; embeddings: string; out: string; subject?: string; rois?: number; lagTr?: number; scansPerClip?: number; folds?: number; cvScore?: 'nested' | 'inner'; voxels?: string; wholeCortex?: boolean; leaveOneGenreOut?: boolean; json?: boolean }) => {
+    .action(async (o: DatasetFlags & {
+      bids: string; embeddings: string; out: string; subject?: string; rois?: number; lagTr?: number; scansPerClip?: number; folds?: number; cvScore?: 'nested' | 'inner'; voxels?: string;
+      wholeCortex?: boolean; leaveOneGenreOut?: boolean; align?: 'ridge' | 'srm' | 'none'; reference?: string; alignExcludeTarget?: boolean; srmDims?: number; trainRuns?: number; json?: boolean;
+    }) => {
       const { runDecode } = await import('./commands/decode.ts');
       const rows = await runDecode({ ...o, subject: o.subject ?? 'all' }, await ui(o.json));
       if (o.json) printJson(rows);
@@ -133,10 +141,11 @@ export function buildProgram(): Command {
     .option('--fdr-q <q>', d('Benjamini–Hochberg FDR level', ENCODE_DEFAULTS.fdrQ), fieldParser('--fdr-q', FIELDS.fdrQ))
     .option('--partition', 'also fit the joint model of the first two spaces and partition their variance')
     .option('--n-perm <n>', d('permutations of the block null', ENCODE_DEFAULTS.nPerm), fieldParser('--n-perm', FIELDS.nPerm))
+    .option('--p-tail <kind>', d("p beyond every shuffle: 'gpd' (generalized Pareto tail fit, as FSL's PALM) or 'none' (the count, floor 1/(1 + n-perm))", ENCODE_DEFAULTS.pTail), fieldParser('--p-tail', FIELDS.pTail))
     .option('--seed <n>', d('seed of the block null', 0), fieldParser('--seed', FIELDS.seed))
     .option('--voxel-batch <n>', 'voxels fitted at once, to bound memory (default: as many as fit in 2 GB)', positiveInt('--voxel-batch'))
     .option('--json', 'print the encoding summaries as JSON on stdout (logs go to stderr)')
-    .action(async (o: DatasetFlags & { bids: string; features: string; out: string; subject?: string; null?: 'gaussian' | 'block'; delays?: number[]; lagTr?: number; scansPerClip?: number; cv?: 'clip' | 'run'; folds?: number; fdrQ?: number; partition?: boolean; nPerm?: number; seed?: number; voxelBatch?: number; json?: boolean }) => {
+    .action(async (o: DatasetFlags & { bids: string; features: string; out: string; subject?: string; null?: 'gaussian' | 'block'; delays?: number[]; lagTr?: number; scansPerClip?: number; cv?: 'clip' | 'run'; folds?: number; fdrQ?: number; partition?: boolean; nPerm?: number; pTail?: 'gpd' | 'none'; seed?: number; voxelBatch?: number; json?: boolean }) => {
       const { runEncode } = await import('./commands/encode.ts');
       const summaries = await runEncode({ ...o, subject: o.subject ?? 'all' }, await ui(o.json));
       if (o.json) printJson(summaries);

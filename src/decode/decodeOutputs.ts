@@ -1,8 +1,13 @@
-import { averageWindows, rowCorrelations } from '../evaluate/index.ts';
+import { fail } from '../errors.ts';
+import { averageWindows, identificationWithUncertainty, nWayTop1WithUncertainty, rowCorrelations, type ScoreWithUncertainty } from '../evaluate/index.ts';
+import type { AlignedTargetResult } from './decodeAligned.ts';
 import type { DecodeSubjectResult, DecoderReport } from './decodeSubject.ts';
 import type { DecodingMetrics } from './evaluateDecoding.ts';
 import type { VoxelSelectionRecord } from './fitSelectionDecoder.ts';
 import { rankVoxels } from './selectVoxels.ts';
+
+/** Seed of the bootstrap intervals and pairing permutations of the headline scores (recorded beside them). */
+const UNCERTAINTY_SEED = 0;
 
 /** Voxels listed with their encoding CV r in `rois.json` of a voxel-selection decoder. */
 export const TOP_VOXELS_LISTED = 100;
@@ -17,6 +22,8 @@ export interface DecodeRunInfo {
   windowSec: number;
   cvScore: string;
   seconds?: number;
+  /** Training runs the subject's decoders used, of the runs it has (`--train-runs`); absent: all. */
+  trainRuns?: { kept: number; of: number };
 }
 
 /** The files of `RUN/subjects/<sub>/decode/` as values, ready to write. */
@@ -33,6 +40,8 @@ export interface DecodeOutputs {
    * voxel-selection decoder `selected_voxels.npy` (int32, the final voxel indices, ascending) and,
    * with an encoding model, `voxel_encoding_r.npy` (float32, length V, every voxel's encoding CV r
    * on the training clips). Empty for the ROI ensemble. rois.json names them under `files`.
+   * With a pooled (aligned) decoder also `predictions_aligned.npy` and `identification_aligned.npy`,
+   * laid out as predictions.npy and identification.npy.
    */
   arrays: { name: string; data: Float32Array | Int32Array; shape: number[] }[];
 }
@@ -101,18 +110,17 @@ function reportJson(r: DecoderReport) {
  * its method, counts, threshold and top voxels with their encoding CV r (plus the one-member
  * `selected` list, so readers of the ROI format still find the decoder).
  */
-export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, genreOf: (id: string) => string): DecodeOutputs {
+export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, genreOf: (id: string) => string, aligned?: AlignedTargetResult): DecodeOutputs {
   const nTest = res.clipIds.test.length;
   const W = res.nWindows;
   const T = res.dim;
   const emb = res.reports.main;
   const sel = res.decoder.selection;
-  const C = rowCorrelations(
-    averageWindows(res.predictions.test, nTest, W, T),
-    averageWindows(res.targets.test, nTest, W, T),
-    nTest,
-    T,
-  );
+  const { C, identificationTest, nWayTop1 } = headlineScores(res.predictions.test, res.targets.test, nTest, W, T);
+  if (aligned && (aligned.subject !== info.subject || aligned.clipIds.test.join() !== res.clipIds.test.join())) {
+    fail('INTERNAL', `the pooled decoder's result for ${aligned.subject} does not match ${info.subject}'s test clips.`);
+  }
+  const alignedScores = aligned ? headlineScores(aligned.predictions.test, aligned.targets.test, nTest, W, T) : null;
   const genres = res.clipIds.test.map(genreOf);
   const selected = res.ensemble.members.map((m, i) => ({
     rank: i + 1,
@@ -128,9 +136,9 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
     unit: 'clips',
     lagTr: res.lagTr,
     lagSec: res.lagTr * info.tr,
-    identificationTest: { value: emb.test.identification.clips.value, chance: 0.5 },
-    identificationTrain: { value: emb.train.identification.clips.value, chance: 0.5 },
-    nWayTop1: { value: emb.test.nWayTop1.value, chance: emb.test.nWayTop1.chance, n: emb.test.nWayTop1.n },
+    identificationTest,
+    identificationTrain: { value: emb.train.identification.clips.value, chance: 0.5, unit: 'clips', split: 'train-in-sample' },
+    nWayTop1,
     meanR: emb.test.r.value,
     perGenre: Object.fromEntries(emb.test.perGenre.map((g) => [g.genre, g.identification])),
     alignment: {
@@ -143,6 +151,8 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
       clampedPresentations: res.clamped.length,
     },
     trainNote: 'train metrics are in-sample (the decoder predicts the clips it was fitted on)',
+    trainRuns: info.trainRuns ?? null,
+    ...(aligned ? { aligned: alignedJson(aligned, alignedScores!) } : {}),
     decoder: decoderJson(res),
     ...(sel ? {} : { k: res.ensemble.k }),
     cvScore: sel ? 'selection-nested' : info.cvScore,
@@ -150,6 +160,7 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
       [sel ? 'voxelSelection' : 'roiEnsemble']: reportJson(emb),
       ...(res.reports.wholeCortex ? { wholeCortex: { nVoxels: res.reports.wholeCortex.nVoxels, cvR: res.reports.wholeCortex.cvScore, ...reportJson(res.reports.wholeCortex) } } : {}),
       ...(res.reports.mask ? { mask: { nVoxels: res.reports.mask.nVoxels, cvR: res.reports.mask.cvScore, ...reportJson(res.reports.mask) } } : {}),
+      ...(aligned ? { aligned: { method: aligned.method, ...reportJson(aligned.report) } } : {}),
     },
     ...(res.leaveOneGenreOut ? { leaveOneGenreOut: res.leaveOneGenreOut } : {}),
     clips: { train: res.clipIds.train.length, test: nTest, windowsPerClip: W, dim: T },
@@ -157,7 +168,7 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
   };
   return {
     predictions: { data: res.predictions.test, shape: [nTest, W, T] },
-    identification: { data: Float32Array.from(C), shape: [nTest, nTest] },
+    identification: { data: C, shape: [nTest, nTest] },
     predictionsJson: {
       subject: info.subject,
       split: 'test',
@@ -190,12 +201,63 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
         ranking: res.ranking.map((r) => ({ rank: r.rank, name: r.name, index: r.label, nVoxels: r.nVoxels, cvR: r.cvScore })),
       },
     metricsJson,
-    arrays: sel
-      ? [
-        { name: 'selected_voxels.npy', data: sel.voxels, shape: [sel.voxels.length] },
-        ...(sel.encodingR ? [{ name: 'voxel_encoding_r.npy', data: sel.encodingR, shape: [sel.nVoxels] }] : []),
-      ]
-      : [],
+    arrays: [
+      ...(sel
+        ? [
+          { name: 'selected_voxels.npy', data: sel.voxels, shape: [sel.voxels.length] },
+          ...(sel.encodingR ? [{ name: 'voxel_encoding_r.npy', data: sel.encodingR, shape: [sel.nVoxels] }] : []),
+        ]
+        : []),
+      ...(aligned
+        ? [
+          { name: 'predictions_aligned.npy', data: aligned.predictions.test, shape: [nTest, W, T] },
+          { name: 'identification_aligned.npy', data: alignedScores!.C, shape: [nTest, nTest] },
+        ]
+        : []),
+    ],
+  };
+}
+
+/**
+ * A decoder's test headline on clip-averaged predictions: the clips × clips Pearson r between
+ * predictions (rows) and true clip embeddings (columns), and identification and N-way top-1 with
+ * a 95% bootstrap interval over test clips and p against chance (seed recorded).
+ */
+function headlineScores(pred: Float32Array, target: Float32Array, nClips: number, W: number, T: number): { C: Float32Array; identificationTest: ScoreWithUncertainty; nWayTop1: ScoreWithUncertainty & { n: number } } {
+  const clipPredictions = averageWindows(pred, nClips, W, T);
+  const clipTargets = averageWindows(target, nClips, W, T);
+  const uncertainty = { unit: 'clips', split: 'test', seed: UNCERTAINTY_SEED } as const;
+  return {
+    C: Float32Array.from(rowCorrelations(clipPredictions, clipTargets, nClips, T)),
+    identificationTest: identificationWithUncertainty(clipPredictions, clipTargets, nClips, T, uncertainty),
+    nWayTop1: { ...nWayTop1WithUncertainty(clipPredictions, clipTargets, nClips, T, uncertainty), n: nClips },
+  };
+}
+
+/** The `aligned` block of metrics.json: the pooled decoder's headline beside the subject's own, what it was trained on, and how each subject was aligned. */
+function alignedJson(a: AlignedTargetResult, scores: ReturnType<typeof headlineScores>): Record<string, unknown> {
+  const t = a.report.test;
+  return {
+    method: a.method,
+    reference: a.method === 'ridge' ? a.reference : null,
+    excludeTarget: a.excludeTarget,
+    blocks: a.blocks,
+    nBlocks: a.nBlocks,
+    nColumns: a.nColumns,
+    trainingSubjects: a.trainingSubjects,
+    trainingRows: a.trainingRows,
+    trainingClips: a.trainingClips,
+    identificationTest: scores.identificationTest,
+    identificationTrain: { value: a.report.train.identification.clips.value, chance: 0.5, unit: 'clips', split: 'train-in-sample' },
+    nWayTop1: scores.nWayTop1,
+    meanR: t.r.value,
+    perGenre: Object.fromEntries(t.perGenre.map((g) => [g.genre, g.identification])),
+    subjects: a.subjects,
+    ...(a.objective ? { srmObjective: a.objective } : {}),
+    selected: a.ensemble.members.map((m, i) => ({ rank: i + 1, name: m.roi.name, nColumns: m.roi.voxels.length, cvR: m.cvScore, medianAlpha: median(m.fit.bestAlphas) })),
+    note: a.excludeTarget
+      ? 'one decoder trained on the aligned training rows of the other subjects; this subject\'s training clips only served to align it; scored on its own test clips mapped into the common space'
+      : 'one decoder trained on the aligned training rows of every subject (this one included); scored on this subject\'s own test clips mapped into the common space; train metrics in-sample',
   };
 }
 

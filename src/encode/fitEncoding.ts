@@ -1,13 +1,11 @@
+import { ENCODE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { fitRidgeCV, predictRidge } from '../ridge/index.ts';
-import { blockPermutationNull, fdrBh, gaussianNullP, noiseCeiling } from '../stats/index.ts';
+import { blockPermutationNull, fdrBh, gaussianNullP, noiseCeiling, type PTail } from '../stats/index.ts';
 import type { EncodingDesign } from './buildEncodingDesign.ts';
 import type { EncodingResponses } from './encodingResponses.ts';
 import { gatherMeanRows, gatherRepetitions, gatherRows } from './gatherRows.ts';
 import { scoreColumns } from './scoreColumns.ts';
-
-/** Block-null permutations when none are given. */
-export const DEFAULT_NULL_PERMUTATIONS = 10_000;
 
 /** Which null distribution gives the per-voxel p-values. */
 export type EncodingNull = 'gaussian' | 'block';
@@ -41,10 +39,18 @@ export interface EncodingFitOptions {
    */
   nullKind?: EncodingNull;
   /**
-   * Permutations of the block null (default 10,000, as the pipeline): its p-values cannot go below
-   * 1/(1+nPerm), and with 1,000 BH found nothing on a sparse map of about 10k voxels.
+   * Permutations of the block null (default 10,000, as the pipeline): its counted p-values cannot
+   * go below 1/(1+nPerm) (with 1,000 and the count alone BH found nothing on a sparse map of about
+   * 10k voxels); see `pTail`.
    */
   nPerm?: number;
+  /**
+   * p below the block null's floor (default 'gpd'): a voxel whose r is beyond every permutation
+   * gets its p from a generalized Pareto fit of its null's tail, as FSL's PALM (see
+   * `correlationNullP`; needs nPerm ≥ 1,000, else the count stays); 'none': the count alone,
+   * (1 + #{null ≥ r}) / (1 + nPerm). Ignored by the Gaussian null.
+   */
+  pTail?: PTail;
   /** FDR level for the significant mask (default 0.05). */
   alpha?: number;
   /** Seed of the block null (default 0). */
@@ -66,10 +72,15 @@ export interface EncodingFitOptions {
 
 /**
  * Per-voxel result of one encoding model (all arrays have length V = `resp.nVoxels`).
- * `r` and `r2` are scored on the repetition-averaged test scans; `p` under `nullKind`, `q` its
- * Benjamini-Hochberg q-value over all voxels, `significant[v] = 1` where `q ≤ alpha` and `r > 0`.
- * `ceiling` is the noise-ceiling correlation for the mean of the test repetitions (NaN where
- * there are fewer than 2 repetitions), `rNormalised = r / ceiling`.
+ * `r` and `r2` are scored on the repetition-averaged test scans, all of them; `p` under
+ * `nullKind`, `q` its Benjamini-Hochberg q-value over all voxels, `significant[v] = 1` where
+ * `q ≤ alpha` and `r > 0`. `ceiling` is the noise-ceiling correlation for the mean of the test
+ * repetitions (NaN where there are fewer than 2 repetitions), `rNormalised = r / ceiling`.
+ *
+ * The block null does not test `r` itself: it tests `rNull`, the correlation over each clip's
+ * scans from `nullFromScan` (the largest FIR delay) on, which is what its shuffles can make
+ * exchangeable (see `blockNullP`); `r` (every test scan) is what the maps show. For the
+ * Gaussian null `rNull` is `r`.
  */
 export interface EncodingMaps {
   name: string;
@@ -79,9 +90,19 @@ export interface EncodingMaps {
   nFeatures: number;
   nullKind: EncodingNull;
   fdrAlpha: number;
+  /** Block null: its permutations, the tail method, the first scan of each clip it scores; null for the Gaussian null. */
+  nPerm: number | null;
+  pTail: PTail | null;
+  nullFromScan: number | null;
   r: Float32Array;
+  /** The statistic the null tested (see above). */
+  rNull: Float32Array;
   r2: Float32Array;
   p: Float32Array;
+  /** Block null: the counted p, (1 + #{null ≥ rNull}) / (1 + nPerm), 1 where r ≤ 0; null for the Gaussian null. */
+  pEmpirical: Float32Array | null;
+  /** Block null: where each p came from (`P_SOURCE` of stats: 0 the count, 1 the Pareto tail, 2 the moment-matched fallback); null for the Gaussian null. */
+  pSource: Uint8Array | null;
   q: Float32Array;
   significant: Uint8Array;
   bestAlpha: Float32Array;
@@ -109,11 +130,16 @@ export function cvGroups(design: EncodingDesign, cv: 'clip' | 'run', folds: numb
 export async function fitEncoding(resp: EncodingResponses, design: EncodingDesign, name: string, opts: EncodingFitOptions = {}): Promise<EncodingMaps> {
   const V = resp.nVoxels;
   const { nTrain, nTest, nFeatures: p } = design;
-  const nullKind = opts.nullKind ?? 'block';
+  const nullKind = opts.nullKind ?? ENCODE_DEFAULTS.null;
   if (nullKind !== 'gaussian' && nullKind !== 'block') fail('BAD_INPUT', `null '${String(nullKind)}' is not one of gaussian, block.`);
+  const pTail = opts.pTail ?? ENCODE_DEFAULTS.pTail;
+  if (pTail !== 'gpd' && pTail !== 'none') fail('BAD_INPUT', `p tail '${String(pTail)}' is not one of gpd, none.`);
+  const nPerm = opts.nPerm ?? ENCODE_DEFAULTS.nPerm;
+  const block = nullKind === 'block';
+  const skip = Math.min(Math.max(0, ...design.delays), design.scansPerClip - 1);
   const cv = opts.cv ?? 'clip';
   if (cv !== 'clip' && cv !== 'run') fail('BAD_INPUT', `cv '${String(cv)}' is not one of clip, run.`);
-  const fdrAlpha = opts.alpha ?? 0.05;
+  const fdrAlpha = opts.alpha ?? ENCODE_DEFAULTS.fdrQ;
   if (!(fdrAlpha > 0 && fdrAlpha < 1)) fail('BAD_INPUT', `FDR level must be in (0, 1), got ${fdrAlpha}.`);
   if (nTest < 3) fail('BAD_INPUT', `${resp.subject}: ${nTest} test scans; encoding is scored on the test runs and needs at least 3.`);
   const groups = cvGroups(design, cv, opts.folds ?? 5);
@@ -125,7 +151,8 @@ export async function fitEncoding(resp: EncodingResponses, design: EncodingDesig
 
   const out = {
     r: new Float32Array(V), r2: new Float32Array(V), p: new Float32Array(V), bestAlpha: new Float32Array(V),
-    ceiling: new Float32Array(V).fill(Number.NaN),
+    ceiling: new Float32Array(V).fill(Number.NaN), rNull: new Float32Array(V),
+    pEmpirical: block ? new Float32Array(V) : null, pSource: block ? new Uint8Array(V) : null,
   };
   for (let v0 = 0; v0 < V; v0 += batch) {
     const v1 = Math.min(V, v0 + batch);
@@ -150,14 +177,17 @@ export async function fitEncoding(resp: EncodingResponses, design: EncodingDesig
       const { r, r2 } = scoreColumns(predData, actual, nTest, w);
       out.r.set(r, c0);
       out.r2.set(r2, c0);
-      const pv = nullKind === 'gaussian'
-        ? gaussianNullP(r, nTest)
-        : blockNullP(actual, predData, r, nTest, w, {
-          blockLength: design.scansPerClip, skip: Math.min(Math.max(0, ...design.delays), design.scansPerClip - 1),
-          nPerm: opts.nPerm ?? DEFAULT_NULL_PERMUTATIONS, seed: opts.seed ?? 0,
-        });
-      // A constant prediction or voxel gives r = 0 here and NaN in the block null: not a test, p = 1.
-      for (let v = 0; v < w; v++) out.p[c0 + v] = Number.isNaN(pv[v]!) ? 1 : pv[v]!;
+      if (block) {
+        const res = blockNullP(actual, predData, r, nTest, w, { blockLength: design.scansPerClip, skip, nPerm, seed: opts.seed ?? 0, pTail });
+        out.p.set(res.p, c0);
+        out.pEmpirical!.set(res.pEmpirical, c0);
+        out.pSource!.set(res.pSource, c0);
+        out.rNull.set(res.rNull, c0);
+      } else {
+        // A constant prediction or voxel gives r = 0 here: p = 0.5, never significant.
+        out.p.set(gaussianNullP(r, nTest), c0);
+        out.rNull.set(r, c0);
+      }
       if (nReps >= 2) {
         const reps = gatherRepetitions(resp, design.testOffsets, design.testRun, design.testScan, nReps, c0, c1);
         const list = Array.from({ length: nReps }, (_, k) => reps.subarray(k * nTest * w, (k + 1) * nTest * w));
@@ -176,8 +206,19 @@ export async function fitEncoding(resp: EncodingResponses, design: EncodingDesig
   }
   return {
     name, nVoxels: V, nTrain, nTest, nFeatures: p, nullKind, fdrAlpha,
-    r: out.r, r2: out.r2, p: out.p, q: Float32Array.from(q), significant, bestAlpha: out.bestAlpha, ceiling: out.ceiling, rNormalised,
+    nPerm: block ? nPerm : null, pTail: block ? pTail : null, nullFromScan: block ? skip : null,
+    r: out.r, rNull: out.rNull, r2: out.r2, p: out.p, pEmpirical: out.pEmpirical, pSource: out.pSource,
+    q: Float32Array.from(q), significant, bestAlpha: out.bestAlpha, ceiling: out.ceiling, rNormalised,
   };
+}
+
+/** What {@link blockNullP} returns for the voxels of a chunk. */
+interface BlockNullChunk {
+  p: Float64Array;
+  pEmpirical: Float64Array;
+  pSource: Uint8Array;
+  /** r over each clip's scans from `skip` on: the statistic tested (0 for a constant column). */
+  rNull: Float64Array;
 }
 
 /**
@@ -185,6 +226,7 @@ export async function fitEncoding(resp: EncodingResponses, design: EncodingDesig
  * permuting: they can never be significant, and p = 1 is conservative (super-uniform p-values keep
  * Benjamini-Hochberg's FDR control), so BH still counts them among its m tests. This halves the
  * cost on a cortex where most voxels carry no signal. Every voxel sees the same permutations.
+ * A constant prediction or voxel (r = 0 over all scans, NaN in the null) gets p = 1.
  *
  * The test statistic is the correlation over each clip's scans from `skip` (the largest FIR
  * delay) on. Shuffling clip blocks assumes that blocks are exchangeable, but a block's first
@@ -194,21 +236,29 @@ export async function fitEncoding(resp: EncodingResponses, design: EncodingDesig
  * clip-constant features, false-discovery proportion in noise ROIs 0.053 over 30 brains). The
  * scans from the largest delay on are predicted from their own clip alone (0.043).
  */
-function blockNullP(actual: Float32Array, pred: Float32Array, r: Float64Array, n: number, w: number, o: { blockLength: number; skip: number; nPerm: number; seed: number }): Float64Array {
-  const keep: number[] = [];
-  for (let v = 0; v < w; v++) if (r[v]! > 0) keep.push(v);
-  const p = new Float64Array(w).fill(1);
-  if (keep.length === 0) return p;
-  const k = keep.length;
+function blockNullP(actual: Float32Array, pred: Float32Array, r: Float64Array, n: number, w: number, o: { blockLength: number; skip: number; nPerm: number; seed: number; pTail: PTail }): BlockNullChunk {
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (i % o.blockLength >= o.skip) rows.push(i);
-  const a = new Float32Array(rows.length * k), b = new Float32Array(rows.length * k);
-  rows.forEach((i, row) => {
-    for (let j = 0; j < k; j++) { a[row * k + j] = actual[i * w + keep[j]!]!; b[row * k + j] = pred[i * w + keep[j]!]!; }
+  const m = rows.length;
+  const sa = new Float32Array(m * w), sp = new Float32Array(m * w);
+  rows.forEach((i, row) => { sa.set(actual.subarray(i * w, (i + 1) * w), row * w); sp.set(pred.subarray(i * w, (i + 1) * w), row * w); });
+  const out: BlockNullChunk = { p: new Float64Array(w).fill(1), pEmpirical: new Float64Array(w).fill(1), pSource: new Uint8Array(w), rNull: scoreColumns(sp, sa, m, w).r };
+  const keep: number[] = [];
+  for (let v = 0; v < w; v++) if (r[v]! > 0) keep.push(v);
+  if (keep.length === 0) return out;
+  const k = keep.length;
+  const a = new Float32Array(m * k), b = new Float32Array(m * k);
+  for (let row = 0; row < m; row++) {
+    for (let j = 0; j < k; j++) { a[row * k + j] = sa[row * w + keep[j]!]!; b[row * k + j] = sp[row * w + keep[j]!]!; }
+  }
+  const res = blockPermutationNull({ rows: m, cols: k, data: a }, { rows: m, cols: k, data: b }, {
+    method: 'block', blockLength: o.blockLength - o.skip, nPerm: o.nPerm, seed: o.seed, keepNull: false, pTail: o.pTail,
   });
-  const res = blockPermutationNull({ rows: rows.length, cols: k, data: a }, { rows: rows.length, cols: k, data: b }, {
-    method: 'block', blockLength: o.blockLength - o.skip, nPerm: o.nPerm, seed: o.seed, keepNull: false,
+  keep.forEach((v, j) => {
+    if (Number.isNaN(res.p[j]!)) return;
+    out.p[v] = res.p[j]!;
+    out.pEmpirical[v] = res.pEmpirical[j]!;
+    out.pSource[v] = res.pSource[j]!;
   });
-  keep.forEach((v, j) => { p[v] = res.p[j]!; });
-  return p;
+  return out;
 }

@@ -10,7 +10,7 @@ export { histogram2d, type Histogram2d } from './histogram2d.ts';
 export { compareSpaces, type SpaceComparison, type SpaceScores } from './compareSpaces.ts';
 export { partitionVariance, type VariancePartition } from './partitionVariance.ts';
 export { roiSummary, type RoiCount } from './roiSummary.ts';
-export { fitEncoding, cvGroups, DEFAULT_NULL_PERMUTATIONS, type EncodingFitOptions, type EncodingMaps, type EncodingNull } from './fitEncoding.ts';
+export { fitEncoding, cvGroups, type EncodingFitOptions, type EncodingMaps, type EncodingNull } from './fitEncoding.ts';
 export { encodeSubject, type EncodeSubjectOptions, type EncodingModelSpec, type PartitionResult, type SubjectEncoding } from './encodeSubject.ts';
 export { readFeatureSpace } from './readFeatureSpace.ts';
 export { writeVoxelMap, type VoxelSpace } from './writeVoxelMap.ts';

@@ -1,5 +1,6 @@
 import { join, relative, sep } from 'node:path';
 import { writeJsonAtomic } from '../io/index.ts';
+import { fdrBh, P_SOURCE } from '../stats/index.ts';
 import type { SubjectEncoding } from './encodeSubject.ts';
 import type { EncodingMaps } from './fitEncoding.ts';
 import { roiSummary, type RoiCount } from './roiSummary.ts';
@@ -11,8 +12,22 @@ export interface ModelSummary {
   nSignificant: number;
   meanR: number;
   maxR: number;
-  /** Mean r over significant voxels (0 when none). */
+  /** Mean r (every test scan, what the maps show) over significant voxels (0 when none). */
   meanSignificantR: number;
+  // The next three (and nPerm, pTail, nullFromScan below) are optional only because summaries
+  // written before they existed lack them; writeEncodingOutputs always writes them.
+  /**
+   * Mean over significant voxels of the statistic the null tested (0 when none): for the block
+   * null r over each clip's scans from `nullFromScan` on, for the Gaussian null r itself.
+   */
+  meanSignificantRNull?: number;
+  /**
+   * Block null: voxels significant (q ≤ fdr, r > 0) with the counted p alone, (1 + count) /
+   * (1 + nPerm), i.e. without the tail fit below 1/(1 + nPerm); null for the Gaussian null.
+   */
+  nSignificantCounted?: number | null;
+  /** Block null: where the p of the permuted voxels (r > 0) came from; null for the Gaussian null. */
+  pSources?: { counted: number; gpd: number; moments: number } | null;
   /** Median noise-ceiling r over significant voxels (null without test repetitions). */
   medianSignificantCeiling: number | null;
   topRois: RoiCount[];
@@ -37,6 +52,10 @@ export interface EncodingSummary {
   nTest: number;
   delays: number[];
   null: string;
+  /** Block null: shuffles, the p tail method ('gpd' | 'none') and the first scan of each clip the null scored; null for the Gaussian null. */
+  nPerm?: number | null;
+  pTail?: string | null;
+  nullFromScan?: number | null;
   fdr: number;
   models: Record<string, ModelSummary>;
   comparisons: { a: string; b: string; counts: { both: number; onlyA: number; onlyB: number; neither: number }; eitherSignificant: { n: number; aBetter: number; meanDiff: number }; histogram: { xEdges: number[]; yEdges: number[]; counts: number[][] }; file: string }[];
@@ -62,16 +81,32 @@ function modelFiles(dir: string, m: EncodingMaps, space: VoxelSpace | null, name
 }
 
 function summarise(m: EncodingMaps, atlas: { labels: Int32Array; names: Map<number, string> }, files: Record<string, string>, topK: number): ModelSummary {
-  let sumR = 0, maxR = -Infinity, sumSig = 0, nSig = 0;
+  let sumR = 0, maxR = -Infinity, sumSig = 0, sumSigNull = 0, nSig = 0;
   const ceil: number[] = [];
   for (let v = 0; v < m.nVoxels; v++) {
     sumR += m.r[v]!;
     if (m.r[v]! > maxR) maxR = m.r[v]!;
-    if (m.significant[v]) { nSig++; sumSig += m.r[v]!; ceil.push(m.ceiling[v]!); }
+    if (m.significant[v]) { nSig++; sumSig += m.r[v]!; sumSigNull += m.rNull[v]!; ceil.push(m.ceiling[v]!); }
+  }
+  let nSignificantCounted: number | null = null;
+  let pSources: ModelSummary['pSources'] = null;
+  if (m.pEmpirical && m.pSource) {
+    const q = fdrBh(m.pEmpirical);
+    nSignificantCounted = 0;
+    pSources = { counted: 0, gpd: 0, moments: 0 };
+    for (let v = 0; v < m.nVoxels; v++) {
+      if (q[v]! <= m.fdrAlpha && m.r[v]! > 0) nSignificantCounted++;
+      if (!(m.r[v]! > 0)) continue;
+      const s = m.pSource[v]!;
+      if (s === P_SOURCE.gpd) pSources.gpd++;
+      else if (s === P_SOURCE.moments) pSources.moments++;
+      else pSources.counted++;
+    }
   }
   const rois = roiSummary(m.significant, m.r, atlas);
   return {
     nFeatures: m.nFeatures, nSignificant: nSig, meanR: sumR / m.nVoxels, maxR, meanSignificantR: nSig > 0 ? sumSig / nSig : 0,
+    meanSignificantRNull: nSig > 0 ? sumSigNull / nSig : 0, nSignificantCounted, pSources,
     medianSignificantCeiling: median(ceil), topRois: rois.filter((r) => r.nSignificant > 0).slice(0, topK), rois, files,
   };
 }
@@ -83,11 +118,13 @@ function summarise(m: EncodingMaps, atlas: { labels: Int32Array; names: Map<numb
  * length V in the responses' voxel order (float32; `_sig` uint8, as in the NIfTI), e.g. for
  * derivative arrays without voxel coordinates; per compared pair `<a>_minus_<b>_rdiff`; with
  * partitioning `<a>+<b>_unique-<a>`, `<a>+<b>_unique-<b>`, `<a>+<b>_shared`; and `summary.json`
- * (counts of significant voxels per ROI, the `topK` ROIs per model, comparisons with their 2-D
- * histograms, partition means, how the maps are stored). summary.json names the files relative to
- * `opts.relativeTo` ('/'-separated; default `dir` itself, i.e. bare file names, so the folder can
- * be moved: a staging folder renamed into the run stays valid); pass the run folder for
- * run-relative names such as `subjects/sub-001/encode/music_r.npy`.
+ * (counts of significant voxels per ROI, the `topK` ROIs per model, the mean over significant
+ * voxels of r and of the statistic the null tested, the block null's settings and the significant
+ * count with the counted p alone, comparisons with their 2-D histograms, partition means, how the
+ * maps are stored). summary.json names the files relative to `opts.relativeTo` ('/'-separated;
+ * default `dir` itself, i.e. bare file names, so the folder can be moved: a staging folder renamed
+ * into the run stays valid); pass the run folder for run-relative names such as
+ * `subjects/sub-001/encode/music_r.npy`.
  */
 export function writeEncodingOutputs(
   dir: string,
@@ -131,7 +168,7 @@ export function writeEncodingOutputs(
     maps: space ? 'nii.gz' : 'npy',
     noVolume: space ? null : 'the responses have no voxel coordinates (e.g. the derivative arrays of ds003720, which come without an atlas or voxel indices): the maps are per-voxel .npy files in the responses\' column order, with no brain image to draw them on',
     nTrain: first.nTrain, nTest: first.nTest, delays: enc.delays,
-    null: first.nullKind, fdr: first.fdrAlpha, models, comparisons, partition,
+    null: first.nullKind, nPerm: first.nPerm, pTail: first.pTail, nullFromScan: first.nullFromScan, fdr: first.fdrAlpha, models, comparisons, partition,
   };
   writeJsonAtomic(join(dir, 'summary.json'), summary);
   return summary;

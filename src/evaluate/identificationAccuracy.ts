@@ -19,8 +19,10 @@ export interface IdentificationResult {
  * over items. Chance is 0.5.
  *
  * - `j = i` is excluded (counting it would add 1/(n−1) to every item).
- * - The comparison is strict: a tie `C[i][i] = C[i][j]` does not count as a success, so
- *   identical predictions for every item score 0, not 1.
+ * - The comparison is strict: a tie `C[i][i] = C[i][j]` does not count as a success. A
+ *   zero-variance (constant) prediction row ties with every target (r = 0) and scores 0;
+ *   identical (non-constant) predictions for every item rank the targets the same way in every
+ *   row, so item i scores the rank of its own target and the mean is 0.5, chance.
  * - A constant row correlates 0 with everything (see {@link rowCorrelations}).
  * - Say whether the items are windows or clips when reporting.
  *

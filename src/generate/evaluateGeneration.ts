@@ -1,16 +1,18 @@
 import { fail } from '../errors.ts';
-import { identificationAccuracy } from '../evaluate/index.ts';
+import { agreementWithUncertainty, identificationWithUncertainty, type ScoreWithUncertainty } from '../evaluate/index.ts';
 
-/** A score beside what a random guess gets. */
-export interface Scored {
-  value: number;
-  chance: number;
-}
+/** A score beside what a random guess gets, with its 95% interval over clips and p against chance. */
+export type Scored = ScoreWithUncertainty;
 
 export interface GenerationEvaluation {
   /** Identification accuracy of the generated audio's embeddings against the original stimuli's (clips; chance 0.5). */
   identification: Scored;
-  /** Fraction of clips whose generated audio gets the same genre label as the original (chance: Σ p_g² of the label frequencies). */
+  /**
+   * Fraction of clips whose generated audio gets the same genre label as the original. Chance:
+   * Σ_g p_orig(g)·p_gen(g), the frequencies of the originals' labels times those of the generated
+   * labels (the agreement of a random pairing), not Σ p_orig², which assumes the generator's
+   * labels are spread like the originals'.
+   */
   genreAgreement: Scored;
   perClip: { clipId: string; originalGenre: string; generatedGenre: string }[];
 }
@@ -32,14 +34,10 @@ export function evaluateGeneration(
   if (original.length !== n * dim || generated.length !== n * dim) fail('MISMATCH', `evaluateGeneration: expected ${n} × ${dim} embeddings for original and generated audio.`);
   if (originalGenres.length !== n || generatedGenres.length !== n) fail('MISMATCH', `evaluateGeneration: expected ${n} genre labels for original and generated audio.`);
   const perClip = clipIds.map((clipId, i) => ({ clipId, originalGenre: originalGenres[i]!, generatedGenre: generatedGenres[i]! }));
-  const agree = perClip.filter((p) => p.originalGenre === p.generatedGenre).length / n;
-  // chance agreement of two independent labels with the originals' label frequencies
-  const freq = new Map<string, number>();
-  for (const p of perClip) freq.set(p.originalGenre, (freq.get(p.originalGenre) ?? 0) + 1 / n);
-  const chance = [...freq.values()].reduce((s, f) => s + f * f, 0);
+  const opts = { unit: 'clips', split: 'test', seed: 0 } as const;
   return {
-    identification: { value: identificationAccuracy(generated, original, n, dim).mean, chance: 0.5 },
-    genreAgreement: { value: agree, chance },
+    identification: identificationWithUncertainty(generated, original, n, dim, opts),
+    genreAgreement: agreementWithUncertainty(originalGenres, generatedGenres, opts),
     perClip,
   };
 }

@@ -37,8 +37,17 @@ export interface RunConfig {
   /** Embedding models; the first is the decoding target unless `decode.target` names another. */
   embeddings: EmbeddingConfig[];
   align: { lagTr: number; scansPerClip: number };
-  /** `voxels`: the decoder ('rois', 'encoding:N', 'encoding-r:T', 'all'; default: ROIs with an atlas, else encoding:3000). */
-  decode: { target: string | undefined; topRois: number; folds: number; cvScore: 'inner' | 'nested'; voxels: string | undefined };
+  /**
+   * `voxels`: the decoder ('rois', 'encoding:N', 'encoding-r:T', 'all'; default: ROIs with an atlas, else encoding:3000).
+   * `alignment`: a pooled cross-subject decoder beside each subject's own (`{ "method": "ridge", "reference": "sub-001" }`,
+   * or 'srm' with `dims`; `excludeTarget`: trained without the subject scored); undefined: none.
+   * `trainRuns`: decoded subjects keep only their first K training runs (undefined: all).
+   */
+  decode: {
+    target: string | undefined; topRois: number; folds: number; cvScore: 'inner' | 'nested'; voxels: string | undefined;
+    alignment: { method: 'ridge' | 'srm' | 'none'; reference: string | undefined; excludeTarget: boolean; dims: number | undefined } | undefined;
+    trainRuns: number | undefined;
+  };
   /** Music library to retrieve from: its audio (default: the simulated library), and a shared library folder outside the run (default: RUN/library). */
   library: { audio: string | undefined; db: string | undefined } | undefined;
   /** Retrieval: tracks per clip, hubness reduction of the scores. */
@@ -46,7 +55,7 @@ export interface RunConfig {
   /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
   generate: { name: 'builtin' | 'musicgen'; modelDir: string | undefined; samples: number; rerank: number; guidance: number; temperature: number } | undefined;
   /** Encoding: feature spaces (embedding names or 'genre'), FDR level, CV folds, null distribution. */
-  encode: { spaces: string[] | undefined; fdrQ: number; folds: number; null: 'gaussian' | 'block'; nPerm: number } | undefined;
+  encode: { spaces: string[] | undefined; fdrQ: number; folds: number; null: 'gaussian' | 'block'; nPerm: number; pTail: 'gpd' | 'none' } | undefined;
   report: boolean;
 }
 
@@ -151,6 +160,7 @@ export const FIELDS = {
   fdrQ: num(0, 1),
   null: oneOf(['gaussian', 'block'] as const),
   nPerm: int(99, 1_000_000),
+  pTail: oneOf(['gpd', 'none'] as const),
   preset: oneOf(['demo', 'paper'] as const),
   subjectCount: int(1, 99),
   simulationSeed: int(0, 2 ** 31 - 1),
@@ -164,6 +174,10 @@ export const FIELDS = {
   decoder: decoderField(),
   topK: int(1, 1000),
   hubness: oneOf(['none', 'center', 'csls'] as const),
+  alignMethod: oneOf(['ridge', 'srm', 'none'] as const),
+  subjectId: subjectIdField(),
+  srmDims: int(1, 10_000),
+  trainRuns: int(1, 100),
 } as const;
 
 const embeddingField = obj({
@@ -226,8 +240,15 @@ const schema = obj({
       folds: doc(withDefault(FIELDS.folds, RIDGE_DEFAULTS.folds), 'cross-validation folds, grouped by clip'),
       cvScore: doc(withDefault(FIELDS.cvScore, DECODE_DEFAULTS.cvScore), "ROI ranking score: 'inner' (the alpha search's CV r) or 'nested' (out-of-fold predictions)"),
       voxels: doc(optional(FIELDS.decoder), "the decoder: rois, encoding:N, encoding-r:T or all (default: rois with an atlas, else encoding:3000)"),
+      alignment: doc(optional(obj({
+        method: doc(FIELDS.alignMethod, "'ridge' (each subject mapped onto reference by ridge on the training clips), 'srm' (a shared response model) or 'none'"),
+        reference: doc(optional(FIELDS.subjectId), "ridge: the subject whose voxels are the common space (default: the dataset's first)"),
+        excludeTarget: doc(withDefault(bool(), false), "train each subject's pooled decoder on the other subjects only (the new-subject case)"),
+        dims: doc(optional(FIELDS.srmDims), `srm: shared dimensions per region (default ${ALIGN_DEFAULTS.srmDims})`),
+      })), "also one decoder pooled over every subject of the dataset, scored on each subject's own test clips beside its own decoder (docs/alignment.md); absent: none"),
+      trainRuns: doc(optional(FIELDS.trainRuns), 'decoded subjects keep only their first K training runs; the other subjects keep all theirs (default: all)'),
     }),
-    () => ({ target: undefined, topRois: DECODE_DEFAULTS.topRois, folds: RIDGE_DEFAULTS.folds, cvScore: DECODE_DEFAULTS.cvScore, voxels: undefined }),
+    () => ({ target: undefined, topRois: DECODE_DEFAULTS.topRois, folds: RIDGE_DEFAULTS.folds, cvScore: DECODE_DEFAULTS.cvScore, voxels: undefined, alignment: undefined, trainRuns: undefined }),
   ), 'decoding fMRI → embedding (docs/method.md §1.4)'),
   library: doc(withDefault(nullable(obj({
     audio: doc(optional(str()), 'a folder of music (searched recursively; default: the simulated library)'),
@@ -261,9 +282,10 @@ const schema = obj({
         folds: doc(withDefault(FIELDS.folds, RIDGE_DEFAULTS.folds), 'cross-validation folds for the per-voxel alpha'),
         null: doc(withDefault(FIELDS.null, ENCODE_DEFAULTS.null), "null distribution: 'block' (clip blocks shuffled) or 'gaussian' (the paper's)"),
         nPerm: doc(withDefault(FIELDS.nPerm, ENCODE_DEFAULTS.nPerm), 'shuffles of the block null'),
+        pTail: doc(withDefault(FIELDS.pTail, ENCODE_DEFAULTS.pTail), "p beyond every shuffle: 'gpd' (generalized Pareto tail fit, as FSL's PALM) or 'none' (the count, floor 1/(1 + nPerm))"),
       }),
     ),
-    () => ({ spaces: undefined, fdrQ: ENCODE_DEFAULTS.fdrQ, folds: RIDGE_DEFAULTS.folds, null: ENCODE_DEFAULTS.null, nPerm: ENCODE_DEFAULTS.nPerm }),
+    () => ({ spaces: undefined, fdrQ: ENCODE_DEFAULTS.fdrQ, folds: RIDGE_DEFAULTS.folds, null: ENCODE_DEFAULTS.null, nPerm: ENCODE_DEFAULTS.nPerm, pTail: ENCODE_DEFAULTS.pTail }),
   ), 'voxelwise encoding maps with significance; null switches it off'),
   report: doc(withDefault(bool(), true), 'write the HTML report'),
 });
@@ -271,6 +293,12 @@ const schema = obj({
 /** `null` switches a stage off (undefined); an object configures it. */
 function nullable<T>(field: Field<T>): Field<T | undefined> {
   return { ...field, expected: `${field.expected} or null`, check: (v, p, s) => (v === null ? undefined : field.check(v, p, s)) };
+}
+
+/** A BIDS subject id such as "sub-001". */
+function subjectIdField(): Field<string> {
+  const expected = 'a BIDS subject id like "sub-001"';
+  return { expected, check: (v, p, s) => (typeof v === 'string' && /^sub-[A-Za-z0-9]+$/.test(v) ? v : fail('BAD_INPUT', `${s}: '${p}' must be ${expected}, got ${JSON.stringify(v)}.`)) };
 }
 
 function subjectsField(): Field<string[] | 'all'> {

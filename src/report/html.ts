@@ -15,3 +15,14 @@ export function pct(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return '–';
   return `${(value * 100).toFixed(1).replace(/\.0$/, '')}%`;
 }
+
+/**
+ * A permutation p-value with two significant digits, "≤ 1e-4"-style where no random pairing
+ * reached the score (p is then the resolution 1/(nPerm + 1), not a measured value); an en dash
+ * where none was computed.
+ */
+export function pValue(s: { p?: number; nPerm?: number; exact?: boolean }): string {
+  if (s.p === undefined || !Number.isFinite(s.p)) return '–';
+  if (s.nPerm && !s.exact && s.p <= 1 / (s.nPerm + 1) + 1e-12) return `≤ ${Number((1 / (s.nPerm + 1)).toPrecision(1))}`;
+  return String(Number(s.p.toPrecision(2)));
+}

@@ -9,6 +9,7 @@ export { conditioningCaption } from './conditioningCaption.ts';
 export { genreOrder } from './genreOrder.ts';
 export { tsvLink, type TsvRow } from './tsvLink.ts';
 export { encodePng, crc32 } from './png.ts';
+export { pValue } from './html.ts';
 export { spectrogramImage, type SpectrogramImage } from './spectrogramImage.ts';
 export { heatmapSvg } from './heatmapSvg.ts';
 export { barChartSvg, type Bar } from './barChartSvg.ts';

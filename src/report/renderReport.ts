@@ -3,7 +3,8 @@ import type { BrainData, BrainMapInfo } from './brainData.ts';
 import type { RunContents, SubjectContents } from './collectRun.ts';
 import { genreOrder } from './genreOrder.ts';
 import { heatmapSvg } from './heatmapSvg.ts';
-import { esc, fmt } from './html.ts';
+import { esc, fmt, pValue } from './html.ts';
+import { alignedWhat, alignmentComparison } from './alignmentComparison.ts';
 import { subjectResult, subjectSentence, summaryTable } from './resultSummary.ts';
 import { tsvLink, type TsvRow } from './tsvLink.ts';
 import { STAGE_NAMES, type ScoreWithChance } from '../run/index.ts';
@@ -37,9 +38,12 @@ export interface SubjectView {
 
 const notRun = (what: string, why?: string) => `<p class="not-run">${esc(what)}: stage not run${why ? ` (${esc(why)})` : ''}.</p>`;
 
+/** "0.841–0.942", or a dash where no interval was computed. */
+const interval = (s: ScoreWithChance, digits: number) => (s.ci95 ? `${fmt(s.ci95[0], digits)}–${fmt(s.ci95[1], digits)}` : '–');
+
 function scoreRow(label: string, s: ScoreWithChance | undefined, digits = 3): string {
   if (!s) return '';
-  return `<tr><td>${esc(label)}</td><td class="num">${fmt(s.value, digits)}</td><td class="num">${fmt(s.chance, digits)}</td><td class="num">${fmt(s.oracle, digits)}</td></tr>`;
+  return `<tr><td>${esc(label)}</td><td class="num">${fmt(s.value, digits)}</td><td class="num">${interval(s, digits)}</td><td class="num">${pValue(s)}</td><td class="num">${fmt(s.chance, digits)}</td><td class="num">${fmt(s.oracle, digits)}</td></tr>`;
 }
 
 /** A generation score with the score of music generated from the true embeddings as its oracle. */
@@ -54,6 +58,8 @@ function metricsTable(s: SubjectContents): string {
     [`identification accuracy, training (${d?.unit ?? 'clips'}, in-sample)`, d?.identificationTrain],
     [`${d?.nWayTop1.n ?? 'N'}-way top-1, test`, d?.nWayTop1],
     ['mean r over embedding dimensions, test', d ? { value: d.meanR, chance: 0 } : undefined],
+    [`identification accuracy, test, pooled decoder (${d?.aligned ? alignedWhat(d.aligned) : ''})`, d?.aligned?.identificationTest],
+    [`${d?.aligned?.nWayTop1.n ?? 'N'}-way top-1, test, pooled decoder`, d?.aligned?.nWayTop1],
     ['retrieval: genre of top clip agrees', s.retrieval?.genreAgreement],
     ['retrieval: identification of retrieved clips', s.retrieval?.identification],
     ['generation: identification of generated clips', withOracle(s.generationMetrics?.identification, s.generationMetrics?.oracle?.identification)],
@@ -61,9 +67,9 @@ function metricsTable(s: SubjectContents): string {
   ];
   const shown = scores.filter((x): x is [string, ScoreWithChance] => x[1] !== undefined);
   if (shown.length === 0) return notRun('decoding metrics', 'decode');
-  const tsv: TsvRow[] = shown.map(([metric, x]) => ({ metric, value: x.value, chance: x.chance, oracle: x.oracle }));
-  return `<table class="metrics"><thead><tr><th>metric</th><th>value</th><th>chance</th><th>oracle</th></tr></thead><tbody>${shown.map(([l, x]) => scoreRow(l, x)).join('')}</tbody></table>
-<p class="table-foot">${tsvLink(`${s.id}-metrics`, ['metric', 'value', 'chance', 'oracle'], tsv)} Oracle: the same measure computed with the true embedding instead of the decoded one.${d ? ` Decoding target: ${esc(d.target)}; hemodynamic lag ${d.lagTr} TR.` : ''}</p>`;
+  const tsv: TsvRow[] = shown.map(([metric, x]) => ({ metric, value: x.value, ci95_low: x.ci95?.[0], ci95_high: x.ci95?.[1], p: x.p, chance: x.chance, oracle: x.oracle }));
+  return `<table class="metrics"><thead><tr><th>metric</th><th>value</th><th>95% interval</th><th>p vs chance</th><th>chance</th><th>oracle</th></tr></thead><tbody>${shown.map(([l, x]) => scoreRow(l, x)).join('')}</tbody></table>
+<p class="table-foot">${tsvLink(`${s.id}-metrics`, ['metric', 'value', 'ci95_low', 'ci95_high', 'p', 'chance', 'oracle'], tsv)} 95% interval: percentile bootstrap over the test clips; p: the share of random prediction–target pairings that score at least as well (both seeded, in metrics.json). Oracle: the same measure computed with the true embedding instead of the decoded one.${d ? ` Decoding target: ${esc(d.target)}; hemodynamic lag ${d.lagTr} TR.` : ''}</p>`;
 }
 
 /** An SVG figure with its download link (report.js turns the link into a file of the SVG as shown) and an optional note (HTML). */
@@ -297,6 +303,7 @@ function resultSection(c: RunContents, views: SubjectView[]): string {
   return `<section id="result"><h2>Result</h2>
 <ul class="sentences">${results.map((r) => `<li>${esc(subjectSentence(r))}</li>`).join('')}</ul>
 ${summaryTable(results)}
+${alignmentComparison(views.map((v) => v.contents))}
 </section>`;
 }
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
  * RUN/dataset/                                   the simulated dataset (simulate stage only)
  * RUN/embeddings/<model>.npy|.json               clips × windows × dim, + clip ids, window starts
  * RUN/subjects/<sub>/decode/                     predictions.npy|.json, identification.npy, rois.json, metrics.json
+ *                                                (+ predictions_aligned.npy, identification_aligned.npy with decode --align)
  * RUN/subjects/<sub>/encode/                     <space>_r|_q|_sig.nii.gz, summary.json (encode's EncodingSummary),
  *                                                background.nii.gz (the image the maps are drawn on)
  * RUN/library/                                   library embeddings and index
@@ -50,6 +51,17 @@ export interface ScoreWithChance {
   chance: number;
   /** The same metric with the true embedding instead of the predicted one, where defined. */
   oracle?: number;
+  /** 95% bootstrap interval over test clips (seeded: `seed`, `nBoot` resamples), where computed. */
+  ci95?: [number, number];
+  /** p against chance from random prediction–target pairings (`nPerm` of them, `exact` when all were enumerated). */
+  p?: number;
+  nBoot?: number;
+  nPerm?: number;
+  exact?: boolean;
+  seed?: number;
+  /** What was scored: 'clips' or 'windows', and which split ('test', 'train-in-sample', …). */
+  unit?: 'clips' | 'windows';
+  split?: string;
 }
 
 /** `subjects/<sub>/decode/metrics.json`. */
@@ -70,6 +82,40 @@ export interface DecodeMetrics {
   perGenre: Record<string, number>;
   /** Which decoder, and why (the ROI ensemble, or a voxel selection when the subject has no atlas). */
   decoder?: { method: 'roi-ensemble' | 'encoding-top' | 'encoding-r' | 'all'; label: string; reason: string; nSelected?: number; nVoxels?: number };
+  /** Training runs this subject's decoders used (`decode --train-runs K`); null or absent: all. */
+  trainRuns?: { kept: number; of: number } | null;
+  /** The pooled cross-subject decoder (`decode --align`) scored on this subject's own test clips, beside the within-subject numbers above. */
+  aligned?: AlignedDecodeMetrics;
+}
+
+/** What a pooled (cross-subject) decoder was trained on. */
+export interface AlignedDecoderInfo {
+  method: 'ridge' | 'srm';
+  /** True when the decoder was trained without the subject it is scored on (the "new subject" case). */
+  excludeTarget: boolean;
+  /** Aligned region by region ('rois') or on each subject's own selected voxels ('selection'). */
+  blocks: 'rois' | 'selection';
+  nBlocks: number;
+  /** Columns of the common space. */
+  nColumns: number;
+  /** Subjects whose aligned training rows trained the decoder. */
+  trainingSubjects: string[];
+  /** Rows and clips of the pooled training set. */
+  trainingRows: number;
+  trainingClips: number;
+}
+
+/** The `aligned` block of `subjects/<sub>/decode/metrics.json`. */
+export interface AlignedDecodeMetrics extends AlignedDecoderInfo {
+  /** The ridge reference subject (null for SRM: the shared space has none). */
+  reference: string | null;
+  identificationTest: ScoreWithChance;
+  identificationTrain: ScoreWithChance;
+  nWayTop1: ScoreWithChance & { n: number };
+  meanR: number;
+  perGenre: Record<string, number>;
+  /** How each subject entered the common space: clips its map was learnt on, ridge CV R², whether it trained the decoder. */
+  subjects: { subject: string; method: 'identity' | 'ridge' | 'srm'; clips: number; trainingRuns: number; cvR2?: number; inDecoder: boolean }[];
 }
 
 /** `subjects/<sub>/decode/rois.json`: the ROIs (or, for a voxel selection, the voxels) chosen on training data. */

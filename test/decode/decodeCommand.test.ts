@@ -46,6 +46,16 @@ test('runDecode({subject: "all"}) writes predictions, rois and metrics per subje
     assert.equal(m.identificationTest.chance, 0.5);
     assert.ok(m.identificationTest.value > 0.8, `${sub} test identification ${m.identificationTest.value}`);
     assert.equal(m.nWayTop1.chance, 1 / 16);
+    // the headline scores with their uncertainty: the same value as the decoder's clip score, a 95% bootstrap interval around it, p vs chance
+    assert.equal(m.identificationTest.value, m.decoders.roiEnsemble.test.identification.clips.value);
+    assert.equal(m.nWayTop1.value, m.decoders.roiEnsemble.test.nWayTop1.value);
+    for (const x of [m.identificationTest, m.nWayTop1]) {
+      assert.ok(x.ci95[0] <= x.value && x.value <= x.ci95[1], JSON.stringify(x));
+      assert.ok(x.p > 0 && x.p <= 1);
+      assert.deepEqual([x.unit, x.split, x.n, x.nClips, x.seed, x.nBoot, x.nPerm], ['clips', 'test', 16, 16, 0, 10_000, 10_000]);
+    }
+    assert.ok(m.identificationTest.p <= 0.001, `identification ${m.identificationTest.value} is far above chance: p ${m.identificationTest.p}`);
+    assert.equal(m.identificationTrain.split, 'train-in-sample');
     assert.equal(m.decoders.roiEnsemble.test.identification.windows.n, 64);
     assert.deepEqual(m.alignment.windowScans, [{ first: 0, count: 7 }, { first: 1, count: 7 }, { first: 2, count: 7 }, { first: 3, count: 7 }]);
     // lag 3: the last clip of each run loses its last 3 scans (2 training + 2 test runs)

@@ -38,6 +38,12 @@ export interface SyntheticSpec {
   signal: Record<number, number>;
   lagTr: number;
   seed: number;
+  /**
+   * Seed of the brain (voxel weights and noise), apart from the stimuli's: subjects made with the
+   * same `seed` and their own `brainSeed` (and `roiSizes`) heard the same clips with brains of their
+   * own, as a multi-subject dataset. Default: the stimuli's stream.
+   */
+  brainSeed?: number;
 }
 
 export const defaultSpec: SyntheticSpec = {
@@ -108,6 +114,7 @@ export function makeSynthetic(spec: SyntheticSpec = defaultSpec): Synthetic {
     });
   });
   // Voxel weights: informative ROIs map the latent to voxels, others have none.
+  const gb = spec.brainSeed === undefined ? g : normalStream(spec.brainSeed);
   const labels = new Int32Array(V);
   const weights = new Float64Array(V * dim);
   const informative: number[] = [];
@@ -117,7 +124,7 @@ export function makeSynthetic(spec: SyntheticSpec = defaultSpec): Synthetic {
       const v = v0 + j;
       labels[v] = r + 1;
       if (amp > 0) informative.push(v);
-      for (let d = 0; d < dim; d++) weights[v * dim + d] = amp * g() / Math.sqrt(dim);
+      for (let d = 0; d < dim; d++) weights[v * dim + d] = amp * gb() / Math.sqrt(dim);
     }
   }
   const names = new Map<number, string>();
@@ -128,7 +135,7 @@ export function makeSynthetic(spec: SyntheticSpec = defaultSpec): Synthetic {
   const makeRun = (task: 'Training' | 'Test', runNo: number, ids: string[], rep: number) => {
     const nScans = ids.length * S;
     const data = new Float32Array(nScans * V);
-    for (let k = 0; k < data.length; k++) data[k] = g();
+    for (let k = 0; k < data.length; k++) data[k] = gb();
     runOrder.push({ task, run: runNo, clipIds: ids });
     ids.forEach((id, c) => {
       const firstScan = c * S;
@@ -166,10 +173,11 @@ export function makeSynthetic(spec: SyntheticSpec = defaultSpec): Synthetic {
  * Writes the synthetic subject as a dataset in the ds003720 layout: events (with the duplicate
  * first clip) and `_bold.json` per run, the derivative arrays (`Resp_Training`, `Resp_Test`,
  * `Resp_Test_Mean`), the per-voxel atlas labels with their names, and the embeddings
- * (`E.npy` + `E.json` as `brain2music embed` writes them) at `embeddingsPath`.
+ * (`E.npy` + `E.json` as `brain2music embed` writes them) at `embeddingsPath`. With `brains`
+ * (one per subject, made with `syn`'s stimuli and a `brainSeed` each) every subject gets its own
+ * brain; else the subjects beyond the first have `syn`'s brain with the voxel data negated.
  */
-export function writeSyntheticBids(root: string, syn: Synthetic, subjects: string[], embeddingsPath: string): void {
-  const V = syn.responses.nVoxels;
+export function writeSyntheticBids(root: string, syn: Synthetic, subjects: string[], embeddingsPath: string, brains?: readonly Synthetic[]): void {
   mkdirSync(root, { recursive: true });
   writeFileSync(join(root, 'dataset_description.json'), JSON.stringify({ Name: 'brain2music decode test', BIDSVersion: '1.4.0' }));
   const event = (id: string, i: number) => {
@@ -188,10 +196,12 @@ export function writeSyntheticBids(root: string, syn: Synthetic, subjects: strin
     });
     const dd = join(root, 'derivative', 'preprocessed_data');
     mkdirSync(dd, { recursive: true });
-    // subjects beyond the first: the same brain with its voxel data negated (still decodable)
-    const sign = si % 2 === 0 ? 1 : -1;
+    // subjects beyond the first: the same brain with its voxel data negated (still decodable), unless each has its own
+    const sign = brains || si % 2 === 0 ? 1 : -1;
+    const own = brains?.[si] ?? syn;
+    const V = own.responses.nVoxels;
     const concat = (task: 'Training' | 'Test') => {
-      const runs = syn.responses.runs.filter((r) => r.task === task);
+      const runs = own.responses.runs.filter((r) => r.task === task);
       const out = new Float32Array(runs.reduce((n, r) => n + r.data.length, 0));
       let o = 0;
       for (const r of runs) {
@@ -204,10 +214,10 @@ export function writeSyntheticBids(root: string, syn: Synthetic, subjects: strin
     const test = concat('Test');
     writeNpy(join(dd, `${sub}_Resp_Training.npy`), train, [train.length / V, V]);
     writeNpy(join(dd, `${sub}_Resp_Test.npy`), test, [test.length / V, V]);
-    const testRuns = syn.responses.runs.filter((r) => r.task === 'Test');
+    const testRuns = own.responses.runs.filter((r) => r.task === 'Test');
     const mean = new Float32Array(syn.testClipIds.length * S * V);
     syn.testClipIds.forEach((id, c) => {
-      const reps = syn.responses.presentations.filter((p) => p.task === 'Test' && p.clipId === id);
+      const reps = own.responses.presentations.filter((p) => p.task === 'Test' && p.clipId === id);
       for (const p of reps) {
         const run = testRuns.find((r) => r.run === p.run)!;
         for (let s = 0; s < S; s++) for (let v = 0; v < V; v++) mean[(c * S + s) * V + v] += (sign * run.data[(p.firstScan + s) * V + v]) / reps.length;
@@ -216,8 +226,8 @@ export function writeSyntheticBids(root: string, syn: Synthetic, subjects: strin
     writeNpy(join(dd, `${sub}_Resp_Test_Mean.npy`), mean, [syn.testClipIds.length * S, V]);
     const ad = join(root, 'derivatives', 'atlas', sub);
     mkdirSync(ad, { recursive: true });
-    writeNpy(join(ad, `${sub}_desc-voxels_labels.npy`), syn.responses.atlas.labels, [V]);
-    writeFileSync(join(ad, `${sub}_space-bold_dseg.tsv`), 'index\tname\n' + [...syn.responses.atlas.names].map(([k, n]) => `${k}\t${n}`).join('\n') + '\n');
+    writeNpy(join(ad, `${sub}_desc-voxels_labels.npy`), own.responses.atlas.labels, [V]);
+    writeFileSync(join(ad, `${sub}_space-bold_dseg.tsv`), 'index\tname\n' + [...own.responses.atlas.names].map(([k, n]) => `${k}\t${n}`).join('\n') + '\n');
   }
   const e = syn.embeddings;
   writeNpy(embeddingsPath, e.data, [e.clipIds.length, e.nWindows, e.dim]);

@@ -98,6 +98,37 @@ test('fitEncoding with the block null is at least as strict as the Gaussian null
   assert.ok(Number.isFinite(sumG));
 });
 
+test('fitEncoding(…, block null) reports rNull, the r its null tests (each clip\'s scans from the largest delay on, float64 reference), and p below the floor only from the tail', async () => {
+  const { resp, music } = syntheticSubject({ seed: 5, voxelsPerRoi: 10, testClips: 20 });
+  const d = buildEncodingDesign(resp, [music]);
+  const gpd = await fitEncoding(resp, d, 'music', { nPerm: 1000, seed: 2 });
+  const counted = await fitEncoding(resp, d, 'music', { nPerm: 1000, seed: 2, pTail: 'none' });
+  const gauss = await fitEncoding(resp, d, 'music', { nullKind: 'gaussian' });
+  assert.deepEqual([gpd.nullKind, gpd.nPerm, gpd.pTail, gpd.nullFromScan], ['block', 1000, 'gpd', 4]);
+  assert.deepEqual([gauss.nPerm, gauss.pTail, gauss.nullFromScan, gauss.pEmpirical, gauss.pSource], [null, null, null, null, null]);
+  assert.deepEqual(gauss.rNull, gauss.r);
+  const Y = gatherRows(resp, d.trainRun, d.trainScan, 0, resp.nVoxels);
+  const Yt = gatherMeanRows(resp, d.testOffsets, d.testRun, d.testScan, 0, resp.nVoxels);
+  const kept = Array.from({ length: d.nTest }, (_, i) => i).filter((i) => i % 10 >= 4); // scans 4-9 of each clip
+  for (const v of [0, 5, 13, 22, 41]) {
+    const y = Float32Array.from({ length: d.nTrain }, (_, i) => Y[i * resp.nVoxels + v]!);
+    const pred = ridgePredict64(d.trainX, y, d.nTrain, d.nFeatures, gpd.bestAlpha[v]!, d.testX, d.nTest);
+    const rNull = pearson64(kept.map((i) => pred[i]!), kept.map((i) => Yt[i * resp.nVoxels + v]!));
+    assert.ok(Math.abs(gpd.rNull[v]! - rNull) < 2e-3, `voxel ${v}: rNull ${gpd.rNull[v]} vs float64 ${rNull}`);
+    assert.ok(Math.abs(gpd.rNull[v]! - gpd.r[v]!) > 1e-4, `voxel ${v}: rNull differs from r over every scan`);
+  }
+  // the count is the same with and without the tail; the tail only lowers p beyond every shuffle
+  assert.deepEqual(gpd.pEmpirical, counted.pEmpirical);
+  assert.deepEqual(counted.p, counted.pEmpirical);
+  let refined = 0;
+  for (let v = 0; v < resp.nVoxels; v++) {
+    if (gpd.pSource![v] === 0) assert.equal(gpd.p[v], gpd.pEmpirical![v]);
+    else { refined++; assert.ok(gpd.p[v]! <= 1 / 1001 && gpd.pEmpirical![v] === Math.fround(1 / 1001), `voxel ${v}`); }
+  }
+  const below = gpd.p.filter((x) => x < 1 / 1001).length;
+  assert.ok(refined >= 10 && below >= 10, `${refined} voxels refined, ${below} below the floor`);
+});
+
 test('encodeSubject(resp, [music, other], { partition }) compares both spaces and splits the joint R² by ROI', async () => {
   const { resp, music, other, labels } = syntheticSubject({ seed: 9 });
   const enc = await encodeSubject(resp, [{ name: 'music', spaces: [music] }, { name: 'other', spaces: [other] }], { partition: true, nullKind: 'gaussian' });

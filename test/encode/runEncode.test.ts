@@ -45,6 +45,7 @@ test('runEncode({ features: "music.npy,genre", partition }) writes maps with the
     assert.equal(summary!.nTrain, 4800); // 480 training clips × 10 scans
     assert.equal(summary!.nTest, 600); // 60 test clips × 10 scans, 4 repetitions averaged
     assert.deepEqual(summary!.delays, [1, 2, 3, 4]);
+    assert.deepEqual([summary!.null, summary!.nPerm, summary!.pTail], ['block', 10_000, 'gpd']); // the defaults
     assert.deepEqual(Object.keys(summary!.models), ['music', 'genre', 'music+genre']);
     assert.equal(summary!.models.genre!.nFeatures, 40); // 10 genres × 4 delays
     assert.equal(summary!.comparisons.length, 1);
@@ -74,17 +75,20 @@ test('runEncode rejects --delays with --lag-tr, an unknown subject and a missing
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
-test('brain2music encode --lag-tr 3 --null block runs from the command line and prints the summary', () => {
+test('brain2music encode --lag-tr 3 --null block --p-tail none runs from the command line and prints the summary; a bad --p-tail is a usage error', () => {
   const dir = mkdtempSync(join(tmpdir(), 'b2m-run-encode-'));
   try {
     const { music } = fixture(dir);
-    const res = spawnSync(process.execPath, ['bin/brain2music.js', 'encode', '--bids', join(dir, 'ds'), '--features', music, '--subject', 'sub-001', '--lag-tr', '3', '--null', 'block', '--n-perm', '99', '--out', join(dir, 'run')], { encoding: 'utf8' });
+    const res = spawnSync(process.execPath, ['bin/brain2music.js', 'encode', '--bids', join(dir, 'ds'), '--features', music, '--subject', 'sub-001', '--lag-tr', '3', '--null', 'block', '--n-perm', '99', '--p-tail', 'none', '--out', join(dir, 'run')], { encoding: 'utf8' });
     assert.equal(res.status, 0, res.stderr);
-    assert.match(res.stdout, /delays 3 TR · block null/);
+    assert.match(res.stdout, /delays 3 TR · block null \(99 shuffles, p ≥ 1\/100\)/);
     assert.match(res.stdout, /music\s+significant\s+\d+/);
     const s = JSON.parse(readFileSync(join(dir, 'run', 'subjects', 'sub-001', 'encode', 'summary.json'), 'utf8')) as EncodingSummary;
-    assert.equal(s.null, 'block');
+    assert.deepEqual([s.null, s.nPerm, s.pTail], ['block', 99, 'none']);
     assert.deepEqual(s.delays, [3]);
     assert.equal(s.models.music!.nFeatures, 8);
+    const bad = spawnSync(process.execPath, ['bin/brain2music.js', 'encode', '--bids', join(dir, 'ds'), '--features', music, '--p-tail', 'pareto', '--out', join(dir, 'run2')], { encoding: 'utf8' });
+    assert.equal(bad.status, 1, bad.stderr); // a usage error, as commander reports every option parser's
+    assert.match(bad.stderr, /--p-tail.*pareto.*gpd.*none/s);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });

@@ -13,8 +13,9 @@ const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { stdio: 
 function maps(name: string, r: number[], sig: number[]): EncodingMaps {
   const V = r.length;
   return {
-    name, nVoxels: V, nTrain: 100, nTest: 50, nFeatures: 8, nullKind: 'gaussian', fdrAlpha: 0.05,
-    r: Float32Array.from(r), r2: Float32Array.from(r, (x) => x * x), p: Float32Array.from(sig, (s) => (s ? 0.001 : 0.5)),
+    name, nVoxels: V, nTrain: 100, nTest: 50, nFeatures: 8, nullKind: 'gaussian', fdrAlpha: 0.05, nPerm: null, pTail: null, nullFromScan: null,
+    r: Float32Array.from(r), rNull: Float32Array.from(r), r2: Float32Array.from(r, (x) => x * x), p: Float32Array.from(sig, (s) => (s ? 0.001 : 0.5)),
+    pEmpirical: null, pSource: null,
     q: Float32Array.from(sig, (s) => (s ? 0.01 : 0.9)), significant: Uint8Array.from(sig), bestAlpha: new Float32Array(V).fill(10),
     ceiling: new Float32Array(V).fill(0.8), rNormalised: Float32Array.from(r, (x) => x / 0.8),
   };
@@ -91,6 +92,31 @@ test('writeEncodingOutputs(dir, enc, no atlas, null) writes 1-D per-voxel .npy m
       const r = writeEncodingOutputs(sub, enc, atlas, null, 10, { relativeTo: run });
       assert.equal(r.models.music!.files.r, 'subjects/sub-001/encode/music_r.npy');
     } finally { rmSync(run, { recursive: true, force: true }); }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('writeEncodingOutputs(…) records the block null\'s settings, mean r and rNull of the significant voxels, and the significant count with the counted p alone', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'b2m-encode-'));
+  try {
+    // 5 voxels: three below the floor 1/1001 through the tail (source 1), whose counted p is the floor
+    const block: EncodingMaps = {
+      ...maps('music', [0.5, 0.4, 0.45, -0.1, 0.3], [1, 1, 1, 0, 1]), nullKind: 'block', nPerm: 1000, pTail: 'gpd', nullFromScan: 4,
+      rNull: Float32Array.of(0.45, 0.3, 0.35, -0.2, 0.25),
+      p: Float32Array.of(1e-6, 1e-5, 2e-6, 1, 0.0005),
+      pEmpirical: Float32Array.of(1 / 1001, 1 / 1001, 1 / 1001, 1, 0.0005),
+      pSource: Uint8Array.of(1, 1, 1, 0, 0),
+    };
+    const s = writeEncodingOutputs(dir, { subject: 'sub-001', delays: [1, 2, 3, 4], models: [block], comparisons: [], partition: null }, atlas, null);
+    assert.deepEqual([s.null, s.nPerm, s.pTail, s.nullFromScan], ['block', 1000, 'gpd', 4]);
+    const m = s.models.music!;
+    assert.ok(Math.abs(m.meanSignificantR - (0.5 + 0.4 + 0.45 + 0.3) / 4) < 1e-6);
+    assert.ok(Math.abs(m.meanSignificantRNull! - (0.45 + 0.3 + 0.35 + 0.25) / 4) < 1e-6);
+    // counted p: BH over 5 tests, q = 5·p/rank: 0.0025 for the floor voxels and the 0.0005 one → all 4
+    assert.equal(m.nSignificantCounted, 4);
+    assert.deepEqual(m.pSources, { counted: 1, gpd: 3, moments: 0 }); // the r ≤ 0 voxel was not permuted
+    const g = writeEncodingOutputs(dir, enc, atlas, null);
+    assert.deepEqual([g.nPerm, g.pTail, g.models.music!.nSignificantCounted, g.models.music!.pSources], [null, null, null, null]);
+    assert.equal(g.models.music!.meanSignificantRNull, g.models.music!.meanSignificantR);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 

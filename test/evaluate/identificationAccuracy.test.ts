@@ -51,7 +51,15 @@ test('identificationAccuracy(P, T) is 1 for perfect predictions of 4 items, not 
   assert.equal(res.mean, 1);
 });
 
-test('identificationAccuracy(P, T) with identical predictions for every item scores 0 (ties are failures)', () => {
+test('identificationAccuracy(P, T) with identical predictions for every item scores their targets\' ranks, mean 0.5 without ties; ties fail, a constant row scores 0', () => {
+  // one prediction for all 9 items, targets with distinct correlations to it: item i scores the
+  // rank of its own target among the others, so the mean is (0 + 1 + … + 8) / 8 / 9 = 0.5
+  const n = 9, dim = 5;
+  const T9 = randn(n * dim, 31);
+  const p = randn(dim, 32);
+  const same = identificationAccuracy(Float64Array.from({ length: n * dim }, (_, k) => p[k % dim]!), T9, n, dim);
+  assert.deepEqual([...same.perItem].sort((a, b) => a - b), Array.from({ length: n }, (_, k) => k / (n - 1)));
+  assert.equal(same.mean, 0.5);
   const P = [1, 2, 3, /**/ 1, 2, 3, /**/ 1, 2, 3];
   const T = [1, 2, 3, /**/ 3, 1, 2, /**/ 2, 3, 1];
   // row 0: own r = 1; C[0][1] = r([1,2,3],[3,1,2]) = -0.5; C[0][2] = -0.5 → item 0 scores 1.

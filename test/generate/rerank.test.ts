@@ -74,7 +74,7 @@ test('generateClips(…, rerank) keeps the candidate whose predicted response be
   assert.ok(Math.abs(responseAgreement(measured, measured) - 1) < 1e-9);
 });
 
-test('evaluateGeneration(…) counts identification (j≠i) and genre agreement with its chance', () => {
+test('evaluateGeneration(…) counts identification (j≠i) and genre agreement with its chance Σ p_orig · p_gen', () => {
   const ids = ['a', 'b', 'c', 'd'];
   const original = new Float32Array([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0]);
   const generated = new Float32Array([1, 0.1, 0, 0, 1, 0.1, 0.1, 0, 1, 0, 0, 1]); // d is off
@@ -83,7 +83,8 @@ test('evaluateGeneration(…) counts identification (j≠i) and genre agreement 
   const ev = evaluateGeneration(ids, original, generated, 3, labels(original), labels(generated));
   assert.deepEqual(ev.perClip.map((p) => p.generatedGenre), ['x', 'y', 'z', 'z']);
   assert.equal(ev.genreAgreement.value, 0.75);
-  assert.equal(ev.genreAgreement.chance, 0.5 * 0.5 + 0.25 * 0.25 + 0.25 * 0.25);
+  // Σ p_orig · p_gen: originals x, y, z, x (½, ¼, ¼), generated x, y, z, z (¼, ¼, ½); Σ p_orig² would be 0.375
+  assert.equal(ev.genreAgreement.chance, 0.5 * 0.25 + 0.25 * 0.25 + 0.25 * 0.5);
   assert.equal(ev.identification.chance, 0.5);
   assert.ok(ev.identification.value > 0.5 && ev.identification.value < 1);
 });

@@ -22,7 +22,7 @@ test('parseRunConfig(minimal) fills every default and resolves paths against the
   assert.equal(c.subjects, 'all');
   assert.deepEqual(c.embeddings, [{ name: 'builtin', modelDir: undefined, allowDownload: false, windowSec: undefined, hopSec: 1.5, layer: undefined }]);
   assert.deepEqual(c.align, { lagTr: 3, scansPerClip: 10 });
-  assert.deepEqual(c.decode, { target: undefined, topRois: 6, folds: 5, cvScore: 'inner', voxels: undefined });
+  assert.deepEqual(c.decode, { target: undefined, topRois: 6, folds: 5, cvScore: 'inner', voxels: undefined, alignment: undefined, trainRuns: undefined });
   assert.equal(c.captions, undefined);
   assert.deepEqual(c.encode, { spaces: undefined, fdrQ: 0.05, folds: 5, null: 'block', nPerm: 10_000 });
   assert.deepEqual(c.generate, { name: 'builtin', modelDir: undefined, samples: 1, rerank: 0, guidance: 4, temperature: 0.3 });
@@ -78,4 +78,16 @@ test('loadRunConfig(file) reports missing files, bad JSON and YAML with distinct
   assert.equal(code(() => loadRunConfig(join(dir, 'c.yaml'))), 'UNSUPPORTED');
   writeFileSync(join(dir, 'ok.json'), JSON.stringify({ out: 'run', dataset: { simulate: { subjects: 1 } } }));
   assert.equal(loadRunConfig(join(dir, 'ok.json')).out, join(dir, 'run'));
+});
+
+test('parseRunConfig(decode.alignment, decode.trainRuns) reads the pooled decoder\'s method (required), reference and options, with defaults', () => {
+  const c = parseRunConfig({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { method: 'ridge', reference: 'sub-001' }, trainRuns: 2 } }, 'cfg.json', '/');
+  assert.deepEqual(c.decode.alignment, { method: 'ridge', reference: 'sub-001', excludeTarget: false, dims: undefined });
+  assert.equal(c.decode.trainRuns, 2);
+  const s = parseRunConfig({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { method: 'srm', dims: 20, excludeTarget: true } } }, 'cfg.json', '/');
+  assert.deepEqual(s.decode.alignment, { method: 'srm', reference: undefined, excludeTarget: true, dims: 20 });
+  rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: {} } }, /'decode\.alignment\.method'/);
+  rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { method: 'hyper' } } }, /'decode\.alignment\.method' must be one of 'ridge', 'srm', 'none', got "hyper"/);
+  rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { reference: '001' } } }, /'decode\.alignment\.reference' must be a BIDS subject id like "sub-001", got "001"/);
+  rejects({ out: '/r', dataset: { bids: '/d' }, decode: { trainRuns: 0 } }, /'decode\.trainRuns' must be an integer in \[1, 100\], got 0/);
 });

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockPermutationNull, fdrBh, gaussianNullP } from '../../src/stats/index.ts';
+import { blockPermutationNull, fdrBh, gaussianNullP, P_SOURCE } from '../../src/stats/index.ts';
 import type { Matrix } from '../../src/linalg/index.ts';
 import { createRng, mulberry32 } from '../../src/linalg/index.ts';
+import { clipSeries } from './clipSeries.ts';
 
 function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
@@ -27,17 +28,19 @@ function ar1(T: number, V: number, rho: number, normal: () => number): Matrix {
   return { rows: T, cols: V, data };
 }
 
-test('blockPermutationNull(Y, P) returns the direct Pearson r and p = (1 + #{null ≥ r}) / (1 + nPerm)', () => {
+test('blockPermutationNull(Y, P, { method: "circular" }) returns the direct Pearson r and pEmpirical = (1 + #{null ≥ r}) / (1 + nPerm)', () => {
   const normal = createRng(11).normal;
   const Y = ar1(60, 5, 0.5, normal), P = ar1(60, 5, 0.5, normal);
-  const res = blockPermutationNull(Y, P, { nPerm: 49, seed: 2, minShift: 5 });
+  const res = blockPermutationNull(Y, P, { method: 'circular', nPerm: 49, seed: 2, minShift: 5 });
   assert.equal(res.nullR!.length, 49 * 5);
   for (let v = 0; v < 5; v++) {
     const y = column(Y, v), p = column(P, v);
     assert.ok(Math.abs(res.r[v]! - pearson(y, p)) < 1e-12);
     let count = 0;
     for (let k = 0; k < 49; k++) if (res.nullR![k * 5 + v]! >= res.r[v]!) count++;
-    assert.equal(res.p[v], (1 + count) / 50);
+    assert.equal(res.pEmpirical[v], (1 + count) / 50);
+    // p ≥ 0.1 (count ≥ 4 of 49) is never refined
+    if (count >= 4) assert.equal(res.p[v], res.pEmpirical[v]);
   }
   // every null row is the correlation with a circular shift s of Y, minShift ≤ s ≤ T - minShift, shared by all voxels
   for (let k = 0; k < 49; k++) {
@@ -78,7 +81,7 @@ test('blockPermutationNull(Y, P, { method: "block" }) gives each null row the co
     for (let v = 0; v < V; v++) {
       let count = 0;
       for (let k = 0; k < nPerm; k++) if (res.nullR![k * V + v]! >= res.r[v]!) count++;
-      assert.equal(res.p[v], (1 + count) / (1 + nPerm));
+      assert.equal(res.pEmpirical[v], (1 + count) / (1 + nPerm));
     }
   }
 });
@@ -91,7 +94,7 @@ test('blockPermutationNull(Y, P, { seed }) is deterministic; a constant column g
   const b = blockPermutationNull(Y, P, { nPerm: 30, seed: 9, method: 'block', blockLength: 5 });
   assert.deepEqual(a.p, b.p);
   assert.deepEqual(a.nullR, b.nullR);
-  assert.ok(Number.isNaN(a.r[2]!) && Number.isNaN(a.p[2]!));
+  assert.ok(Number.isNaN(a.r[2]!) && Number.isNaN(a.p[2]!) && Number.isNaN(a.pEmpirical[2]!));
   assert.ok(a.p[0]! >= 1 / 31 && a.p[0]! <= 1);
   assert.throws(() => blockPermutationNull(Y, { rows: 40, cols: 2, data: new Float64Array(80) }), /same scans × voxels/);
 });
@@ -100,7 +103,7 @@ test('blockPermutationNull(Y, P) is calibrated on white noise: about 5% of voxel
   const normal = createRng(21).normal;
   const Y = ar1(100, 1500, 0, normal), P = ar1(100, 1500, 0, normal);
   for (const method of ['circular', 'block'] as const) {
-    const { p } = blockPermutationNull(Y, P, { nPerm: 99, seed: 1, method, keepNull: false });
+    const { p } = blockPermutationNull(Y, P, { nPerm: 99, seed: 1, method, keepNull: false, pTail: 'none' });
     const frac = p.reduce((s, x) => s + (x <= 0.05 ? 1 : 0), 0) / p.length;
     assert.ok(frac > 0.03 && frac < 0.07, `${method}: ${frac}`);
   }
@@ -122,7 +125,8 @@ test('fdrBh(blockPermutationNull(...).p) keeps the false discovery proportion �
         Y.data[t * V + v] = a * P.data[t * V + v]! + N.data[t * V + v]!;
       }
     }
-    const block = blockPermutationNull(Y, P, { nPerm: 999, seed, keepNull: false, minShift: 20 });
+    // the circular null and the count alone, as measured in the README ("Statistics")
+    const block = blockPermutationNull(Y, P, { method: 'circular', pTail: 'none', nPerm: 999, seed, keepNull: false, minShift: 20 });
     const qBlock = fdrBh(block.p);
     const qGauss = fdrBh(gaussianNullP(block.r, T));
     const fdp = (q: Float64Array) => {
@@ -155,4 +159,121 @@ test('fdrBh(blockPermutationNull(...).p) keeps the false discovery proportion �
   assert.ok(mean(fdpBlock) <= 0.05, `block null: mean FDP ${mean(fdpBlock)} (per seed ${fdpBlock.map((x) => x.toFixed(3))})`);
   assert.ok(Math.max(...fdpBlock) <= 0.1, `block null: max FDP ${Math.max(...fdpBlock)}`);
   assert.ok(mean(fdpGauss) > 0.1, `Gaussian null on autocorrelated data should be too lenient, mean FDP ${mean(fdpGauss)}`);
+});
+
+/**
+ * T × V "brains" of clips: nB blocks of L scans, each block's noise an AR(1) restarted at the
+ * block (so blocks are exchangeable, as the block null assumes) plus a clip effect; predictions
+ * are smoother (AR 0.8 plus a clip effect). Voxels v < nSignal get y = a·prediction + noise.
+ */
+function clipBrain(seed: number, nB: number, L: number, V: number, nSignal: number, a: number): { Y: Matrix; P: Matrix } {
+  const rng = createRng(seed);
+  const T = nB * L;
+  const Y = new Float64Array(T * V), P = new Float64Array(T * V);
+  const series = (rho: number, clipSd: number) => clipSeries(nB, L, rho, clipSd, rng.normal);
+  for (let v = 0; v < V; v++) {
+    const p = series(0.8, 1), n = series(0.3 + 0.6 * rng.uniform(), 1.5 * rng.uniform());
+    for (let t = 0; t < T; t++) { P[t * V + v] = p[t]!; Y[t * V + v] = (v < nSignal ? a * p[t]! : 0) + n[t]!; }
+  }
+  return { Y: { rows: T, cols: V, data: Y }, P: { rows: T, cols: V, data: P } };
+}
+
+test('blockPermutationNull(Y, P) defaults to block shuffles of 10 samples and the Pareto tail; each voxel\'s p does not depend on the others', () => {
+  const { Y, P } = clipBrain(3, 8, 10, 700, 40, 0.8);
+  const def = blockPermutationNull(Y, P, { nPerm: 1000, seed: 5 });
+  const explicit = blockPermutationNull(Y, P, { nPerm: 1000, seed: 5, method: 'block', blockLength: 10, pTail: 'gpd', keepNull: false });
+  assert.equal(def.pTail, 'gpd');
+  assert.deepEqual(def.p, explicit.p);
+  assert.deepEqual(def.pSource, explicit.pSource);
+  assert.ok(def.pSource.some((s) => s === P_SOURCE.gpd), 'some voxels refined');
+  // 700 voxels span two passes of 512: the same permutations in both, so one voxel alone gets the same p
+  for (const v of [3, 511, 512, 699]) {
+    const col = (m: Matrix) => ({ rows: m.rows, cols: 1, data: Float64Array.from({ length: m.rows }, (_, t) => m.data[t * m.cols + v]!) });
+    const one = blockPermutationNull(col(Y), col(P), { nPerm: 1000, seed: 5 });
+    assert.equal(one.p[0], def.p[v]);
+    assert.equal(one.pEmpirical[0], def.pEmpirical[v]);
+  }
+});
+
+test('blockPermutationNull(Y, P) with 1,000 shuffles: p beyond every shuffle within a factor 2 below and 10 above the p of 10⁶ shuffles, down to 1e-5', () => {
+  // 48 voxels of 20 clips × 6 scans with signal of several strengths, so that r falls from the
+  // edge of the 1,000 shuffles to well beyond them; the reference is the count over 10⁶ shuffles
+  // (other ones: another seed), kept where at least 10 of them reach r (p ≥ 1.1e-5).
+  const nB = 20, L = 6, V = 48;
+  const { Y, P } = clipBrain(78, nB, L, V, 0, 0);
+  for (let v = 0; v < V; v++) { const a = 0.4 + 0.01 * v; for (let t = 0; t < nB * L; t++) Y.data[t * V + v]! += a * P.data[t * V + v]!; }
+  const fit = blockPermutationNull(Y, P, { nPerm: 1000, blockLength: L, seed: 1, keepNull: false });
+  const ref = blockPermutationNull(Y, P, { nPerm: 1_000_000, blockLength: L, seed: 2, keepNull: false, pTail: 'none' });
+  const ratios: string[] = [];
+  let checked = 0;
+  for (let v = 0; v < V; v++) {
+    const truth = ref.p[v]!;
+    if (fit.pSource[v] !== P_SOURCE.gpd || truth * 1_000_001 < 11) continue;
+    checked++;
+    const lr = Math.log10(fit.p[v]! / truth);
+    ratios.push(`${truth.toExponential(1)}:${lr.toFixed(2)}`);
+    assert.ok(lr > -Math.log10(2) && lr < 1, `voxel ${v}: p ${fit.p[v]} vs ${truth} from 10⁶ shuffles`);
+  }
+  console.log(`true p : log10(p / true p) for the voxels beyond every one of 1,000 shuffles: ${ratios.join(' ')}`);
+  assert.ok(checked >= 6, `${checked} voxels checked`);
+});
+
+test('blockPermutationNull(Y, P, { nPerm: 1000 }) is calibrated on exchangeable noise below its floor; with fewer shuffles the tail is not used', () => {
+  // 2 brains of 20,000 noise voxels: p ≤ 1e-4 is expected 4 times, p ≤ 1e-5 0.4 times. The voxels
+  // of one brain share their shuffles, so their p-values are correlated; the bounds are Poisson
+  // + 3.5 sd. (The calibration beyond the floor is tested precisely in correlationNullP.test.ts.)
+  const V = 20_000;
+  const at = (p: Float64Array, a: number) => p.reduce((s, x) => s + (x <= a ? 1 : 0), 0);
+  let n4 = 0, n5 = 0;
+  for (const seed of [21, 22]) {
+    const { Y, P } = clipBrain(seed, 20, 6, V, 0, 0);
+    const res = blockPermutationNull(Y, P, { nPerm: 1000, blockLength: 6, seed, keepNull: false });
+    n4 += at(res.p, 1e-4); n5 += at(res.p, 1e-5);
+    console.log(`brain ${seed}: p ≤ 0.01 ${at(res.p, 0.01)} (expected 200), ≤ 1e-3 ${at(res.p, 1e-3)} (20), ≤ 1e-4 ${at(res.p, 1e-4)} (2), ≤ 1e-5 ${at(res.p, 1e-5)} (0.2); from the tail ${res.pSource.filter((s) => s === P_SOURCE.gpd).length}`);
+    for (let v = 0; v < V; v++) if (res.pSource[v] === P_SOURCE.empirical) assert.equal(res.p[v], res.pEmpirical[v]);
+  }
+  assert.ok(n4 <= 4 + 3.5 * 2 && n5 <= 0.4 + 3.5 * Math.sqrt(0.4), `p ≤ 1e-4: ${n4} (4 expected), ≤ 1e-5: ${n5} (0.4)`);
+  const { Y, P } = clipBrain(23, 20, 6, 2000, 0, 0);
+  const few = blockPermutationNull(Y, P, { nPerm: 200, blockLength: 6, seed: 1, keepNull: false });
+  assert.deepEqual(few.p, few.pEmpirical);
+});
+
+test('the floor is gone: fdrBh(blockPermutationNull(…, { nPerm: 1000 }).p) finds voxels with strong effects at q = 0.05 where the count cannot, FDP ≤ 0.05', () => {
+  // 4,000 voxels, 20 clips × 6 scans. With the count alone the smallest p is 1/1001, and BH at
+  // q = 0.05 can then declare nothing unless ≥ 4000 / (0.05 · 1001) = 80 voxels (2%) sit at the
+  // floor: 1% of the voxels with signal (mean r 0.6) are beyond its reach, 5% are not. FDP over
+  // 16 brains: BH's expectation with exact p is 0.05 × 95% = 0.0475, and one brain's FDP varies by
+  // about ±0.015, so the mean is tested against 0.05 plus two standard errors over brains.
+  const V = 4000;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const se = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1) / xs.length);
+  for (const [frac, brains] of [[0.01, 8], [0.05, 16], [0, 16]] as const) {
+    const nSignal = frac * V;
+    const fdp: number[] = [], fdpCount: number[] = [], found: number[] = [], floorFound: number[] = [];
+    for (let b = 0; b < brains; b++) {
+      const { Y, P } = clipBrain(500 + 10 * b + frac * 1000, 20, 6, V, nSignal, 1.5);
+      const res = blockPermutationNull(Y, P, { nPerm: 1000, blockLength: 6, seed: b, keepNull: false });
+      const count = (q: Float64Array) => {
+        let d = 0, f = 0;
+        for (let v = 0; v < V; v++) if (q[v]! <= 0.05) { d++; if (v >= nSignal) f++; }
+        return { d, f };
+      };
+      const g = count(fdrBh(res.p)), e = count(fdrBh(res.pEmpirical));
+      fdp.push(g.d ? g.f / g.d : 0);
+      fdpCount.push(e.d ? e.f / e.d : 0);
+      found.push(g.d - g.f);
+      floorFound.push(e.d - e.f);
+    }
+    console.log(`${frac * 100}% with signal, ${brains} brains: found ${found.join(', ')} of ${nSignal} (count alone ${floorFound.join(', ')}); `
+      + `FDP ${fdp.map((x) => x.toFixed(3)).join(', ')}, mean ${mean(fdp).toFixed(4)} ± ${se(fdp).toFixed(4)} (count alone ${mean(fdpCount).toFixed(4)})`);
+    if (frac === 0.01) assert.ok(floorFound.every((n) => n === 0), 'the count alone finds nothing at 1%');
+    if (frac > 0) {
+      assert.ok(found.every((n) => n >= 0.9 * nSignal), `${frac}: found ${found}`);
+      assert.ok(mean(fdp) <= 0.05 + 2 * se(fdp), `${frac}: mean FDP ${mean(fdp)} ± ${se(fdp)}`);
+    } else {
+      // No signal: any discovery is false, so the mean FDP is the share of brains with one, which BH
+      // bounds by 0.05 (0.8 of 16 expected; measured 2, each a single voxel; P(≥ 3) = 0.05 at 0.8).
+      assert.ok(fdp.filter((x) => x > 0).length <= 2, `noise brains with a false discovery: ${fdp}`);
+    }
+  }
 });

@@ -41,6 +41,8 @@ export interface EncodeOptions extends DatasetReadFlags {
   partition?: boolean;
   /** Permutations of the block null (default 10,000). */
   nPerm?: number;
+  /** p beyond every shuffle: 'gpd' (tail fit, default) or 'none'. */
+  pTail?: 'gpd' | 'none';
   seed?: number;
   /** Voxels per batch (bounds memory). */
   voxelBatch?: number;
@@ -87,12 +89,12 @@ export async function runEncode(opts: EncodeOptions, ui: CliUi): Promise<Encodin
     const spaces = m.map(space);
     return { name: spaces.map((s) => s.name).join('+'), spaces };
   });
-  ui.info(`encode: ${models.map((m) => m.name).join(', ')} · delays ${(delays ?? ENCODE_DEFAULTS.delays).join(',')} TR · ${opts.null ?? ENCODE_DEFAULTS.null} null, BH FDR ${opts.fdrQ ?? ENCODE_DEFAULTS.fdrQ} · ${subjects.length} subject(s)`);
+  ui.info(`encode: ${models.map((m) => m.name).join(', ')} · delays ${(delays ?? ENCODE_DEFAULTS.delays).join(',')} TR · ${nullDescription(opts.null ?? ENCODE_DEFAULTS.null, opts.nPerm ?? ENCODE_DEFAULTS.nPerm, opts.pTail ?? ENCODE_DEFAULTS.pTail)}, BH FDR ${opts.fdrQ ?? ENCODE_DEFAULTS.fdrQ} · ${subjects.length} subject(s)`);
   const res = await stagedWrite(opts.out, 'brain2music encode', (outDir) =>
     encodeJob(
       {
         dataset: ds, subjects, models, load: datasetLoadOptions(opts), delays, scansPerClip: opts.scansPerClip, null: opts.null, cv: opts.cv, folds: opts.folds, fdrQ: opts.fdrQ,
-        nPerm: opts.nPerm, seed: opts.seed, partition: opts.partition, voxelBatch: opts.voxelBatch,
+        nPerm: opts.nPerm, pTail: opts.pTail, seed: opts.seed, partition: opts.partition, voxelBatch: opts.voxelBatch,
       },
       outDir,
       ui,
@@ -100,4 +102,10 @@ export async function runEncode(opts: EncodeOptions, ui: CliUi): Promise<Encodin
   await stagedWrite(opts.out, 'brain2music encode', async (outDir) => refreshRunMetrics(opts.out, outDir), () => [runLayout.metrics]);
   ui.info(`wrote ${subjects.map((s) => runLayout.encodeDir(s)).join(', ')} in ${opts.out}`);
   return res.summaries;
+}
+
+/** The null in words: the block null with its shuffles and how p is read beyond every shuffle. */
+function nullDescription(kind: EncodingNull, nPerm: number, pTail: 'gpd' | 'none'): string {
+  if (kind === 'gaussian') return 'Gaussian null';
+  return `block null (${nPerm} shuffles, ${pTail === 'gpd' ? 'Pareto tail beyond them' : `p ≥ 1/${nPerm + 1}`})`;
 }

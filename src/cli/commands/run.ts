@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { fail } from '../../errors.ts';
 import { loadRunConfig, runLayout, runPath, runPipeline, STAGE_NAMES, type RunConfig, type StageName, type StageOutcome } from '../../pipeline/index.ts';
 import { availableStages } from '../../pipeline/stages/index.ts';
-import { collectRun } from '../../report/index.ts';
-import { readRunJson, type SummaryMetrics } from '../../run/index.ts';
+import { collectRun, pValue } from '../../report/index.ts';
+import { readRunJson, type ScoreWithChance, type SummaryMetrics } from '../../run/index.ts';
 import type { CliUi } from '../ui.ts';
 
 export interface RunOptions {
@@ -50,34 +50,68 @@ export const SUMMARY_COLUMNS = [
   'generated music id (oracle)',
 ] as const;
 
+/** The columns of the intervals under the summary table (same rows, same order). */
+export const INTERVAL_COLUMNS = [
+  'subject', 'identification (95%)', 'p', 'N-way top-1 (95%)', 'p', 'retrieval genre (95%)', 'generated id (95%)', 'p',
+] as const;
+
+/** Rows under two header lines (each heading split before its bracket), so that every column stays narrow. */
+function alignColumns(headings: readonly string[], rows: string[][]): string[] {
+  const head = headings.map((h) => h.replace(/ \(/, '\n(').split('\n'));
+  const widths = head.map((h, i) => Math.max(...h.map((x) => x.length), ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => '  ' + cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(head.map((h) => h[0]!)), line(head.map((h) => h[1] ?? '')), ...rows.map(line)];
+}
+
 /**
  * The summary table, at most 100 columns wide: per subject, test identification and N-way top-1
  * with their chance levels, retrieval genre agreement with oracle and chance, generated-music
- * identification with its oracle (chance 0.5), then a line per subject with the significant
- * voxels of each encoding space. The in-sample training score and everything else is in
- * `metrics.json` (and `--json`). A column whose stage did not run shows a dash.
+ * identification with its oracle (chance 0.5); with `decode --align` a `pooled` row under each
+ * subject (the cross-subject decoder on the same test clips) and a line saying how it was made;
+ * then a line per subject with the significant voxels of each encoding space. The in-sample
+ * training score and everything else is in `metrics.json` (and `--json`). A column whose stage did not run shows a dash.
  */
 export function formatSummaryTable(runDir: string): string[] {
   const c = collectRun(runDir);
   if (c.subjects.length === 0) return ['  (no subject results in this run)'];
-  const rows = c.subjects.map((s) => {
+  const rows = c.subjects.flatMap((s) => {
     const d = s.decode?.metrics;
     const r = s.retrieval?.genreAgreement;
     const g = s.generationMetrics;
-    return [
+    const a = d?.aligned;
+    return [[
       s.id, withRef(d?.identificationTest.value, d?.identificationTest.chance), withRef(d?.nWayTop1.value, d?.nWayTop1.chance),
       withRef(r?.value, r?.oracle, r?.chance), withRef(g?.identification.value, g?.oracle?.identification.value),
+    ], ...(a ? [['  pooled', withRef(a.identificationTest.value, a.identificationTest.chance), withRef(a.nWayTop1.value, a.nWayTop1.chance), '', '']] : [])];
+  });
+  const range = (x: ScoreWithChance | undefined) => (x?.ci95 ? `${f3(x.ci95[0])}–${f3(x.ci95[1])}` : '–');
+  const p = (x: ScoreWithChance | undefined) => (x ? pValue(x) : '–');
+  const intervals = c.subjects.flatMap((s) => {
+    const d = s.decode?.metrics;
+    const g = s.generationMetrics?.identification;
+    const a = d?.aligned;
+    return [
+      [s.id, range(d?.identificationTest), p(d?.identificationTest), range(d?.nWayTop1), p(d?.nWayTop1), range(s.retrieval?.genreAgreement), range(g), p(g)],
+      ...(a ? [['  pooled', range(a.identificationTest), p(a.identificationTest), range(a.nWayTop1), p(a.nWayTop1), '', '', '']] : []),
     ];
   });
-  // two header lines, so that every column stays narrow
-  const head = SUMMARY_COLUMNS.map((h) => h.replace(/ \(/, '\n(').split('\n'));
-  const widths = head.map((h, i) => Math.max(...h.map((x) => x.length), ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => '  ' + cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ').trimEnd();
+  const pooled = c.subjects.map((s) => s.decode?.metrics).find((d) => d?.aligned);
+  const pa = pooled?.aligned;
+  const pooledNote = [
+    ...(pa ? [`  pooled: one decoder on ${pa.trainingSubjects.length} subjects, ${pa.method === 'ridge' ? `ridge-aligned onto ${pa.reference}` : 'shared response model'}${pa.excludeTarget ? ', the scored subject left out' : ''}`] : []),
+    ...(pooled?.trainRuns ? [`  training runs: each scored subject its first ${pooled.trainRuns.kept} of ${pooled.trainRuns.of} (both decoders)`] : []),
+  ];
   const encoding = c.subjects.filter((s) => s.encode).map((s) => {
     const e = s.encode!.summary;
     return `  ${s.id}: significant voxels (${e.null} null, BH q ≤ ${e.fdr}): ${Object.entries(e.models).map(([n, m]) => `${n} ${m.nSignificant}`).join(', ')} of ${e.nVoxels}`;
   });
-  return [line(head.map((h) => h[0]!)), line(head.map((h) => h[1] ?? '')), ...rows.map(line), ...encoding];
+  const withIntervals = intervals.some((r) => r.slice(1).some((x) => x !== '–' && x !== ''));
+  return [
+    ...alignColumns(SUMMARY_COLUMNS, rows),
+    ...pooledNote,
+    ...(withIntervals ? ['  95% intervals: bootstrap over the test clips; p vs chance: random prediction–target pairings', ...alignColumns(INTERVAL_COLUMNS, intervals)] : []),
+    ...encoding,
+  ];
 }
 
 /** Runs the pipeline for a validated configuration and prints what happened. */

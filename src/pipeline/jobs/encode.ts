@@ -4,6 +4,7 @@ import { ALIGN_DEFAULTS, ENCODE_DEFAULTS, RIDGE_DEFAULTS } from '../../defaults.
 import { encodeSubject, writeEncodingOutputs, type EncodingModelSpec, type EncodingNull, type EncodingSummary } from '../../encode/index.ts';
 import { readNifti, writeNifti } from '../../io/index.ts';
 import type { Reporter, TaskProgress } from '../../progress.ts';
+import type { PTail } from '../../stats/index.ts';
 import { runLayout } from '../../run/index.ts';
 
 /** What the encode job fits, and how. */
@@ -21,6 +22,7 @@ export interface EncodeJobInput {
   folds?: number;
   fdrQ?: number;
   nPerm?: number;
+  pTail?: PTail;
   seed?: number;
   partition?: boolean;
   voxelBatch?: number;
@@ -86,6 +88,7 @@ export async function encodeJob(input: EncodeJobInput, outDir: string, reporter:
       folds: input.folds ?? RIDGE_DEFAULTS.folds,
       alpha: input.fdrQ ?? ENCODE_DEFAULTS.fdrQ,
       nPerm: input.nPerm ?? ENCODE_DEFAULTS.nPerm,
+      pTail: input.pTail ?? ENCODE_DEFAULTS.pTail,
       seed: input.seed,
       partition: input.partition,
       voxelBatch: input.voxelBatch,

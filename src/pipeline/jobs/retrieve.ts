@@ -70,8 +70,8 @@ export async function retrieveJob(input: RetrieveJobInput, outDir: string, repor
           oracle: [{ id: c.oracleId, genre: library.genres[at.get(c.oracleId)!] ?? '' }],
         };
       }),
-      genreAgreement: { value: ev.genreAgreement.predicted, chance: ev.genreAgreement.chanceExpected, oracle: ev.genreAgreement.oracle },
-      identification: { value: ev.identification.predicted, chance: 0.5, oracle: ev.identification.oracle },
+      genreAgreement: { value: ev.genreAgreement.predicted, chance: ev.genreAgreement.chanceExpected, oracle: ev.genreAgreement.oracle, ...(ev.genreAgreement.ci95 ? { ci95: ev.genreAgreement.ci95 } : {}), unit: 'clips', split: 'test' },
+      identification: { value: ev.identification.predicted, chance: 0.5, oracle: ev.identification.oracle, unit: 'clips', split: 'test' },
       hubness,
       concentration: ev.concentration,
       evaluation: ev,

@@ -24,6 +24,7 @@ export const decodeStage: Stage = {
       {
         dataset: run.dataset(), subjects: run.subjects(), embeddings: readTargetEmbeddings(file), embeddingsFile: file, target: run.target.name, load: run.load,
         lagTr: align.lagTr, scansPerClip: align.scansPerClip, topRois: decode.topRois, folds: decode.folds, cvScore: decode.cvScore, decoder: decode.voxels,
+        alignment: decode.alignment, trainRuns: decode.trainRuns,
       },
       ctx.outDir,
       ctx.ui,

@@ -33,7 +33,7 @@ export const encodeStage: Stage = {
     const res = await encodeJob(
       {
         dataset: run.dataset(), subjects: run.subjects(), models: encodeModels(run, ctx.runDir), load: run.load,
-        scansPerClip: run.config.align.scansPerClip, null: cfg.null, folds: cfg.folds, fdrQ: cfg.fdrQ, nPerm: cfg.nPerm, seed: ctx.seed,
+        scansPerClip: run.config.align.scansPerClip, null: cfg.null, folds: cfg.folds, fdrQ: cfg.fdrQ, nPerm: cfg.nPerm, pTail: cfg.pTail, seed: ctx.seed,
       },
       ctx.outDir,
       ctx.ui,
