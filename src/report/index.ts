@@ -1,5 +1,5 @@
 // The HTML report of a run folder and the local read-only server for it.
-export { serveRun, parseRequestPath, LOOPBACK } from './serveRun.ts';
+export { serveRun, serveFolder, sendJson, parseRequestPath, LOOPBACK, type ApiHandler, type ServeFolderOptions } from './serveRun.ts';
 export { buildReport, REPORT_ASSETS, type ReportSummary } from './buildReport.ts';
 export { collectRun, type RunContents, type SubjectContents, type IdentificationMatrix, type WrittenMap, type GeneratedSample } from './collectRun.ts';
 export { renderReport, rowZscores, CLIP_ROWS_SHOWN, type ClipRow, type ClipMedia, type SubjectView } from './renderReport.ts';
