@@ -1,7 +1,10 @@
-// Evaluation metrics of decoded embeddings (docs/method.md §2). Pure functions, one per file.
+// Evaluation metrics of decoded embeddings (docs/method.md §2) and of listening tests. Pure functions, one per file.
 export { rowCorrelations, type RowMajor } from './rowCorrelations.ts';
 export { identificationAccuracy, type IdentificationResult } from './identificationAccuracy.ts';
 export { nWayTop1, type TopOneResult } from './nWayTop1.ts';
 export { pearsonPerDimension, type PearsonPerDimensionResult } from './pearsonPerDimension.ts';
 export { accuracyByGroup, type GroupAccuracy } from './accuracyByGroup.ts';
 export { averageWindows } from './averageWindows.ts';
+export { drawListeningTrials, type ListeningCandidate } from './drawListeningTrials.ts';
+export { listenerPlan, type PlannedTrial } from './listenerPlan.ts';
+export { scoreListening, proportionScore, listenerAgreement, LISTENING_METHOD, type ListeningScore, type ListeningGroupScore, type ProportionScore, type ListenerAgreement } from './scoreListening.ts';

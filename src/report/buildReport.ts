@@ -6,6 +6,7 @@ import { runPath } from '../run/index.ts';
 import { writeBrainData } from './brainData.ts';
 import { collectRun, type SubjectContents } from './collectRun.ts';
 import { conditioningCaption } from './conditioningCaption.ts';
+import { listeningScores } from './listeningScores.ts';
 import { encodePng } from './png.ts';
 import { placeAudio } from './placeAudio.ts';
 import { renderReport, type ClipMedia, type ClipRow, type SubjectView } from './renderReport.ts';
@@ -154,6 +155,6 @@ export async function buildReport(runDir: string, outDir: string, onProgress?: (
   copyFileSync(join(REPORT_ASSETS, 'report.css'), join(outDir, 'report.css'));
   copyFileSync(join(REPORT_ASSETS, 'report.js'), join(outDir, 'report.js'));
   const index = join(outDir, 'index.html');
-  writeFileSync(index, renderReport(contents, views, { hasBrainData }));
+  writeFileSync(index, renderReport(contents, views, { hasBrainData, listening: listeningScores(runDir) }));
   return { index, subjects: views.length, clips, audio: w.count, brainMaps };
 }

@@ -13,3 +13,7 @@ export { spectrogramImage, type SpectrogramImage } from './spectrogramImage.ts';
 export { heatmapSvg } from './heatmapSvg.ts';
 export { barChartSvg, type Bar } from './barChartSvg.ts';
 export type { RunServer } from './serveRun.ts';
+export { prepareListening, readListeningAnswers, LISTEN_PAGE_VERSION, type ListeningSessionInput } from './listenSession.ts';
+export { serveListening, checkAnswerPost, LISTENER_NAME } from './listenServer.ts';
+export { renderListenPage } from './listenPage.ts';
+export { listeningScores, listeningLines, listeningSection, proportionText, agreementText } from './listeningScores.ts';
