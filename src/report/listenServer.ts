@@ -87,7 +87,8 @@ interface ListenerState {
  *   (a known listener, a known trial, well-formed, not answered before) and appends it, with the
  *   trial, its sides, correctness, seed and page version, to RUN/listening/<listener>.jsonl
  *   (fsync'ed before the reply). Refusals: 400 malformed, 403 unknown listener, 404 unknown trial,
- *   409 answered twice, 413 too large, 415 not JSON, 405 another method.
+ *   409 answered twice, 413 too large, 415 not JSON, 405 another method; 403 too for a request
+ *   naming another host than 127.0.0.1 or localhost (DNS rebinding).
  */
 export async function serveListening(runDir: string, session: ListeningSession, port: number, reporter?: Reporter): Promise<RunServer> {
   const byId = new Map(session.trials.map((t) => [t.trial, t]));
@@ -134,6 +135,8 @@ export async function serveListening(runDir: string, session: ListeningSession, 
 
   async function api(req: IncomingMessage, res: ServerResponse, segments: string[]): Promise<void> {
     try {
+      // a page of another site reached through DNS rebinding names its own host: answers come from this page only
+      if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(req.headers.host ?? '')) throw new Refused(403, 'answers are taken only from the page at 127.0.0.1');
       const route = segments.join('/');
       if (route !== 'start' && route !== 'answer') throw new Refused(404, `no such API: /api/${route}`);
       if (req.method !== 'POST') {

@@ -87,9 +87,10 @@ test('listen server: malformed, unknown and repeated answers are refused with 4x
   await check('too large', post('/api/answer', JSON.stringify(answer()).replace('}', `,"pad":"${'x'.repeat(5000)}"}`)));
   await check('GET', httpRequest(port, '/api/answer'));
   await check('unknown API', post('/api/delete', answer()));
+  await check('another host', post('/api/start', { listener: 'L01' }, { 'Content-Type': 'application/json', Host: 'evil.example:8001' }));
   assert.deepEqual(refused, [
     ['not JSON', 400], ['not declared JSON', 415], ['an array', 400], ['an extra field', 400], ['a missing field', 400], ['choice middle', 400], ['negative time', 400],
-    ['time as text', 400], ['plays not counts', 400], ['unknown listener', 403], ['unknown trial', 404], ['too large', 413], ['GET', 405], ['unknown API', 404],
+    ['time as text', 400], ['plays not counts', 400], ['unknown listener', 403], ['unknown trial', 404], ['too large', 413], ['GET', 405], ['unknown API', 404], ['another host', 403],
   ]);
   const ok = await post('/api/answer', answer());
   assert.equal(ok.status, 201);
