@@ -106,3 +106,15 @@ export const DATASET_DEFAULTS = {
   /** FreeSurfer parcellation: Destrieux (the paper's) when present, else Desikan–Killiany. */
   parcellation: 'auto',
 } as const;
+
+/** The listening test (`brain2music listen`). */
+export const LISTEN_DEFAULTS = {
+  /** TCP port on 127.0.0.1 (`serve` uses 8000, so both can run at once). */
+  port: 8001,
+  /** Trials per listener. */
+  trials: 20,
+  /** What the listener compares with the original: music generated from the decoded embedding, or the retrieved library track. */
+  kind: 'generated',
+  /** Seed of the trials (each listener's order and sides also depend on their name). */
+  seed: 0,
+} as const;

@@ -37,6 +37,15 @@ export function nonNegativeInt(flag: string): (value: string) => number {
   };
 }
 
+/** A TCP port, 0 (any free port) to 65535. */
+export function port(flag: string): (value: string) => number {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`${flag} must be a TCP port from 0 to 65535, got '${text}'.`);
+    return n;
+  };
+}
+
 /** A positive number of seconds. */
 export function positiveSeconds(flag: string): (value: string) => number {
   return (text: string): number => {

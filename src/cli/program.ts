@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { ALIGN_DEFAULTS, DATASET_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RETRIEVE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
+import { ALIGN_DEFAULTS, DATASET_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, LISTEN_DEFAULTS, RETRIEVE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { FIELDS } from '../pipeline/index.ts';
 import { packageVersions } from '../run/index.ts';
-import { choice, fieldParser, nonNegativeInt, positiveInt, positiveSeconds, withDefault as d } from './options.ts';
+import { choice, fieldParser, nonNegativeInt, port, positiveInt, positiveSeconds, withDefault as d } from './options.ts';
 
 export { positiveInt as parsePositiveInt, positiveSeconds as parsePositiveSeconds } from './options.ts';
 
@@ -173,6 +173,22 @@ export function buildProgram(): Command {
       await runGenerate({ ...o, subject: o.subject ?? 'all', durationSec: o.duration }, await ui());
     });
 
+  program
+    .command('listen')
+    .description('a listening test (two-alternative forced choice) of the run\'s reconstructions, served to one listener at a time on 127.0.0.1; --score scores the answers')
+    .argument('<RUN>', 'run folder whose generate (or retrieve) stage has finished')
+    .option('--port <n>', d('TCP port on 127.0.0.1 (0: any free port)', LISTEN_DEFAULTS.port), port('--port'))
+    .option('--trials <n>', d('trials per listener', LISTEN_DEFAULTS.trials), positiveInt('--trials'))
+    .option('--kind <kind>', d("what is compared with the original: 'generated' music or the 'retrieved' library track", LISTEN_DEFAULTS.kind), choice('--kind', ['generated', 'retrieved'] as const))
+    .option('--seed <n>', d('seed of the trials (each listener\'s order and sides also follow from their name)', LISTEN_DEFAULTS.seed), nonNegativeInt('--seed'))
+    .option('--score', 'score the answers in RUN/listening/*.jsonl (per subject, listener and foil genre; agreement) and write RUN/listening/score.json, instead of serving')
+    .option('--json', 'with --score: print the scores as JSON on stdout (logs go to stderr)')
+    .action(async (run: string, o: { port?: number; trials?: number; kind?: 'generated' | 'retrieved'; seed?: number; score?: boolean; json?: boolean }) => {
+      const { runListen } = await import('./commands/listen.ts');
+      const res = await runListen({ run, ...o }, await ui(o.json));
+      if (o.json && 'scores' in res) printJson(res.scores);
+    });
+
   const library = program.command('library').description('music library for retrieval: embed audio tracks into a LanceDB store');
   library
     .command('build')
@@ -287,10 +303,7 @@ export function buildProgram(): Command {
     .command('serve')
     .description('serve a run folder (report and files) read-only on 127.0.0.1')
     .argument('<RUN>', 'run folder')
-    .option('--port <n>', d('TCP port on 127.0.0.1 (0: any free port)', 8000), (v: string) => {
-      const n = nonNegativeInt('--port')(v);
-      return n > 65535 ? nonNegativeInt('--port (at most 65535)')('-1') : n;
-    })
+    .option('--port <n>', d('TCP port on 127.0.0.1 (0: any free port)', 8000), port('--port'))
     .action(async (run: string, o: { port?: number }) => {
       const { runServe } = await import('./commands/serve.ts');
       await runServe({ run, port: o.port ?? 8000 }, await ui());

@@ -1,4 +1,4 @@
-// Evaluation metrics of decoded embeddings (docs/method.md §2). Pure functions, one per file.
+// Evaluation metrics of decoded embeddings (docs/method.md §2) and of listening tests. Pure functions, one per file.
 export { rowCorrelations, type RowMajor } from './rowCorrelations.ts';
 export { identificationAccuracy, type IdentificationResult } from './identificationAccuracy.ts';
 export { nWayTop1, type TopOneResult } from './nWayTop1.ts';
@@ -12,3 +12,6 @@ export type { ScoreWithUncertainty, UncertaintyOptions } from './scoreWithUncert
 export { identificationWithUncertainty } from './identificationWithUncertainty.ts';
 export { nWayTop1WithUncertainty } from './nWayTop1WithUncertainty.ts';
 export { agreementWithUncertainty, agreementChance } from './agreementWithUncertainty.ts';
+export { drawListeningTrials, type ListeningCandidate } from './drawListeningTrials.ts';
+export { listenerPlan, type PlannedTrial } from './listenerPlan.ts';
+export { scoreListening, proportionScore, listenerAgreement, LISTENING_METHOD, type ListeningScore, type ListeningGroupScore, type ProportionScore, type ListenerAgreement } from './scoreListening.ts';

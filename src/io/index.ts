@@ -13,3 +13,4 @@ export { readAudio, decodeAudio, mixToMono, AUDIO_EXTENSIONS, isAudioFile, type 
 export { parseWav, encodeWav, writeWav, isWav, type DecodedAudio, type WavFormat } from './wav.ts';
 export { parseAu, isAu } from './au.ts';
 export { readCsv, parseCsv } from './csv.ts';
+export { readJsonLines, appendJsonLine, dropTornLine, type JsonLines } from './jsonLines.ts';

@@ -1,16 +1,17 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ClipAudioSource, EmbeddingsMeta } from '../embed/index.ts';
-import { cutExcerpt } from '../dsp/index.ts';
-import { encodeWav, readAudio, readNpy } from '../io/index.ts';
-import { readRunJson, runLayout, runPath } from '../run/index.ts';
+import { readNpy } from '../io/index.ts';
+import { runPath } from '../run/index.ts';
 import { writeBrainData } from './brainData.ts';
 import { collectRun, type SubjectContents } from './collectRun.ts';
 import { conditioningCaption } from './conditioningCaption.ts';
+import { listeningScores } from './listeningScores.ts';
 import { encodePng } from './png.ts';
+import { placeAudio } from './placeAudio.ts';
 import { renderReport, type ClipMedia, type ClipRow, type SubjectView } from './renderReport.ts';
 import { spectrogramImage } from './spectrogramImage.ts';
+import { stimulusAudio, type StimulusAudio } from './stimulusAudio.ts';
 
 /** What `buildReport` wrote. */
 export interface ReportSummary {
@@ -32,15 +33,6 @@ function niivueBundle(): string {
   return join(entry.slice(0, entry.lastIndexOf(marker) + marker.length), 'dist', 'niivue.umd.js');
 }
 
-/** `dest` as a hard link to `src` where the file system allows it, else a byte copy. */
-function copyOrLink(src: string, dest: string): void {
-  try {
-    linkSync(src, dest);
-  } catch {
-    copyFileSync(src, dest);
-  }
-}
-
 /** Writes into the report folder and remembers the files already made (shared originals). */
 class MediaWriter {
   private made = new Map<string, ClipMedia>();
@@ -49,25 +41,14 @@ class MediaWriter {
 
   /**
    * Audio player source and spectrogram for `path`, relative to the report folder. Every clip
-   * is put inside the report folder, so report/ alone can be zipped and sent: a WAV heard whole
-   * is hard-linked (no second copy on disk) or, across file systems, copied byte for byte;
-   * anything else (another format, a full track of which `excerpt` was heard) is written as a
-   * 16-bit WAV.
+   * is put inside the report folder ({@link placeAudio}), so report/ alone can be zipped and sent.
    */
   async media(path: string, key: string, caption?: string, excerpt?: { start: number; end: number }): Promise<ClipMedia> {
     const done = this.made.get(path);
     if (done) return { ...done, caption };
     const stem = basename(path).replace(/\.[^.]+$/, '');
-    let { samples, sampleRate } = await readAudio(path);
-    const cut = excerpt !== undefined && samples.length / sampleRate > excerpt.end - excerpt.start + 0.5;
-    if (cut) samples = cutExcerpt(samples, sampleRate, excerpt.start, excerpt.end, { fadeSec: 2 });
     const audio = `audio/${key}-${stem}.wav`;
-    mkdirSync(join(this.outDir, 'audio'), { recursive: true });
-    const dest = join(this.outDir, audio);
-    // never write through an old link to the source (a rebuilt report): replace the file
-    rmSync(dest, { force: true });
-    if (/\.wav$/i.test(path) && !cut) copyOrLink(path, dest);
-    else writeFileSync(dest, encodeWav(samples, sampleRate));
+    const { samples, sampleRate } = await placeAudio(path, join(this.outDir, audio), excerpt);
     const img = spectrogramImage(samples, sampleRate);
     const png = `spectrograms/${key}-${stem}.png`;
     mkdirSync(join(this.outDir, 'spectrograms'), { recursive: true });
@@ -81,23 +62,6 @@ class MediaWriter {
 
 function resolveRunFile(runDir: string, p: string): string {
   return isAbsolute(p) ? p : runPath(runDir, p);
-}
-
-/** Where each stimulus clip's audio came from, as the embed stage recorded it. */
-type StimulusAudio = Map<string, ClipAudioSource>;
-
-/**
- * The stimuli's audio sources from the run's embeddings (the decoded target's first, then any
- * other model that read audio): the report reads the run folder, never the configuration.
- */
-function stimulusAudio(runDir: string, targets: readonly string[]): StimulusAudio {
-  const dir = runPath(runDir, runLayout.embeddings);
-  const others = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => f.slice(0, -5)) : [];
-  for (const model of [...new Set([...targets, ...others])]) {
-    const meta = readRunJson<EmbeddingsMeta>(runPath(runDir, runLayout.embedding(model).json));
-    if (meta?.sources) return new Map(Object.entries(meta.sources));
-  }
-  return new Map();
 }
 
 async function clipRows(s: SubjectContents, runDir: string, stimuli: StimulusAudio, w: MediaWriter): Promise<ClipRow[]> {
@@ -191,6 +155,6 @@ export async function buildReport(runDir: string, outDir: string, onProgress?: (
   copyFileSync(join(REPORT_ASSETS, 'report.css'), join(outDir, 'report.css'));
   copyFileSync(join(REPORT_ASSETS, 'report.js'), join(outDir, 'report.js'));
   const index = join(outDir, 'index.html');
-  writeFileSync(index, renderReport(contents, views, { hasBrainData }));
+  writeFileSync(index, renderReport(contents, views, { hasBrainData, listening: listeningScores(runDir) }));
   return { index, subjects: views.length, clips, audio: w.count, brainMaps };
 }

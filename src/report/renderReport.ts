@@ -2,6 +2,8 @@ import { barChartSvg, type Bar } from './barChartSvg.ts';
 import type { BrainData, BrainMapInfo } from './brainData.ts';
 import type { RunContents, SubjectContents } from './collectRun.ts';
 import { genreOrder } from './genreOrder.ts';
+import type { ListeningScore } from '../evaluate/index.ts';
+import { listeningSection } from './listeningScores.ts';
 import { heatmapSvg } from './heatmapSvg.ts';
 import { esc, fmt, pValue } from './html.ts';
 import { alignedWhat, alignmentComparison } from './alignmentComparison.ts';
@@ -311,10 +313,11 @@ ${alignmentComparison(views.map((v) => v.contents))}
  * The report page: first the result (a sentence per subject and the cross-subject table with
  * chance, oracle and intervals), then per subject the metrics, the genre-ordered identification
  * matrix, per-genre accuracy, the brain map viewer, feature-space comparisons, the decoding ROIs
- * and every test clip with players and spectrograms, and last the run (stages with timings,
+ * and every test clip with players and spectrograms (after the result, the listening test when
+ * RUN/listening holds answers), and last the run (stages with timings,
  * configuration, versions). Parts whose stage did not run say so. Pure: returns the HTML.
  */
-export function renderReport(c: RunContents, views: SubjectView[], opts: { hasBrainData: boolean }): string {
+export function renderReport(c: RunContents, views: SubjectView[], opts: { hasBrainData: boolean; listening?: readonly ListeningScore[] }): string {
   const m = c.manifest;
   const dataset = m ? ('bids' in m.config.dataset ? `BIDS dataset ${m.config.dataset.bids}` : `the simulated dataset (preset ${m.config.dataset.simulate.preset})`) : 'unknown';
   const nav = views.map((v) => `<a href="#${esc(v.contents.id)}">${esc(v.contents.id)}</a>`).join('');
@@ -325,9 +328,10 @@ export function renderReport(c: RunContents, views: SubjectView[], opts: { hasBr
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>brain2music report</title><link rel="icon" href="data:,"><link rel="stylesheet" href="report.css"></head>
 <body><header><h1>brain2music report</h1><p>Music reconstructed from brain activity: ${esc(dataset)}; ${views.length} subject(s). Every number is shown with its chance level.</p></header>
-<nav><a href="#result">result</a>${nav}<a href="#run">run</a></nav>
+<nav><a href="#result">result</a>${opts.listening?.length ? '<a href="#listening">listening</a>' : ''}${nav}<a href="#run">run</a></nav>
 <main>
 ${resultSection(c, views)}
+${listeningSection(opts.listening ?? [])}
 ${views.map(subjectSection).join('\n')}
 <section id="run"><h2>Run</h2>${stagesTable(c)}
 ${m ? `<p class="muted">brain2music ${esc(m.versions.brain2music)}, Node ${esc(m.versions.node)}, seed ${m.seeds.master}, updated ${esc(m.updatedAt)}.</p>

@@ -67,16 +67,35 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function handle(root: string, req: IncomingMessage, res: ServerResponse): void {
+/** A JSON response (API answers). */
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const text = JSON.stringify(value) + '\n';
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.end(text);
+}
+
+/** Answers the requests under `/api/` (any method) of a folder server; the path is already checked by `parseRequestPath`. */
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse, segments: string[]) => void | Promise<void>;
+
+/** What a folder server serves besides the folder's files. */
+export interface ServeFolderOptions {
+  /** Where `/` redirects, e.g. `/report/index.html`. */
+  home: string;
+  /** Requests under `/api/` go here instead of the folder. */
+  api?: ApiHandler;
+}
+
+function handle(root: string, req: IncomingMessage, res: ServerResponse, opts: ServeFolderOptions): void | Promise<void> {
   const head = req.method === 'HEAD';
+  const parsed = parseRequestPath(req.url ?? '');
+  if ('refuse' in parsed) return send(res, 403, `forbidden: ${parsed.refuse}\n`, head);
+  if (opts.api && parsed.segments[0] === 'api') return opts.api(req, res, parsed.segments.slice(1));
   if (req.method !== 'GET' && !head) {
     res.setHeader('Allow', 'GET, HEAD');
     return send(res, 405, 'read-only server: only GET and HEAD are allowed\n');
   }
-  const parsed = parseRequestPath(req.url ?? '');
-  if ('refuse' in parsed) return send(res, 403, `forbidden: ${parsed.refuse}\n`, head);
   if (parsed.segments.length === 0) {
-    res.writeHead(302, { Location: '/report/index.html' });
+    res.writeHead(302, { Location: opts.home });
     return void res.end();
   }
   let real: string;
@@ -150,20 +169,33 @@ function sendFile(path: string, req: IncomingMessage, res: ServerResponse, head:
  * @param port TCP port; 0 picks a free one
  * @throws NOT_FOUND when runDir is not a folder; BAD_INPUT when the port is taken
  */
-export async function serveRun(runDir: string, port: number): Promise<RunServer> {
+export function serveRun(runDir: string, port: number): Promise<RunServer> {
+  return serveFolder(runDir, port, { home: '/report/index.html' });
+}
+
+/**
+ * Serves a folder as {@link serveRun} does (127.0.0.1 only, files read-only, nothing outside the
+ * folder), with `/` redirecting to `opts.home` and, when `opts.api` is given, the requests under
+ * `/api/` answered by it (the listening test's answers).
+ * @throws NOT_FOUND when dir is not a folder; BAD_INPUT when the port is taken
+ */
+export async function serveFolder(dir: string, port: number, opts: ServeFolderOptions): Promise<RunServer> {
   let root: string;
   try {
-    root = realpathSync(runDir);
+    root = realpathSync(dir);
     if (!statSync(root).isDirectory()) throw new Error('not a folder');
   } catch {
-    fail('NOT_FOUND', `run folder ${runDir} does not exist; pass the folder given as "out" to brain2music run or demo.`);
+    fail('NOT_FOUND', `run folder ${dir} does not exist; pass the folder given as "out" to brain2music run or demo.`);
   }
   const server = createServer((req, res) => {
-    try {
-      handle(root, req, res);
-    } catch {
+    const failed = () => {
       if (!res.headersSent) send(res, 500, 'internal error\n');
       else res.destroy();
+    };
+    try {
+      void Promise.resolve(handle(root, req, res, opts)).catch(failed);
+    } catch {
+      failed();
     }
   });
   await new Promise<void>((resolvePromise, reject) => {

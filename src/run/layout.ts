@@ -17,6 +17,9 @@ import { join } from 'node:path';
  * RUN/retrieval/<sub>.json                       retrieved clips per test clip, with the oracle
  * RUN/generated/<sub>/<clip>_<k>.wav             generated sample k per test clip (+ .json), metrics.json
  * RUN/metrics.json                               the summary table (SummaryMetrics)
+ * RUN/listening/trials-<kind>.json               a listening test's trials (ListeningSession)
+ * RUN/listening/<listener>.jsonl                 one listener's answers, a ListeningAnswer per line
+ * RUN/listening/page/                            the listening page (index.html, listen.js, listen.css, audio/)
  * RUN/report/index.html                          the report
  * ```
  */
@@ -38,6 +41,11 @@ export const runLayout = {
   generatedClip: (sub: string, clipId: string, k = 0) => `generated/${sub}/${clipId}_${k}.wav`,
   metrics: 'metrics.json',
   report: 'report',
+  listening: 'listening',
+  listeningPage: 'listening/page',
+  listeningTrials: (kind: ListeningKind) => `listening/trials-${kind}.json`,
+  listeningAnswers: (listener: string) => `listening/${listener}.jsonl`,
+  listeningScore: 'listening/score.json',
 } as const;
 
 /** Absolute path of a run-relative path. */
@@ -176,4 +184,56 @@ export interface SummaryMetrics {
       encode?: Record<string, { nSignificant: number; meanR: number; maxR: number }>;
     }
   >;
+}
+
+/** What a listening test compares with the original: the generated music or the retrieved library track. */
+export type ListeningKind = 'generated' | 'retrieved';
+
+/** One two-alternative trial: the original `clip`, its reconstruction and the reconstruction of `foil` (same subject). */
+export interface ListeningTrial {
+  /** `t01`, `t02`, … */
+  trial: string;
+  /** The fMRI subject whose decoded embeddings were reconstructed. */
+  subject: string;
+  clip: string;
+  clipGenre: string;
+  foil: string;
+  foilGenre: string;
+  /** The foil clip has the clip's genre. */
+  foilGenreMatch: boolean;
+}
+
+/** `RUN/listening/trials-<kind>.json`: the trials every listener of this kind of test hears (each in an order of their own). */
+export interface ListeningSession {
+  format: 'brain2music-listening/1';
+  kind: ListeningKind;
+  /** The seed that drew the trials (and, with the listener's name, each listener's order and sides). */
+  seed: number;
+  pageVersion: string;
+  /** Per trial also its audio, relative to RUN/listening/page/ (opaque names: nothing in a URL tells which is which). */
+  trials: (ListeningTrial & { audio: { original: string; clip: string; foil: string } })[];
+}
+
+/** One line of `RUN/listening/<listener>.jsonl`: a trial as shown and answered. */
+export interface ListeningAnswer extends ListeningTrial {
+  listener: string;
+  kind: ListeningKind;
+  seed: number;
+  pageVersion: string;
+  /** 1-based place of the trial in this listener's order. */
+  position: number;
+  /** Whose reconstruction was on each side (clip ids). */
+  sides: { left: string; right: string };
+  choice: 'left' | 'right';
+  /** The clip id whose reconstruction was chosen. */
+  chosen: string;
+  /** The chosen candidate is the reconstruction of `clip`. */
+  correct: boolean;
+  /** Milliseconds from the trial appearing to the choice. */
+  responseMs: number;
+  input: 'mouse' | 'keyboard';
+  /** Times each was played before the choice. */
+  plays: { original: number; left: number; right: number };
+  /** ISO time the server recorded the answer. */
+  answeredAt: string;
 }

@@ -19,3 +19,6 @@ export { normalisedCorrelation } from './normalisedCorrelation.ts';
 export { betaIncReg } from './betaIncReg.ts';
 export { studentTSf } from './studentTSf.ts';
 export { logGamma } from './logGamma.ts';
+export { binomialTest } from './binomialTest.ts';
+export { clopperPearson } from './clopperPearson.ts';
+export { fleissKappa } from './fleissKappa.ts';

@@ -21,10 +21,10 @@ function rng(seed: number) {
 }
 
 /** 1 s of a chord at `f0` with a decaying envelope: audible, with a visible spectrogram. */
-function tone(f0: number, seconds = 1): Float32Array {
-  const x = new Float32Array(Math.round(SR * seconds));
+export function tone(f0: number, seconds = 1, sr = SR): Float32Array {
+  const x = new Float32Array(Math.round(sr * seconds));
   for (let i = 0; i < x.length; i++) {
-    const t = i / SR;
+    const t = i / sr;
     x[i] = 0.2 * Math.exp(-2 * t) * (Math.sin(2 * Math.PI * f0 * t) + 0.5 * Math.sin(2 * Math.PI * 1.5 * f0 * t) + 0.3 * Math.sin(2 * Math.PI * 2 * f0 * t));
   }
   return x;

@@ -1,25 +1,24 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runInNewContext } from 'node:vm';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { buildReport } from '../../src/report/index.ts';
 import { writeFixtureRun } from './fixtureRun.ts';
+import { ARTIFACTS, chromiumSkip, launchChromium, watchPage } from '../helpers/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : 'Debian chromium is not installed (scripts/setup.mjs --tests installs it)';
-const ARTIFACTS = 'test-artifacts';
+const skip = chromiumSkip;
 
 let context: BrowserContext;
 let page: Page;
 let runDir: string;
 let zipped: string;
-const consoleErrors: string[] = [];
-const requests: string[] = [];
+let consoleErrors: string[] = [];
+let requests: string[] = [];
 
 /** In the page: counts non-white, warm (positive overlay), cool (negative overlay) and green (ROI) pixels of a PNG screenshot. */
 async function pixelStats(png: Buffer): Promise<{ total: number; nonWhite: number; warm: number; cool: number; green: number }> {
@@ -47,10 +46,6 @@ async function pixelStats(png: Buffer): Promise<{ total: number; nonWhite: numbe
 
 const viewerReady = (p: Page) => p.waitForFunction(() => [...document.querySelectorAll('.brain-viewer')].every((el) => el.hasAttribute('data-ready') || el.hasAttribute('data-error')), null, { timeout: 30000 });
 
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--disable-quic', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-];
 
 before(async () => {
   if (skip) return;
@@ -62,15 +57,9 @@ before(async () => {
   zipped = mkdtempSync(join(tmpdir(), 'b2m-unzipped-'));
   assert.equal(spawnSync('unzip', ['-q', zip, '-d', zipped]).status, 0, 'unzip failed');
   mkdirSync(ARTIFACTS, { recursive: true });
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'b2m-chromium-')), {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 }, acceptDownloads: true,
-  });
+  context = await launchChromium({ acceptDownloads: true });
   page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => requests.push(r.url()));
+  ({ errors: consoleErrors, requests } = watchPage(page));
   await page.goto(pathToFileURL(summary.index).href);
   await viewerReady(page);
 });
@@ -241,11 +230,7 @@ test('report in chromium: every audio element loads its file; heatmaps, spectrog
 
 test('report in chromium: the zipped report/ folder alone, unpacked elsewhere, plays its audio and shows its maps', { skip }, async () => {
   const p = await context.newPage();
-  const errors: string[] = [];
-  p.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  const { errors } = watchPage(p);
   await p.goto(pathToFileURL(join(zipped, 'report/index.html')).href);
   await viewerReady(p);
   await p.evaluate(() => document.querySelectorAll('audio').forEach((a) => a.load()));

@@ -53,7 +53,7 @@ export function formatDecodeTable(rows: readonly DecodeRow[]): string[] {
   const aligned = rows.some((r) => r.aligned);
   const runs = rows.some((r) => r.trainRuns !== undefined);
   const header = [
-    'subject', ...(runs ? ['train runs'] : []), 'id test win', 'id test clip', 'id train win', 'id train clip', 'r', 'N-way top-1',
+    'subject', ...(runs ? ['train runs'] : []), 'id test win', 'id test clip', 'id in-sample win', 'id in-sample clip', 'r', 'N-way top-1',
     ...(aligned ? ['aligned id clip', 'aligned r', 'aligned top-1'] : []), 'chance id', 'chance top-1', 'time',
   ];
   const body = rows.map((r) => [
@@ -98,7 +98,7 @@ export async function runDecode(opts: DecodeOptions, ui: CliUi): Promise<DecodeR
       ui,
     ), (r) => r.outputs);
   await stagedWrite(opts.out, 'brain2music decode', async (outDir) => refreshRunMetrics(opts.out, outDir), () => [runLayout.metrics]);
-  ui.info(`identification accuracy (chance 0.5; train in-sample), ${embeddings.name}:`);
+  ui.info(`identification accuracy (chance 0.5; "in-sample": the training clips the decoder was fitted on, not comparable with test), ${embeddings.name}:`);
   for (const line of formatDecodeTable(res.rows)) ui.info(line);
   return res.rows;
 }

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildReport, REPORT_ASSETS } from '../../report/index.ts';
 import { runLayout, runPath, STAGE_NAMES } from '../../run/index.ts';
@@ -5,8 +6,8 @@ import type { Stage } from '../stage.ts';
 
 /**
  * The report stage: `RUN/report/` from whatever the run folder holds. Its inputs are the outputs
- * of every finished stage and the report's own assets, so it is rebuilt whenever any of them
- * changes.
+ * of every finished stage, the report's own assets and the listening test's answers
+ * (RUN/listening/*.jsonl), so it is rebuilt whenever any of them changes.
  */
 export const reportStage: Stage = {
   name: 'report',
@@ -17,6 +18,9 @@ export const reportStage: Stage = {
     const upstream = STAGE_NAMES.filter((n) => n !== 'report' && ctx.previous[n]?.status === 'done');
     const inputs = upstream.flatMap((n) => (ctx.previous[n]?.outputs ?? []).map((o) => runPath(ctx.runDir, o)));
     inputs.push(REPORT_ASSETS);
+    // a listening test's answers are shown too: new answers rebuild the report
+    const listening = runPath(ctx.runDir, runLayout.listening);
+    if (existsSync(listening)) inputs.push(...readdirSync(listening).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(listening, f)));
     return { inputs, outputs: [runLayout.report], params: { stages: upstream } };
   },
   async run(ctx) {
