@@ -92,7 +92,7 @@ describe('the packed tarball installed with production dependencies only', () =>
     for (const f of [
       'package.json', 'README.md', 'LICENSE', 'bin/brain2music.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js',
       'dist/report/assets/report.css', 'dist/report/assets/report.js', 'dist/embed/data/builtin-projection.json',
-      'dist/linalg/eighWorker.js', 'dist/music/renderWorker.js',
+      'dist/linalg/eighWorker.js', 'dist/linalg/wasm/kernelWorker.js', 'dist/music/renderWorker.js',
     ]) assert.ok(files.includes(f), `the tarball lacks ${f}`);
     const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|bin\/brain2music\.js|dist\/.+)$/.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.mjs'));
     assert.deepEqual(stray, []);
@@ -193,7 +193,7 @@ describe('the packed tarball installed with production dependencies only', () =>
     assert.deepEqual(res.coef, Array.from(readNpy(join(work, 'ridge', 'coef.npy')).data as Float32Array));
   });
 
-  test('from dist/: the report assets and builtin projection are found, the worker threads start without tsx, run.json versions are read', () => {
+  test('from dist/: the report assets and builtin projection are found, the worker threads (eighMany, the WebAssembly kernels\' helper with its merge tasks, rendering) start without tsx, run.json versions are read', () => {
     // module files by URL: the package's "exports" offer only the curated index
     const out = nodeScript('dist.mjs', `
       import { existsSync } from 'node:fs';
@@ -204,11 +204,30 @@ describe('the packed tarball installed with production dependencies only', () =>
       const embed = await import(new URL('embed/index.js', dist));
       const projection = await import(new URL('embed/builtin/projectionFile.js', dist));
       const run = await import(new URL('run/index.js', dist));
+      const linalg = await import(new URL('linalg/index.js', dist));
+      // the blocked eigh on the WebAssembly kernels, whose helper thread (wasm/kernelWorker.js)
+      // loads the divide-and-conquer merge tasks from the compiled mergeTasks.js
+      const kernels = (await import(new URL('linalg/wasm/kernels.js', dist))).wasmKernels();
+      kernels.setThreads(2, (await import(new URL('linalg/eigh/mergeTasks.js', dist))).MERGE_TASK_TABLE);
+      for (let i = 0; i < 400 && !kernels.parallelTasks; i++) await new Promise((r) => setTimeout(r, 25));
+      const n = 300;
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = Math.sin(1 + 7 * i + 3 * j) + (i === j ? i / n : 0);
+      const big = linalg.eigh(a, n, { threads: 2 });
+      let res = 0;
+      let norm = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let l = 0; l < n; l++) s += a[i * n + l] * big.vectors[l * n + j];
+        res = Math.max(res, Math.abs(s - big.values[j] * big.vectors[i * n + j]));
+        norm = Math.max(norm, Math.abs(a[i * n + j]));
+      }
+      const small = new Float64Array(64 * 64).map((_, ij) => Math.cos(Math.floor(ij / 64) + (ij % 64)));
       const eigh = await new Promise((resolve, reject) => {
         const w = new Worker(new URL('linalg/eighWorker.js', dist));
         w.once('error', reject);
         w.once('message', (m) => { w.terminate(); resolve(Array.from(m.values ?? [m.error])); });
-        w.postMessage({ id: 0, a: new Float64Array([2, 1, 1, 2]), n: 2 });
+        w.postMessage({ id: 0, a: small, n: 64 });
       });
       const render = await new Promise((resolve, reject) => {
         const w = new Worker(new URL('music/renderWorker.js', dist), { workerData: { sampleRate: 22050 } });
@@ -218,13 +237,17 @@ describe('the packed tarball installed with production dependencies only', () =>
       console.log(JSON.stringify({
         assets: ['report.css', 'report.js'].map((f) => existsSync(join(report.REPORT_ASSETS, f))),
         projectionDim: projection.loadProjection(embed.auditoryFeatureNames()).dim,
-        eigh, render, versions: run.packageVersions(),
+        eigh, here: Array.from(linalg.eigh(small, 64).values), helper: [kernels.parallel, kernels.parallelTasks], residual: res / norm,
+        render, versions: run.packageVersions(),
       }));
     `, 'dist');
-    const res = JSON.parse(out) as { assets: boolean[]; projectionDim: number; eigh: number[]; render: unknown; versions: { brain2music: string; packages: Record<string, string> } };
+    const res = JSON.parse(out) as { assets: boolean[]; projectionDim: number; eigh: number[]; here: number[]; helper: boolean[]; residual: number; render: unknown; versions: { brain2music: string; packages: Record<string, string> } };
     assert.deepEqual(res.assets, [true, true]);
     assert.ok(res.projectionDim > 0);
-    assert.ok(Math.abs(res.eigh[0] - 1) < 1e-12 && Math.abs(res.eigh[1] - 3) < 1e-12, `eigenvalues ${res.eigh}`);
+    assert.deepEqual(res.helper, [true, true], 'the kernel helper thread is up and has the merge tasks');
+    assert.ok(res.residual < 1e-13, `eigh n = 300 on two threads: max |AV − VΛ| / max |A| = ${res.residual}`);
+    assert.equal(res.eigh.length, 64);
+    assert.deepEqual(res.eigh, res.here, 'an eighMany worker (eighWorker.js) gives the bits of eigh on the main thread');
     assert.deepEqual(res.render, { ready: true });
     assert.equal(res.versions.brain2music, PKG.version);
     // found where npm hoisted them (the installing project's node_modules), at the locked versions
