@@ -24,7 +24,7 @@ test('parseRunConfig(minimal) fills every default and resolves paths against the
   assert.deepEqual(c.align, { lagTr: 3, scansPerClip: 10 });
   assert.deepEqual(c.decode, { target: undefined, topRois: 6, folds: 5, cvScore: 'inner', voxels: undefined, alignment: undefined, trainRuns: undefined });
   assert.equal(c.captions, undefined);
-  assert.deepEqual(c.encode, { spaces: undefined, fdrQ: 0.05, folds: 5, null: 'block', nPerm: 10_000 });
+  assert.deepEqual(c.encode, { spaces: undefined, fdrQ: 0.05, folds: 5, null: 'block', nPerm: 10_000, pTail: 'gpd' });
   assert.deepEqual(c.generate, { name: 'builtin', modelDir: undefined, samples: 1, rerank: 0, guidance: 4, temperature: 0.3 });
   assert.equal(c.report, true);
 });
@@ -88,6 +88,6 @@ test('parseRunConfig(decode.alignment, decode.trainRuns) reads the pooled decode
   assert.deepEqual(s.decode.alignment, { method: 'srm', reference: undefined, excludeTarget: true, dims: 20 });
   rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: {} } }, /'decode\.alignment\.method'/);
   rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { method: 'hyper' } } }, /'decode\.alignment\.method' must be one of 'ridge', 'srm', 'none', got "hyper"/);
-  rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { reference: '001' } } }, /'decode\.alignment\.reference' must be a BIDS subject id like "sub-001", got "001"/);
+  rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { method: 'ridge', reference: '001' } } }, /'decode\.alignment\.reference' must be a BIDS subject id like "sub-001", got "001"/);
   rejects({ out: '/r', dataset: { bids: '/d' }, decode: { trainRuns: 0 } }, /'decode\.trainRuns' must be an integer in \[1, 100\], got 0/);
 });
