@@ -2,6 +2,7 @@
 // node's test runner through tsx. Extra arguments are test file filters (substrings).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ensureNodeModules, ensureTestSystemPackages } from './setup.mjs';
 
@@ -28,5 +29,9 @@ if (filters.length === 0) {
     process.exit(tsc.status ?? 1);
   }
 }
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// One test file per core, not node's default of cores − 1 (one at a time on 2 cores): most files
+// are single-threaded or wait on child processes, and every file works in its own temp folders
+// (measured on the 2-core machine: 463 s against 651 s one at a time, the same 578 tests passing).
+const concurrency = Math.max(2, availableParallelism());
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(res.status ?? 1);
