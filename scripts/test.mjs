@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { ensureNodeModules, ensureTestSystemPackages } from './setup.mjs';
 
 ensureNodeModules();
@@ -20,7 +20,17 @@ function listTests(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = listTests('test').filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+// The longest files start first (longest-processing-time-first), so the two workers end together
+// instead of one finishing a long file alone at the end; measured per file on the 2-core machine.
+const LONGEST_FIRST = [
+  'test/encode/simulatedFdp.test.ts', 'test/pipeline/pipelineEndToEnd.test.ts', 'test/encode/builtinEncoding.test.ts',
+  'test/cli/package.test.ts', 'test/pipeline/realDataRecipes.test.ts', 'test/decode/simulatedDataset.test.ts',
+  'test/music/renderArrangement.test.ts', 'test/simulate/simulateDataset.test.ts',
+];
+const rank = (f) => { const i = LONGEST_FIRST.indexOf(f.split(sep).join('/')); return i < 0 ? LONGEST_FIRST.length : i; };
+const files = listTests('test')
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort((a, b) => rank(a) - rank(b));
 
 if (filters.length === 0) {
   const tsc = spawnSync('npx', ['tsc', '--noEmit'], { stdio: 'inherit' });
