@@ -76,7 +76,7 @@ test('runPipeline(first run) runs the stages, commits outputs and writes run.jso
   assert.equal(m.stages.simulate?.status, 'done');
   assert.ok(typeof m.stages.simulate?.seconds === 'number' && m.stages.simulate.seconds >= 0);
   assert.deepEqual(m.stages.simulate?.summary, { characters: 3 });
-  assert.equal(m.stages.decode?.reason, 'not implemented in this build');
+  assert.equal(m.stages.decode?.reason, 'not among the stages given to runPipeline');
 });
 
 test('runPipeline(second run) reuses current stages without running them', async () => {
@@ -199,4 +199,10 @@ test('lockRun(dir) refuses a folder another live process holds, takes over a sta
   const s = setup();
   await runPipeline(s.config, s.stages, { ui: silentUi });
   assert.equal(existsSync(join(s.config.out, '.lock')), false, 'runPipeline releases its lock');
+});
+
+test('availableStages() has an adapter for every stage name, in pipeline order', async () => {
+  const { availableStages } = await import('../../src/pipeline/stages/index.ts');
+  const { STAGE_NAMES } = await import('../../src/pipeline/index.ts');
+  assert.deepEqual(availableStages().map((s) => s.name), [...STAGE_NAMES]);
 });

@@ -31,8 +31,6 @@ export async function runDemo(opts: DemoOptions, ui: CliUi): Promise<RunResult> 
   ui.info(`demo run folder: ${out}`);
   const result = await runConfigured(config, opts.force, ui);
   const ran = result.outcomes.filter((o) => o.status === 'ran' || o.status === 'reused').map((o) => o.name);
-  const missing = result.outcomes.filter((o) => o.status === 'unavailable').map((o) => o.name);
   ui.info(`stages with results: ${ran.join(', ') || 'none'}`);
-  if (missing.length) ui.info(`stages not in this build yet: ${missing.join(', ')}`);
   return result;
 }

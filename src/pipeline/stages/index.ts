@@ -1,5 +1,5 @@
-// The stage adapters this build has, in pipeline order. Each adapter calls one stage's public
-// index.ts and writes into the run folder; a stage missing here is reported as unavailable.
+// The stage adapters, one per STAGE_NAMES entry, in pipeline order. Each adapter calls its
+// stage's job and writes into the run folder.
 import type { Stage } from '../stage.ts';
 import { decodeStage } from './decode.ts';
 import { embedStage } from './embed.ts';
@@ -11,7 +11,7 @@ import { reportStage } from './report.ts';
 import { retrieveStage } from './retrieve.ts';
 import { simulateStage } from './simulate.ts';
 
-/** Every implemented stage. */
+/** Every stage of the pipeline (test/pipeline/runPipeline.test.ts checks that none is missing). */
 export function availableStages(): Stage[] {
   return [simulateStage, embedStage, decodeStage, libraryStage, retrieveStage, generateStage, encodeStage, evaluateStage, reportStage];
 }
