@@ -97,7 +97,7 @@ function reportJson(r: DecoderReport) {
     nWayTop1: m.nWayTop1,
     perGenre: m.perGenre,
   });
-  return { test: split(r.test), train: split(r.train) };
+  return { test: split(r.test), train: split(r.train), ...(r.trainOutOfFold ? { trainOutOfFold: split(r.trainOutOfFold) } : {}) };
 }
 
 /**
@@ -138,6 +138,7 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
     lagSec: res.lagTr * info.tr,
     identificationTest,
     identificationTrain: { value: emb.train.identification.clips.value, chance: 0.5, unit: 'clips', split: 'train-in-sample' },
+    identificationTrainOutOfFold: trainOutOfFoldScore(res),
     nWayTop1,
     meanR: emb.test.r.value,
     perGenre: Object.fromEntries(emb.test.perGenre.map((g) => [g.genre, g.identification])),
@@ -150,7 +151,7 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
       windowScans: res.windowScans,
       clampedPresentations: res.clamped.length,
     },
-    trainNote: 'train metrics are in-sample (the decoder predicts the clips it was fitted on)',
+    trainNote: "identificationTrain is in-sample (the decoder predicts the clips it was fitted on); identificationTrainOutOfFold is the comparable training number: each training clip predicted by the decoder refitted without its CV fold, at the ROIs and alphas chosen on all training clips (slightly optimistic: those choices saw the held-out clips' CV scores)",
     trainRuns: info.trainRuns ?? null,
     ...(aligned ? { aligned: alignedJson(aligned, alignedScores!) } : {}),
     decoder: decoderJson(res),
@@ -176,6 +177,7 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
       clipIds: res.clipIds.test,
       genres,
       identification: 'identification.npy',
+      trainOutOfFold: { file: 'predictions_train_oof.npy', split: 'train-oof', clipIds: res.clipIds.train },
       windowStarts: info.windowStarts,
       windowSec: info.windowSec,
       dim: T,
@@ -202,6 +204,7 @@ export function decodeOutputs(res: DecodeSubjectResult, info: DecodeRunInfo, gen
       },
     metricsJson,
     arrays: [
+      { name: 'predictions_train_oof.npy', data: res.predictions.trainOutOfFold, shape: [res.clipIds.train.length, W, T] },
       ...(sel
         ? [
           { name: 'selected_voxels.npy', data: sel.voxels, shape: [sel.voxels.length] },
@@ -232,6 +235,17 @@ function headlineScores(pred: Float32Array, target: Float32Array, nClips: number
     identificationTest: identificationWithUncertainty(clipPredictions, clipTargets, nClips, T, uncertainty),
     nWayTop1: { ...nWayTop1WithUncertainty(clipPredictions, clipTargets, nClips, T, uncertainty), n: nClips },
   };
+}
+
+/** Out-of-fold training identification on clip-averaged CV predictions, with its interval over training clips and p. */
+function trainOutOfFoldScore(res: DecodeSubjectResult): ScoreWithUncertainty {
+  const n = res.clipIds.train.length;
+  const W = res.nWindows;
+  const T = res.dim;
+  return identificationWithUncertainty(
+    averageWindows(res.predictions.trainOutOfFold, n, W, T), averageWindows(res.targets.train, n, W, T), n, T,
+    { unit: 'clips', split: 'train-oof', seed: UNCERTAINTY_SEED },
+  );
 }
 
 /** The `aligned` block of metrics.json: the pooled decoder's headline beside the subject's own, what it was trained on, and how each subject was aligned. */

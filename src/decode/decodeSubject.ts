@@ -1,8 +1,10 @@
-import { ALIGN_DEFAULTS, DECODE_DEFAULTS } from '../defaults.ts';
+import { ALIGN_DEFAULTS, DECODE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { alignWindows, type AlignableResponses, type AlignedWindows, type ClampRecord, type ScanRange } from '../align/index.ts';
 import { rowsFor, type ClipWindows } from '../embed/index.ts';
 import { genreOfClipId } from '../bids/index.ts';
+import { groupKFold } from '../ridge/index.ts';
+import { cvPredictions, type FoldMember } from './cvPredictions.ts';
 import { evaluateDecoding, type DecodingMetrics } from './evaluateDecoding.ts';
 import { fitRoiEnsemble, type RoiEnsemble, type RoiScore } from './fitRoiEnsemble.ts';
 import type { CvScoreMode } from './fitVoxelDecoder.ts';
@@ -62,6 +64,8 @@ export interface DecoderReport {
   test: DecodingMetrics;
   /** In-sample: the decoder predicts the rows it was fitted on. */
   train: DecodingMetrics;
+  /** Out-of-fold (the main decoder only): each training clip predicted by the decoder refitted without its fold (`cvPredictions`). */
+  trainOutOfFold?: DecodingMetrics;
 }
 
 /** Which decoder {@link decodeSubject} fitted, and why. */
@@ -91,8 +95,8 @@ export interface DecodeSubjectResult {
    * "ROI" (label -3, named by the selection, e.g. `encoding:3000`) holds the selected voxels.
    */
   ensemble: RoiEnsemble;
-  /** The decoder's predictions, `clips × windows × dim` float32. */
-  predictions: { test: Float32Array; train: Float32Array };
+  /** The decoder's predictions, `clips × windows × dim` float32; `trainOutOfFold`: the training clips' CV predictions. */
+  predictions: { test: Float32Array; train: Float32Array; trainOutOfFold: Float32Array };
   /** The embeddings of the same clips in the same layout. */
   targets: { test: Float32Array; train: Float32Array };
   reports: {
@@ -190,6 +194,16 @@ export async function decodeSubject(resp: DecodableResponses, emb: ClipWindows, 
     fitDecoder = async (sub) => (await fitSelectionDecoder(sub, choice, selOpts)).model;
   }
   const main = await report(ensemble, train, test, Ytrain, Ytest, T, genreOf);
+  const folds = groupKFold(train.groups, opts.folds ?? RIDGE_DEFAULTS.folds);
+  const alphas = ensemble.members[0]!.fit.bestAlphas;
+  // a voxel selection chose its voxels again in each outer fold (the same group K-fold); the ROI ensemble's ROIs are fixed
+  const membersOf = decoder.selection
+    ? (f: number): FoldMember[] => [{ voxels: decoder.selection!.folds[f]!.voxels, alphas }]
+    : (): FoldMember[] => ensemble.members.map((m) => ({ voxels: m.roi.voxels, alphas: m.fit.bestAlphas }));
+  opts.onProgress?.('out-of-fold training predictions', 0, 1);
+  const predTrainOutOfFold = await cvPredictions(trainData, folds, membersOf);
+  opts.onProgress?.('out-of-fold training predictions', 1, 1);
+  main.report.trainOutOfFold = evaluateDecoding(predTrainOutOfFold, Ytrain, train.clipIds, train.nWindows, T, genreOf);
   const result: DecodeSubjectResult = {
     lagTr,
     scansPerClip,
@@ -200,7 +214,7 @@ export async function decodeSubject(resp: DecodableResponses, emb: ClipWindows, 
     dim: T,
     decoder,
     ensemble,
-    predictions: { test: main.predTest, train: main.predTrain },
+    predictions: { test: main.predTest, train: main.predTrain, trainOutOfFold: predTrainOutOfFold },
     targets: { test: Ytest, train: Ytrain },
     reports: { main: main.report, roiEnsemble: main.report },
     ranking: ensemble.ranking,

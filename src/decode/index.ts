@@ -6,6 +6,7 @@ export { fitVoxelDecoder, type VoxelDecoderFit, type CvScoreMode, type DecoderRi
 export { fitRoiEnsemble, type RoiEnsemble, type RoiEnsembleOptions, type RoiScore, type EnsembleMember, type DecoderTrainingData } from './fitRoiEnsemble.ts';
 export { predictRoiEnsemble } from './predictRoiEnsemble.ts';
 export { takeRows } from './takeRows.ts';
+export { cvPredictions, type FoldMember } from './cvPredictions.ts';
 export { evaluateDecoding, type DecodingMetrics, type Scored } from './evaluateDecoding.ts';
 export { leaveOneGenreOut, type LeaveOneGenreOutResult, type HeldOutGenre } from './leaveOneGenreOut.ts';
 export { decodeSubject, type DecodeSubjectOptions, type DecodeSubjectResult, type DecoderReport, type DecoderUsed, type DecodableResponses } from './decodeSubject.ts';

@@ -12,6 +12,7 @@ export type { ScoreWithUncertainty, UncertaintyOptions } from './scoreWithUncert
 export { identificationWithUncertainty } from './identificationWithUncertainty.ts';
 export { nWayTop1WithUncertainty } from './nWayTop1WithUncertainty.ts';
 export { agreementWithUncertainty, agreementChance } from './agreementWithUncertainty.ts';
+export { poissonBinomialTail } from './poissonBinomialTail.ts';
 export { drawListeningTrials, type ListeningCandidate } from './drawListeningTrials.ts';
 export { listenerPlan, type PlannedTrial } from './listenerPlan.ts';
 export { scoreListening, proportionScore, listenerAgreement, LISTENING_METHOD, type ListeningScore, type ListeningGroupScore, type ProportionScore, type ListenerAgreement } from './scoreListening.ts';

@@ -1,5 +1,5 @@
 import { fail } from '../errors.ts';
-import { bootstrapMeanCi, identificationAccuracy } from '../evaluate/index.ts';
+import { bootstrapMeanCi, identificationAccuracy, identificationWithUncertainty, poissonBinomialTail } from '../evaluate/index.ts';
 import { mulberry32 } from '../linalg/index.ts';
 import { cosineTopK, type TopK } from './cosineTopK.ts';
 import { retrievalConcentration, type RetrievalConcentration } from './hubness.ts';
@@ -62,13 +62,20 @@ export interface RetrievalEvaluation {
    * known (`nWithGenre` of them). `chanceExpected` is the exact expectation for a random track:
    * the mean over clips of the share of the library in the clip's genre.
    */
-  /** `ci95`: percentile bootstrap interval of `predicted` over the clips with a genre (seed 0, 10,000 resamples); absent below 2 such clips. */
-  genreAgreement: Triple & { chanceExpected: number; nWithGenre: number; ci95?: [number, number] };
+  /**
+   * `ci95`: percentile bootstrap interval of `predicted` over the clips with a genre (seed 0,
+   * 10,000 resamples); absent below 2 such clips. `p`: P(at least as many agreements) when each
+   * clip's top-1 track is a random library track (the null of `chanceExpected`: independent clips,
+   * clip i agreeing with its genre's library share; exact Poisson-binomial tail).
+   */
+  genreAgreement: Triple & { chanceExpected: number; nWithGenre: number; ci95?: [number, number]; p?: number };
   /**
    * Identification accuracy (clips as items, chance 0.5) of the top-1 tracks' embeddings against
    * the true embeddings of the test clips; `decoded` is that of the predictions themselves.
+   * `ci95` and `p` (of `predicted`): bootstrap over clips and random pairings of retrieved tracks
+   * and clips (seed 0, as `identificationWithUncertainty`); absent below 2 clips.
    */
-  identification: Triple & { decoded: number };
+  identification: Triple & { decoded: number; ci95?: [number, number]; p?: number };
   /** How concentrated the top-1 tracks are, with the decoded and with the true embeddings (hubness). */
   concentration: { predicted: RetrievalConcentration; oracle: RetrievalConcentration };
 }
@@ -146,8 +153,11 @@ export function evaluateRetrieval(input: RetrievalEvalInput): RetrievalEvaluatio
   let known = 0;
   for (const g of library.genres) if (g !== null) { genreCounts.set(g, (genreCounts.get(g) ?? 0) + 1); known++; }
   const withGenre = clipGenres.filter((g): g is string => g !== null);
-  const chanceExpected = withGenre.length && known ? withGenre.reduce((s, g) => s + (genreCounts.get(g) ?? 0) / known, 0) / withGenre.length : Number.NaN;
+  const share = (g: string) => (genreCounts.get(g) ?? 0) / known;
+  const chanceExpected = withGenre.length && known ? withGenre.reduce((s, g) => s + share(g), 0) / withGenre.length : Number.NaN;
   const matches = perClip.map((c) => c.genreMatch).filter((m): m is boolean => m !== null);
+  // the clips whose agreement is counted, each with its genre's share of the library
+  const nullProbs = perClip.flatMap((c, q) => (c.genreMatch === null ? [] : [share(clipGenres[q]!)]));
   const ci = matches.length >= 2 ? bootstrapMeanCi(matches.map(Number), { seed: 0 }) : null;
   const ident = (P: Float32Array) => (n >= 2 ? identificationAccuracy(P, truth, n, dim).mean : Number.NaN);
   return {
@@ -161,8 +171,16 @@ export function evaluateRetrieval(input: RetrievalEvalInput): RetrievalEvaluatio
       chanceExpected,
       nWithGenre: matches.length,
       ...(ci ? { ci95: [ci.lo, ci.hi] as [number, number] } : {}),
+      ...(matches.length && known ? { p: poissonBinomialTail(nullProbs, matches.filter(Boolean).length) } : {}),
     },
-    identification: { predicted: ident(retrievedVec), oracle: ident(oracleVec), chance: ident(chanceVec), decoded: ident(predicted) },
+    identification: { predicted: ident(retrievedVec), oracle: ident(oracleVec), chance: ident(chanceVec), decoded: ident(predicted), ...identificationInterval(retrievedVec, truth, n, dim) },
     concentration: { predicted: retrievalConcentration(perClip.map((c) => c.retrievedIds[0]!)), oracle: retrievalConcentration(perClip.map((c) => c.oracleId)) },
   };
+}
+
+/** The interval and p of the retrieved tracks' identification (nothing below 2 clips). */
+function identificationInterval(retrieved: Float32Array, truth: Float32Array, n: number, dim: number): { ci95?: [number, number]; p?: number } {
+  if (n < 2) return {};
+  const s = identificationWithUncertainty(retrieved, truth, n, dim, { unit: 'clips', split: 'test', seed: 0 });
+  return { ci95: s.ci95, p: s.p };
 }

@@ -57,7 +57,8 @@ function metricsTable(s: SubjectContents): string {
   const d = s.decode?.metrics;
   const scores: [string, ScoreWithChance | undefined][] = [
     [`identification accuracy, test (${d?.unit ?? 'clips'})`, d?.identificationTest],
-    [`identification accuracy, training (${d?.unit ?? 'clips'}, in-sample)`, d?.identificationTrain],
+    [`identification accuracy, training (${d?.unit ?? 'clips'}, out-of-fold)`, d?.identificationTrainOutOfFold],
+    [`identification accuracy, training (${d?.unit ?? 'clips'}, in-sample: not comparable with test)`, d?.identificationTrain],
     [`${d?.nWayTop1.n ?? 'N'}-way top-1, test`, d?.nWayTop1],
     ['mean r over embedding dimensions, test', d ? { value: d.meanR, chance: 0 } : undefined],
     [`identification accuracy, test, pooled decoder (${d?.aligned ? alignedWhat(d.aligned) : ''})`, d?.aligned?.identificationTest],
@@ -71,7 +72,7 @@ function metricsTable(s: SubjectContents): string {
   if (shown.length === 0) return notRun('decoding metrics', 'decode');
   const tsv: TsvRow[] = shown.map(([metric, x]) => ({ metric, value: x.value, ci95_low: x.ci95?.[0], ci95_high: x.ci95?.[1], p: x.p, chance: x.chance, oracle: x.oracle }));
   return `<table class="metrics"><thead><tr><th>metric</th><th>value</th><th>95% interval</th><th>p vs chance</th><th>chance</th><th>oracle</th></tr></thead><tbody>${shown.map(([l, x]) => scoreRow(l, x)).join('')}</tbody></table>
-<p class="table-foot">${tsvLink(`${s.id}-metrics`, ['metric', 'value', 'ci95_low', 'ci95_high', 'p', 'chance', 'oracle'], tsv)} 95% interval: percentile bootstrap over the test clips; p: the share of random prediction–target pairings that score at least as well (both seeded, in metrics.json). Oracle: the same measure computed with the true embedding instead of the decoded one.${d ? ` Decoding target: ${esc(d.target)}; hemodynamic lag ${d.lagTr} TR.` : ''}</p>`;
+<p class="table-foot">${tsvLink(`${s.id}-metrics`, ['metric', 'value', 'ci95_low', 'ci95_high', 'p', 'chance', 'oracle'], tsv)} 95% interval: percentile bootstrap over the test clips; p: the share of random prediction–target pairings that score at least as well (both seeded, in metrics.json); for retrieval genre agreement, the probability that random library tracks agree at least as often (exact). Training scores: out-of-fold (each training clip predicted by the decoder refitted without it) and in-sample (not comparable with test). Oracle: the same measure computed with the true embedding instead of the decoded one.${d ? ` Decoding target: ${esc(d.target)}; hemodynamic lag ${d.lagTr} TR.` : ''}</p>`;
 }
 
 /** An SVG figure with its download link (report.js turns the link into a file of the SVG as shown) and an optional note (HTML). */

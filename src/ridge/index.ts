@@ -1,7 +1,7 @@
 // Ridge regression with per-target cross-validated alphas: primal and kernel solvers, folds, scores.
 export { fitRidgeCV, ridgeCVScores, type RidgeCVOptions, type RidgeCVScores, type RidgeFit } from './fitRidgeCV.ts';
 export { fitRidge, type RidgeCoefficients } from './fitRidge.ts';
-export { predictRidge } from './predictRidge.ts';
+export { predictRidge, type RidgePredictor } from './predictRidge.ts';
 export { logspace, defaultAlphas, checkAlphas } from './alphas.ts';
 export { kFold, groupKFold, leaveOneGroupOut, makeFolds, type Fold } from './folds.ts';
 export { scorePredictions, scoreFromSums, checkScore, RIDGE_SCORES, type RidgeScore } from './scores.ts';

@@ -2,11 +2,14 @@ import { fail } from '../errors.ts';
 import { matmul, type Matrix } from '../linalg/index.ts';
 import type { RidgeFit } from './fitRidgeCV.ts';
 
+/** What a prediction reads of a ridge model: a {@link RidgeFit}, or coefficients from `fitRidge` with their sizes. */
+export type RidgePredictor = Pick<RidgeFit, 'nFeatures' | 'nTargets' | 'coef' | 'xMean' | 'yMean'>;
+
 /**
  * Predictions of a fitted ridge model for new samples X (n×p): (X − xMean)·coef + yMean,
  * n×T float32 (GEMM on the linalg backend).
  */
-export async function predictRidge(fit: RidgeFit, X: Matrix): Promise<Matrix> {
+export async function predictRidge(fit: RidgePredictor, X: Matrix): Promise<Matrix> {
   const p = fit.nFeatures;
   const T = fit.nTargets;
   if (X.cols !== p) fail('MISMATCH', `X has ${X.cols} features but the ridge model was fitted with ${p}.`);

@@ -61,8 +61,10 @@ export interface ScoreWithChance {
   oracle?: number;
   /** 95% bootstrap interval over test clips (seeded: `seed`, `nBoot` resamples), where computed. */
   ci95?: [number, number];
-  /** p against chance from random prediction–target pairings (`nPerm` of them, `exact` when all were enumerated). */
+  /** p against chance from random prediction–target pairings (`nPerm` of them, `exact` when all were enumerated), or from the null `pNull` names. */
   p?: number;
+  /** The null of `p` when it is not the random pairing (retrieval genre agreement: random library tracks). */
+  pNull?: string;
   nBoot?: number;
   nPerm?: number;
   exact?: boolean;
@@ -81,7 +83,10 @@ export interface DecodeMetrics {
   unit: 'clips' | 'windows';
   lagTr: number;
   identificationTest: ScoreWithChance;
+  /** In-sample: the decoder scored on the clips it was fitted on (not comparable with the test score). */
   identificationTrain: ScoreWithChance;
+  /** Out-of-fold training identification (split 'train-oof'), the training number comparable with the test score; absent in runs made before it existed. */
+  identificationTrainOutOfFold?: ScoreWithChance;
   /** N-way top-1 among the N test clips (chance 1/N). */
   nWayTop1: ScoreWithChance & { n: number };
   /** Mean over embedding dimensions of Pearson r between predicted and true, test set. */

@@ -19,9 +19,9 @@ test('formatSummaryTable(run) labels each column with its unit, split and refere
   assert.match(row, /0\.750 \(0\.250\)/, '4-way top-1 with chance 1/4');
   assert.match(row, /0\.500 \(1\.000, 0\.250\)/, 'retrieval genre agreement with oracle and chance');
   // the intervals under the table: sub-001's identification has one, with p at the resolution of its 9,999 pairings
-  const at = lines.findIndex((l) => /95% intervals: bootstrap over the test clips; p vs chance: random prediction–target pairings/.test(l));
+  const at = lines.findIndex((l) => /95% intervals: bootstrap over test clips; p vs chance: random pairings \(retrieval: random tracks\)/.test(l));
   assert.ok(at > 0, lines.join('\n'));
-  assert.match(lines[at + 1]!, /identification\s+p\s+N-way top-1\s+p\s+retrieval genre\s+generated id\s+p/);
+  assert.match(lines[at + 1]!, /identification\s+p\s+N-way top-1\s+p\s+retrieval genre\s+p\s+generated id\s+p/);
   assert.match(lines[at + 3]!, /^\s+sub-001\s+0\.800–1\.000\s+≤ 0\.0001\s+–/);
   assert.match(lines[at + 4]!, /^\s+sub-002(\s+–)+$/);
   assert.ok(lines.some((l) => /sub-001: significant voxels \(.+ null, BH q ≤ .+\): builtin \d+, genre \d+ of \d+/.test(l)));

@@ -99,9 +99,9 @@ test('runDecode refuses a run folder another live process is writing, and leaves
 });
 
 test('formatDecodeTable(rows) aligns a subject × metric table with chance columns', () => {
-  const lines = formatDecodeTable([{ subject: 'sub-001', testWindows: 0.81234, testClips: 0.9, trainWindows: 1, trainClips: 1, r: 0.4, top1: 0.25, top1Chance: 1 / 60, seconds: 12.34 }]);
+  const lines = formatDecodeTable([{ subject: 'sub-001', testWindows: 0.81234, testClips: 0.9, trainWindows: 1, trainClips: 1, trainOutOfFoldClips: 0.87, r: 0.4, top1: 0.25, top1Chance: 1 / 60, seconds: 12.34 }]);
   assert.equal(lines.length, 2);
-  assert.match(lines[1], /^sub-001\s+0\.812\s+0\.900\s+1\.000\s+1\.000\s+0\.400\s+0\.250\s+0\.500\s+0\.017\s+12\.3 s$/);
+  assert.match(lines[1], /^sub-001\s+0\.812\s+0\.900\s+1\.000\s+1\.000\s+0\.870\s+0\.400\s+0\.250\s+0\.500\s+0\.017\s+12\.3 s$/);
   assert.equal(lines[0].length, lines[1].length);
 });
 

@@ -207,13 +207,13 @@ test('decodeOutputs(voxel selection) records the decoder in metrics.json and roi
   });
   assert.deepEqual(rois.selected.map((s) => [s.name, s.nVoxels]), [['encoding-r:0.05', sel.voxels.length]]);
   assert.deepEqual(rois.files, { voxels: 'selected_voxels.npy', encodingR: 'voxel_encoding_r.npy' });
-  assert.deepEqual(out.arrays.map((a) => [a.name, a.shape]), [['selected_voxels.npy', [sel.voxels.length]], ['voxel_encoding_r.npy', [128]]]);
+  assert.deepEqual(out.arrays.map((a) => [a.name, a.shape]), [['predictions_train_oof.npy', [48, 4, 6]], ['selected_voxels.npy', [sel.voxels.length]], ['voxel_encoding_r.npy', [128]]]);
   const all = decodeOutputs(await decodeSubject(noAtlas, syn.embeddings, { ...opts, decoder: 'all' }), info, (id) => id.split('.')[0]!);
   assert.deepEqual((all.roisJson as { topVoxels: unknown[] }).topVoxels, []);
-  assert.deepEqual(all.arrays.map((a) => a.name), ['selected_voxels.npy']);
+  assert.deepEqual(all.arrays.map((a) => a.name), ['predictions_train_oof.npy', 'selected_voxels.npy']);
   const roi = decodeOutputs(await decodeSubject(syn.responses, syn.embeddings, { ...opts, k: 3 }), info, (id) => id.split('.')[0]!);
   assert.deepEqual(Object.keys(roi.roisJson), ['subject', 'k', 'cvScore', 'selected', 'ranking']);
-  assert.deepEqual(roi.arrays, []);
+  assert.deepEqual(roi.arrays.map((a) => a.name), ['predictions_train_oof.npy'], 'the ROI ensemble writes only its out-of-fold training predictions beside the usual files');
   assert.deepEqual(roi.metricsJson.decoder, { method: 'roi-ensemble', label: 'rois', reason: 'atlas with 8 regions: ROI ensemble' });
   assert.equal(roi.metricsJson.k, 3);
 });

@@ -145,7 +145,7 @@ test('buildReport: metrics with chance, genre-ordered identification matrix, per
   const downloads = attrs(page, 'a', 'download').filter((d) => d.endsWith('.tsv'));
   assert.deepEqual(downloads, ['summary.tsv', 'sub-001-metrics.tsv', 'sub-001-encoding.tsv', 'sub-001-decoding-rois.tsv', 'sub-001-clips.tsv', 'sub-002-metrics.tsv', 'sub-002-decoding-rois.tsv', 'sub-002-clips.tsv', 'stages.tsv']);
   const metrics = tsvOf(page, 'sub-001-metrics.tsv');
-  assert.deepEqual(metrics.map((r) => r.metric).slice(0, 3), ['identification accuracy, test (clips)', 'identification accuracy, training (clips, in-sample)', '4-way top-1, test']);
+  assert.deepEqual(metrics.map((r) => r.metric).slice(0, 3), ['identification accuracy, test (clips)', 'identification accuracy, training (clips, out-of-fold)', 'identification accuracy, training (clips, in-sample: not comparable with test)']);
   assert.equal(Number(metrics[0]!.value), fixture.accuracy);
   assert.deepEqual([Number(metrics[0]!.ci95_low), Number(metrics[0]!.ci95_high), Number(metrics[0]!.p)], [...CI95, 1 / 10_000]);
 });

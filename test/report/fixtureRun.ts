@@ -180,7 +180,7 @@ export function writeFixtureRun(opts: { stimuliOutside?: boolean; atlas?: boolea
     const metrics: DecodeMetrics = {
       subject: sub, target: 'builtin', unit: 'clips', lagTr: 3,
       // sub-001's as the decode stage records them: with a 95% interval and p at the permutations' resolution
-      identificationTest: { value: accuracy, chance: 0.5, ...(sub === 'sub-001' ? { ci95: CI95, p: 1 / 10_000, nPerm: 9_999, exact: false } : {}) }, identificationTrain: { value: 0.99, chance: 0.5 },
+      identificationTest: { value: accuracy, chance: 0.5, ...(sub === 'sub-001' ? { ci95: CI95, p: 1 / 10_000, nPerm: 9_999, exact: false } : {}) }, identificationTrain: { value: 0.99, chance: 0.5 }, identificationTrainOutOfFold: { value: 0.93, chance: 0.5, split: 'train-oof' },
       nWayTop1: { value: 0.75, chance: 0.25, n: 4 }, meanR: 0.31, perGenre: Object.fromEntries(GENRES.map((g, i) => [g, 0.6 + 0.1 * i])),
     };
     writeJsonAtomic(join(dir, 'metrics.json'), metrics);

@@ -53,11 +53,11 @@ export function formatDecodeTable(rows: readonly DecodeRow[]): string[] {
   const aligned = rows.some((r) => r.aligned);
   const runs = rows.some((r) => r.trainRuns !== undefined);
   const header = [
-    'subject', ...(runs ? ['train runs'] : []), 'id test win', 'id test clip', 'id in-sample win', 'id in-sample clip', 'r', 'N-way top-1',
+    'subject', ...(runs ? ['train runs'] : []), 'id test win', 'id test clip', 'id in-sample win', 'id in-sample clip', 'id oof clip', 'r', 'N-way top-1',
     ...(aligned ? ['aligned id clip', 'aligned r', 'aligned top-1'] : []), 'chance id', 'chance top-1', 'time',
   ];
   const body = rows.map((r) => [
-    r.subject, ...(runs ? [r.trainRuns === undefined ? 'all' : String(r.trainRuns)] : []), f3(r.testWindows), f3(r.testClips), f3(r.trainWindows), f3(r.trainClips), f3(r.r), f3(r.top1),
+    r.subject, ...(runs ? [r.trainRuns === undefined ? 'all' : String(r.trainRuns)] : []), f3(r.testWindows), f3(r.testClips), f3(r.trainWindows), f3(r.trainClips), f3(r.trainOutOfFoldClips), f3(r.r), f3(r.top1),
     ...(aligned ? (r.aligned ? [f3(r.aligned.testClips), f3(r.aligned.r), f3(r.aligned.top1)] : ['–', '–', '–']) : []), '0.500', f3(r.top1Chance), `${r.seconds.toFixed(1)} s`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
@@ -98,7 +98,7 @@ export async function runDecode(opts: DecodeOptions, ui: CliUi): Promise<DecodeR
       ui,
     ), (r) => r.outputs);
   await stagedWrite(opts.out, 'brain2music decode', async (outDir) => refreshRunMetrics(opts.out, outDir), () => [runLayout.metrics]);
-  ui.info(`identification accuracy (chance 0.5; "in-sample": the training clips the decoder was fitted on, not comparable with test), ${embeddings.name}:`);
+  ui.info(`identification accuracy (chance 0.5; "in-sample": the training clips the decoder was fitted on, not comparable with test; "oof": training clips out of fold, each predicted by the decoder refitted without it), ${embeddings.name}:`);
   for (const line of formatDecodeTable(res.rows)) ui.info(line);
   return res.rows;
 }

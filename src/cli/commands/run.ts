@@ -47,12 +47,12 @@ export const SUMMARY_COLUMNS = [
   'identification, test clips (chance)',
   'N-way top-1, test (chance)',
   'retrieval genre (oracle, chance)',
-  'generated music id (oracle)',
+  'generated music id (oracle, chance)',
 ] as const;
 
 /** The columns of the intervals under the summary table (same rows, same order). */
 export const INTERVAL_COLUMNS = [
-  'subject', 'identification (95%)', 'p', 'N-way top-1 (95%)', 'p', 'retrieval genre (95%)', 'generated id (95%)', 'p',
+  'subject', 'identification (95%)', 'p', 'N-way top-1 (95%)', 'p', 'retrieval genre (95%)', 'p', 'generated id (95%)', 'p',
 ] as const;
 
 /** Rows under two header lines (each heading split before its bracket), so that every column stays narrow. */
@@ -81,7 +81,7 @@ export function formatSummaryTable(runDir: string): string[] {
     const a = d?.aligned;
     return [[
       s.id, withRef(d?.identificationTest.value, d?.identificationTest.chance), withRef(d?.nWayTop1.value, d?.nWayTop1.chance),
-      withRef(r?.value, r?.oracle, r?.chance), withRef(g?.identification.value, g?.oracle?.identification.value),
+      withRef(r?.value, r?.oracle, r?.chance), withRef(g?.identification.value, g?.oracle?.identification.value, g?.identification.chance),
     ], ...(a ? [['  pooled', withRef(a.identificationTest.value, a.identificationTest.chance), withRef(a.nWayTop1.value, a.nWayTop1.chance), '', '']] : [])];
   });
   const range = (x: ScoreWithChance | undefined) => (x?.ci95 ? `${f3(x.ci95[0])}–${f3(x.ci95[1])}` : '–');
@@ -91,8 +91,8 @@ export function formatSummaryTable(runDir: string): string[] {
     const g = s.generationMetrics?.identification;
     const a = d?.aligned;
     return [
-      [s.id, range(d?.identificationTest), p(d?.identificationTest), range(d?.nWayTop1), p(d?.nWayTop1), range(s.retrieval?.genreAgreement), range(g), p(g)],
-      ...(a ? [['  pooled', range(a.identificationTest), p(a.identificationTest), range(a.nWayTop1), p(a.nWayTop1), '', '', '']] : []),
+      [s.id, range(d?.identificationTest), p(d?.identificationTest), range(d?.nWayTop1), p(d?.nWayTop1), range(s.retrieval?.genreAgreement), p(s.retrieval?.genreAgreement), range(g), p(g)],
+      ...(a ? [['  pooled', range(a.identificationTest), p(a.identificationTest), range(a.nWayTop1), p(a.nWayTop1), '', '', '', '']] : []),
     ];
   });
   const pooled = c.subjects.map((s) => s.decode?.metrics).find((d) => d?.aligned);
@@ -109,7 +109,7 @@ export function formatSummaryTable(runDir: string): string[] {
   return [
     ...alignColumns(SUMMARY_COLUMNS, rows),
     ...pooledNote,
-    ...(withIntervals ? ['  95% intervals: bootstrap over the test clips; p vs chance: random prediction–target pairings', ...alignColumns(INTERVAL_COLUMNS, intervals)] : []),
+    ...(withIntervals ? ['  95% intervals: bootstrap over test clips; p vs chance: random pairings (retrieval: random tracks)', ...alignColumns(INTERVAL_COLUMNS, intervals)] : []),
     ...encoding,
   ];
 }

@@ -52,6 +52,8 @@ export interface DecodeRow {
   testClips: number;
   trainWindows: number;
   trainClips: number;
+  /** Out-of-fold training identification, clips as items. */
+  trainOutOfFoldClips: number;
   r: number;
   top1: number;
   top1Chance: number;
@@ -225,6 +227,7 @@ export async function decodeJob(input: DecodeJobInput, outDir: string, reporter:
       testClips: m.test.identification.clips.value,
       trainWindows: m.train.identification.windows.value,
       trainClips: m.train.identification.clips.value,
+      trainOutOfFoldClips: m.trainOutOfFold?.identification.clips.value ?? Number.NaN,
       r: m.test.r.value,
       top1: m.test.nWayTop1.value,
       top1Chance: m.test.nWayTop1.chance,

@@ -48,8 +48,8 @@ export function evaluateJob(runDir: string, subjects: readonly string[], parts: 
     const row: SummaryMetrics['subjects'][string] = {};
     const d = parts.decode ? readRunJson<DecodeMetrics>(p(`${runLayout.decodeDir(subject)}/metrics.json`)) : undefined;
     if (d) {
-      const { target, unit, lagTr, identificationTest, identificationTrain, nWayTop1, meanR, perGenre, trainRuns, aligned } = d;
-      row.decode = { subject, target, unit, lagTr, identificationTest, identificationTrain, nWayTop1, meanR, perGenre, ...(trainRuns ? { trainRuns } : {}), ...(aligned ? { aligned } : {}) };
+      const { target, unit, lagTr, identificationTest, identificationTrain, identificationTrainOutOfFold, nWayTop1, meanR, perGenre, trainRuns, aligned } = d;
+      row.decode = { subject, target, unit, lagTr, identificationTest, identificationTrain, ...(identificationTrainOutOfFold ? { identificationTrainOutOfFold } : {}), nWayTop1, meanR, perGenre, ...(trainRuns ? { trainRuns } : {}), ...(aligned ? { aligned } : {}) };
     }
     const r = parts.retrieve ? readRunJson<RetrievalResult>(p(runLayout.retrievalFile(subject))) : undefined;
     if (r) row.retrieval = { genreAgreement: r.genreAgreement, identification: r.identification, ...(r.concentration ? { concentration: r.concentration.predicted } : {}) };

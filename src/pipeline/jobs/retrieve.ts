@@ -70,8 +70,8 @@ export async function retrieveJob(input: RetrieveJobInput, outDir: string, repor
           oracle: [{ id: c.oracleId, genre: library.genres[at.get(c.oracleId)!] ?? '' }],
         };
       }),
-      genreAgreement: { value: ev.genreAgreement.predicted, chance: ev.genreAgreement.chanceExpected, oracle: ev.genreAgreement.oracle, ...(ev.genreAgreement.ci95 ? { ci95: ev.genreAgreement.ci95 } : {}), unit: 'clips', split: 'test' },
-      identification: { value: ev.identification.predicted, chance: 0.5, oracle: ev.identification.oracle, unit: 'clips', split: 'test' },
+      genreAgreement: { value: ev.genreAgreement.predicted, chance: ev.genreAgreement.chanceExpected, oracle: ev.genreAgreement.oracle, ...(ev.genreAgreement.ci95 ? { ci95: ev.genreAgreement.ci95 } : {}), ...(ev.genreAgreement.p !== undefined ? { p: ev.genreAgreement.p, pNull: 'each top-1 track a random library track (exact Poisson-binomial over clips)' } : {}), unit: 'clips', split: 'test' },
+      identification: { value: ev.identification.predicted, chance: 0.5, oracle: ev.identification.oracle, ...(ev.identification.ci95 ? { ci95: ev.identification.ci95 } : {}), ...(ev.identification.p !== undefined ? { p: ev.identification.p } : {}), unit: 'clips', split: 'test' },
       hubness,
       concentration: ev.concentration,
       evaluation: ev,
