@@ -17,3 +17,4 @@ export { maxNormalisedCrossCorrelation } from './crossCorrelation.ts';
 export { generateClips, type ClipGeneration, type RerankOptions } from './generateClips.ts';
 export { evaluateGeneration, type GenerationEvaluation, type Scored } from './evaluateGeneration.ts';
 export { noveltyCheck, type Novelty } from './noveltyCheck.ts';
+export { tuneGeneration, type GenerationSetting, type SettingScore, type TuneGenerationInput } from './tuneGeneration.ts';

@@ -66,6 +66,7 @@ function metricsTable(s: SubjectContents): string {
     ['retrieval: genre of top clip agrees', s.retrieval?.genreAgreement],
     ['retrieval: identification of retrieved clips', s.retrieval?.identification],
     ['generation: identification of generated clips', withOracle(s.generationMetrics?.identification, s.generationMetrics?.oracle?.identification)],
+    [`generation: identification in the ${s.generationMetrics?.secondSpace?.space ?? 'second space'} (a space guidance never used)`, withOracle(s.generationMetrics?.secondSpace?.identification, s.generationMetrics?.secondSpace?.oracle)],
     ['generation: genre agrees (library-fitted genre classifier)', withOracle(s.generationMetrics?.genreAgreement, s.generationMetrics?.oracle?.genreAgreement)],
   ];
   const shown = scores.filter((x): x is [string, ScoreWithChance] => x[1] !== undefined);

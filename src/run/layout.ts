@@ -185,7 +185,7 @@ export interface SummaryMetrics {
     {
       decode?: DecodeMetrics;
       retrieval?: { genreAgreement: ScoreWithChance; identification?: ScoreWithChance; concentration?: RetrievalConcentrationRecord };
-      generation?: { genreAgreement?: ScoreWithChance; identification?: ScoreWithChance };
+      generation?: { genreAgreement?: ScoreWithChance; identification?: ScoreWithChance; identificationSecondSpace?: ScoreWithChance & { space: string } };
       encode?: Record<string, { nSignificant: number; meanR: number; maxR: number }>;
     }
   >;

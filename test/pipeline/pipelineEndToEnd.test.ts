@@ -7,6 +7,7 @@ import { parseRunConfig, readManifest, STAGE_NAMES, type DecodeMetrics, type Dec
 import { availableStages } from '../../src/pipeline/stages/index.ts';
 import { runConfigured } from '../../src/cli/commands/run.ts';
 import { silentUi } from '../../src/cli/ui.ts';
+import { GENERATE_DEFAULTS } from '../../src/defaults.ts';
 import type { EncodingSummary } from '../../src/encode/index.ts';
 import type { SubjectGenerationMetrics } from '../../src/pipeline/jobs/generateSubject.ts';
 
@@ -98,6 +99,10 @@ test('pipeline end to end: decoding beats chance and picks ROIs where the simula
   assert.equal(d.identificationTest.chance, 0.5);
   assert.ok(d.identificationTest.value > 0.6, `test identification ${d.identificationTest.value}`);
   assert.ok(d.identificationTrain.value > d.identificationTest.value - 0.05);
+  // out of fold, the training score falls from in-sample to the test score's neighbourhood
+  const oof = d.identificationTrainOutOfFold!;
+  assert.equal(oof.split, 'train-oof');
+  assert.ok(oof.value < d.identificationTrain.value && oof.value > 0.6, `out-of-fold ${oof.value}, in-sample ${d.identificationTrain.value}`);
   assert.equal(d.nWayTop1.chance, 1 / 8);
   assert.ok(d.nWayTop1.value > d.nWayTop1.chance, `N-way top-1 ${d.nWayTop1.value}`);
   assert.deepEqual(json<DecodeMetrics>('subjects/sub-001/decode/metrics.json').identificationTest, d.identificationTest);
@@ -130,10 +135,19 @@ test('pipeline end to end: encoding maps concentrate in the informative ROIs; re
   assert.ok(g.decoded.identification.value > 0.55, `generation from decoded embeddings: identification ${g.decoded.identification.value} (chance 0.5)`);
   assert.ok(g.novelty.maxCrossCorrelation < 0.5, `largest cross-correlation with a library clip ${g.novelty.maxCrossCorrelation}`);
   assert.equal(g.novelty.perClip.length, GENRES.length * 2);
-  // each kept sample is the closest (cosine) of the default 4 draws to its decoded embedding
-  const cond = json<{ guidance: { candidates: number; chosen: number; cosines: number[] } }>(`generated/sub-001/${g.novelty.perClip[0]!.clipId}_0.json`);
-  assert.equal(cond.guidance.candidates, 4);
-  assert.equal(cond.guidance.cosines[cond.guidance.chosen], Math.max(...cond.guidance.cosines));
+  // scored again in a space guidance never used: the arrangements' musical features
+  assert.equal(g.secondSpace!.space, 'simulator musical features');
+  assert.ok(g.secondSpace!.oracle.value > 0.7, `oracle identification in the musical features ${g.secondSpace!.oracle.value}`);
+  assert.ok(g.secondSpace!.identification.value > 0.55, `identification in the musical features ${g.secondSpace!.identification.value}`);
+  assert.equal(s.generation!.identificationSecondSpace!.value, g.secondSpace!.identification.value);
+  // with guidance, each kept sample is the closest (cosine) of its draws to its decoded embedding
+  const cond = json<{ guidance?: { candidates: number; chosen: number; cosines: number[] } }>(`generated/sub-001/${g.novelty.perClip[0]!.clipId}_0.json`);
+  if (GENERATE_DEFAULTS.guidance > 1) {
+    assert.equal(cond.guidance!.candidates, GENERATE_DEFAULTS.guidance);
+    assert.equal(cond.guidance!.cosines[cond.guidance!.chosen], Math.max(...cond.guidance!.cosines));
+  } else {
+    assert.equal(cond.guidance, undefined, 'one draw: no guidance record');
+  }
 });
 
 test('pipeline end to end: the same pipeline on a BIDS dataset outside the run folder (simulate skipped, audio copied into the report)', async () => {

@@ -21,6 +21,8 @@ export interface GenerateJobInput {
   libraryAudio: string | undefined;
   settings: GenerateSettings;
   responses: SubjectResponseSettings;
+  /** The stimulus folder: a simulated one's `params.json` gives the second scoring space (the stimuli's arrangements). */
+  stimuliDir?: string;
 }
 
 export interface GenerateJobResult {
@@ -34,7 +36,8 @@ export interface GenerateJobResult {
 export function generationSummaryLine(m: SubjectGenerationMetrics): string {
   const f = (x: number) => x.toFixed(3);
   const rr = m.withoutRerank ? `; without re-ranking ${f(m.withoutRerank.identification.value)}, ${f(m.withoutRerank.genreAgreement.value)}` : '';
-  return `identification ${f(m.identification.value)} (oracle ${f(m.oracle.identification.value)}, chance 0.5), genre agreement ${f(m.genreAgreement.value)} (oracle ${f(m.oracle.genreAgreement.value)}, chance ${f(m.genreAgreement.chance)})${rr}; nearest library clip: cosine ≤ ${f(m.novelty.maxCosine)}, cross-correlation ≤ ${f(m.novelty.maxCrossCorrelation)}`;
+  const second = m.secondSpace ? `, in the ${m.secondSpace.space} ${f(m.secondSpace.identification.value)} (oracle ${f(m.secondSpace.oracle.value)})` : '';
+  return `identification ${f(m.identification.value)} (oracle ${f(m.oracle.identification.value)}, chance 0.5)${second}, genre agreement ${f(m.genreAgreement.value)} (oracle ${f(m.oracle.genreAgreement.value)}, chance ${f(m.genreAgreement.chance)})${rr}; nearest library clip: cosine ≤ ${f(m.novelty.maxCosine)}, cross-correlation ≤ ${f(m.novelty.maxCrossCorrelation)}`;
 }
 
 /**
@@ -55,7 +58,7 @@ export async function generateJob(input: GenerateJobInput, outDir: string, repor
   const metrics: Record<string, SubjectGenerationMetrics> = {};
   const summary: Record<string, string> = {};
   try {
-    const ctx = await createGenerationContext(library, input.libraryAudio, input.settings, embedder, m);
+    const ctx = await createGenerationContext(library, input.libraryAudio, input.settings, embedder, m, input.stimuliDir);
     for (const subject of input.subjects) {
       const bar = reporter.progress(`${subject} generating`);
       try {

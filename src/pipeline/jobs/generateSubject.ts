@@ -4,7 +4,7 @@ import { alignWindows } from '../../align/index.ts';
 import { loadResponses, type Dataset, type LoadResponsesOptions } from '../../bids/index.ts';
 import { cutWindows, embedderInfo, readEmbeddings, rowsFor, windowStarts, type Embedder } from '../../embed/index.ts';
 import { fail } from '../../errors.ts';
-import { averageWindows } from '../../evaluate/index.ts';
+import { averageWindows, identificationWithUncertainty, type ScoreWithUncertainty } from '../../evaluate/index.ts';
 import {
   decodeParameters, evaluateGeneration, fitParameterDecoder, fitResponsePredictor, generateClips, generatorInfo, GM_FAMILIES, likeliestGenre,
   noveltyCheck, PITCHED_PARTS, withEmbeddingGuidance,
@@ -17,6 +17,7 @@ import { cosineTopK, type LibraryVectors } from '../../library/index.ts';
 import { GENRES, type Arrangement } from '../../music/index.ts';
 import { runLayout, runPath } from '../../run/index.ts';
 import type { EmbedModel } from './embed.ts';
+import { arrangementOf, arrangementSpace, stimulusArrangements, type ArrangementSpace } from './arrangementSpace.ts';
 import { decodedAndTrue } from './decodedAndTrue.ts';
 
 /** How the generate stage (and `brain2music generate`) runs. */
@@ -43,8 +44,10 @@ export interface GenerationContext {
   model: EmbedModel & { hopSec: number };
   /** Genre label of a clip-level embedding (the library-fitted classifier). */
   classify: (e: Float32Array) => Promise<string>;
-  /** Embeddings of music generated from each clip's true embedding: the same for every subject, so made once. */
-  oracleCache: Map<string, Float32Array>;
+  /** Music generated from each clip's true embedding (its embedding and arrangement): the same for every subject, so made once. */
+  oracleCache: Map<string, { embedding: Float32Array; clip: GeneratedClip }>;
+  /** The second scoring space (simulated library and stimuli only) and the stimuli's arrangements. */
+  secondSpace?: { space: ArrangementSpace; stimuli: Record<string, Arrangement> };
   /** Library clips at the novelty check's rate, loaded once. */
   libraryAudioCache: Map<string, Float32Array>;
   /** windows × dim embedding of each generated clip's audio: guidance, re-ranking and scoring embed the same clip once. */
@@ -91,16 +94,19 @@ function attributesFromNeighbours(library: LibraryVectors) {
  * its generating parameters.
  */
 export async function createGenerationContext(
-  library: LibraryVectors, libraryAudio: string | undefined, settings: GenerateSettings, embedder: Embedder, model: GenerationContext['model'],
+  library: LibraryVectors, libraryAudio: string | undefined, settings: GenerateSettings, embedder: Embedder, model: GenerationContext['model'], stimuliDir?: string,
 ): Promise<GenerationContext> {
   const paramsFile = libraryParamsFile(libraryAudio);
   let decoder: ParameterDecoder | undefined;
+  let secondSpace: GenerationContext['secondSpace'];
   if (paramsFile) {
     const params = JSON.parse(readFileSync(paramsFile, 'utf8')) as { clips: Record<string, Arrangement> };
     const known = library.ids.map((id, i) => [id, i] as const).filter(([id]) => params.clips[id]);
     const vectors = new Float32Array(known.length * library.dim);
     known.forEach(([, i], k) => vectors.set(library.vectors.subarray(i * library.dim, (i + 1) * library.dim), k * library.dim));
     decoder = await fitParameterDecoder(vectors, library.dim, known.map(([id]) => params.clips[id]!));
+    const stimuli = stimuliDir ? stimulusArrangements(stimuliDir) : undefined;
+    if (stimuli) secondSpace = { space: arrangementSpace(known.map(([id]) => params.clips[id]!)), stimuli };
   }
   const embedding = { embedder, model, clipEmbeddingCache: new WeakMap<Float32Array, Float32Array>() };
   const name = settings.generator;
@@ -108,12 +114,12 @@ export async function createGenerationContext(
   if (info.needsParameters && !decoder) fail('BAD_INPUT', `the ${name} generator learns from a library with generating parameters (params.json beside ${libraryAudio ?? 'the library audio'}), which this library lacks; use "generate": {"name": "musicgen", "modelDir": …} or switch generation off ("generate": null).`);
   if (info.needsModelDir && !settings.modelDir) fail('BAD_INPUT', `the ${name} generator needs a model folder: set "generate.modelDir" (or --model-dir) to ${info.modelHint ?? 'its model folder'}.`);
   const made = await info.create({ modelDir: settings.modelDir, decoder, describe: decoder ? attributesFrom(decoder) : attributesFromNeighbours(library) });
-  const generator = withEmbeddingGuidance(made, { candidates: settings.guidance, embed: async (clip) => windowMeanOf(await embedWindows(embedding, clip), embedder.dim) });
+  const generator = withEmbeddingGuidance(made, { candidates: settings.guidance, embed: (clip) => clipEmbedding(embedding, clip) });
   // Genre label of a clip-level embedding: the decoder's genre classifier, else the nearest library track's genre.
   const classify = decoder
     ? async (e: Float32Array) => likeliestGenre((await decodeParameters(decoder!, e, 1))[0]!)
     : async (e: Float32Array) => library.genres[cosineTopK(library.vectors, e, library.dim, 1).indices[0]!] ?? 'unknown';
-  return { ...embedding, library, decoder, generator, classify, oracleCache: new Map(), libraryAudioCache: new Map() };
+  return { ...embedding, library, decoder, generator, classify, oracleCache: new Map(), libraryAudioCache: new Map(), ...(secondSpace ? { secondSpace } : {}) };
 }
 
 /** Embeds one generated clip into `windows × dim` with the stimuli's windows. */
@@ -132,6 +138,11 @@ async function embedWindows(ctx: Pick<GenerationContext, 'embedder' | 'model' | 
 
 /** One clip's windows × dim embedding → its time average. */
 const windowMeanOf = (e: Float32Array, dim: number) => averageWindows(e, 1, e.length / dim, dim);
+
+/** A generated clip's embedding averaged over its windows (what guidance and scoring compare), cached in the context. */
+export async function clipEmbedding(ctx: Pick<GenerationContext, 'embedder' | 'model' | 'clipEmbeddingCache'>, clip: GeneratedClip): Promise<Float32Array> {
+  return windowMeanOf(await embedWindows(ctx, clip), ctx.embedder.dim);
+}
 
 /**
  * The subject's encoding model for re-ranking, fitted on its training clips' windows, and the
@@ -180,6 +191,12 @@ export interface SubjectGenerationMetrics {
   withoutRerank?: GenerationEvaluation;
   /** Generated from the true embeddings of the stimuli: what the generator allows. */
   oracle: GenerationEvaluation;
+  /**
+   * Identification in a second space that embedding guidance never used (the simulator's musical
+   * features of the generated and the original arrangements), decoded and oracle; absent where the
+   * stimuli or the generated clips have no arrangement (real data, MusicGen).
+   */
+  secondSpace?: { space: string; identification: ScoreWithUncertainty; oracle: ScoreWithUncertainty };
   /** Closeness of the generated audio to the library it learned from (a copy scores cross-correlation ≈ 1). */
   novelty: { perClip: { clipId: string; maxCosine: number; maxCrossCorrelation: number; nearest: string }[]; maxCosine: number; maxCrossCorrelation: number };
 }
@@ -201,7 +218,8 @@ export async function generateSubject(
     if (ctx.oracleCache.has(oracleKey(i))) continue;
     // the seed generateClips gives clip i, so a cached oracle equals a fresh one
     const [g] = await generateClips(ctx.generator, d.truth.subarray(i * d.dim, (i + 1) * d.dim), [d.clipIds[i]!], 1, d.dim, { ...options, samples: 1, seed: options.seed + 1000 * i });
-    ctx.oracleCache.set(oracleKey(i), windowMeanOf(await embedWindows(ctx, g!.clips[0]!), d.dim));
+    const clip = g!.clips[0]!;
+    ctx.oracleCache.set(oracleKey(i), { embedding: windowMeanOf(await embedWindows(ctx, clip), d.dim), clip });
   }
 
   const n = d.clipIds.length;
@@ -219,7 +237,7 @@ export async function generateSubject(
     const emb = windowMeanOf(await embedWindows(ctx, best), d.dim);
     kept.set(emb, i * d.dim);
     first.set(g.candidateScores.length ? windowMeanOf(await embedWindows(ctx, g.candidates[0]!), d.dim) : emb, i * d.dim);
-    oracle.set(ctx.oracleCache.get(oracleKey(i))!, i * d.dim);
+    oracle.set(ctx.oracleCache.get(oracleKey(i))!.embedding, i * d.dim);
     const load = async (id: string) => {
       const cache = ctx.libraryAudioCache;
       if (!cache.has(id)) cache.set(id, atRate(await readAudio(ctx.library.paths[at.get(id)!]!), NOVELTY_RATE).subarray(0, 15 * NOVELTY_RATE));
@@ -246,8 +264,37 @@ export async function generateSubject(
     decoded,
     withoutRerank: rerank ? await evaluate(first) : undefined,
     oracle: await evaluate(oracle),
+    ...secondSpaceScores(ctx, d.clipIds, gens.map((g) => g.clips[0]!), d.clipIds.map((_, i) => ctx.oracleCache.get(oracleKey(i))!.clip)),
     novelty: { perClip: novelty, maxCosine: Math.max(...novelty.map((x) => x.maxCosine)), maxCrossCorrelation: Math.max(...novelty.map((x) => x.maxCrossCorrelation)) },
   };
   writeJsonAtomic(join(outDir, 'metrics.json'), metrics);
   return metrics;
+}
+
+/**
+ * Generated-music identification in the context's second space: the kept clips' and the oracle
+ * clips' arrangement features against the stimuli's; nothing when any of them lacks an arrangement.
+ */
+function secondSpaceScores(ctx: GenerationContext, clipIds: readonly string[], kept: readonly GeneratedClip[], oracle: readonly GeneratedClip[]): { secondSpace?: SubjectGenerationMetrics['secondSpace'] } {
+  const s = ctx.secondSpace;
+  if (!s) return {};
+  const original = clipIds.map((id) => s.stimuli[id]);
+  const made = kept.map(arrangementOf);
+  const fromTruth = oracle.map(arrangementOf);
+  if ([...original, ...made, ...fromTruth].some((a) => a === undefined)) return {};
+  const n = clipIds.length;
+  const stack = (as: (Arrangement | undefined)[]) => {
+    const out = new Float32Array(n * s.space.dim);
+    as.forEach((a, i) => out.set(s.space.features(a!), i * s.space.dim));
+    return out;
+  };
+  const truth = stack(original);
+  const opts = { unit: 'clips', split: 'test', seed: 0 } as const;
+  return {
+    secondSpace: {
+      space: s.space.name,
+      identification: identificationWithUncertainty(stack(made), truth, n, s.space.dim, opts),
+      oracle: identificationWithUncertainty(stack(fromTruth), truth, n, s.space.dim, opts),
+    },
+  };
 }

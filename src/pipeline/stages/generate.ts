@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { GENERATE_DEFAULTS } from '../../defaults.ts';
 import { generatorInfo } from '../../generate/index.ts';
 import { runLayout, runPath } from '../../run/index.ts';
@@ -23,9 +25,10 @@ export const generateStage: Stage = {
     const params = libraryParamsFile(run.libraryAudio);
     if (generatorInfo(g.name).needsParameters && !params) return { skip: `the ${g.name} generator learns from a library with generating parameters (params.json), which this library lacks` };
     const subjects = run.subjects();
+    const stimulusParams = [join(run.stimuliDir, 'params.json')].find((f) => existsSync(f));
     return {
       inputs: [
-        ...(params ? [params] : []), ...(g.modelDir ? [g.modelDir] : []), run.libraryDb,
+        ...(params ? [params] : []), ...(stimulusParams ? [stimulusParams] : []), ...(g.modelDir ? [g.modelDir] : []), run.libraryDb,
         ...Object.values(runLayout.embedding(run.target.name)).map((p) => runPath(runDir, p)),
         ...subjects.map((s) => runPath(runDir, runLayout.decodeDir(s))),
         ...(g.rerank > 0 ? run.responseInputs : []),
@@ -39,7 +42,7 @@ export const generateStage: Stage = {
     const res = await generateJob(
       {
         runDir: ctx.runDir, dataset: run.dataset(), subjects: run.subjects(), model: run.target, db: run.libraryDb, libraryAudio: run.libraryAudio,
-        settings: generateSettings(run.config, ctx.seed), responses: { load: run.load, ...run.config.align },
+        settings: generateSettings(run.config, ctx.seed), responses: { load: run.load, ...run.config.align }, stimuliDir: run.stimuliDir,
       },
       ctx.outDir,
       ctx.ui,
