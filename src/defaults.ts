@@ -73,10 +73,14 @@ export const GENERATE_DEFAULTS = {
   rerank: 0,
   /** Candidates when re-ranking is asked for without a number. */
   rerankCandidates: 10,
-  /** Draws per sample, the closest to the conditioning embedding kept (1: none). */
-  guidance: 4,
+  /**
+   * Draws per sample, the closest to the conditioning embedding kept (1: none). This default and
+   * the temperature's were chosen by `npm run bench:tune-generation` on a seed-2 simulation's
+   * training clips decoded out of fold, never on a reported clip (docs/generation.md).
+   */
+  guidance: 1,
   /** Sampling temperature (0: the most likely music). */
-  temperature: 0.3,
+  temperature: 0,
   /** Seconds of music per sample (the stimuli's length). */
   durationSec: 15,
 } as const;
