@@ -115,8 +115,8 @@ test('buildReport: metrics with chance, genre-ordered identification matrix, per
   // value, 95% interval, p vs chance, chance, oracle: sub-001's identification carries an interval and p (at the resolution of its pairings), the rest dashes
   assert.ok(page.includes(`<td>identification accuracy, test (clips)</td><td class="num">${fixture.accuracy.toFixed(3)}</td><td class="num">0.800–1.000</td><td class="num">≤ 0.0001</td><td class="num">0.500</td>`));
   assert.ok(page.includes(`<td>identification accuracy, test (clips)</td><td class="num">${fixture.accuracy.toFixed(3)}</td><td class="num">–</td><td class="num">–</td><td class="num">0.500</td>`), 'sub-002 has none');
-  assert.ok(page.includes('<td>4-way top-1, test</td><td class="num">0.750</td><td class="num">–</td><td class="num">–</td><td class="num">0.250</td>'));
-  assert.ok(page.includes('<td>retrieval: genre of top clip agrees</td><td class="num">0.500</td><td class="num">–</td><td class="num">–</td><td class="num">0.250</td><td class="num">1.000</td>'));
+  assert.ok(page.includes('<td>4-way top-1, test (clips)</td><td class="num">0.750</td><td class="num">–</td><td class="num">–</td><td class="num">0.250</td>'));
+  assert.ok(page.includes('<td>retrieval: genre of top clip agrees, test (clips)</td><td class="num">0.500</td><td class="num">–</td><td class="num">–</td><td class="num">0.250</td><td class="num">1.000</td>'));
   assert.ok(page.includes('id="heatmap-sub-001"') && page.includes('id="heatmap-sub-002"'));
   // the fixture's clips are blues, jazz, rock, pop: grouped by genre the matrix reads blues, jazz, pop, rock
   const heat = page.slice(page.indexOf('id="heatmap-sub-001"'), page.indexOf('</svg>', page.indexOf('id="heatmap-sub-001"')));
@@ -147,6 +147,11 @@ test('buildReport: metrics with chance, genre-ordered identification matrix, per
   const metrics = tsvOf(page, 'sub-001-metrics.tsv');
   assert.deepEqual(metrics.map((r) => r.metric).slice(0, 3), ['identification accuracy, test (clips)', 'identification accuracy, training (clips, out-of-fold)', 'identification accuracy, training (clips, in-sample: not comparable with test)']);
   assert.equal(Number(metrics[0]!.value), fixture.accuracy);
+  for (const r of metrics) {
+    assert.match(r.metric!, /\b(test|training)\b/, `${r.metric}: its split`);
+    assert.match(r.metric!, /\((clips|windows)\b/, `${r.metric}: its unit`);
+    assert.ok(Number.isFinite(Number(r.chance)) && r.chance !== '', `${r.metric}: its chance`);
+  }
   assert.deepEqual([Number(metrics[0]!.ci95_low), Number(metrics[0]!.ci95_high), Number(metrics[0]!.p)], [...CI95, 1 / 10_000]);
 });
 
