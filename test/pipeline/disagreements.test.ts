@@ -60,17 +60,17 @@ test('ROI ranking score: the pipeline\'s decode stage ranks ROIs with decode.cvS
   assert.equal(DECODE_DEFAULTS.cvScore, 'inner');
 });
 
-test('generation temperature: `brain2music generate` without --temperature samples at the declared default (0.3), as its help says, also when the run switched generation off', () => {
+test('generation temperature: `brain2music generate` without --temperature samples at the declared default (0, chosen by bench:tune-generation), as its help says, also when the run switched generation off', () => {
   const config = parseRunConfig({ out: join(root, 'g'), dataset: { bids }, generate: null }, 'cfg', root);
   const s = commandSettings({ run: config.out, subject: 'all' }, config);
   assert.equal(s.temperature, GENERATE_DEFAULTS.temperature);
-  assert.equal(GENERATE_DEFAULTS.temperature, 0.3);
+  assert.equal(GENERATE_DEFAULTS.temperature, 0);
   assert.equal(DEFAULT_GENERATION.temperature, GENERATE_DEFAULTS.temperature, 'the generator\'s own default');
   assert.equal(commandSettings({ run: config.out, subject: 'all', temperature: 1 }, config).temperature, 1);
   const configured = parseRunConfig({ out: join(root, 'g'), dataset: { bids }, generate: { temperature: 0.7 } }, 'cfg', root);
   assert.equal(commandSettings({ run: configured.out, subject: 'all' }, configured).temperature, 0.7);
   const help = buildProgram().commands.find((c) => c.name() === 'generate')!.helpInformation().replace(/\s+/g, ' ');
-  assert.match(help, /sampling temperature \(0: most likely music\) \(default: 0\.3/);
+  assert.match(help, /sampling temperature \(0: most likely music\) \(default: 0, or the run's/);
 });
 
 test('clap-text window and embedder options: a configuration naming clap-text with "captions" embeds one 15 s window per clip, and `brain2music embed --bids` writes the same file', async () => {
