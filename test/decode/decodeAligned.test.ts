@@ -184,7 +184,7 @@ test('brain2music decode --align ridge --train-runs 1 writes both decoders side 
   const c = collectRun(out);
   const html = renderReport(c, c.subjects.map((x) => ({ contents: x, clips: [] })), { hasBrainData: false });
   assert.match(html, new RegExp(`Within-subject and pooled decoding.*<td>sub-002</td><td class="num">1 of 2</td><td class="num">${f3(m.identificationTest.value)}</td><td class="num">${f3(a.identificationTest.value)}</td>`, 's'));
-  assert.match(html, /identification accuracy, test, pooled decoder \(ridge-aligned onto sub-001, trained on 5 subjects\)/);
+  assert.match(html, /identification accuracy, test \(clips\), pooled decoder \(ridge-aligned onto sub-001, trained on 5 subjects\)/);
   // the other door: the pipeline's decode stage with decode.alignment and decode.trainRuns
   const run2 = join(root, 'run2');
   mkdirSync(join(run2, 'embeddings'), { recursive: true });
