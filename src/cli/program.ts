@@ -3,6 +3,7 @@ import { ALIGN_DEFAULTS, DATASET_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCO
 import { fail } from '../errors.ts';
 import { FIELDS } from '../pipeline/index.ts';
 import { packageVersions } from '../run/index.ts';
+import { setThreadBudget, THREADS_ENV } from '../threads.ts';
 import { choice, fieldParser, nonNegativeInt, port, positiveInt, positiveSeconds, withDefault as d } from './options.ts';
 
 export { positiveInt as parsePositiveInt, positiveSeconds as parsePositiveSeconds } from './options.ts';
@@ -55,8 +56,11 @@ export function buildProgram(): Command {
     .description('Reconstruct music from fMRI: decode, retrieve, generate, and map music in the brain.')
     .version(packageVersions().brain2music, '-V, --version', 'print the brain2music version')
     .option('--debug', 'print stack traces on errors')
+    .option('--threads <n>', d(`threads every stage and ONNX Runtime may use (also ${THREADS_ENV})`, 'all cores'), positiveInt('--threads'))
     .showHelpAfterError('(add --help for the options)')
-    .exitOverride();
+    .exitOverride()
+    // before any command runs, so the GEMM backend (built on first use) gets the budget
+    .hook('preAction', (cmd) => setThreadBudget(cmd.opts<{ threads?: number }>().threads));
 
   // --- commands: each block declares one command (keep alphabetical) ---
 

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { threadBudget } from '../threads.ts';
 import { fail } from '../errors.ts';
 import { eighBlocked } from './eigh/eighBlocked.ts';
 import { eighQl } from './eighQl.ts';
@@ -75,7 +75,7 @@ export function eigh(a: Float64Array | Float32Array, n: number, opts: EighOption
     const vectors = wantVectors ? r.vectors : new Float64Array(0);
     return f32 ? { values: Float32Array.from(r.values), vectors: Float32Array.from(vectors) } : { values: r.values, vectors };
   }
-  const r = eighBlocked(a, n, f32 ? 'f32' : 'f64', wantVectors, opts.threads ?? availableParallelism());
+  const r = eighBlocked(a, n, f32 ? 'f32' : 'f64', wantVectors, opts.threads ?? threadBudget());
   if (f32) return { values: Float32Array.from(r.values), vectors: r.vectors as Float32Array };
   return { values: r.values, vectors: r.vectors as Float64Array };
 }

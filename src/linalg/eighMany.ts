@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { threadBudget } from '../threads.ts';
 import { eigh, type EighResult } from './eigh.ts';
 
 /**
@@ -17,7 +17,7 @@ const WORKER_MIN_WORK = 2 * 2000 ** 3;
  * each; `workers` forces the choice ('auto' by default). Results are identical either way.
  */
 export async function eighMany(mats: { a: Float64Array; n: number }[], opts: { threads?: number; workers?: 'auto' | 'always' | 'never' } = {}): Promise<EighResult[]> {
-  const threads = Math.min(opts.threads ?? availableParallelism(), mats.length);
+  const threads = Math.min(opts.threads ?? threadBudget(), mats.length);
   const work = mats.reduce((s, m) => s + m.n ** 3, 0);
   const mode = opts.workers ?? 'auto';
   if (threads < 2 || mode === 'never' || (mode === 'auto' && work < WORKER_MIN_WORK)) return mats.map((m) => eigh(m.a, m.n, { threads: opts.threads }));

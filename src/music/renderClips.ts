@@ -1,6 +1,6 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fail } from '../errors.ts';
+import { threadBudget } from '../threads.ts';
 import { runRenderJob, type RenderJob, type RenderJobOptions, type RenderJobResult } from './renderJob.ts';
 
 export interface RenderClipsOptions extends RenderJobOptions {
@@ -18,7 +18,7 @@ type WorkerMessage = { ready: true } | { index: number; result: RenderJobResult 
  * the number of workers.
  */
 export async function renderClips(jobs: readonly RenderJob[], opts: RenderClipsOptions): Promise<RenderJobResult[]> {
-  const nWorkers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), jobs.length));
+  const nWorkers = Math.max(1, Math.min(opts.workers ?? threadBudget(), jobs.length));
   const results: RenderJobResult[] = new Array(jobs.length);
   let done = 0;
   opts.onProgress?.(0, jobs.length);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Brain2MusicError, fail } from '../../errors.ts';
+import { threadBudget } from '../../threads.ts';
 
 /** The transformers.js module, loaded lazily (it pulls in onnxruntime). */
 export type Transformers = typeof import('@huggingface/transformers');
@@ -12,8 +13,8 @@ export interface ModelSource {
   id: string;
   /** Absolute folder (local) or null (loaded from the hub cache). */
   dir: string | null;
-  /** `from_pretrained` options shared by every file of the model. */
-  options: { local_files_only: boolean; dtype: 'fp32' };
+  /** `from_pretrained` options shared by every file of the model (ONNX Runtime's threads: the thread budget). */
+  options: { local_files_only: boolean; dtype: 'fp32'; session_options: { intraOpNumThreads: number } };
 }
 
 /**
@@ -40,7 +41,7 @@ export async function resolveModelSource(kind: string, modelDir: string | undefi
   tf.env.allowLocalModels = true;
   tf.env.allowRemoteModels = allowDownload === true;
   if (local) tf.env.localModelPath = dirname(dir) + '/';
-  return { tf, id: local ? basename(dir) : modelDir, dir: local ? dir : null, options: { local_files_only: !allowDownload, dtype: 'fp32' } };
+  return { tf, id: local ? basename(dir) : modelDir, dir: local ? dir : null, options: { local_files_only: !allowDownload, dtype: 'fp32', session_options: { intraOpNumThreads: threadBudget() } } };
 }
 
 /** Reads and checks `config.json`'s `model_type` (local folders only). */

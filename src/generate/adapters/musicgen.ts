@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Brain2MusicError } from '../../errors.ts';
+import { threadBudget } from '../../threads.ts';
 import { promptFromAttributes, type MusicAttributes } from '../attributes.ts';
 import type { GeneratedClip, GenerationOptions, Generator } from '../generator.ts';
 
@@ -56,7 +57,7 @@ export async function createMusicgenGenerator(opts: MusicgenOptions): Promise<Ge
   let model;
   try {
     tokenizer = await tf.AutoTokenizer.from_pretrained(id, { local_files_only: !opts.allowDownload });
-    model = await tf.MusicgenForConditionalGeneration.from_pretrained(id, { dtype: 'fp32', local_files_only: !opts.allowDownload });
+    model = await tf.MusicgenForConditionalGeneration.from_pretrained(id, { dtype: 'fp32', local_files_only: !opts.allowDownload, session_options: { intraOpNumThreads: threadBudget() } });
   } catch (err) {
     throw new Brain2MusicError('BAD_FILE', `Could not load MusicGen from '${dir}': ${(err as Error).message}`, { cause: err });
   }

@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
+import { threadBudget } from '../../threads.ts';
 import type { GemmBackend, GemmOptions, QuadFormMode } from '../backend.ts';
 import type { Matrix } from '../matrix.ts';
 import { buildOnnxModel, ONNX_DOUBLE, ONNX_FLOAT } from './onnxModel.ts';
@@ -45,12 +45,12 @@ export function quadFormModel(dtype: 'float32' | 'float64', mode: QuadFormMode):
 
 /**
  * The ONNX Runtime backend (CPU execution provider, MLAS kernels, `threads` intra-op threads,
- * default: all cores). One session per dtype × transpose configuration, built on first use and
+ * default: the thread budget, `threadBudget()`). One session per dtype × transpose configuration, built on first use and
  * reused. Throws if `onnxruntime-node` or its native binary cannot be loaded.
  */
-export async function createOnnxBackend(opts: { threads?: number } = {}): Promise<GemmBackend> {
+export async function createOnnxBackend(opts: { threads?: number } = {}): Promise<GemmBackend & { threads: number }> {
   const ort: Ort = await import('onnxruntime-node');
-  const threads = opts.threads ?? availableParallelism();
+  const threads = opts.threads ?? threadBudget();
   const sessions = new Map<string, Promise<InferenceSession>>();
   const cached = (key: string, model: () => Uint8Array): Promise<InferenceSession> => {
     let s = sessions.get(key);
@@ -73,6 +73,7 @@ export async function createOnnxBackend(opts: { threads?: number } = {}): Promis
   await session('float32', false, false);
   return {
     name: 'onnx',
+    threads,
     async gemm(a: Matrix, b: Matrix, o: GemmOptions): Promise<Matrix> {
       const dtype = a.data instanceof Float64Array ? 'float64' : 'float32';
       const s = await session(dtype, !!o.transA, !!o.transB);
