@@ -17,9 +17,10 @@ const DIST = join(ROOT, 'dist');
 
 /**
  * Non-TypeScript files under src/ that exist only for the tsx route and must not ship: the worker
- * entry that registers tsx before loading eighWorker.ts (dist loads the compiled eighWorker.js).
+ * entries that register tsx before loading their TypeScript body (eighWorker.ts, builtinWorker.ts;
+ * dist loads the compiled .js).
  */
-const TSX_ONLY = new Set(['linalg/eighWorker.mjs']);
+const TSX_ONLY = new Set(['linalg/eighWorker.mjs', 'embed/builtin/builtinWorker.mjs']);
 
 /** Every file under `dir`, as paths relative to src/ with '/' separators. */
 function listFiles(dir) {

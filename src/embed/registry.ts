@@ -20,7 +20,8 @@ export interface EmbedderInfo {
  * `embed` never loads onnxruntime or a model.
  */
 export const EMBEDDERS: Readonly<Record<string, EmbedderInfo>> = {
-  builtin: { create: async () => (await import('./builtin/builtinEmbedder.ts')).createBuiltinEmbedder(), defaultWindowSec: 10, needsAudio: true, options: [] },
+  // on the thread budget's cores: each call's windows split between worker threads
+  builtin: { create: async () => (await import('./builtin/parallelBuiltinEmbedder.ts')).createParallelBuiltinEmbedder(), defaultWindowSec: 10, needsAudio: true, options: [] },
   clap: { create: async (o) => (await import('./adapters/clap.ts')).createClapAudioEmbedder(o), defaultWindowSec: 10, needsAudio: true, options: [] },
   // one window over the whole 15 s clip: a caption describes the clip, not a part of it
   'clap-text': { create: async (o) => (await import('./adapters/clap.ts')).createClapTextEmbedder(o), defaultWindowSec: 15, needsAudio: false, options: ['captions'] },

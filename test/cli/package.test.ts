@@ -193,7 +193,7 @@ describe('the packed tarball installed with production dependencies only', () =>
     assert.deepEqual(res.coef, Array.from(readNpy(join(work, 'ridge', 'coef.npy')).data as Float32Array));
   });
 
-  test('from dist/: the report assets and builtin projection are found, the worker threads (eighMany, the WebAssembly kernels\' helper with its merge tasks, rendering) start without tsx, run.json versions are read', () => {
+  test('from dist/: the report assets and builtin projection are found, the worker threads (eighMany, the WebAssembly kernels\' helper with its merge tasks, rendering, the builtin embedder) start without tsx, run.json versions are read', () => {
     // module files by URL: the package's "exports" offer only the curated index
     const out = nodeScript('dist.mjs', `
       import { existsSync } from 'node:fs';
@@ -234,16 +234,24 @@ describe('the packed tarball installed with production dependencies only', () =>
         w.once('error', reject);
         w.once('message', (m) => { w.postMessage(null); resolve(m); });
       });
+      // the registry's builtin embedder splits a call's windows between builtinWorker.js threads
+      const windows = [0.01, 0.02, 0.03].map((f) => Float32Array.from({ length: 22050 }, (_, i) => Math.sin(i * f)));
+      const pooled = await embed.createEmbedder('builtin');
+      const vectors = Array.from(await pooled.embed(windows));
+      await pooled.dispose();
+      const alone = Array.from(await embed.createBuiltinEmbedder().embed(windows));
       console.log(JSON.stringify({
+        embedded: [vectors.length, vectors.every((x, i) => x === alone[i])],
         assets: ['report.css', 'report.js'].map((f) => existsSync(join(report.REPORT_ASSETS, f))),
         projectionDim: projection.loadProjection(embed.auditoryFeatureNames()).dim,
         eigh, here: Array.from(linalg.eigh(small, 64).values), helper: [kernels.parallel, kernels.parallelTasks], residual: res / norm,
         render, versions: run.packageVersions(),
       }));
     `, 'dist');
-    const res = JSON.parse(out) as { assets: boolean[]; projectionDim: number; eigh: number[]; here: number[]; helper: boolean[]; residual: number; render: unknown; versions: { brain2music: string; packages: Record<string, string> } };
+    const res = JSON.parse(out) as { embedded: [number, boolean]; assets: boolean[]; projectionDim: number; eigh: number[]; here: number[]; helper: boolean[]; residual: number; render: unknown; versions: { brain2music: string; packages: Record<string, string> } };
     assert.deepEqual(res.assets, [true, true]);
     assert.ok(res.projectionDim > 0);
+    assert.deepEqual(res.embedded, [3 * res.projectionDim, true], 'the worker-thread builtin embedder runs from dist/ and gives the one-thread bits');
     assert.deepEqual(res.helper, [true, true], 'the kernel helper thread is up and has the merge tasks');
     assert.ok(res.residual < 1e-13, `eigh n = 300 on two threads: max |AV − VΛ| / max |A| = ${res.residual}`);
     assert.equal(res.eigh.length, 64);
