@@ -1,4 +1,4 @@
-// `npm run bench:ridge [-- --targets 10000 --ts-targets 40,120 --himalaya DIR | --no-himalaya]`
+// `npm run bench:ridge [-- --targets 10000 --ts-targets 40,120 --himalaya DIR | --no-himalaya] [--coretype SkylakeX|auto|…]`
 // The encoding-sized ridge workload: n = 3840 samples, p = 512 features, T targets, 20 alphas
 // (logspace(-2, 8, 20)), 5-fold CV, float32, seeded synthetic Y = X·W/√p + 2·noise (X, Y centred).
 // Prints wall time, targets/s and effective GFLOP/s (GEMM flops actually issued ÷ wall time) for
@@ -30,6 +30,9 @@ const folds = 5;
 const alphas = logspace(-2, 8, nAlphas);
 const himalayaPath = flag('no-himalaya') ? '' : arg('himalaya', process.env.HIMALAYA_PATH ?? '');
 const dataDir = arg('data', '/tmp/brain2music-ridge-bench');
+// Debian's OpenBLAS 0.3.21 does not recognise this CPU and falls back to its SSE3 kernel; SkylakeX is
+// the fastest that gives correct results here (the coefficients are compared below). 'auto': OpenBLAS's own choice.
+const coretype = arg('coretype', 'SkylakeX');
 
 /** Wraps a backend so every product's flops are counted (2·m·n·k per GEMM). */
 let flops = 0;
@@ -116,6 +119,21 @@ await timed(X, columns(Y, Math.min(T, 64))); // warm-up: sessions, JIT
 const onnx = await timed(X, Y);
 const onnxRss = process.resourceUsage().maxRSS * 1024;
 console.log(`onnx backend:       ${onnx.seconds.toFixed(2)} s wall (${onnx.cpu.toFixed(2)} s CPU, all threads), ${(T / onnx.seconds).toFixed(0)} targets/s, ${onnx.gflop.toFixed(0)} GFLOP issued, ${(onnx.gflop / onnx.seconds).toFixed(1)} GFLOP/s effective; peak RSS so far ${gib(onnxRss)}`);
+// the same backend's GEMM peak in this run: a 2,000³ float32 MatMul, best of 5 after a warm-up
+{
+  const m = 2000;
+  const rng = createRng(7);
+  const A: Matrix = { rows: m, cols: m, data: Float32Array.from({ length: m * m }, () => rng.normal()) };
+  await matmul(A, A);
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await matmul(A, A);
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  const peak = (2 * m ** 3) / best / 1e9;
+  console.log(`onnx GEMM peak (2000³ float32 MatMul, best of 5): ${peak.toFixed(1)} GFLOP/s; the ridge ran at ${((100 * onnx.gflop) / onnx.seconds / peak).toFixed(0)}% of it`);
+}
 
 let tsSeconds = NaN;
 if (!flag('no-ts')) {
@@ -138,11 +156,11 @@ if (himalayaPath) {
   writeNpy(join(dataDir, 'X.npy'), X.data, [n, p]);
   writeNpy(join(dataDir, 'Y.npy'), Y.data, [n, T]);
   const script = join(import.meta.dirname, 'himalaya_ridge.py');
-  const res = spawnSync('/usr/bin/python3', [script, dataDir, String(nAlphas), String(folds)], { env: { ...process.env, HIMALAYA_PATH: himalayaPath }, encoding: 'utf8' });
+  const res = spawnSync('/usr/bin/python3', [script, dataDir, String(nAlphas), String(folds)], { env: { ...process.env, HIMALAYA_PATH: himalayaPath, ...(coretype === 'auto' ? {} : { OPENBLAS_CORETYPE: coretype }) }, encoding: 'utf8' });
   if (res.status !== 0) {
     console.log(`himalaya failed (exit ${res.status}): ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   } else {
-    const info = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; cpu: number; numpy: string };
+    const info = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; cpu: number; numpy: string; blas: { api: string; version: string; kernel: string; threads: number }[]; coretype: string | null };
     const hAlphas = readNpy(join(dataDir, 'himalaya_best_alphas.npy')).data as Float64Array;
     const hCoef = readNpy(join(dataDir, 'himalaya_coef.npy')).data as Float32Array;
     let agree = 0;
@@ -157,7 +175,7 @@ if (himalayaPath) {
       den += hCoef[j * T + t] ** 2;
       if (Math.abs(hAlphas[t] / onnx.fit.bestAlphas[t] - 1) < 1e-6) num += d * d;
     }
-    console.log(`himalaya RidgeCV (numpy ${info.numpy}, solver svd, fit_intercept, same data): ${info.seconds.toFixed(2)} s wall (${info.cpu.toFixed(2)} s CPU), ${(T / info.seconds).toFixed(0)} targets/s`);
+    console.log(`himalaya RidgeCV (numpy ${info.numpy} on ${info.blas.map((b) => `${b.api} ${b.version}, kernel ${b.kernel}, ${b.threads} threads`).join('; ')}; OPENBLAS_CORETYPE=${info.coretype ?? '(unset)'}; solver svd, fit_intercept, same data): ${info.seconds.toFixed(2)} s wall (${info.cpu.toFixed(2)} s CPU), ${(T / info.seconds).toFixed(0)} targets/s`);
     // bracket himalaya: run ours again right after it, so a change in machine load affects both sides alike
     const again = await timed(X, Y);
     const wall = (onnx.seconds + again.seconds) / 2;
