@@ -9,6 +9,7 @@
 // solver, the same design, alphas, folds and targets), predict, r per voxel; its source is fetched
 // to /tmp (B2M_HIMALAYA, default /tmp/himalaya-src) and run with /usr/bin/python3, never committed.
 //   B2M_BENCH_HIMALAYA_VOXELS=3000,6000   the voxel subsets both tools fit for the comparison
+//   B2M_OPENBLAS_CORETYPE=SkylakeX        OpenBLAS kernel for himalaya's process (default SkylakeX; auto: OpenBLAS's choice); printed
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ const S = 10;
 const ALPHAS = Array.from({ length: 20 }, (_, i) => 10 ** (-2 + (10 * i) / 19));
 const HIMALAYA = process.env.B2M_HIMALAYA ?? '/tmp/himalaya-src';
 const NULL_PERMUTATIONS = Number(process.env.B2M_BENCH_NPERM ?? 10_000);
+// Debian's OpenBLAS 0.3.21 falls back to its SSE3 kernel on this CPU; SkylakeX is the fastest correct one here ('auto': OpenBLAS's own choice)
+const CORETYPE = process.env.B2M_OPENBLAS_CORETYPE ?? 'SkylakeX';
 // himalaya's RidgeCV with our folds (PredefinedSplit), alphas and intercept; timed: fit, predict, r.
 const HIMALAYA_PY = String.raw`
 import sys, time, numpy as np
@@ -45,6 +48,9 @@ r = (P * Z).sum(0) / np.sqrt((P * P).sum(0) * (Z * Z).sum(0))
 dt = time.perf_counter() - t0
 ours = np.load(d + '/ours_r.npy')
 print('agreement |r_himalaya - r_brain2music| mean %.1e, max %.1e' % (np.nanmean(np.abs(r - ours)), np.nanmax(np.abs(r - ours))))
+from threadpoolctl import threadpool_info
+import os
+print('blas: ' + '; '.join('%s %s, kernel %s, %s threads' % (i.get('internal_api'), i.get('version'), i.get('architecture'), i.get('num_threads')) for i in threadpool_info() if i.get('user_api') == 'blas') + ' (OPENBLAS_CORETYPE=%s)' % os.environ.get('OPENBLAS_CORETYPE'))
 print('HIMALAYA_SECONDS %.3f' % dt)
 `;
 
@@ -155,11 +161,11 @@ if (!existsSync(join(HIMALAYA, 'himalaya'))) {
       writeNpy(join(dir, 'ytrain.npy'), gatherRows(sub, d.trainRun, d.trainScan, 0, k), [d.nTrain, k]);
       writeNpy(join(dir, 'ours_r.npy'), e.models[0]!.r, [k]);
       writeNpy(join(dir, 'alphas.npy'), Float64Array.from(ALPHAS), [ALPHAS.length]);
-      const res = spawnSync('/usr/bin/python3', ['-c', HIMALAYA_PY, dir, HIMALAYA], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const res = spawnSync('/usr/bin/python3', ['-c', HIMALAYA_PY, dir, HIMALAYA], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...(CORETYPE === 'auto' ? {} : { OPENBLAS_CORETYPE: CORETYPE }) } });
       const theirs = Number(/HIMALAYA_SECONDS ([\d.]+)/.exec(res.stdout)?.[1]);
       const agree = /agreement (.*)/.exec(res.stdout)?.[1] ?? '';
       if (res.status !== 0 || !Number.isFinite(theirs)) { console.log(`himalaya ${k} voxels: failed (exit ${res.status})`); continue; }
-      console.log(`${k} voxels: brain2music ${oursK.toFixed(1)} s, himalaya ${theirs.toFixed(1)} s (fit + predict + r), ratio ${(theirs / oursK).toFixed(2)}×; ${agree}`);
+      console.log(`${k} voxels: brain2music ${oursK.toFixed(1)} s, himalaya ${theirs.toFixed(1)} s (fit + predict + r), ratio ${(theirs / oursK).toFixed(2)}×; ${agree}; himalaya's ${/blas: (.*)/.exec(res.stdout)?.[1] ?? 'BLAS unknown'}`);
       points.push({ k, ours: oursK, theirs });
     } finally { rmSync(dir, { recursive: true, force: true }); }
   }
