@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { readAudio } from '../src/io/index.ts';
+import { auBytes } from '../test/helpers/auFile.ts';
 
 const dir = process.argv[2] ?? '/tmp/b2m-embed-gtzan';
 const sim = join(dir, 'sim');
@@ -24,15 +25,6 @@ const cli = (args: string[]) => {
 if (!existsSync(join(sim, 'stimuli', 'params.json'))) {
   console.log(`rendering the paper preset's stimuli into ${sim} …`);
   cli(['simulate', '--out', sim, '--preset', 'paper', '--subjects', '1', '--voxels', '2000', '--library', '0']);
-}
-
-/** A Sun .au file: 24-byte big-endian header, 16-bit linear PCM (encoding 3), mono. */
-function auBytes(x: Float32Array, rate: number): Uint8Array {
-  const b = Buffer.alloc(24 + 2 * x.length);
-  b.writeUInt32BE(0x2e736e64, 0); b.writeUInt32BE(24, 4); b.writeUInt32BE(2 * x.length, 8);
-  b.writeUInt32BE(3, 12); b.writeUInt32BE(rate, 16); b.writeUInt32BE(1, 20);
-  for (let i = 0; i < x.length; i++) b.writeInt16BE(Math.max(-32768, Math.min(32767, Math.round(x[i]! * 32767))), 24 + 2 * i);
-  return b;
 }
 
 const ids = readdirSync(join(sim, 'stimuli')).filter((f) => f.endsWith('.wav')).map((f) => f.slice(0, -4)).sort();

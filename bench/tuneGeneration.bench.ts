@@ -8,6 +8,7 @@
 // (RUN defaults to runs/tune-generation, simulated with seed S = 2 when missing; N tuning clips, default 40.)
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { genreOfClipId } from '../src/bids/index.ts';
 import { silentUi } from '../src/cli/ui.ts';
 import { GENERATE_DEFAULTS } from '../src/defaults.ts';
 import { readEmbeddings, rowsFor, createEmbedder } from '../src/embed/index.ts';
@@ -41,7 +42,7 @@ const oof = readNpy(join(dir, 'predictions_train_oof.npy'));
 const [nTrain, W, dim] = oof.shape as [number, number, number];
 // the first clips of each genre, genres interleaved, so every genre is in the tuning set
 const byGenre = new Map<string, number[]>();
-info.trainOutOfFold.clipIds.forEach((id, i) => byGenre.set(id.split('.')[0]!, [...(byGenre.get(id.split('.')[0]!) ?? []), i]));
+info.trainOutOfFold.clipIds.forEach((id, i) => byGenre.set(genreOfClipId(id), [...(byGenre.get(genreOfClipId(id)) ?? []), i]));
 const picked = Array.from({ length: Math.max(...[...byGenre.values()].map((v) => v.length)) }, (_, k) => [...byGenre.values()].map((v) => v[k])).flat().filter((i): i is number => i !== undefined).slice(0, nClips);
 const clipIds = picked.map((i) => info.trainOutOfFold.clipIds[i]!);
 const decodedAll = averageWindows(oof.data as Float32Array, nTrain, W, dim);

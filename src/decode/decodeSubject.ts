@@ -195,10 +195,10 @@ export async function decodeSubject(resp: DecodableResponses, emb: ClipWindows, 
   }
   const main = await report(ensemble, train, test, Ytrain, Ytest, T, genreOf);
   const folds = groupKFold(train.groups, opts.folds ?? RIDGE_DEFAULTS.folds);
-  const alphas = ensemble.members[0]!.fit.bestAlphas;
   // a voxel selection chose its voxels again in each outer fold (the same group K-fold); the ROI ensemble's ROIs are fixed
-  const membersOf = decoder.selection
-    ? (f: number): FoldMember[] => [{ voxels: decoder.selection!.folds[f]!.voxels, alphas }]
+  const selection = decoder.selection;
+  const membersOf = selection
+    ? (f: number): FoldMember[] => [{ voxels: selection.folds[f]!.voxels, alphas: ensemble.members[0]!.fit.bestAlphas }]
     : (): FoldMember[] => ensemble.members.map((m) => ({ voxels: m.roi.voxels, alphas: m.fit.bestAlphas }));
   opts.onProgress?.('out-of-fold training predictions', 0, 1);
   const predTrainOutOfFold = await cvPredictions(trainData, folds, membersOf);

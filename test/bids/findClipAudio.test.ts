@@ -6,20 +6,7 @@ import { join } from 'node:path';
 import { findClipAudio, locateClipAudio, readClipExcerpt } from '../../src/bids/index.ts';
 import { writeWav } from '../../src/io/index.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
-
-/** A Sun .au file (16-bit big-endian PCM, mono), the format GTZAN ships. */
-function auBytes(samples: Float32Array, rate: number): Uint8Array {
-  const out = new Uint8Array(24 + samples.length * 2);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, 0x2e736e64);
-  v.setUint32(4, 24);
-  v.setUint32(8, samples.length * 2);
-  v.setUint32(12, 3);
-  v.setUint32(16, rate);
-  v.setUint32(20, 1);
-  samples.forEach((x, i) => v.setInt16(24 + 2 * i, Math.round(x * 32767)));
-  return out;
-}
+import { auBytes } from '../helpers/auFile.ts';
 
 test('findClipAudio(root, id) finds GTZAN genres/<genre>/<id>.au, flat <id>.wav, and prefers the nested layout', () => {
   const dir = mkdtempSync(join(tmpdir(), 'b2m-gtzan-'));

@@ -16,10 +16,16 @@ export interface ArrangementSpace {
   features: (a: Arrangement) => Float32Array;
 }
 
-/** `params.json` of a simulated stimulus folder, or undefined (real stimuli have none). */
-export function stimulusArrangements(stimuliDir: string): Record<string, Arrangement> | undefined {
+/** `params.json` of a simulated stimulus folder (the arrangement of every stimulus), or undefined (real stimuli have none). */
+export function stimulusParamsFile(stimuliDir: string): string | undefined {
   const file = join(stimuliDir, 'params.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { clips: Record<string, Arrangement> }).clips : undefined;
+  return existsSync(file) ? file : undefined;
+}
+
+/** The stimuli's arrangements by clip id, from {@link stimulusParamsFile}; undefined without one. */
+export function stimulusArrangements(stimuliDir: string): Record<string, Arrangement> | undefined {
+  const file = stimulusParamsFile(stimuliDir);
+  return file ? (JSON.parse(readFileSync(file, 'utf8')) as { clips: Record<string, Arrangement> }).clips : undefined;
 }
 
 /** The space, standardised with the feature means and standard deviations over `library` arrangements. */

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { GENERATE_DEFAULTS } from '../../defaults.ts';
 import { generatorInfo } from '../../generate/index.ts';
 import { runLayout, runPath } from '../../run/index.ts';
+import { stimulusParamsFile } from '../jobs/arrangementSpace.ts';
 import { generateJob } from '../jobs/generate.ts';
 import { libraryParamsFile, type GenerateSettings } from '../jobs/generateSubject.ts';
 import type { RunConfig } from '../runConfig.ts';
@@ -25,7 +24,7 @@ export const generateStage: Stage = {
     const params = libraryParamsFile(run.libraryAudio);
     if (generatorInfo(g.name).needsParameters && !params) return { skip: `the ${g.name} generator learns from a library with generating parameters (params.json), which this library lacks` };
     const subjects = run.subjects();
-    const stimulusParams = [join(run.stimuliDir, 'params.json')].find((f) => existsSync(f));
+    const stimulusParams = stimulusParamsFile(run.stimuliDir);
     return {
       inputs: [
         ...(params ? [params] : []), ...(stimulusParams ? [stimulusParams] : []), ...(g.modelDir ? [g.modelDir] : []), run.libraryDb,
