@@ -5,11 +5,12 @@
 // and the embedding is the latent through a fixed 32 → 128 map plus noise. Run as the decode job
 // runs it: each subject is generated (its 1.8 GB of responses), reduced to its encoding:3000 voxels
 // (`alignmentSubject`: one encoding model over all its voxels) and dropped before the next, then
-// `decodeAligned` (ridge onto sub-001, then SRM with 50 dimensions) fits the maps and the pooled decoder.
+// `decodeAligned` (ridge onto sub-001, ridge onto each subject in turn, then SRM with 50 dimensions)
+// fits the maps and the pooled decoder(s).
 // Baseline measured in the same run: one within-subject ridge decoder on the reference's 3,000
 // selected voxels (what decodeSubject's final fit costs); the ratios say what pooling costs on top.
 // Peak memory: the process's resident set high-water mark (VmHWM), read after each phase.
-// Usage: npm run bench:align [-- --voxels 60784,53927,64700,61899,53421] [--select 3000] [--methods ridge,srm] [--clips 480]
+// Usage: npm run bench:align [-- --voxels 60784,53927,64700,61899,53421] [--select 3000] [--methods ridge,ridge-each,srm] [--clips 480]
 import { readFileSync } from 'node:fs';
 import { alignmentSubject, decodeAligned, fitRoiEnsemble, parseDecoderChoice, type AlignmentSubject, type DecodableResponses } from '../src/decode/index.ts';
 import { rowsFor, type ClipWindows } from '../src/embed/index.ts';
@@ -22,7 +23,7 @@ const arg = (name: string, def: string) => {
 };
 const voxelCounts = arg('--voxels', '60784,53927,64700,61899,53421').split(',').map(Number);
 const select = Number(arg('--select', '3000'));
-const methods = arg('--methods', 'ridge,srm').split(',') as ('ridge' | 'srm')[];
+const methods = arg('--methods', 'ridge,ridge-each,srm').split(',') as ('ridge' | 'ridge-each' | 'srm')[];
 const trainClips = Number(arg('--clips', '480'));
 const runs = trainClips / 40;
 const genres = 10;
@@ -131,11 +132,11 @@ for (const method of methods) {
   t0 = performance.now();
   const marks: string[] = [];
   const res = await decodeAligned(prepared, emb, {
-    method, reference: 'sub-001', targets: prepared.map((p) => p.subject), srmDims: 50,
+    method: method === 'srm' ? 'srm' : 'ridge', reference: method === 'ridge-each' ? 'each' : 'sub-001', targets: prepared.map((p) => p.subject), srmDims: 50,
     onProgress: (task, done, total) => { if (done === total) marks.push(`${task} done at ${lap(t0).toFixed(1)} s`); },
   });
   const t = lap(t0);
-  console.log(`${method}: maps + pooled decoder (${res[0]!.trainingRows} rows × ${res[0]!.nColumns} columns) + scoring 5 subjects: ${t.toFixed(1)} s, ratio to the baseline ${(t / tBase).toFixed(1)}; peak RSS ${gib(peakRss())} GiB`);
+  console.log(`${method}: maps + pooled decoder${method === 'ridge-each' ? 's, one per subject' : ''} (${res[0]!.trainingRows} rows × ${res[0]!.nColumns} columns) + scoring 5 subjects: ${t.toFixed(1)} s, ratio to the baseline ${(t / tBase).toFixed(1)}; peak RSS ${gib(peakRss())} GiB`);
   for (const m of marks) console.log(`  ${m}`);
   console.log(`  test identification (clips, chance 0.5): ${res.map((r) => `${r.subject} ${r.report.test.identification.clips.value.toFixed(3)}`).join(', ')}`);
 }

@@ -80,7 +80,7 @@ export function buildProgram(): Command {
     .option('--whole-cortex', 'also fit and score a whole-cortex decoder')
     .option('--leave-one-genre-out', 'also run leave-one-genre-out (one ensemble fit per genre)')
     .option('--align <method>', d("also one decoder pooled over every subject of the dataset, scored on each subject's own test clips: 'ridge' (each subject mapped onto --reference by ridge on the training clips), 'srm' (a shared response model) or 'none'", DECODE_DEFAULTS.alignment), fieldParser('--align', FIELDS.alignMethod))
-    .option('--reference <sub>', d('the subject whose voxels are the common space of --align ridge', "the dataset's first subject"), fieldParser('--reference', FIELDS.subjectId))
+    .option('--reference <sub>', d("the subject whose voxels are the common space of --align ridge, or 'each': every decoded subject its own (the others mapped onto it; one decoder per subject)", "the dataset's first subject"), fieldParser('--reference', FIELDS.alignReference))
     .option('--align-exclude-target', "train each subject's pooled decoder on the other subjects only (the new-subject case)")
     .option('--srm-dims <k>', d('shared dimensions per region of --align srm', ALIGN_DEFAULTS.srmDims), fieldParser('--srm-dims', FIELDS.srmDims))
     .option('--train-runs <K>', d('decoded subjects keep only their first K training runs; the other subjects keep all theirs', 'all'), fieldParser('--train-runs', FIELDS.trainRuns))

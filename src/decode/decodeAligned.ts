@@ -22,10 +22,21 @@ export type AlignmentMethod = 'ridge' | 'srm';
 /** The alignment methods, for messages and parsers. */
 export const ALIGNMENT_METHODS: readonly AlignmentMethod[] = ['ridge', 'srm'];
 
+/**
+ * The ridge reference that makes every scored subject its own reference: the others are mapped
+ * onto the target's voxels and its pooled decoder works in its own space, so a subject whose voxels
+ * carry more than a fixed reference's loses nothing by going through someone else's space.
+ */
+export const EACH_SUBJECT_REFERENCE = 'each';
+
 /** Options of {@link decodeAligned}. */
 export interface AlignedDecodeOptions {
   method: AlignmentMethod;
-  /** Ridge: the subject whose voxels are the common space. SRM: recorded only (the shared space has no reference). */
+  /**
+   * Ridge: the subject whose voxels are the common space, or {@link EACH_SUBJECT_REFERENCE} (every
+   * target is its own reference: one space and one decoder per target). SRM: recorded only (the
+   * shared space has no reference).
+   */
   reference: string;
   /** Subjects to score (each on its own test clips). */
   targets: readonly string[];
@@ -87,6 +98,8 @@ export interface AlignedTargetResult extends AlignedDecoderInfo {
 }
 
 interface Space {
+  /** Ridge: the subject whose voxels the space is. */
+  reference?: string;
   alignments: Map<string, SubjectAlignment>;
   objective?: number[];
 }
@@ -133,8 +146,10 @@ function weightedCvR2(a: SubjectAlignment): number | undefined {
  *
  * Nothing fitted sees a test response: maps, the shared response, the standardiser and the ridge
  * all come from training rows; test rows only pass through `applyAlignment` and the decoder.
- * Without `excludeTarget` one common space and one decoder serve every target; with it the ridge
- * maps are still fitted once (they do not depend on who trains the decoder), the decoder once per target.
+ * Without `excludeTarget` one common space and one decoder serve every target, unless every target is
+ * its own ridge reference (`reference: 'each'`: a space and a decoder per target); with it the ridge
+ * maps are still fitted once per reference (they do not depend on who trains the decoder), the
+ * decoder once per target.
  *
  * @param subjects every subject of the dataset, prepared by `alignmentSubject` with the same decoder
  */
@@ -145,8 +160,8 @@ export async function decodeAligned(subjects: readonly AlignmentSubject[], emb: 
   const ids = subjects.map((s) => s.subject);
   const byId = new Map(subjects.map((s) => [s.subject, s]));
   if (byId.size !== subjects.length) fail('BAD_INPUT', 'a subject is listed twice for cross-subject decoding.');
-  const ref = byId.get(opts.reference);
-  if (!ref) fail('BAD_INPUT', `reference ${opts.reference} is not among the subjects (${ids.join(', ')}); pass one of them with --reference.`);
+  const each = opts.reference === EACH_SUBJECT_REFERENCE;
+  if (!each && !byId.has(opts.reference)) fail('BAD_INPUT', `reference ${opts.reference} is not among the subjects (${ids.join(', ')}); pass one of them (or ${EACH_SUBJECT_REFERENCE}) with --reference.`);
   for (const t of opts.targets) if (!byId.has(t)) fail('BAD_INPUT', `target ${t} is not among the subjects (${ids.join(', ')}).`);
   const decoders = new Set(subjects.map((s) => s.decoder));
   if (decoders.size !== 1) fail('INTERNAL', `subjects were prepared for different decoders (${[...decoders].join(', ')}); prepare all with one.`);
@@ -161,19 +176,23 @@ export async function decodeAligned(subjects: readonly AlignmentSubject[], emb: 
 
   // --- the common space(s)
   const rowsOf = (s: AlignmentSubject) => ((opts.alignOn ?? 'scans') === 'scans' ? s.trainScans : s.train);
-  const ridgeMaps = new Map<string, SubjectAlignment>();
-  const ridgeSpace = async (): Promise<Space> => {
-    if (ridgeMaps.size === 0) {
-      ridgeMaps.set(ref.subject, identityAlignment(ref.subject, ref.train.nVoxels, blocks));
-      for (const s of subjects) {
-        if (s === ref) continue;
-        ridgeMaps.set(s.subject, await fitRidgeAlignment(
-          { subject: s.subject, rows: rowsOf(s) }, { subject: ref.subject, rows: rowsOf(ref) }, blocks,
-          { alphas: opts.alphas, folds: opts.folds, alpha: opts.alignmentAlpha, onProgress: progress(`align ${s.subject} → ${ref.subject}`) },
-        ));
-      }
+  // maps onto each reference, fitted once: they do not depend on who trains the decoder
+  const ridgeSpaces = new Map<string, Space>();
+  const ridgeSpace = async (reference: string): Promise<Space> => {
+    const cached = ridgeSpaces.get(reference);
+    if (cached) return cached;
+    const ref = byId.get(reference)!;
+    const alignments = new Map<string, SubjectAlignment>([[ref.subject, identityAlignment(ref.subject, ref.train.nVoxels, blocks)]]);
+    for (const s of subjects) {
+      if (s === ref) continue;
+      alignments.set(s.subject, await fitRidgeAlignment(
+        { subject: s.subject, rows: rowsOf(s) }, { subject: ref.subject, rows: rowsOf(ref) }, blocks,
+        { alphas: opts.alphas, folds: opts.folds, alpha: opts.alignmentAlpha, onProgress: progress(`align ${s.subject} → ${ref.subject}`) },
+      ));
     }
-    return { alignments: ridgeMaps };
+    const space = { reference, alignments };
+    ridgeSpaces.set(reference, space);
+    return space;
   };
   const srmSpace = async (left: AlignmentSubject | null): Promise<Space> => {
     const fitOn = subjects.filter((s) => s !== left);
@@ -229,7 +248,7 @@ export async function decodeAligned(subjects: readonly AlignmentSubject[], emb: 
     return {
       subject: target.subject,
       method,
-      reference: ref.subject,
+      reference: space.reference ?? opts.reference,
       excludeTarget: exclude,
       blocks: mode,
       nBlocks: blocks.length,
@@ -257,15 +276,16 @@ export async function decodeAligned(subjects: readonly AlignmentSubject[], emb: 
   };
 
   const out: AlignedTargetResult[] = [];
-  if (!exclude) {
-    const space = method === 'ridge' ? await ridgeSpace() : await srmSpace(null);
+  const referenceOf = (target: string) => (each ? target : opts.reference);
+  if (!exclude && !(method === 'ridge' && each)) {
+    const space = method === 'ridge' ? await ridgeSpace(opts.reference) : await srmSpace(null);
     const dec = await pooledDecoder(space, subjects);
     for (const t of opts.targets) out.push(await score(space, subjects, dec, byId.get(t)!));
   } else {
     for (const t of opts.targets) {
       const target = byId.get(t)!;
-      const training = subjects.filter((s) => s !== target);
-      const space = method === 'ridge' ? await ridgeSpace() : await srmSpace(target);
+      const training = exclude ? subjects.filter((s) => s !== target) : subjects;
+      const space = method === 'ridge' ? await ridgeSpace(referenceOf(t)) : await srmSpace(target);
       const dec = await pooledDecoder(space, training);
       out.push(await score(space, training, dec, target));
     }

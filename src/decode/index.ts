@@ -17,4 +17,4 @@ export { selectVoxels, rankVoxels, type SelectedVoxels } from './selectVoxels.ts
 export { fitSelectionDecoder, SELECTION_ROI_LABEL, type SelectionDecoderFit, type SelectionDecoderOptions, type SelectionFold, type VoxelSelectionRecord } from './fitSelectionDecoder.ts';
 export { decodeOutputs, type DecodeOutputs, type DecodeRunInfo } from './decodeOutputs.ts';
 export { alignmentSubject, type AlignmentSubject, type AlignmentSubjectOptions } from './alignmentSubject.ts';
-export { decodeAligned, ALIGNMENT_METHODS, type AlignmentMethod, type AlignedDecodeOptions, type AlignedTargetResult, type AlignedSubjectRecord } from './decodeAligned.ts';
+export { decodeAligned, ALIGNMENT_METHODS, EACH_SUBJECT_REFERENCE, type AlignmentMethod, type AlignedDecodeOptions, type AlignedTargetResult, type AlignedSubjectRecord } from './decodeAligned.ts';

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fail } from '../errors.ts';
-import { DECODER_FORMS, parseDecoderChoice } from '../decode/index.ts';
+import { DECODER_FORMS, EACH_SUBJECT_REFERENCE, parseDecoderChoice } from '../decode/index.ts';
 import { GENERATOR_NAMES } from '../generate/index.ts';
 import { ALIGN_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RETRIEVE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
 import { bool, doc, either, int, list, num, obj, oneOf, optional, str, withDefault, type Field } from './configSchema.ts';
+import { STAGE_NAMES } from '../run/index.ts';
 
 /** The schema of a run configuration (docs/configuration.md is generated from it). */
 export const RUN_CONFIG_SCHEMA = (): Field<unknown> => schema as Field<unknown>;
@@ -176,6 +177,7 @@ export const FIELDS = {
   hubness: oneOf(['none', 'center', 'csls'] as const),
   alignMethod: oneOf(['ridge', 'srm', 'none'] as const),
   subjectId: subjectIdField(),
+  alignReference: alignReferenceField(),
   srmDims: int(1, 10_000),
   trainRuns: int(1, 100),
 } as const;
@@ -242,7 +244,7 @@ const schema = obj({
       voxels: doc(optional(FIELDS.decoder), "the decoder: rois, encoding:N, encoding-r:T or all (default: rois with an atlas, else encoding:3000)"),
       alignment: doc(optional(obj({
         method: doc(FIELDS.alignMethod, "'ridge' (each subject mapped onto reference by ridge on the training clips), 'srm' (a shared response model) or 'none'"),
-        reference: doc(optional(FIELDS.subjectId), "ridge: the subject whose voxels are the common space (default: the dataset's first)"),
+        reference: doc(optional(FIELDS.alignReference), `ridge: the subject whose voxels are the common space, or '${EACH_SUBJECT_REFERENCE}': every decoded subject its own (default: the dataset's first)`),
         excludeTarget: doc(withDefault(bool(), false), "train each subject's pooled decoder on the other subjects only (the new-subject case)"),
         dims: doc(optional(FIELDS.srmDims), `srm: shared dimensions per region (default ${ALIGN_DEFAULTS.srmDims})`),
       })), "also one decoder pooled over every subject of the dataset, scored on each subject's own test clips beside its own decoder (docs/alignment.md); absent: none"),
@@ -299,6 +301,13 @@ function nullable<T>(field: Field<T>): Field<T | undefined> {
 function subjectIdField(): Field<string> {
   const expected = 'a BIDS subject id like "sub-001"';
   return { expected, check: (v, p, s) => (typeof v === 'string' && /^sub-[A-Za-z0-9]+$/.test(v) ? v : fail('BAD_INPUT', `${s}: '${p}' must be ${expected}, got ${JSON.stringify(v)}.`)) };
+}
+
+/** A subject id, or 'each' (every scored subject its own reference). */
+function alignReferenceField(): Field<string> {
+  const expected = `a BIDS subject id like "sub-001" or "${EACH_SUBJECT_REFERENCE}"`;
+  const id = subjectIdField();
+  return { expected, check: (v, p, s) => (v === EACH_SUBJECT_REFERENCE ? v : typeof v === 'string' && /^sub-[A-Za-z0-9]+$/.test(v) ? id.check(v, p, s) : fail('BAD_INPUT', `${s}: '${p}' must be ${expected}, got ${JSON.stringify(v)}.`)) };
 }
 
 function subjectsField(): Field<string[] | 'all'> {

@@ -79,6 +79,23 @@ test('decodeAligned(ridge onto sub-001): the pooled decoder identifies every sub
   assert.ok(mean(srm.map((r) => idOf(r.report))) > mean(within.map((w) => idOf(w.reports.main))), 'SRM pooled decoder better on average');
 });
 
+test("decodeAligned(ridge, reference 'each'): every subject is its own reference, the same as decoding it with itself as --reference, and its pooled decoder beats its own", async () => {
+  const each = await decodeAligned(prepared, emb, { ...RIDGE, reference: 'each' });
+  console.log(`ridge-aligned onto each subject: ${each.map((r, i) => `${r.subject} ${f3(idOf(r.report))} (within ${f3(idOf(within[i]!.reports.main))})`).join(', ')}`);
+  for (const [i, s] of subjects.entries()) {
+    const r = each[i]!;
+    assert.equal(r.reference, s);
+    assert.equal(r.alignments[0]!.method, 'identity', `${s} enters its own space unchanged`);
+    assert.equal(r.nColumns, prepared[i]!.train.nVoxels);
+    assert.deepEqual(r.trainingSubjects, subjects);
+    assert.ok(idOf(r.report) > idOf(within[i]!.reports.main), `${s}: ridge-aligned onto itself ${f3(idOf(r.report))} vs within ${f3(idOf(within[i]!.reports.main))}`);
+  }
+  const alone = await decodeAligned(prepared, emb, { ...RIDGE, reference: 'sub-004', targets: ['sub-004'] });
+  assert.deepEqual(fitted(each[3]!), fitted(alone[0]!), "'each' for sub-004 is --reference sub-004");
+  assert.deepEqual(each[3]!.predictions, alone[0]!.predictions);
+  await assert.rejects(decodeAligned(prepared, emb, { ...RIDGE, reference: 'sub-009' }), /reference sub-009 is not among the subjects.*or each/);
+});
+
 /** Every test run of every subject replaced by other numbers (noise of another scale and offset). */
 function scrambledTests(resp: DecodableResponses, seed: number): DecodableResponses {
   const rng = createRng(seed);

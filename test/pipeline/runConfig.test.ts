@@ -88,6 +88,7 @@ test('parseRunConfig(decode.alignment, decode.trainRuns) reads the pooled decode
   assert.deepEqual(s.decode.alignment, { method: 'srm', reference: undefined, excludeTarget: true, dims: 20 });
   rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: {} } }, /'decode\.alignment\.method'/);
   rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { method: 'hyper' } } }, /'decode\.alignment\.method' must be one of 'ridge', 'srm', 'none', got "hyper"/);
-  rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { method: 'ridge', reference: '001' } } }, /'decode\.alignment\.reference' must be a BIDS subject id like "sub-001", got "001"/);
+  rejects({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { method: 'ridge', reference: '001' } } }, /'decode\.alignment\.reference' must be a BIDS subject id like "sub-001" or "each", got "001"/);
+  assert.equal(parseRunConfig({ out: '/r', dataset: { bids: '/d' }, decode: { alignment: { method: 'ridge', reference: 'each' } } }, 'cfg.json', '/').decode.alignment?.reference, 'each');
   rejects({ out: '/r', dataset: { bids: '/d' }, decode: { trainRuns: 0 } }, /'decode\.trainRuns' must be an integer in \[1, 100\], got 0/);
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { keepTrainingRuns } from '../../align/index.ts';
 import { genreOfClipId, loadResponses, type Dataset, type LoadResponsesOptions, type SubjectResponses } from '../../bids/index.ts';
 import {
-  alignmentSubject, decodeAligned, decodeOutputs, decodeSubject, defaultDecoder, formatDecoderChoice, parseDecoderChoice,
+  alignmentSubject, decodeAligned, EACH_SUBJECT_REFERENCE, decodeOutputs, decodeSubject, defaultDecoder, formatDecoderChoice, parseDecoderChoice,
   type AlignedTargetResult, type AlignmentMethod, type AlignmentSubject, type CvScoreMode, type DecodeSubjectResult,
 } from '../../decode/index.ts';
 import type { ClipWindows } from '../../embed/index.ts';
@@ -100,7 +100,7 @@ function alignmentPlan(input: DecodeJobInput): { method: AlignmentMethod; refere
   const subjects = input.dataset.subjects;
   if (subjects.length < 2) fail('BAD_INPUT', `cross-subject decoding (--align ${a.method}) needs a dataset with several subjects who heard the same clips; ${input.dataset.root} has ${subjects.length}.`);
   const reference = a.reference ?? subjects[0];
-  if (!subjects.includes(reference)) fail('NOT_FOUND', `reference subject ${reference} is not in ${input.dataset.root} (subjects: ${subjects.join(', ')}); pass one of them with --reference.`);
+  if (reference !== EACH_SUBJECT_REFERENCE && !subjects.includes(reference)) fail('NOT_FOUND', `reference subject ${reference} is not in ${input.dataset.root} (subjects: ${subjects.join(', ')}); pass one of them (or ${EACH_SUBJECT_REFERENCE}) with --reference.`);
   return { method: a.method, reference, excludeTarget: a.excludeTarget ?? false, dims: a.dims };
 }
 
@@ -186,7 +186,7 @@ export async function decodeJob(input: DecodeJobInput, outDir: string, reporter:
       method: plan.method, reference: plan.reference, excludeTarget: plan.excludeTarget, srmDims: plan.dims, k: input.topRois ?? DECODE_DEFAULTS.topRois,
       folds, cvScore, genreOf, onProgress: progressByTask(reporter, `${plan.method} alignment`),
     };
-    const note = plan.method === 'ridge' ? ` onto ${plan.reference}` : '';
+    const note = plan.method !== 'ridge' ? '' : plan.reference === EACH_SUBJECT_REFERENCE ? ' onto each decoded subject' : ` onto ${plan.reference}`;
     reporter.info(`pooled decoder: ${plan.method} alignment${note} of ${ds.subjects.join(', ')}${plan.excludeTarget ? ', each decoded subject left out of its decoder' : ''}`);
     if (limited.size === 0) {
       for (const r of await decodeAligned([...full.values()], emb, { ...opts, targets: input.subjects })) aligned.set(r.subject, r);
