@@ -111,17 +111,18 @@ function fitted(r: AlignedTargetResult): [unknown[], Float64Array, Float64Array,
   return [maps, e.standardizer.mean, e.standardizer.std, e.members.map((m) => [m.fit.coef, m.fit.bestAlphas, m.fit.xMean, m.fit.yMean, m.roi.voxels])];
 }
 
-test('leakage: changing every test response of every subject leaves the selections, the alignment maps, the pooled decoder and its alphas bit-identical', async () => {
+test('leakage: changing every test response of every subject leaves the selections, the alignment maps, the pooled decoder and its alphas bit-identical (ridge onto sub-001 and onto each subject, SRM)', async () => {
   const choice = parseDecoderChoice(DECODER);
   // the voxel selections are learnt again from scratch (no `selected`): they must not move either
   const again: AlignmentSubject[] = [];
   for (const [i, b] of brains.entries()) again.push(await alignmentSubject(subjects[i]!, scrambledTests(b.responses, 99 + i), emb, { decoder: choice }));
   again.forEach((p, i) => assert.deepEqual(p.voxels, prepared[i]!.voxels, `${p.subject}'s selection moved`));
-  for (const [opts, before] of [[RIDGE, ridge], [SRM, srm]] as const) {
+  const EACH: AlignedDecodeOptions = { ...RIDGE, reference: 'each' };
+  const each = await decodeAligned(prepared, emb, { ...EACH, targets: ['sub-003'] });
+  for (const [opts, b] of [[RIDGE, ridge[2]!], [SRM, srm[2]!], [EACH, each[0]!]] as const) {
     const after = await decodeAligned(again, emb, { ...opts, targets: ['sub-003'] });
-    const b = before[2]!;
-    assert.deepEqual(fitted(after[0]!), fitted(b), `${opts.method}: something fitted changed with the test responses`);
-    assert.notDeepEqual(after[0]!.predictions.test, b.predictions.test, `${opts.method}: the test predictions must change (the test responses did)`);
+    assert.deepEqual(fitted(after[0]!), fitted(b), `${opts.method} onto ${opts.reference}: something fitted changed with the test responses`);
+    assert.notDeepEqual(after[0]!.predictions.test, b.predictions.test, `${opts.method} onto ${opts.reference}: the test predictions must change (the test responses did)`);
     assert.deepEqual(after[0]!.predictions.train, b.predictions.train);
   }
 });
