@@ -51,6 +51,17 @@ export interface Stage {
   readonly title: string;
   /** Stages whose outputs this one reads; it does not run unless they finished. */
   readonly needs: readonly StageName[];
+  /**
+   * Stages whose outputs it reads when they ran (the simulated dataset, the scores it gathers),
+   * besides `needs`: a cluster schedules it after them; unlike `needs`, it runs when they did not.
+   */
+  readonly after?: readonly StageName[];
+  /**
+   * True when the stage's work splits into one unit per subject (`decode:sub-003`): each unit is
+   * the stage planned and run with `run.subjects()` narrowed to that subject, and writes only that
+   * subject's outputs. A stage without it is one unit, named after the stage.
+   */
+  perSubject?(ctx: StageContext): boolean;
   /** The plan for this configuration, or `{ skip: reason }` when the configuration switches it off. */
   plan(ctx: StageContext): StagePlan | { skip: string } | Promise<StagePlan | { skip: string }>;
   run(ctx: StageRunContext, plan: StagePlan): Promise<StageSummary>;

@@ -3,10 +3,10 @@
 // onto a stage (its CLI command and the pipeline) and the report go through here.
 export { runLayout, runPath } from './layout.ts';
 export type { ScoreWithChance, DecodeMetrics, AlignedDecodeMetrics, AlignedDecoderInfo, DecodeRois, DecodePredictionsInfo, RetrievalResult, SummaryMetrics, ListeningKind, ListeningTrial, ListeningSession, ListeningAnswer } from './layout.ts';
-export { STAGE_NAMES, readManifest, writeManifest, manifestPath, MANIFEST_FORMAT } from './manifest.ts';
+export { STAGE_NAMES, readManifest, writeManifest, updateManifest, manifestPath, MANIFEST_FORMAT } from './manifest.ts';
 export type { StageName, StageSummary, RunManifest, StageRecord } from './manifest.ts';
 export { checksumPath, pathExists, type ChecksumCache, type ChecksumEntry } from './checksum.ts';
-export { lockRun, withRunLock } from './lock.ts';
+export { lockFile, lockRun, withFileLock, withRunLock } from './lock.ts';
 export { commitOutputs, checkOutputPath } from './commitOutputs.ts';
 export { stagedWrite } from './stagedWrite.ts';
 export { readRunJson } from './readRunJson.ts';

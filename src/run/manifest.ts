@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fail } from '../errors.ts';
 import { writeJsonAtomic } from '../io/index.ts';
 import type { ChecksumCache } from './checksum.ts';
+import { withFileLock } from './lock.ts';
 
 /**
  * The canonical stages of a run, in execution order. A build may lack some of them (their
@@ -18,8 +19,11 @@ export const MANIFEST_FORMAT = 'brain2music-run/1';
 
 /** What happened to a stage the last time the pipeline reached it. */
 export interface StageRecord {
-  /** done: outputs in place; failed: threw (message in `error`); not-run: `reason` says why. */
-  status: 'done' | 'failed' | 'not-run';
+  /**
+   * done: outputs in place; failed: threw (message in `error`); not-run: `reason` says why;
+   * partial (a stage only): some of its work units are not done yet (`reason` says how many).
+   */
+  status: 'done' | 'failed' | 'not-run' | 'partial';
   /** True when the last pipeline invocation skipped it because its outputs were current. */
   reused?: boolean;
   reason?: string;
@@ -31,6 +35,8 @@ export interface StageRecord {
   outputs?: string[];
   params?: unknown;
   startedAt?: string;
+  /** When this record was written (a unit that was reused gets a new one too). */
+  finishedAt?: string;
   /** Wall-clock seconds of the last actual execution. */
   seconds?: number;
   summary?: StageSummary;
@@ -52,6 +58,11 @@ export interface RunManifest<Config = unknown> {
   /** Checksums of every file read as an input (also a cache keyed by size and mtime). */
   checksums: ChecksumCache;
   stages: Partial<Record<StageName, StageRecord>>;
+  /**
+   * What every work unit did (`decode:sub-003`, or the stage's name for a stage that is one unit);
+   * a stage's record sums up its units'.
+   */
+  units?: Record<string, StageRecord>;
 }
 
 /** Path of the manifest inside a run folder. */
@@ -85,4 +96,19 @@ export function readManifest<Config = unknown>(runDir: string): RunManifest<Conf
 /** Writes `RUN/run.json` atomically. */
 export function writeManifest<Config>(runDir: string, manifest: RunManifest<Config>): void {
   writeJsonAtomic(manifestPath(runDir), manifest);
+}
+
+/**
+ * Read-modify-write of `RUN/run.json` holding its lock (`RUN/.locks/run.json.lock`), so units
+ * finishing at the same moment (on one machine or the nodes of a cluster) never lose each other's
+ * records: `mutate` gets the manifest as it is on disk now (undefined when there is none) and
+ * returns the one to write.
+ */
+export function updateManifest<Config>(runDir: string, mutate: (m: RunManifest<Config> | undefined) => RunManifest<Config>): RunManifest<Config> {
+  return withFileLock(join(runDir, '.locks', 'run.json.lock'), () => {
+    const next = mutate(readManifest<Config>(runDir));
+    next.updatedAt = new Date().toISOString();
+    writeManifest(runDir, next);
+    return next;
+  });
 }

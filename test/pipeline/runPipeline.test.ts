@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checksumPath, lockRun, parseRunConfig, readManifest, runPipeline, stageSeed, type RunConfig, type Stage } from '../../src/pipeline/index.ts';
 import { spawn } from 'node:child_process';
@@ -193,7 +193,7 @@ test('lockRun(dir) refuses a folder another live process holds, takes over a sta
   }
   await new Promise((r) => other.once('exit', r));
   const release = lockRun(dir); // the holder is gone: stale lock taken over
-  assert.equal(readFileSync(join(dir, '.lock'), 'utf8'), String(process.pid));
+  assert.equal(readFileSync(join(dir, '.lock'), 'utf8'), `${process.pid}@${hostname()}`);
   release();
   assert.equal(existsSync(join(dir, '.lock')), false);
   const s = setup();

@@ -8,6 +8,9 @@ export const decodeStage: Stage = {
   name: 'decode',
   title: 'decode the music embedding from each subject\'s brain responses',
   needs: ['embed'],
+  after: ['simulate'],
+  // the pooled cross-subject decoder needs every subject's responses at once: then one unit
+  perSubject: ({ run }) => !run.config.decode.alignment || run.config.decode.alignment.method === 'none',
   plan({ run, runDir }) {
     const emb = runLayout.embedding(run.target.name);
     return {

@@ -20,6 +20,7 @@ export const embedStage: Stage = {
   name: 'embed',
   title: 'embed the stimulus clips with each embedding model',
   needs: [],
+  after: ['simulate'],
   plan({ run }) {
     const models = run.config.embeddings;
     for (const e of models) embedderInfo(e.name);

@@ -18,6 +18,8 @@ export const encodeStage: Stage = {
   name: 'encode',
   title: 'map where each kind of music information is encoded (voxelwise models, FDR)',
   needs: ['embed'],
+  after: ['simulate'],
+  perSubject: () => true,
   plan({ run, runDir, seed }) {
     if (!run.config.encode) return { skip: 'switched off ("encode": null)' };
     const spaces = run.encodeSpaces;

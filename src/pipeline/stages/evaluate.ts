@@ -13,6 +13,7 @@ export const evaluateStage: Stage = {
   name: 'evaluate',
   title: 'gather every metric with its chance level into RUN/metrics.json',
   needs: ['decode'],
+  after: ['simulate', 'retrieve', 'generate', 'encode'],
   plan(ctx) {
     const p = parts(ctx);
     return {

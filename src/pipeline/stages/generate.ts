@@ -18,6 +18,8 @@ export const generateStage: Stage = {
   name: 'generate',
   title: 'generate music from each decoded embedding',
   needs: ['decode', 'library'],
+  after: ['simulate'],
+  perSubject: () => true,
   plan({ run, runDir, seed }) {
     const g = run.config.generate;
     if (!g) return { skip: 'switched off ("generate": null)' };

@@ -16,6 +16,7 @@ export const libraryStage: Stage = {
   name: 'library',
   title: 'embed the music library for retrieval',
   needs: [],
+  after: ['simulate'],
   plan({ config, run }) {
     if (!config.library) return { skip: 'switched off ("library": null)' };
     const audio = run.libraryAudio;

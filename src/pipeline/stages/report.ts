@@ -13,6 +13,7 @@ export const reportStage: Stage = {
   name: 'report',
   title: 'write the HTML report (RUN/report/index.html)',
   needs: [],
+  after: ['simulate', 'embed', 'decode', 'library', 'retrieve', 'generate', 'encode', 'evaluate'],
   plan(ctx) {
     if (!ctx.config.report) return { skip: 'switched off ("report": false)' };
     const upstream = STAGE_NAMES.filter((n) => n !== 'report' && ctx.previous[n]?.status === 'done');

@@ -7,6 +7,8 @@ export const retrieveStage: Stage = {
   name: 'retrieve',
   title: 'retrieve library music closest to each decoded embedding',
   needs: ['decode', 'library'],
+  after: ['simulate'],
+  perSubject: () => true,
   plan({ run, runDir, seed }) {
     const subjects = run.subjects();
     const emb = runLayout.embedding(run.target.name);
