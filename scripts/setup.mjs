@@ -25,21 +25,36 @@ const DEBIAN_FOR_TESTS = [
 ];
 
 export function ensureTestSystemPackages() {
-  const missing = DEBIAN_FOR_TESTS.filter((d) => !d.present()).map((d) => d.pkg);
+  ensureDebian(DEBIAN_FOR_TESTS, 'the tests that need them');
+}
+
+// The Slurm cluster test (npm run test:slurm) starts a one-node cluster: slurmctld, slurmd, munged.
+const DEBIAN_FOR_CLUSTER = [
+  { pkg: 'slurm-wlm', present: () => existsSync('/usr/sbin/slurmctld') && existsSync('/usr/sbin/slurmd') },
+  { pkg: 'munge', present: () => existsSync('/usr/sbin/munged') },
+];
+
+function ensureDebian(packages, what) {
+  const missing = packages.filter((d) => !d.present()).map((d) => d.pkg);
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    console.error(`setup: not root, cannot install ${missing.join(', ')}; the tests that need them will be skipped with a reason.`);
+    console.error(`setup: not root, cannot install ${missing.join(', ')}; ${what} will be skipped with a reason.`);
     return;
   }
   try {
     run('apt-get update -qq');
     run(`DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${missing.join(' ')}`);
   } catch {
-    console.error(`setup: could not install ${missing.join(', ')}; the tests that need them will be skipped with a reason.`);
+    console.error(`setup: could not install ${missing.join(', ')}; ${what} will be skipped with a reason.`);
   }
+}
+
+export function ensureClusterPackages() {
+  ensureDebian(DEBIAN_FOR_CLUSTER, 'the cluster test');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensureNodeModules();
   if (process.argv.includes('--tests')) ensureTestSystemPackages();
+  if (process.argv.includes('--cluster')) ensureClusterPackages();
 }

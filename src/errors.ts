@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'NOT_FOUND' // a file, folder, subject or model the user named is missing
   | 'MISMATCH' // two inputs disagree (shapes, clip ids, sample counts)
   | 'UNSUPPORTED' // a valid input this version cannot handle
+  | 'JOB_FAILED' // a work unit run as a cluster job failed or did not finish (its log says why)
   | 'INTERNAL'; // a bug: please report it
 
 export const EXIT_CODES: Record<ErrorCode, number> = {
@@ -17,6 +18,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   NOT_FOUND: 4,
   MISMATCH: 5,
   UNSUPPORTED: 6,
+  JOB_FAILED: 7,
   INTERNAL: 70,
 };
 

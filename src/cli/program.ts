@@ -272,11 +272,26 @@ export function buildProgram(): Command {
     .description('the whole pipeline on any dataset, configured by a JSON file; resumes in its run folder')
     .argument('<CONFIG.json>', 'run configuration (see docs/configuration.md)')
     .option('--force <stages...>', 'rerun these stages even when their outputs are current')
+    .option('--executor <name>', d("where the work units run: 'local' (this process, in order) or 'slurm' (one job array per stage, sbatch; docs/cluster.md)", 'local'), (v: string) => (v === 'local' || v === 'slurm' ? v : fail('BAD_INPUT', `--executor must be local or slurm, got '${v}'.`)))
+    .option('--unit <id>', 'run one work unit only (decode:sub-003, evaluate), as a cluster job does; the stages it needs must be done')
+    .option('--detach', 'slurm: return once the jobs are submitted (then: brain2music status RUN)')
+    .option('--resume', 'slurm: submit only the units whose outputs are missing or stale and that no queued or running job covers')
     .option('--json', 'print the stage outcomes and metrics.json as JSON on stdout (logs go to stderr)')
-    .action(async (config: string, o: { force?: string[]; json?: boolean }) => {
+    .action(async (config: string, o: { force?: string[]; json?: boolean; executor?: 'local' | 'slurm'; unit?: string; detach?: boolean; resume?: boolean }) => {
       const { runRun, runResultJson } = await import('./commands/run.ts');
-      const result = await runRun({ config, force: o.force }, await ui(o.json));
+      const result = await runRun({ config, force: o.force, executor: o.executor, unit: o.unit, detach: o.detach, resume: o.resume }, await ui(o.json));
       if (o.json) printJson(runResultJson(result));
+    });
+
+  program
+    .command('status')
+    .description('the work units of a run folder: done, failed, queued or running (Slurm), with their logs')
+    .argument('<RUN>', 'run folder (the configuration\'s "out")')
+    .option('--json', 'print the units as JSON on stdout')
+    .action(async (runDir: string, o: { json?: boolean }) => {
+      const { runStatusCommand } = await import('./commands/run.ts');
+      const rows = runStatusCommand(runDir, await ui(o.json));
+      if (o.json) printJson(rows);
     });
 
   program

@@ -58,7 +58,28 @@ export interface RunConfig {
   /** Encoding: feature spaces (embedding names or 'genre'), FDR level, CV folds, null distribution. */
   encode: { spaces: string[] | undefined; fdrQ: number; folds: number; null: 'gaussian' | 'block'; nPerm: number; pTail: 'gpd' | 'none' } | undefined;
   report: boolean;
+  /**
+   * Resources of the Slurm jobs (`run --executor slurm`): every unit gets the top-level ones, a
+   * stage's entry in `stages` overrides them for its units; undefined: the cluster's defaults.
+   */
+  slurm: SlurmSettings | undefined;
 }
+
+/** What `sbatch` is asked for: a unit's resources and where it runs. */
+export interface SlurmResources {
+  partition: string | undefined;
+  account: string | undefined;
+  /** CPUs per unit (`--cpus-per-task`; the unit's `--threads`). */
+  cpus: number | undefined;
+  /** Memory per unit (`--mem`, e.g. "8G"). */
+  mem: string | undefined;
+  /** Time limit per unit (`--time`, e.g. "01:00:00"). */
+  time: string | undefined;
+  /** Further `sbatch` arguments, as given (e.g. ["--qos=short"]). */
+  extraArgs: string[];
+}
+
+export type SlurmSettings = SlurmResources & { stages: Partial<Record<(typeof STAGE_NAMES)[number], Partial<SlurmResources>>> };
 
 /** A dataset simulated into `RUN/dataset` by the simulate stage. */
 export interface SimulatedDatasetConfig {
@@ -290,7 +311,22 @@ const schema = obj({
     () => ({ spaces: undefined, fdrQ: ENCODE_DEFAULTS.fdrQ, folds: RIDGE_DEFAULTS.folds, null: ENCODE_DEFAULTS.null, nPerm: ENCODE_DEFAULTS.nPerm, pTail: ENCODE_DEFAULTS.pTail }),
   ), 'voxelwise encoding maps with significance; null switches it off'),
   report: doc(withDefault(bool(), true), 'write the HTML report'),
+  slurm: doc(optional(obj({
+    ...slurmResourceFields(),
+    extraArgs: doc(withDefault(list(str()), () => []), 'further sbatch arguments, e.g. ["--qos=short"]'),
+    stages: doc(withDefault(obj(Object.fromEntries(STAGE_NAMES.map((n) => [n, doc(optional(obj(slurmResourceFields())), `resources of the ${n} units`)])) as Record<(typeof STAGE_NAMES)[number], Field<Partial<SlurmResources> | undefined>>), () => ({})), "per-stage resources overriding the ones above, e.g. { \"encode\": { \"mem\": \"16G\" } }"),
+  })), 'resources of the Slurm jobs of `run --executor slurm` (docs/cluster.md); default: the cluster\'s'),
 });
+
+function slurmResourceFields() {
+  return {
+    partition: doc(optional(str()), 'partition (sbatch --partition)'),
+    account: doc(optional(str()), 'account (sbatch --account)'),
+    cpus: doc(optional(int(1, 1024)), 'CPUs per unit (sbatch --cpus-per-task; also the unit\'s --threads)'),
+    mem: doc(optional(str()), 'memory per unit, e.g. "8G" (sbatch --mem)'),
+    time: doc(optional(str()), 'time limit per unit, e.g. "02:00:00" (sbatch --time)'),
+  };
+}
 
 /** `null` switches a stage off (undefined); an object configures it. */
 function nullable<T>(field: Field<T>): Field<T | undefined> {

@@ -11,6 +11,11 @@ import { runConfigured, type RunResult } from './run.ts';
  */
 export const DEMO_LIBRARY = 250;
 
+/** The demo's configuration as JSON: what `brain2music run` reads to run the demo (on a cluster: `--executor slurm`). */
+export function demoConfig(out: string): { out: string; dataset: { simulate: { preset: 'demo'; library: number } } } {
+  return { out, dataset: { simulate: { preset: 'demo', library: DEMO_LIBRARY } } };
+}
+
 export interface DemoOptions {
   /** Run folder (default runs/demo). */
   out?: string;
@@ -27,7 +32,7 @@ export async function runDemo(opts: DemoOptions, ui: CliUi): Promise<RunResult> 
   const out = resolve(opts.out ?? 'runs/demo');
   // The simulator's demo preset (2 subjects, 10 genres × (8 training + 2 test) clips, ~10k voxels)
   // with a 250-track library: enough for retrieval and for the builtin generator to learn from.
-  const config = parseRunConfig({ out, dataset: { simulate: { preset: 'demo', library: DEMO_LIBRARY } } }, 'demo defaults', process.cwd());
+  const config = parseRunConfig(demoConfig(out), 'demo defaults', process.cwd());
   ui.info(`demo run folder: ${out}`);
   const result = await runConfigured(config, opts.force, ui);
   const ran = result.outcomes.filter((o) => o.status === 'ran' || o.status === 'reused').map((o) => o.name);

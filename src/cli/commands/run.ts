@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fail } from '../../errors.ts';
-import { loadRunConfig, runLayout, runPath, runPipeline, STAGE_NAMES, type RunConfig, type StageName, type StageOutcome } from '../../pipeline/index.ts';
+import {
+  formatStatus, loadRunConfig, readManifest, runLayout, runOnSlurm, runPath, runPipeline, runUnit, STAGE_NAMES, unitReport,
+  type RunConfig, type StageName, type StageOutcome, type UnitStatus,
+} from '../../pipeline/index.ts';
 import { availableStages } from '../../pipeline/stages/index.ts';
 import { collectRun, pValue } from '../../report/index.ts';
 import { readRunJson, type ScoreWithChance, type SummaryMetrics } from '../../run/index.ts';
@@ -11,6 +14,16 @@ export interface RunOptions {
   config: string;
   /** Stages to rerun even when their outputs are current. */
   force?: string[];
+  /** Run only this work unit (`decode:sub-003`), as a cluster job does. */
+  unit?: string;
+  /** Where the units run: in this process, in order (default), or as Slurm jobs. */
+  executor?: 'local' | 'slurm';
+  /** Slurm: return after submitting. */
+  detach?: boolean;
+  /** Slurm: submit only what the run's queued and running jobs do not cover. */
+  resume?: boolean;
+  /** Slurm: how often squeue is asked while waiting (ms). */
+  pollMs?: number;
 }
 
 /** What a pipeline command did. */
@@ -116,7 +129,11 @@ export function formatSummaryTable(runDir: string): string[] {
 
 /** Runs the pipeline for a validated configuration and prints what happened. */
 export async function runConfigured(config: RunConfig, force: readonly string[] | undefined, ui: CliUi): Promise<RunResult> {
-  const outcomes = await runPipeline(config, availableStages(), { ui, force: checkForce(force) });
+  return summarize(config, await runPipeline(config, availableStages(), { ui, force: checkForce(force) }), ui);
+}
+
+/** Prints the stage table and the summary table of a finished run. */
+function summarize(config: RunConfig, outcomes: StageOutcome[], ui: CliUi): RunResult {
   ui.info('stages:');
   for (const l of formatStageTable(outcomes)) ui.info(l);
   ui.info('summary (test split, items = clips; every score with its chance level; more in metrics.json):');
@@ -127,11 +144,47 @@ export async function runConfigured(config: RunConfig, force: readonly string[] 
   return { runDir: config.out, outcomes, report };
 }
 
-/** `brain2music run CONFIG.json`: the whole pipeline on the configured dataset, resuming in its run folder. */
+/**
+ * `brain2music run CONFIG.json`: the whole pipeline on the configured dataset, resuming in its
+ * run folder; one work unit of it (`--unit`); or every unit as Slurm jobs (`--executor slurm`).
+ */
 export async function runRun(opts: RunOptions, ui: CliUi): Promise<RunResult> {
   const config = loadRunConfig(opts.config);
+  const executor = opts.executor ?? 'local';
+  if (executor === 'local' && (opts.detach || opts.resume)) fail('BAD_INPUT', `${opts.detach ? '--detach' : '--resume'} applies to --executor slurm; a local run always resumes where it stopped.`);
+  if (opts.unit && executor !== 'local') fail('BAD_INPUT', '--unit runs one unit in this process; it does not combine with --executor slurm.');
   ui.info(`run folder: ${config.out}`);
+  if (opts.unit) {
+    const outcome = await runUnit(config, availableStages(), opts.unit, { ui, force: checkForce(opts.force) });
+    ui.info(`unit ${opts.unit}: ${outcome.status}${outcome.seconds === undefined ? '' : ` ${outcome.seconds.toFixed(1)} s`}${outcome.reason ? `: ${outcome.reason}` : ''}`);
+    return { runDir: config.out, outcomes: [outcome] };
+  }
+  if (executor === 'slurm') {
+    const submission = await runOnSlurm(config, availableStages(), { ui, configPath: opts.config, force: checkForce(opts.force), resume: opts.resume, detach: opts.detach, pollMs: opts.pollMs });
+    if (opts.detach) return { runDir: config.out, outcomes: [] };
+    ui.info('units:');
+    for (const l of formatStatus(unitReport(config.out, submission))) ui.info(l);
+    return summarize(config, stageOutcomes(config.out), ui);
+  }
   return runConfigured(config, opts.force, ui);
+}
+
+/** The stages as run.json records them (after units ran elsewhere). */
+function stageOutcomes(runDir: string): StageOutcome[] {
+  const m = readManifest(runDir);
+  return STAGE_NAMES.map((name) => {
+    const r = m?.stages[name];
+    const status = !r ? 'not-run' : r.status === 'done' ? (r.reused ? 'reused' : 'ran') : 'not-run';
+    return { name, status, seconds: r?.seconds, reason: r?.status === 'done' ? undefined : r?.reason ?? r?.error ?? (r ? undefined : 'not submitted'), summary: r?.summary };
+  });
+}
+
+/** `brain2music status RUN`: every unit of a run folder, with its Slurm job and log when it has one. */
+export function runStatusCommand(runDir: string, ui: CliUi): UnitStatus[] {
+  if (!existsSync(runDir)) fail('NOT_FOUND', `run folder ${runDir} does not exist; pass the "out" folder of a configuration.`);
+  const rows = unitReport(runDir);
+  for (const l of formatStatus(rows)) ui.info(l);
+  return rows;
 }
 
 /** The machine-readable result of `run`/`demo --json`: stage outcomes, the summary metrics, the report. */
