@@ -93,6 +93,8 @@ function record(env: RunEnv, name: StageName, allUnits: readonly string[], recor
     m.units = { ...m.units, ...Object.fromEntries(Object.entries(records).map(([id, r]) => [id, { ...r, finishedAt }])) };
     m.stages[name] = aggregateStage(allUnits.map((id) => m.units![id]));
     if (seed !== undefined) m.seeds[name] = seed;
+    // in stage order, whichever unit recorded first (run.json and the report then read the same on every executor)
+    m.seeds = Object.fromEntries([['master', m.seeds.master], ...STAGE_NAMES.filter((n) => m.seeds[n] !== undefined).map((n) => [n, m.seeds[n]])]) as RunManifest['seeds'];
     m.checksums = { ...m.checksums, ...env.checksums };
     return m;
   });
