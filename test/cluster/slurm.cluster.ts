@@ -59,11 +59,12 @@ const normalized = (text: string, runDir: string) => text.split(runDir).join('RU
   // the report's Run section: its table and TSV give each stage's seconds; the rest of it is compared
   .replace(/<section id="run">[\s\S]*?<\/section>/, (run) => run.replace(/\d+(\.\d+)?/g, '…'));
 
-/** The library's rows: ids and vectors as stored. */
+/** The library's rows as stored: ids, genres, vectors, and the tracks' paths (inside the run folder: RUN). */
 async function libraryRows(runDir: string): Promise<unknown> {
   const lib = await openLibrary(join(runDir, 'library'));
   try {
-    return await lib.readAll();
+    const rows = await lib.readAll();
+    return { ...rows, paths: rows.paths.map((p) => p.split(runDir).join('RUN')) };
   } finally {
     lib.close();
   }
