@@ -184,8 +184,8 @@ function hashUnit(env: RunEnv, name: StageName, u: PlannedUnit & { plan: StagePl
  * recorded so.
  */
 export async function staleUnits(config: RunConfig, stage: Stage, force: boolean): Promise<string[]> {
-  const env: RunEnv = { config, runDir: config.out, run: resolveRun(config), opts: { ui: silentReporter }, checksums: { ...readManifest<RunConfig>(config.out)?.checksums } };
   const manifest = readManifest<RunConfig>(config.out);
+  const env: RunEnv = { config, runDir: config.out, run: resolveRun(config), opts: { ui: silentReporter }, checksums: { ...manifest?.checksums } };
   const seed = stageSeed(config.seed, stage.name);
   const base: StageContext = { runDir: env.runDir, config, run: env.run, seed, previous: manifest?.stages ?? {} };
   const units = await unitsOfStage(stage, base);
