@@ -81,3 +81,32 @@ export function readEmbeddings(npyPath: string): EmbeddingsFile {
     windowStarts: meta.windowStarts, windowSec: meta.windowSec, data, meta,
   };
 }
+
+/**
+ * Embeddings of consecutive sets of clips (the shards of one model) as one file's: their rows in
+ * the order given, the sidecar as one embedding of every clip would have written it.
+ * @throws MISMATCH when the parts were made with different settings (model, windows, rate)
+ */
+export function concatEmbeddings(parts: readonly EmbeddingsFile[]): Pick<EmbeddingsFile, 'meta' | 'data'> {
+  if (parts.length === 0) fail('INTERNAL', 'no embeddings to concatenate.');
+  const settingsOf = ({ clipIds: _c, padded: _p, sources: _s, ...settings }: EmbeddingsMeta) => settings;
+  const first = settingsOf(parts[0]!.meta);
+  for (const p of parts) {
+    if (JSON.stringify(settingsOf(p.meta)) !== JSON.stringify(first)) {
+      fail('MISMATCH', `${p.source} was embedded with other settings than ${parts[0]!.source} (${JSON.stringify(settingsOf(p.meta)).slice(0, 200)}); embed every shard with the same model and settings.`);
+    }
+  }
+  const padded = Object.assign({}, ...parts.map((p) => p.meta.padded ?? {})) as Record<string, number>;
+  const sources = Object.assign({}, ...parts.map((p) => p.meta.sources ?? {})) as Record<string, ClipAudioSource>;
+  const meta: EmbeddingsMeta = {
+    ...first, clipIds: parts.flatMap((p) => p.meta.clipIds),
+    ...(Object.keys(padded).length > 0 ? { padded } : {}), ...(Object.keys(sources).length > 0 ? { sources } : {}),
+  };
+  const data = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    data.set(p.data, at);
+    at += p.data.length;
+  }
+  return { meta, data };
+}

@@ -10,5 +10,5 @@ export { auditoryFeatures, auditoryFeatureNames } from './builtin/auditoryFeatur
 export { fitProjection, applyProjection, type Projection } from './builtin/projection.ts';
 export { embedClips, type ClipAudio, type ClipSource, type EmbedClipsOptions, type EmbedClipsResult } from './embedClips.ts';
 export { checkClipWindows, clipWindowsLabel, rowsFor, type ClipWindows } from './clipWindows.ts';
-export { readEmbeddings, writeEmbeddings, metaPathOf, type EmbeddingsFile, type EmbeddingsMeta, type ClipAudioSource } from './embeddingsFile.ts';
+export { readEmbeddings, writeEmbeddings, concatEmbeddings, metaPathOf, type EmbeddingsFile, type EmbeddingsMeta, type ClipAudioSource } from './embeddingsFile.ts';
 export { readCaptionsTable, parseCaptionsTable, captionKeyToClipId, requireCaptions } from './captionsTable.ts';

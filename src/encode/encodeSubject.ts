@@ -3,7 +3,7 @@ import { buildEncodingDesign, type EncodingDesignOptions } from './buildEncoding
 import { compareSpaces, type SpaceComparison } from './compareSpaces.ts';
 import type { EncodingResponses } from './encodingResponses.ts';
 import type { ClipWindows } from '../embed/index.ts';
-import { fitEncoding, type EncodingFitOptions, type EncodingMaps } from './fitEncoding.ts';
+import { finishEncoding, fitEncodingVoxels, type EncodingFitOptions, type EncodingMaps, type EncodingVoxelFit } from './fitEncoding.ts';
 import { partitionVariance, type VariancePartition } from './partitionVariance.ts';
 
 /** One encoding model: a name and the feature spaces stacked into its design (usually one). */
@@ -40,39 +40,58 @@ export interface SubjectEncoding {
   partition: PartitionResult | null;
 }
 
+/** The per-voxel fits of one subject's models on a block of its voxels (see {@link fitSubjectVoxels}). */
+export interface SubjectVoxelFits {
+  subject: string;
+  delays: number[];
+  models: EncodingVoxelFit[];
+  /** The stacked model of the first two, with `partition`. */
+  joint: EncodingVoxelFit | null;
+}
+
 /**
  * Voxelwise encoding of one subject for several models: fits each (see `fitEncoding`), compares
  * every pair voxel by voxel, and with `partition` fits the stacked model of the first two and
  * splits its test R² into unique and shared parts.
  */
 export async function encodeSubject(resp: EncodingResponses, models: readonly EncodingModelSpec[], opts: EncodeSubjectOptions = {}): Promise<SubjectEncoding> {
+  return finishSubjectEncoding(await fitSubjectVoxels(resp, models, opts), opts);
+}
+
+/**
+ * The per-voxel part of {@link encodeSubject} on voxels `[v0, v1)` (default: all): each model's
+ * (and the joint model's) fit, without what needs every voxel (FDR, comparisons, partition).
+ */
+export async function fitSubjectVoxels(resp: EncodingResponses, models: readonly EncodingModelSpec[], opts: EncodeSubjectOptions = {}, range?: readonly [number, number]): Promise<SubjectVoxelFits> {
   if (models.length === 0) fail('BAD_INPUT', 'encode needs at least one feature space (--features).');
   const names = models.map((m) => m.name);
   if (new Set(names).size !== names.length) fail('BAD_INPUT', `feature spaces must have distinct names, got ${names.join(', ')}; rename one of the files.`);
   if (opts.partition && models.length < 2) fail('BAD_INPUT', 'variance partitioning needs two feature spaces (--features A.npy,B.npy).');
-  const fitOne = async (spec: EncodingModelSpec): Promise<{ maps: EncodingMaps; delays: number[] }> => {
-    const design = buildEncodingDesign(resp, spec.spaces, opts);
-    const maps = await fitEncoding(resp, design, spec.name, {
-      ...opts, onProgress: (d, t) => opts.onModelProgress?.(spec.name, d, t),
-    });
-    return { maps, delays: design.delays };
-  };
-  const fitted: EncodingMaps[] = [];
   let delays: number[] = [];
-  for (const spec of models) {
-    const f = await fitOne(spec);
-    fitted.push(f.maps);
-    delays = f.delays;
-  }
+  const fitOne = async (spec: EncodingModelSpec): Promise<EncodingVoxelFit> => {
+    const design = buildEncodingDesign(resp, spec.spaces, opts);
+    delays = design.delays;
+    return fitEncodingVoxels(resp, design, spec.name, { ...opts, onProgress: (d, t) => opts.onModelProgress?.(spec.name, d, t) }, range);
+  };
+  const fitted: EncodingVoxelFit[] = [];
+  for (const spec of models) fitted.push(await fitOne(spec));
+  const modelDelays = delays;
+  const [a, b] = [models[0]!, models[1]];
+  const joint = opts.partition && b ? await fitOne({ name: `${a.name}+${b.name}`, spaces: [...a.spaces, ...b.spaces] }) : null;
+  return { subject: resp.subject, delays: modelDelays, models: fitted, joint };
+}
+
+/** A subject's encoding from the per-voxel fits of all its voxels: FDR over them, every pair of models compared, the variance partition. */
+export function finishSubjectEncoding(fits: SubjectVoxelFits, opts: Pick<EncodeSubjectOptions, 'histogramBins'> = {}): SubjectEncoding {
+  const fitted = fits.models.map(finishEncoding);
   const comparisons: SpaceComparison[] = [];
   for (let i = 0; i < fitted.length; i++) {
     for (let j = i + 1; j < fitted.length; j++) comparisons.push(compareSpaces(fitted[i]!, fitted[j]!, { bins: opts.histogramBins }));
   }
   let partition: PartitionResult | null = null;
-  if (opts.partition) {
-    const [a, b] = [models[0]!, models[1]!];
-    const joint = (await fitOne({ name: `${a.name}+${b.name}`, spaces: [...a.spaces, ...b.spaces] })).maps;
-    partition = { a: a.name, b: b.name, joint, parts: partitionVariance(fitted[0]!.r2, fitted[1]!.r2, joint.r2) };
+  if (fits.joint) {
+    const joint = finishEncoding(fits.joint);
+    partition = { a: fitted[0]!.name, b: fitted[1]!.name, joint, parts: partitionVariance(fitted[0]!.r2, fitted[1]!.r2, joint.r2) };
   }
-  return { subject: resp.subject, delays, models: fitted, comparisons, partition };
+  return { subject: fits.subject, delays: fits.delays, models: fitted, comparisons, partition };
 }

@@ -128,7 +128,20 @@ export function cvGroups(design: EncodingDesign, cv: 'clip' | 'run', folds: numb
  * @param name the model's name (file prefix of its maps)
  */
 export async function fitEncoding(resp: EncodingResponses, design: EncodingDesign, name: string, opts: EncodingFitOptions = {}): Promise<EncodingMaps> {
-  const V = resp.nVoxels;
+  return finishEncoding(await fitEncodingVoxels(resp, design, name, opts));
+}
+
+/**
+ * The per-voxel part of an encoding model (everything but q and the significance mask, which
+ * need every voxel of the brain): {@link fitEncoding} on voxels `[v0, v1)` only (default: all),
+ * what one block unit of a whole-brain encoding computes. Every voxel's results are those of a
+ * fit over all voxels (the block null gives every voxel the same permutations), up to the GEMM
+ * backend's float32 rounding.
+ */
+export async function fitEncodingVoxels(resp: EncodingResponses, design: EncodingDesign, name: string, opts: EncodingFitOptions = {}, range: readonly [number, number] = [0, resp.nVoxels]): Promise<EncodingVoxelFit> {
+  const [vFrom, vTo] = range;
+  if (!(Number.isInteger(vFrom) && Number.isInteger(vTo) && 0 <= vFrom && vFrom < vTo && vTo <= resp.nVoxels)) fail('INTERNAL', `voxel range [${vFrom}, ${vTo}) is not within the ${resp.nVoxels} voxels.`);
+  const V = vTo - vFrom;
   const { nTrain, nTest, nFeatures: p } = design;
   const nullKind = opts.nullKind ?? ENCODE_DEFAULTS.null;
   if (nullKind !== 'gaussian' && nullKind !== 'block') fail('BAD_INPUT', `null '${String(nullKind)}' is not one of gaussian, block.`);
@@ -144,6 +157,7 @@ export async function fitEncoding(resp: EncodingResponses, design: EncodingDesig
   if (nTest < 3) fail('BAD_INPUT', `${resp.subject}: ${nTest} test scans; encoding is scored on the test runs and needs at least 3.`);
   const groups = cvGroups(design, cv, opts.folds ?? 5);
   const batch = Math.max(1, Math.min(V, opts.voxelBatch ?? Math.floor(2e9 / (4 * Math.max(nTrain, 1)))));
+  // local voxel v is the responses' voxel vFrom + v
   const X = { rows: nTrain, cols: p, data: design.trainX };
   const Xtest = { rows: nTest, cols: p, data: design.testX };
   const nReps = design.minTestReps;
@@ -156,7 +170,7 @@ export async function fitEncoding(resp: EncodingResponses, design: EncodingDesig
   };
   for (let v0 = 0; v0 < V; v0 += batch) {
     const v1 = Math.min(V, v0 + batch);
-    const Y = { rows: nTrain, cols: v1 - v0, data: gatherRows(resp, design.trainRun, design.trainScan, v0, v1) };
+    const Y = { rows: nTrain, cols: v1 - v0, data: gatherRows(resp, design.trainRun, design.trainScan, vFrom + v0, vFrom + v1) };
     const fit = await fitRidgeCV(X, Y, {
       ...(opts.alphas ? { alphas: opts.alphas } : {}),
       ...(cv === 'run' ? { folds: 'leave-one-group-out' as const } : { folds: opts.folds ?? 5 }),
@@ -173,7 +187,7 @@ export async function fitEncoding(resp: EncodingResponses, design: EncodingDesig
       const w = c1 - c0;
       const predData = new Float32Array(nTest * w);
       for (let i = 0; i < nTest; i++) for (let v = 0; v < w; v++) predData[i * w + v] = pred.data[i * (v1 - v0) + (c0 - v0) + v]!;
-      const actual = gatherMeanRows(resp, design.testOffsets, design.testRun, design.testScan, c0, c1);
+      const actual = gatherMeanRows(resp, design.testOffsets, design.testRun, design.testScan, vFrom + c0, vFrom + c1);
       const { r, r2 } = scoreColumns(predData, actual, nTest, w);
       out.r.set(r, c0);
       out.r2.set(r2, c0);
@@ -189,27 +203,37 @@ export async function fitEncoding(resp: EncodingResponses, design: EncodingDesig
         out.rNull.set(r, c0);
       }
       if (nReps >= 2) {
-        const reps = gatherRepetitions(resp, design.testOffsets, design.testRun, design.testScan, nReps, c0, c1);
+        const reps = gatherRepetitions(resp, design.testOffsets, design.testRun, design.testScan, nReps, vFrom + c0, vFrom + c1);
         const list = Array.from({ length: nReps }, (_, k) => reps.subarray(k * nTest * w, (k + 1) * nTest * w));
         out.ceiling.set(noiseCeiling(list, w).ceilingR, c0);
       }
       opts.onProgress?.(v0 + Math.floor((v1 - v0) / 2) + Math.ceil((c1 - v0) / 2), V);
     }
   }
-  const q = fdrBh(out.p);
-  const significant = new Uint8Array(V);
-  const rNormalised = new Float32Array(V);
-  for (let v = 0; v < V; v++) {
-    significant[v] = q[v]! <= fdrAlpha && out.r[v]! > 0 ? 1 : 0;
-    const c = out.ceiling[v]!;
-    rNormalised[v] = c > 0 ? out.r[v]! / c : Number.NaN;
-  }
   return {
     name, nVoxels: V, nTrain, nTest, nFeatures: p, nullKind, fdrAlpha,
     nPerm: block ? nPerm : null, pTail: block ? pTail : null, nullFromScan: block ? skip : null,
-    r: out.r, rNull: out.rNull, r2: out.r2, p: out.p, pEmpirical: out.pEmpirical, pSource: out.pSource,
-    q: Float32Array.from(q), significant, bestAlpha: out.bestAlpha, ceiling: out.ceiling, rNormalised,
+    r: out.r, rNull: out.rNull, r2: out.r2, p: out.p, pEmpirical: out.pEmpirical, pSource: out.pSource, bestAlpha: out.bestAlpha, ceiling: out.ceiling,
   };
+}
+
+/** An encoding model's maps without what needs every voxel (q, significant, rNormalised): see {@link fitEncodingVoxels}. */
+export type EncodingVoxelFit = Omit<EncodingMaps, 'q' | 'significant' | 'rNormalised'>;
+
+/** The maps from the per-voxel fit of every voxel: BH q over all of them, the significance mask, r over the noise ceiling. */
+export function finishEncoding(fit: EncodingVoxelFit): EncodingMaps {
+  const V = fit.nVoxels;
+  const q = fdrBh(fit.p);
+  const significant = new Uint8Array(V);
+  const rNormalised = new Float32Array(V);
+  for (let v = 0; v < V; v++) {
+    significant[v] = q[v]! <= fit.fdrAlpha && fit.r[v]! > 0 ? 1 : 0;
+    const c = fit.ceiling[v]!;
+    rNormalised[v] = c > 0 ? fit.r[v]! / c : Number.NaN;
+  }
+  const { bestAlpha, ceiling, ...head } = fit;
+  // the fields in the order fitEncoding always gave them
+  return { ...head, q: Float32Array.from(q), significant, bestAlpha, ceiling, rNormalised };
 }
 
 /** What {@link blockNullP} returns for the voxels of a chunk. */

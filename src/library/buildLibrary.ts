@@ -2,7 +2,7 @@ import { RETRIEVE_DEFAULTS } from '../defaults.ts';
 import { Brain2MusicError } from '../errors.ts';
 import type { Embedder } from '../embed/index.ts';
 import { embedExcerpt, excerptSettings, type ExcerptOptions } from './embedExcerpt.ts';
-import type { LibraryEntry, LibraryStore } from './libraryStore.ts';
+import type { LibraryEntry, LibraryInfo, LibraryStore } from './libraryStore.ts';
 import type { AudioTrack } from './listAudioTracks.ts';
 
 /** Reads a file as mono samples at `sampleRate` Hz (e.g. dsp's `atRate` of io's `readAudio`). */
@@ -43,19 +43,35 @@ export interface BuildLibraryResult {
  * the build goes on; any other error (e.g. from the model) stops it.
  */
 export async function buildLibrary(store: LibraryStore, opts: BuildLibraryOptions): Promise<BuildLibraryResult> {
+  const settings = excerptSettings(opts.embedder, opts);
+  store.setInfo(libraryInfoOf(opts.embedder, settings));
+  const batchSize = Math.max(1, opts.batchSize ?? RETRIEVE_DEFAULTS.batch);
+  let batch: LibraryEntry[] = [];
+  const result = await embedTracks(opts, await store.ids(), async (entry) => {
+    batch.push(entry);
+    if (batch.length >= batchSize) {
+      await store.add(batch);
+      batch = [];
+    }
+  });
+  await store.add(batch);
+  return result;
+}
+
+/** What a library records of the embedder and excerpt settings its vectors were made with. */
+export function libraryInfoOf(embedder: Embedder, settings: Required<ExcerptOptions>): LibraryInfo {
+  return { model: embedder.name, version: embedder.version, dim: embedder.dim, ...settings };
+}
+
+/**
+ * The tracks not in `have`, embedded in order (see {@link embedExcerpt}) and handed to `onEntry`
+ * (awaited); unreadable files are reported in `failed`, tracks in `have` counted as skipped.
+ */
+export async function embedTracks(opts: BuildLibraryOptions, have: Set<string>, onEntry: (entry: LibraryEntry) => Promise<void>): Promise<BuildLibraryResult> {
   const { tracks, embedder } = opts;
   const settings = excerptSettings(embedder, opts);
-  store.setInfo({ model: embedder.name, version: embedder.version, dim: embedder.dim, ...settings });
-  const have = await store.ids();
-  const batchSize = Math.max(1, opts.batchSize ?? RETRIEVE_DEFAULTS.batch);
   const result: BuildLibraryResult = { total: tracks.length, added: 0, skipped: 0, failed: [], aborted: false };
-  let batch: LibraryEntry[] = [];
   let done = 0;
-  const flush = async () => {
-    await store.add(batch);
-    result.added += batch.length;
-    batch = [];
-  };
   for (const track of tracks) {
     if (opts.signal?.aborted) { result.aborted = true; break; }
     if (have.has(track.id)) {
@@ -69,13 +85,12 @@ export async function buildLibrary(store: LibraryStore, opts: BuildLibraryOption
         result.failed.push({ id: track.id, path: track.path, reason: err.message });
       }
       if (samples) {
-        batch.push({ id: track.id, path: track.path, genre: track.genre, vector: await embedExcerpt(samples, embedder, settings) });
+        await onEntry({ id: track.id, path: track.path, genre: track.genre, vector: await embedExcerpt(samples, embedder, settings) });
+        result.added++;
         have.add(track.id);
-        if (batch.length >= batchSize) await flush();
       }
     }
     opts.onProgress?.(++done, tracks.length);
   }
-  await flush();
   return result;
 }

@@ -10,3 +10,5 @@ export { listAudioTracks, type AudioTrack } from './listAudioTracks.ts';
 export { buildLibrary, type AudioLoader, type BuildLibraryOptions, type BuildLibraryResult } from './buildLibrary.ts';
 export { evaluateRetrieval, type RetrievalEvalInput, type RetrievalEvaluation, type ClipRetrieval, type Triple } from './evaluateRetrieval.ts';
 export { hubnessTopK, centerOnLibrary, retrievalConcentration, HUBNESS_REDUCTIONS, type HubnessReduction, type RetrievalConcentration } from './hubness.ts';
+export { embedTracks, libraryInfoOf } from './buildLibrary.ts';
+export { readLibraryShard, storeLibraryShards, writeLibraryShard, type LibraryShard } from './libraryShard.ts';

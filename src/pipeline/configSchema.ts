@@ -83,6 +83,11 @@ export function withDefault<T>(field: Field<T>, value: T | (() => T)): Field<T> 
   return { ...field, fallback: typeof value === 'function' ? (value as () => T) : () => value };
 }
 
+/** An object whose absence means every key at its default (declared once, on the keys). */
+export function withDefaults<T>(field: Field<T>): Field<T> {
+  return { ...field, fallback: () => field.check({}, '', 'defaults') };
+}
+
 /** A key that may be absent (undefined) or null. */
 export function optional<T>(field: Field<T>): Field<T | undefined> {
   return {

@@ -4,7 +4,7 @@ import { fail } from '../errors.ts';
 import { DECODER_FORMS, EACH_SUBJECT_REFERENCE, parseDecoderChoice } from '../decode/index.ts';
 import { GENERATOR_NAMES } from '../generate/index.ts';
 import { ALIGN_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RETRIEVE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
-import { bool, doc, either, int, list, num, obj, oneOf, optional, str, withDefault, type Field } from './configSchema.ts';
+import { bool, doc, either, int, list, num, obj, oneOf, optional, str, withDefault, withDefaults, type Field } from './configSchema.ts';
 import { STAGE_NAMES } from '../run/index.ts';
 
 /** The schema of a run configuration (docs/configuration.md is generated from it). */
@@ -50,7 +50,7 @@ export interface RunConfig {
     trainRuns: number | undefined;
   };
   /** Music library to retrieve from: its audio (default: the simulated library), and a shared library folder outside the run (default: RUN/library). */
-  library: { audio: string | undefined; db: string | undefined } | undefined;
+  library: { audio: string | undefined; db: string | undefined; ann: boolean } | undefined;
   /** Retrieval: tracks per clip, hubness reduction of the scores. */
   retrieve: { k: number; hubness: 'none' | 'center' | 'csls' };
   /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
@@ -58,6 +58,11 @@ export interface RunConfig {
   /** Encoding: feature spaces (embedding names or 'genre'), FDR level, CV folds, null distribution. */
   encode: { spaces: string[] | undefined; fdrQ: number; folds: number; null: 'gaussian' | 'block'; nPerm: number; pTail: 'gpd' | 'none' } | undefined;
   report: boolean;
+  /**
+   * Work units split into shards (1: not split): `embed` the clips of each model, `library` the
+   * tracks, `encode` each subject's voxels; each split is n shard units and a merge (units.ts).
+   */
+  shards: { embed: number; library: number; encode: number };
   /**
    * Resources of the Slurm jobs (`run --executor slurm`): every unit gets the top-level ones, a
    * stage's entry in `stages` overrides them for its units; undefined: the cluster's defaults.
@@ -190,6 +195,7 @@ export const FIELDS = {
   testPerGenre: int(1, 100),
   targetVoxels: int(300, 1_000_000),
   libraryClips: int(0, 1_000_000),
+  shards: int(1, 100_000),
   source: oneOf(['auto', 'raw', 'derivative', 'fmriprep'] as const),
   confounds: oneOf(['motion6', 'motion12', 'none'] as const),
   parcellation: oneOf(['auto', 'destrieux', 'desikan'] as const),
@@ -276,7 +282,8 @@ const schema = obj({
   library: doc(withDefault(nullable(obj({
     audio: doc(optional(str()), 'a folder of music (searched recursively; default: the simulated library)'),
     db: doc(optional(str()), 'a library folder shared between run folders (built once, tracks already there are not embedded again; a library of another model is refused); default: RUN/library'),
-  })), () => ({ audio: undefined, db: undefined })), 'the music library retrieved from; null switches library, retrieval and generation off'),
+    ann: doc(withDefault(bool(), false), "also build LanceDB's IVF_PQ index once the library is built, for 'brain2music retrieve --search ann' (worth it from about 100k tracks; at least 256 tracks)"),
+  })), () => ({ audio: undefined, db: undefined, ann: false })), 'the music library retrieved from; null switches library, retrieval and generation off'),
   retrieve: doc(withDefault(
     obj({
       k: doc(withDefault(FIELDS.topK, RETRIEVE_DEFAULTS.k), 'library tracks kept per test clip'),
@@ -311,6 +318,11 @@ const schema = obj({
     () => ({ spaces: undefined, fdrQ: ENCODE_DEFAULTS.fdrQ, folds: RIDGE_DEFAULTS.folds, null: ENCODE_DEFAULTS.null, nPerm: ENCODE_DEFAULTS.nPerm, pTail: ENCODE_DEFAULTS.pTail }),
   ), 'voxelwise encoding maps with significance; null switches it off'),
   report: doc(withDefault(bool(), true), 'write the HTML report'),
+  shards: doc(withDefaults(obj({
+    embed: doc(withDefault(FIELDS.shards, 1), "shards of each model's clips, embedded in parallel units (units embed:<model>:<k>-of-<n>), then concatenated"),
+    library: doc(withDefault(FIELDS.shards, 1), 'shards of the library tracks, embedded in parallel units (library:<k>-of-<n>), then stored in track order and optimized by one unit'),
+    encode: doc(withDefault(FIELDS.shards, 1), "blocks of each subject's voxels, fitted in parallel units (encode:<sub>:<k>-of-<n>), then FDR over all voxels and the maps by one unit"),
+  })), 'work units split into shards that a cluster runs in parallel (docs/cluster.md); the outputs are those of one unit'),
   slurm: doc(optional(obj({
     ...slurmResourceFields(),
     extraArgs: doc(withDefault(list(str()), () => []), 'further sbatch arguments, e.g. ["--qos=short"]'),
@@ -388,7 +400,7 @@ export function parseRunConfig(value: unknown, source: string, baseDir: string):
     stimuli: absOpt(c.stimuli),
     captions: absOpt(c.captions),
     embeddings: c.embeddings.map((e) => ({ ...e, modelDir: absOpt(e.modelDir) })),
-    library: c.library && { audio: absOpt(c.library.audio), db: absOpt(c.library.db) },
+    library: c.library && { audio: absOpt(c.library.audio), db: absOpt(c.library.db), ann: c.library.ann },
     generate: c.generate && { ...c.generate, modelDir: absOpt(c.generate.modelDir) },
   };
 }

@@ -91,7 +91,7 @@ function record(env: RunEnv, name: StageName, allUnits: readonly string[], recor
     const m = prev ?? newManifest(env.config);
     const finishedAt = new Date().toISOString();
     m.units = { ...m.units, ...Object.fromEntries(Object.entries(records).map(([id, r]) => [id, { ...r, finishedAt }])) };
-    m.stages[name] = aggregateStage(allUnits.map((id) => m.units![id]));
+    m.stages[name] = aggregateStage(allUnits.map((id) => m.units![id]), allUnits);
     if (seed !== undefined) m.seeds[name] = seed;
     // in stage order, whichever unit recorded first (run.json and the report then read the same on every executor)
     m.seeds = Object.fromEntries([['master', m.seeds.master], ...STAGE_NAMES.filter((n) => m.seeds[n] !== undefined).map((n) => [n, m.seeds[n]])]) as RunManifest['seeds'];
@@ -181,7 +181,7 @@ function hashUnit(env: RunEnv, name: StageName, u: PlannedUnit & { plan: StagePl
  * Which units of `stage` would run now (not current), planned against the run folder as it is:
  * what `--executor slurm` submits when the stages before it are not being rerun. Units whose
  * stage is switched off, or whose needed stages did not finish, count as current when they were
- * recorded so.
+ * recorded so; a merge is stale when one of its shards is.
  */
 export async function staleUnits(config: RunConfig, stage: Stage, force: boolean): Promise<string[]> {
   const manifest = readManifest<RunConfig>(config.out);
@@ -191,16 +191,22 @@ export async function staleUnits(config: RunConfig, stage: Stage, force: boolean
   const units = await unitsOfStage(stage, base);
   const notRun = (id: string) => manifest?.units?.[id]?.status === 'not-run';
   if (!manifest || stage.needs.some((n) => manifest.stages[n]?.status !== 'done')) return units.filter((u) => force || !notRun(u.id)).map((u) => u.id);
-  return units.filter((u) => {
-    if (force) return true;
-    if ('skip' in u.plan) return !notRun(u.id);
-    return !hashUnit(env, stage.name, { ...u, plan: u.plan }, seed, manifest).upToDate;
-  }).map((u) => u.id);
+  const stale = new Set<string>();
+  for (const u of units) {
+    const isStale = force
+      || ('skip' in u.plan ? !notRun(u.id) : (u.shards ?? []).some((s) => stale.has(s)) || !hashUnit(env, stage.name, { ...u, plan: u.plan }, seed, manifest).upToDate);
+    if (isStale) stale.add(u.id);
+  }
+  return units.filter((u) => stale.has(u.id)).map((u) => u.id);
 }
 
-/** The stage's units (or only `only`), run: reused when current, the rest in one call of the stage. */
+/**
+ * The stage's units (or only `only`), run: reused when current, the rest in one call of the
+ * stage when they are plain per-subject units, else one by one in order (a merge is hashed after
+ * its shards ran, so it reads what they wrote).
+ */
 async function runUnits(env: RunEnv, stage: Stage, only: string | null): Promise<StageOutcome> {
-  const { runDir, opts } = env;
+  const { runDir } = env;
   const name = stage.name;
   const seed = stageSeed(env.config.seed, name);
   const manifest = readManifest<RunConfig>(runDir)!;
@@ -225,12 +231,29 @@ async function runUnits(env: RunEnv, stage: Stage, only: string | null): Promise
     if (skipped.length === units.length) return { name, status: 'not-run', reason };
   }
   const planned = units.filter((u): u is PlannedUnit & { plan: StagePlan } => !('skip' in u.plan));
+  if (all.every((u) => u.phase === 'whole' && !u.ctx.scope)) return runTogether(env, stage, base, all, planned);
+  const outcomes: StageOutcome[] = [];
+  for (const u of planned) outcomes.push(await runTogether(env, stage, base, all, [u]));
+  return {
+    name, status: outcomes.some((o) => o.status === 'ran') ? 'ran' : 'reused', seconds: outcomes.reduce((t, o) => t + (o.seconds ?? 0), 0),
+    summary: Object.assign({}, ...outcomes.filter((_, i) => planned[i]!.phase !== 'shard').map((o) => o.summary)),
+  };
+}
 
+/** Units of one stage, locked, hashed, and those not current run in one call of the stage (`all`: every unit of the stage). */
+async function runTogether(env: RunEnv, stage: Stage, base: StageContext, all: readonly PlannedUnit[], planned: readonly (PlannedUnit & { plan: StagePlan })[]): Promise<StageOutcome> {
+  const { runDir, opts } = env;
+  const { name, seed } = { name: stage.name, seed: base.seed };
+  const allIds = all.map((u) => u.id);
   const releases = planned.map((u) => lockFile(join(runDir, '.locks', `${unitDirName(u.id)}.lock`), {
     busy: (holder) => `unit ${u.id} of run folder ${runDir} is being run by another brain2music process (${holder}); wait for it to finish (brain2music status ${runDir}).`,
   }));
   try {
     const current = readManifest<RunConfig>(runDir)!;
+    for (const u of planned) {
+      const waiting = (u.shards ?? []).filter((s) => current.units?.[s]?.status !== 'done');
+      if (waiting.length > 0) fail('NOT_FOUND', `unit ${u.id} merges shard units that are not done: ${waiting.join(', ')}; run them first (brain2music run CONFIG --unit ${waiting[0]}).`);
+    }
     const hashed = planned.map((u) => {
       const h = hashUnit(env, name, u, seed, current);
       return { ...u, plan: u.plan, ...h, prev: h.upToDate && !opts.force?.includes(name) ? h.prev : undefined };
@@ -245,7 +268,7 @@ async function runUnits(env: RunEnv, stage: Stage, only: string | null): Promise
 
     // the pending units in one call: the stage planned for their subjects together
     const subjects = pending.flatMap((u) => u.subjects ?? []);
-    const ctx: StageContext = pending.length === all.length || subjects.length === 0 ? base : { ...base, run: { ...env.run, subjects: () => subjects } };
+    const ctx: StageContext = pending.length === 1 ? pending[0]!.ctx : pending.length === all.length || subjects.length === 0 ? base : { ...base, run: { ...env.run, subjects: () => subjects } };
     const plan = pending.length === 1 ? pending[0]!.plan : (await stage.plan(ctx)) as StagePlan;
     const batchHash = createHash('sha256').update(pending.map((u) => u.hash).join('\n')).digest('hex');
     // A staging folder left by an interrupted attempt with the same inputs is kept, so a stage

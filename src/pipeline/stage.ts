@@ -25,6 +25,19 @@ export interface StageContext {
   seed: number;
   /** Records of the stages before this one (this run or an earlier one). */
   previous: Partial<Record<StageName, StageRecord>>;
+  /** The part of the stage's work a unit does; undefined: all of it (see units.ts). */
+  scope?: UnitScope;
+}
+
+/**
+ * Which part of a stage's work a unit does, beside its subject (`run.subjects()` narrowed): a
+ * per-model unit's model; a shard unit's shard (`index` 1-based of `count`); or the merge that
+ * puts a model's or subject's `count` shards together once they are all done.
+ */
+export interface UnitScope {
+  model?: string;
+  shard?: { index: number; count: number };
+  merge?: { count: number };
 }
 
 /** What a running stage gets: where to write, and how to talk to the user. */
@@ -62,6 +75,14 @@ export interface Stage {
    * subject's outputs. A stage without it is one unit, named after the stage.
    */
   perSubject?(ctx: StageContext): boolean;
+  /** True when the stage's work splits into one unit per embedding model (`embed:clap`), told apart by `scope.model`. */
+  perModel?(ctx: StageContext): boolean;
+  /**
+   * Shards per subject or model (or of the whole stage), from the configuration alone (a cluster
+   * plans its arrays before any input exists): with more than 1, units `<unit>:<k>-of-<n>` each
+   * do shard `scope.shard`, then unit `<unit>` (`scope.merge`) puts them together.
+   */
+  shards?(ctx: StageContext): number;
   /** The plan for this configuration, or `{ skip: reason }` when the configuration switches it off. */
   plan(ctx: StageContext): StagePlan | { skip: string } | Promise<StagePlan | { skip: string }>;
   run(ctx: StageRunContext, plan: StagePlan): Promise<StageSummary>;

@@ -21,6 +21,7 @@ import { join } from 'node:path';
  * RUN/listening/<listener>.jsonl                 one listener's answers, a ListeningAnswer per line
  * RUN/listening/page/                            the listening page (index.html, listen.js, listen.css, audio/)
  * RUN/report/index.html                          the report
+ * RUN/shards/<stage>/…                           what shard units wrote for their merge (config "shards")
  * ```
  */
 export const runLayout = {
@@ -46,6 +47,12 @@ export const runLayout = {
   listeningTrials: (kind: ListeningKind) => `listening/trials-${kind}.json`,
   listeningAnswers: (listener: string) => `listening/${listener}.jsonl`,
   listeningScore: 'listening/score.json',
+  /** Shard k of n of a model's embeddings (config `shards.embed`). */
+  embeddingShard: (model: string, k: number, n: number) => ({ npy: `shards/embed/${model}/${k}-of-${n}.npy`, json: `shards/embed/${model}/${k}-of-${n}.json` }),
+  /** Shard k of n of the library's tracks, embedded (config `shards.library`). */
+  libraryShard: (k: number, n: number) => ({ npy: `shards/library/${k}-of-${n}.npy`, json: `shards/library/${k}-of-${n}.json` }),
+  /** Block k of n of a subject's voxels, fitted (config `shards.encode`). */
+  encodeShard: (sub: string, k: number, n: number) => `shards/encode/${sub}/${k}-of-${n}`,
 } as const;
 
 /** Absolute path of a run-relative path. */

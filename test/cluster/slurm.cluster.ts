@@ -84,7 +84,9 @@ test('the demo with --executor slurm: every unit a Slurm job, subjects in parall
   // the same configuration as the cluster's below (its slurm block is not read locally): the
   // report shows the configuration
   const slurmBlock = { cpus: 1, mem: '2500M' };
-  writeFileSync(localConfig, JSON.stringify({ ...demoConfig(localRun), slurm: slurmBlock }));
+  // every split of the work in two: embed (clips), library (tracks), encode (each subject's voxels)
+  const shards = { embed: 2, library: 2, encode: 2 };
+  writeFileSync(localConfig, JSON.stringify({ ...demoConfig(localRun), slurm: slurmBlock, shards }));
   // one thread, as each unit has (cpus 1): ONNX Runtime's GEMMs sum in another order on 2 threads
   // (measured: decoded predictions up to 4.8e-7 apart, cvR 1e-9), which bytes would show
   setThreadBudget(1);
@@ -94,15 +96,17 @@ test('the demo with --executor slurm: every unit a Slurm job, subjects in parall
 
   // one CPU and 2.5 GB per unit: the two subjects of a stage share the node's 2 cores
   const slurmConfig = join(root, 'slurm.json');
-  writeFileSync(slurmConfig, JSON.stringify({ ...demoConfig(slurmRun), slurm: slurmBlock }));
+  writeFileSync(slurmConfig, JSON.stringify({ ...demoConfig(slurmRun), slurm: slurmBlock, shards }));
   t0 = performance.now();
   const first = await runRun({ config: slurmConfig, executor: 'slurm', detach: true }, silentUi);
   assert.deepEqual(first.outcomes, []);
   const submission = readSubmissions(slurmRun).at(-1)!;
   assert.deepEqual(submission.jobs.map((j) => [j.stage, j.units]), [
-    ['simulate', ['simulate']], ['embed', ['embed']], ['decode', ['decode:sub-001', 'decode:sub-002']], ['library', ['library']],
+    ['simulate', ['simulate']], ['embed', ['embed:builtin:1-of-2', 'embed:builtin:2-of-2']], ['embed', ['embed:builtin']],
+    ['decode', ['decode:sub-001', 'decode:sub-002']], ['library', ['library:1-of-2', 'library:2-of-2']], ['library', ['library']],
     ['retrieve', ['retrieve:sub-001', 'retrieve:sub-002']], ['generate', ['generate:sub-001', 'generate:sub-002']],
-    ['encode', ['encode:sub-001', 'encode:sub-002']], ['evaluate', ['evaluate']], ['report', ['report']],
+    ['encode', ['encode:sub-001:1-of-2', 'encode:sub-001:2-of-2', 'encode:sub-002:1-of-2', 'encode:sub-002:2-of-2']], ['encode', ['encode:sub-001', 'encode:sub-002']],
+    ['evaluate', ['evaluate']], ['report', ['report']],
   ]);
   const generate = submission.jobs.find((j) => j.stage === 'generate')!;
   const victim = `${generate.jobId}_0`; // generate:sub-001
@@ -130,7 +134,7 @@ test('the demo with --executor slurm: every unit a Slurm job, subjects in parall
   // every unit ran as a Slurm job: sacct lists a completed array task for each
   const jobs = cluster!.completedJobs();
   const units = Object.keys(readManifest(slurmRun)!.units!);
-  assert.equal(units.length, 13);
+  assert.equal(units.length, 21);
   for (const s of readSubmissions(slurmRun)) {
     for (const j of s.jobs) {
       j.units.forEach((u, i) => {
@@ -153,11 +157,12 @@ test('the demo with --executor slurm: every unit a Slurm job, subjects in parall
   // independent stages, say encode beside generate, share the node too, so not every stage's do)
   const m = readManifest(slurmRun)!;
   const span = (u: string) => [Date.parse(m.units![u]!.startedAt!), Date.parse(m.units![u]!.finishedAt!)] as const;
-  const overlapping = ['decode', 'retrieve', 'generate', 'encode'].filter((st) => {
-    const [a, b] = [span(`${st}:sub-001`), span(`${st}:sub-002`)];
+  const overlapping = [['decode:sub-001', 'decode:sub-002'], ['retrieve:sub-001', 'retrieve:sub-002'], ['generate:sub-001', 'generate:sub-002'],
+    ['encode:sub-001:1-of-2', 'encode:sub-002:1-of-2'], ['encode:sub-001', 'encode:sub-002']].filter(([u1, u2]) => {
+    const [a, b] = [span(u1!), span(u2!)];
     return a[0] < b[1] && b[0] < a[1];
   });
-  console.log(`stages whose two subjects ran at the same time: ${overlapping.join(', ') || 'none'}`);
+  console.log(`units of two subjects that ran at the same time: ${overlapping.map((p) => p.join(' with ')).join(', ') || 'none'}`);
   assert.ok(overlapping.length > 0, 'no stage ran its two subjects in parallel');
 
   passed = true;

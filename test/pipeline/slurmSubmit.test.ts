@@ -93,3 +93,36 @@ test('run --executor slurm refuses while jobs of the run are queued unless --res
     process.env.PATH = old;
   }
 });
+
+test('run --executor slurm with shards: the shards of a stage in one array, its merges in another after it; a merge goes again with its shards', async () => {
+  const fake = fakeSlurm();
+  const root = mkdtempSync(join(tmpdir(), 'b2m-submit-'));
+  const configPath = join(root, 'cfg.json');
+  const cfg = { out: 'run', ...CONFIG, dataset: { simulate: { preset: 'demo', subjects: 2 } }, shards: { embed: 2, library: 3, encode: 2 } };
+  writeFileSync(configPath, JSON.stringify(cfg));
+  const config = parseRunConfig(cfg, configPath, root);
+  await withPath(fake.bin, () => runOnSlurm(config, availableStages(), { ui: silentUi, configPath, detach: true }));
+  const sub = readSubmissions(config.out).at(-1)!;
+  assert.deepEqual(sub.jobs.map((j) => [j.stage, j.jobId, j.units]), [
+    ['simulate', '101', ['simulate']],
+    ['embed', '102', ['embed:builtin:1-of-2', 'embed:builtin:2-of-2']], ['embed', '103', ['embed:builtin']],
+    ['decode', '104', ['decode:sub-001', 'decode:sub-002']],
+    ['library', '105', ['library:1-of-3', 'library:2-of-3', 'library:3-of-3']], ['library', '106', ['library']],
+    ['retrieve', '107', ['retrieve:sub-001', 'retrieve:sub-002']], ['generate', '108', ['generate:sub-001', 'generate:sub-002']],
+    ['encode', '109', ['encode:sub-001:1-of-2', 'encode:sub-001:2-of-2', 'encode:sub-002:1-of-2', 'encode:sub-002:2-of-2']], ['encode', '110', ['encode:sub-001', 'encode:sub-002']],
+    ['evaluate', '111', ['evaluate']], ['report', '112', ['report']],
+  ]);
+  const dependsOn = (id: string) => sub.jobs.find((j) => j.jobId === id)!.dependsOn;
+  assert.deepEqual(dependsOn('102'), ['101'], 'embed shards after simulate');
+  assert.deepEqual(dependsOn('103'), ['101', '102'], 'the merge after its shards');
+  assert.deepEqual(dependsOn('104'), ['102', '103', '101'], 'decode after all of embed');
+  assert.deepEqual(dependsOn('110'), ['102', '103', '101', '109']);
+  assert.ok(fake.calls()[8]!.includes(`--output=${join(config.out, 'logs', 'slurm', 'encode-shards-%A_%a.log')}`));
+  // --resume while one encode block still runs: the merges are not submitted before it, but after it
+  const busy = fakeSlurm('109_1|RUNNING|None\\n');
+  await withPath(busy.bin, () => runOnSlurm(config, availableStages(), { ui: silentUi, configPath, detach: true, resume: true }));
+  const again = readSubmissions(config.out).at(-1)!;
+  const encode = again.jobs.filter((j) => j.stage === 'encode');
+  assert.deepEqual(encode.map((j) => j.units), [['encode:sub-001:1-of-2', 'encode:sub-002:1-of-2', 'encode:sub-002:2-of-2'], ['encode:sub-001', 'encode:sub-002']]);
+  assert.ok(encode[1]!.dependsOn.includes('109_1') && encode[1]!.dependsOn.includes(encode[0]!.jobId), encode[1]!.dependsOn.join(' '));
+});

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { loadResponses, voxelsToVolume, type Dataset, type LoadResponsesOptions, type SubjectResponses, type VoxelSpace } from '../../bids/index.ts';
 import { ALIGN_DEFAULTS, ENCODE_DEFAULTS, RIDGE_DEFAULTS } from '../../defaults.ts';
-import { encodeSubject, writeEncodingOutputs, type EncodingModelSpec, type EncodingNull, type EncodingSummary } from '../../encode/index.ts';
+import { concatVoxelFits, encodeSubject, finishSubjectEncoding, fitSubjectVoxels, readVoxelFits, writeEncodingOutputs, writeVoxelFits, type EncodeSubjectOptions, type EncodingModelSpec, type EncodingNull, type EncodingSummary } from '../../encode/index.ts';
 import { readNifti, writeNifti } from '../../io/index.ts';
 import type { Reporter, TaskProgress } from '../../progress.ts';
 import type { PTail } from '../../stats/index.ts';
 import { runLayout } from '../../run/index.ts';
+import { shardRange } from './shardRange.ts';
 
 /** What the encode job fits, and how. */
 export interface EncodeJobInput {
@@ -26,6 +27,12 @@ export interface EncodeJobInput {
   seed?: number;
   partition?: boolean;
   voxelBatch?: number;
+  /**
+   * Whole-brain encoding split into blocks of voxels (`shards.encode`): `fit` fits block
+   * `index` of `count` of each subject's voxels into `outDir/shards/encode/<sub>/<k>-of-<n>/`;
+   * `merge` puts the `count` blocks in `blocksDir` (the run folder) together and writes the maps.
+   */
+  blocks?: { fit: { index: number; count: number } } | { merge: { count: number; blocksDir: string } };
 }
 
 export interface EncodeJobResult {
@@ -80,7 +87,7 @@ export async function encodeJob(input: EncodeJobInput, outDir: string, reporter:
     const resp = await loadResponses(ds, subject, { atlas: 'optional', ...input.load });
     let bar: TaskProgress | null = null;
     let current = '';
-    const enc = await encodeSubject(resp, input.models, {
+    const options: EncodeSubjectOptions = {
       delays: input.delays ?? ENCODE_DEFAULTS.delays,
       scansPerClip: input.scansPerClip ?? ALIGN_DEFAULTS.scansPerClip,
       nullKind: input.null ?? ENCODE_DEFAULTS.null,
@@ -100,7 +107,20 @@ export async function encodeJob(input: EncodeJobInput, outDir: string, reporter:
         }
         bar.update(done, total);
       },
-    });
+    };
+    const blocks = input.blocks;
+    if (blocks && 'fit' in blocks) {
+      const { index, count } = blocks.fit;
+      const range = shardRange(resp.nVoxels, blocks.fit, `shards.encode (voxels of ${subject})`);
+      writeVoxelFits(join(outDir, runLayout.encodeShard(subject, index, count)), await fitSubjectVoxels(resp, input.models, options, range));
+      (bar as TaskProgress | null)?.end();
+      summary[subject] = `voxels ${range[0]}–${range[1] - 1} of ${resp.nVoxels} (block ${index} of ${count})`;
+      reporter.info(`${subject}: ${summary[subject]} fitted (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      continue;
+    }
+    const enc = blocks && 'merge' in blocks
+      ? finishSubjectEncoding(concatVoxelFits(Array.from({ length: blocks.merge.count }, (_, k) => readVoxelFits(join(blocks.merge.blocksDir, runLayout.encodeShard(subject, k + 1, blocks.merge.count))))), options)
+      : await encodeSubject(resp, input.models, options);
     (bar as TaskProgress | null)?.end();
     const dir = join(outDir, runLayout.encodeDir(subject));
     const s = writeEncodingOutputs(dir, enc, resp.atlas, resp.space);
@@ -127,5 +147,6 @@ export async function encodeJob(input: EncodeJobInput, outDir: string, reporter:
     }
     summary[subject] = Object.entries(s.models).map(([n, m]) => `${n} ${m.nSignificant}/${s.nVoxels} significant`).join(', ');
   }
-  return { summaries, outputs: input.subjects.map((s) => runLayout.encodeDir(s)), summary };
+  const fit = input.blocks && 'fit' in input.blocks ? input.blocks.fit : null;
+  return { summaries, outputs: input.subjects.map((s) => (fit ? runLayout.encodeShard(s, fit.index, fit.count) : runLayout.encodeDir(s))), summary };
 }

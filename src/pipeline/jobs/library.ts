@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import { createEmbedder } from '../../embed/index.ts';
 import { atRate } from '../../dsp/index.ts';
 import { readAudio } from '../../io/index.ts';
-import { buildLibrary, listAudioTracks, openLibrary, type BuildLibraryResult } from '../../library/index.ts';
+import { fail } from '../../errors.ts';
+import { buildLibrary, embedTracks, excerptSettings, libraryInfoOf, listAudioTracks, openLibrary, readLibraryShard, storeLibraryShards, writeLibraryShard, type BuildLibraryResult, type LibraryEntry } from '../../library/index.ts';
+import { shardRange } from './shardRange.ts';
 import type { Reporter } from '../../progress.ts';
 import type { EmbedModel } from './embed.ts';
 
@@ -49,7 +52,7 @@ export async function libraryJob(input: LibraryJobInput, reporter: Reporter): Pr
       return res;
     }
     if (res.added > 0) await lib.optimize();
-    if (input.ann) {
+    if (input.ann && (res.added > 0 || !(await lib.hasAnnIndex()))) {
       const t0 = Date.now();
       await lib.createAnnIndex();
       reporter.info(`built the IVF_PQ index in ${((Date.now() - t0) / 1000).toFixed(1)} s; search it with 'brain2music retrieve --search ann'.`);
@@ -58,6 +61,59 @@ export async function libraryJob(input: LibraryJobInput, reporter: Reporter): Pr
   } finally {
     bar.end();
     await embedder.dispose?.();
+    lib.close();
+  }
+}
+
+/** Tracks per commit when a merge stores shards: fewer, larger LanceDB fragments than a build's own commits. */
+const MERGE_BATCH = 8192;
+
+/**
+ * One shard of a sharded library build (`shards.library`): the tracks of shard `index` of `count`
+ * (contiguous in the sorted track list), embedded into `out` (`.npy` + `.json`, see
+ * `LibraryShard`); tracks already in the library at `db`, when it exists, are left out. A library
+ * of another model is refused here, before any track is embedded.
+ */
+export async function libraryShardJob(input: Omit<LibraryJobInput, 'db'> & { db?: string; shard: { index: number; count: number }; out: string }, reporter: Reporter): Promise<BuildLibraryResult> {
+  const all = listAudioTracks(input.audio, { metadata: input.metadata });
+  const tracks = all.slice(...shardRange(all.length, input.shard, 'shards.library (tracks of the library)'));
+  const m = input.model;
+  const embedder = await createEmbedder(m.name, { modelDir: m.modelDir, allowDownload: m.allowDownload, layer: m.layer });
+  // a shared library's tracks are not embedded again; a run's own library is built by the merge alone
+  const lib = input.db && existsSync(input.db) ? await openLibrary(input.db) : null;
+  const bar = reporter.progress(`embedding ${tracks.length} tracks (shard ${input.shard.index} of ${input.shard.count}) with ${embedder.name}`);
+  try {
+    const opts = { tracks, embedder, excerptSec: input.excerptSec, hopSec: m.hopSec, windowSec: m.windowSec, onProgress: bar.update, loadAudio: async (path: string, sampleRate: number) => atRate(await readAudio(path), sampleRate) };
+    const info = libraryInfoOf(embedder, excerptSettings(embedder, opts));
+    if (lib?.info) lib.setInfo(info); // throws MISMATCH for a library of another model
+    const entries: LibraryEntry[] = [];
+    const res = await embedTracks(opts, lib ? await lib.ids() : new Set(), async (e) => void entries.push(e));
+    bar.end();
+    for (const f of res.failed) reporter.warn(`library: skipped ${f.path}: ${f.reason}`);
+    writeLibraryShard(input.out, { info, entries, failed: res.failed, skipped: res.skipped });
+    reporter.info(`library shard ${input.shard.index} of ${input.shard.count}: ${res.added} tracks embedded, ${res.skipped} already in the library, ${res.failed.length} unreadable.`);
+    return res;
+  } finally {
+    bar.end();
+    await embedder.dispose?.();
+    lib?.close();
+  }
+}
+
+/**
+ * The merge of a sharded library build: the shards' tracks stored in the library at `db` in
+ * track order, in large commits, then compacted (`optimize()`) and, with `ann`, indexed.
+ */
+export async function libraryMergeJob(input: { shards: readonly string[]; db: string; ann?: boolean }, reporter: Reporter): Promise<BuildLibraryResult> {
+  if (input.shards.length === 0) fail('INTERNAL', 'no library shards to merge.');
+  const lib = await openLibrary(input.db);
+  try {
+    const res = await storeLibraryShards(lib, input.shards.map(readLibraryShard), MERGE_BATCH);
+    reporter.info(`library ${input.db}: ${res.added} tracks added from ${input.shards.length} shards, ${res.skipped} already there, ${res.failed.length} unreadable; ${await lib.count()} in total.`);
+    if (res.added > 0) await lib.optimize();
+    if (input.ann && (res.added > 0 || !(await lib.hasAnnIndex()))) await lib.createAnnIndex();
+    return res;
+  } finally {
     lib.close();
   }
 }

@@ -9,6 +9,7 @@ import { resolveRun } from '../resolveRun.ts';
 import { openRunFolder, stageSeed, staleUnits } from '../runPipeline.ts';
 import type { RunConfig, SlurmResources } from '../runConfig.ts';
 import type { Stage, StageContext } from '../stage.ts';
+import { unitIdsOfStage } from '../units.ts';
 import { sbatch, squeue } from './slurmCommands.ts';
 import { activeUnits, readSubmissions, submissionsFile, unitReport, type SlurmSubmission, type SubmittedStage } from './runStatus.ts';
 
@@ -35,11 +36,6 @@ function plannedSubjects(config: RunConfig): string[] {
     return Array.from({ length: n }, (_, i) => `sub-${String(i + 1).padStart(3, '0')}`);
   }
   return run.subjects();
-}
-
-/** The unit ids of a stage, without planning it (its inputs may not exist yet). */
-function unitIds(stage: Stage, ctx: StageContext, subjects: readonly string[]): string[] {
-  return stage.perSubject?.(ctx) ? subjects.map((s) => `${stage.name}:${s}`) : [stage.name];
 }
 
 /** sbatch's arguments for a stage's units: the top-level resources, overridden by the stage's own. */
@@ -77,7 +73,8 @@ function batchScript(configPath: string, units: readonly string[]): string {
 /**
  * `brain2music run CONFIG --executor slurm`: every stage whose units must run becomes one job
  * array (`sbatch --array`, a task per unit: per subject for decode, retrieve, generate and
- * encode), depending on the arrays of the stages it needs (`--dependency=afterok`, dependents of a
+ * encode, per model for embed), or two for a stage with shards (its shard units, then its merges
+ * depending on them), depending on the arrays of the stages it needs (`--dependency=afterok`, dependents of a
  * failed unit cancelled by Slurm: `--kill-on-invalid-dep=yes`). Units whose outputs are current
  * are not submitted, nor (with `resume`) units still queued or running, which the new arrays
  * depend on task by task. Then, unless `detach`, waits for the arrays (squeue) and reports every
@@ -110,25 +107,34 @@ export async function runOnSlurm(config: RunConfig, stages: readonly Stage[], op
     const stage = byName.get(name);
     if (!stage) continue;
     const ctx: StageContext = { runDir, config, run, seed: stageSeed(config.seed, name), previous };
-    const ids = unitIds(stage, ctx, subjects);
+    const units = unitIdsOfStage(stage, ctx, subjects);
     const upstream = [...stage.needs, ...(stage.after ?? [])];
     const upstreamChanges = upstream.some((n) => changed.has(n)) || opts.force?.includes(name);
-    const stale = upstreamChanges ? ids : await staleUnits(config, stage, false);
-    const toSubmit = stale.filter((id) => !active.has(id));
-    const waitingFor = ids.filter((id) => active.has(id)).map((id) => active.get(id)!);
+    const stale = new Set(upstreamChanges ? units.map((u) => u.id) : await staleUnits(config, stage, false));
+    // a merge reads its shards: it runs again after any of them does
+    for (const u of units) if (u.shards?.some((sh) => stale.has(sh) || active.has(sh))) stale.add(u.id);
     const deps = [...new Set(upstream.flatMap((n) => jobsOf.get(n) ?? []))];
-    if (toSubmit.length > 0) {
-      const script = join(runDir, '.slurm', `${name}-${stamp}.sh`);
+    const waitingFor: string[] = [];
+    // the shards' array first, then the rest (whole units and merges) after it
+    for (const phase of ['shard', 'rest'] as const) {
+      const ofPhase = units.filter((u) => (u.phase === 'shard') === (phase === 'shard'));
+      const toSubmit = ofPhase.filter((u) => stale.has(u.id) && !active.has(u.id)).map((u) => u.id);
+      const before = phase === 'rest' ? [...waitingFor] : [];
+      waitingFor.push(...ofPhase.filter((u) => active.has(u.id)).map((u) => active.get(u.id)!));
+      if (toSubmit.length === 0) continue;
+      const label = phase === 'shard' ? `${name}-shards` : name;
+      const after = [...new Set([...deps, ...before])];
+      const script = join(runDir, '.slurm', `${label}-${stamp}.sh`);
       writeFileSync(script, batchScript(configPath, toSubmit));
       chmodSync(script, 0o755);
-      const logPattern = join(runDir, 'logs', 'slurm', `${name}-%A_%a.log`);
+      const logPattern = join(runDir, 'logs', 'slurm', `${label}-%A_%a.log`);
       const jobId = sbatch([
         `--job-name=b2m-${name}`, `--array=0-${toSubmit.length - 1}`, `--output=${logPattern}`, `--chdir=${process.cwd()}`, '--kill-on-invalid-dep=yes',
-        ...(deps.length > 0 ? [`--dependency=afterok:${deps.join(':')}`] : []), ...resourceArgs(config, name),
+        ...(after.length > 0 ? [`--dependency=afterok:${after.join(':')}`] : []), ...resourceArgs(config, name),
       ], script);
       const logs = toSubmit.map((_, i) => logPattern.replace('%A', jobId).replace('%a', String(i)));
-      submitted.push({ stage: name, jobId, units: toSubmit, logs, dependsOn: deps, script });
-      opts.ui.info(`${name}: job ${jobId}, ${toSubmit.length} array task${toSubmit.length > 1 ? 's' : ''} (${toSubmit.join(', ')})${deps.length ? ` after ${deps.join(', ')}` : ''}`);
+      submitted.push({ stage: name, jobId, units: toSubmit, logs, dependsOn: after, script });
+      opts.ui.info(`${label}: job ${jobId}, ${toSubmit.length} array task${toSubmit.length > 1 ? 's' : ''} (${toSubmit.join(', ')})${after.length ? ` after ${after.join(', ')}` : ''}`);
       waitingFor.push(jobId);
     }
     if (waitingFor.length > 0) {
