@@ -205,9 +205,19 @@ export function buildProgram(): Command {
     .option('--excerpt <sec>', d('seconds embedded from the start of each track', RETRIEVE_DEFAULTS.excerptSec), positiveSeconds('--excerpt'))
     .option('--ann', 'also build an IVF_PQ index for approximate search (large libraries)')
     .option('--batch <n>', d('tracks per commit (an interrupt loses at most this many)', RETRIEVE_DEFAULTS.batch), positiveInt('--batch'))
-    .action(async (o: { audio: string; model: string; db: string; modelDir?: string; metadata?: string; excerpt?: number; ann?: boolean; batch?: number }) => {
-      const { runLibraryBuild } = await import('./commands/library.ts');
-      await runLibraryBuild(o, await ui());
+    .option('--shard <K/N>', 'embed only the K-th of N slices of the tracks into <db>/shards/ (N such jobs at once, then library merge)')
+    .action(async (o: { audio: string; model: string; db: string; modelDir?: string; metadata?: string; excerpt?: number; ann?: boolean; batch?: number; shard?: string }) => {
+      const { parseShard, runLibraryBuild } = await import('./commands/library.ts');
+      await runLibraryBuild({ ...o, shard: o.shard === undefined ? undefined : parseShard(o.shard) }, await ui());
+    });
+  library
+    .command('merge')
+    .description("store the shards of 'library build --shard K/N' in the library in track order, compact it (and index it); the shard files are removed")
+    .requiredOption('--db <DIR>', `${REQUIRED}library folder the shards were written for`)
+    .option('--ann', 'also build an IVF_PQ index for approximate search (large libraries)')
+    .action(async (o: { db: string; ann?: boolean }) => {
+      const { runLibraryMerge } = await import('./commands/library.ts');
+      await runLibraryMerge(o, await ui());
     });
 
   program

@@ -1,6 +1,6 @@
 // The demo configuration on a one-node Slurm cluster (test/helpers/slurmCluster.ts) against the
 // same configuration run locally (into another folder): `npm run test:slurm` (run by .ci/run after `npm test`; it
-// installs Debian's slurm-wlm and munge as root). About 12 to 13 minutes on 2 cores: the demo runs twice
+// installs Debian's slurm-wlm and munge as root). About 9 to 13 minutes on 2 cores: the demo runs twice
 // (locally, then on the cluster) and the units after a cancelled one once more.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
