@@ -8,8 +8,8 @@ try {
   await buildProgram().parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
-    // commander already printed its message (usage errors, --help, --version)
-    process.exitCode = err.exitCode;
+    // commander already printed its message; --help and --version exit 0, a usage error is bad input
+    process.exitCode = err.exitCode === 0 ? 0 : EXIT_CODES.BAD_INPUT;
   } else if (err instanceof Brain2MusicError) {
     process.stderr.write(`error: ${err.message}\n`);
     if (debug && err.stack) process.stderr.write(err.stack + '\n');

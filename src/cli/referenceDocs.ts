@@ -1,4 +1,5 @@
 import type { Command, Option } from 'commander';
+import { EXIT_CODES, type ErrorCode } from '../errors.ts';
 import { RUN_CONFIG_SCHEMA, type Field } from '../pipeline/index.ts';
 import { buildProgram } from './program.ts';
 
@@ -26,13 +27,25 @@ function commandSection(c: Command, prefix: string): string[] {
   return out;
 }
 
+/** What each exit status tells a script. */
+const EXIT_MEANING: Record<ErrorCode, string> = {
+  BAD_INPUT: 'a wrong argument, option or configuration value (also every usage error: an unknown option, a missing argument)',
+  BAD_FILE: 'a file that exists but cannot be read as what it should be (corrupt, truncated, another format)',
+  NOT_FOUND: 'a file, folder, model or earlier stage that is not there',
+  MISMATCH: 'files that do not fit together (shapes, clips, models, spaces)',
+  UNSUPPORTED: 'something this build does not do (a format, a model variant, a missing system tool)',
+  JOB_FAILED: 'cluster jobs that failed or did not finish (run --executor slurm)',
+  INTERNAL: 'a bug in brain2music (rerun with --debug and report it)',
+};
+
 /** docs/commands.md: every command and option, as `brain2music <command> --help` shows them. */
 export function commandsMarkdown(): string {
   const program = buildProgram();
   const global = program.options.map(optionRow);
   const lines = [
     '# Commands', '', GENERATED, '',
-    'Every command is `npx brain2music <command>` (or `node bin/brain2music.js <command>`); `--help` after a command prints the same list. Errors print one message saying what is wrong and how to fix it, and exit non-zero (`--debug` adds the stack).', '',
+    'Every command is `npx brain2music <command>` (or `node bin/brain2music.js <command>`); `--help` after a command prints the same list. Errors print one message saying what is wrong and how to fix it, and exit non-zero (`--debug` adds the stack), with a status that says which kind of error it was:', '',
+    '| exit status | meaning |', '|---|---|', ...Object.entries(EXIT_CODES).map(([code, status]) => `| ${status} | ${EXIT_MEANING[code as ErrorCode]} (\`${code}\`) |`), '',
     '| global option | what it does |', '|---|---|', ...global, '',
     ...program.commands.flatMap((c) => commandSection(c, '')),
   ];

@@ -8,8 +8,12 @@ test('brain2music --help lists the program and exits 0', () => {
   assert.match(res.stdout, /brain2music/);
 });
 
-test('brain2music with an unknown command exits non-zero with a message', () => {
+test('brain2music with an unknown command or option exits 2 (bad input, as every BAD_INPUT error) with a message', () => {
   const res = spawnSync(process.execPath, ['bin/brain2music.js', 'no-such-command'], { encoding: 'utf8' });
-  assert.notEqual(res.status, 0);
+  assert.equal(res.status, 2);
   assert.match(res.stderr, /error: (unknown command|too many arguments)/);
+  const option = spawnSync(process.execPath, ['bin/brain2music.js', 'run', 'x.json', '--no-such-option'], { encoding: 'utf8' });
+  assert.equal(option.status, 2);
+  assert.match(option.stderr, /error: unknown option '--no-such-option'/);
+  assert.equal(spawnSync(process.execPath, ['bin/brain2music.js', '--version'], { encoding: 'utf8' }).status, 0);
 });

@@ -88,7 +88,7 @@ test('runEmbed pads a 14.98 s clip and counts it in its output line; a 12 s clip
   assert.equal(ok.status, 0, ok.stderr);
   assert.deepEqual(readEmbeddings(out2).meta.padded, { 'rock.00003': 3 });
   const neg = spawnSync(process.execPath, ['bin/brain2music.js', 'embed', '--audio', twelve, '--model', 'builtin', '--max-pad', '-1', '--out', out2], { encoding: 'utf8' });
-  assert.equal(neg.status, 1, neg.stderr); // a usage error, as commander reports every option parser's
+  assert.equal(neg.status, 2, neg.stderr); // a usage error (commander reports every option parser's): bad input
   assert.match(neg.stderr, /--max-pad must be a number in \[0, 10\], got '-1'/);
 });
 

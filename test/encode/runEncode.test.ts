@@ -88,7 +88,7 @@ test('brain2music encode --lag-tr 3 --null block --p-tail none runs from the com
     assert.deepEqual(s.delays, [3]);
     assert.equal(s.models.music!.nFeatures, 8);
     const bad = spawnSync(process.execPath, ['bin/brain2music.js', 'encode', '--bids', join(dir, 'ds'), '--features', music, '--p-tail', 'pareto', '--out', join(dir, 'run2')], { encoding: 'utf8' });
-    assert.equal(bad.status, 1, bad.stderr); // a usage error, as commander reports every option parser's
+    assert.equal(bad.status, 2, bad.stderr); // a usage error (commander reports every option parser's): bad input
     assert.match(bad.stderr, /--p-tail.*pareto.*gpd.*none/s);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });

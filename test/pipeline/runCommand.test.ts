@@ -32,5 +32,5 @@ test('brain2music demo --help and serve --help describe their options', () => {
   assert.match(demo.stdout, /--out <DIR>/);
   const serve = cli('serve', '--help');
   assert.match(serve.stdout, /--port <n>/);
-  assert.equal(cli('serve', '/tmp', '--port', '70000').status, 1);
+  assert.equal(cli('serve', '/tmp', '--port', '70000').status, 2, 'a usage error is bad input');
 });
