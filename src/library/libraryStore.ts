@@ -5,6 +5,9 @@ import { fail } from '../errors.ts';
 import { writeJsonAtomic } from '../io/index.ts';
 import { cosineTopKGemm } from './cosineTopKGemm.ts';
 
+/** Queries per LanceDB vector query in `search` (flat and ann). */
+const QUERY_BATCH = 1000;
+
 /** The table that holds the tracks inside the LanceDB folder. */
 export const TRACKS_TABLE = 'tracks';
 /** Sidecar file with the model that made the vectors (`DIR/library.json`). */
@@ -196,13 +199,20 @@ export class LibraryStore {
     if (mode === 'ann' && !(await this.hasAnnIndex())) {
       fail('NOT_FOUND', `library ${this.dir} has no ANN index; rerun the 'brain2music library build' command of this library with --ann (stored tracks are skipped), or search with mode exact.`);
     }
-    const out: SearchHit[][] = [];
-    for (let q = 0; q < Q; q++) {
-      let query = this.table.vectorSearch(queries.subarray(q * dim, (q + 1) * dim)).distanceType('cosine');
+    // Many queries in one LanceDB query (addQueryVector): the index is probed, the candidates read
+    // and re-ranked once per batch instead of once per query; rows come back tagged query_index.
+    const out: SearchHit[][] = Array.from({ length: Q }, () => []);
+    for (let q0 = 0; q0 < Q; q0 += QUERY_BATCH) {
+      const q1 = Math.min(Q, q0 + QUERY_BATCH);
+      let query = this.table.vectorSearch(queries.subarray(q0 * dim, (q0 + 1) * dim)).distanceType('cosine');
+      for (let q = q0 + 1; q < q1; q++) query = query.addQueryVector(queries.subarray(q * dim, (q + 1) * dim));
       query = mode === 'flat' ? query.bypassVectorIndex() : query.nprobes(opts.nprobes ?? 20).refineFactor(opts.refineFactor ?? 50);
-      const rows = (await query.select(['id', 'path', 'genre', '_distance']).limit(k).toArray()) as { id: string; path: string; genre: string; _distance: number }[];
-      out.push(rows.map((r) => ({ id: r.id, path: r.path, genre: r.genre === '' ? null : r.genre, score: 1 - r._distance })));
+      // LanceDB adds query_index to the rows of a query with several vectors (it cannot be selected)
+      const rows = (await query.select(['id', 'path', 'genre', '_distance']).limit(k).toArray()) as { id: string; path: string; genre: string; _distance: number; query_index?: number }[];
+      for (const r of rows) out[q0 + Number(r.query_index ?? 0)]!.push({ id: r.id, path: r.path, genre: r.genre === '' ? null : r.genre, score: 1 - r._distance });
     }
+    // best first within each query, ties by id, whatever order the batch's rows came in
+    for (const hits of out) hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return out;
   }
 
