@@ -64,6 +64,15 @@ export const RETRIEVE_DEFAULTS = {
   excerptSec: 15,
   /** Tracks per library commit: an interrupted build loses at most this many; each commit adds a fragment. */
   batch: 256,
+  /** ANN search: IVF partitions probed. */
+  nprobes: 20,
+  /**
+   * ANN search: refineFactor × k candidates re-ranked with the full vectors. 100: recall@10 1.000
+   * on bench:ann's 1M vectors (1,000 queries), against 0.984–0.987 at 50 (docs/retrieval.md).
+   */
+  refineFactor: 100,
+  /** ANN search: queries per LanceDB vector query (a batch holds its queries' candidates at once). */
+  annQueryBatch: 32,
 } as const;
 
 /** Music generation from decoded embeddings. */

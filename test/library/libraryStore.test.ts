@@ -109,16 +109,16 @@ test('LibraryStore.createAnnIndex then search ann has high recall@10 against exa
     }
     const recall = hit / (10 * Q);
     assert.ok(recall >= 0.9, `recall@10 = ${recall}`);
-    // the queries go to LanceDB in batches: each query's hits are those it gets searched alone
+    // the queries go to LanceDB in batches (32): each query's hits are those it gets searched alone
     for (let q = 0; q < Q; q += 7) {
       const alone = await lib.search(queries.subarray(q * dim, (q + 1) * dim), { k: 10, mode: 'ann', nprobes: 8, refineFactor: 10 });
       assert.deepEqual(ann[q], alone[0], `query ${q}`);
     }
-    // more queries than one batch (1,000): every one answered, in its place
-    const many = Float32Array.from({ length: 1050 * dim }, (_, j) => entries[(j / dim | 0) % N]!.vector[j % dim]!);
-    const flat = await lib.search(many, { k: 3, mode: 'flat' });
-    assert.equal(flat.length, 1050);
-    for (const q of [0, 999, 1000, 1049]) assert.equal(flat[q]![0]!.id, `c${q}`, `query ${q} finds its own track first`);
+    // batches of 8 over 70 queries (the last one short): every query answered, in its place
+    const many = Float32Array.from({ length: 70 * dim }, (_, j) => entries[(j / dim | 0) * 41]!.vector[j % dim]!);
+    const batched = await lib.search(many, { k: 3, mode: 'ann', nprobes: 16, refineFactor: 50, queryBatch: 8 });
+    assert.equal(batched.length, 70);
+    for (const q of [0, 7, 8, 63, 64, 69]) assert.equal(batched[q]![0]!.id, `c${q * 41}`, `query ${q} finds its own track first`);
     lib.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
