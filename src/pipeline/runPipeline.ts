@@ -243,7 +243,8 @@ async function runUnits(env: RunEnv, stage: Stage, only: string | null): Promise
 /** Units of one stage, locked, hashed, and those not current run in one call of the stage (`all`: every unit of the stage). */
 async function runTogether(env: RunEnv, stage: Stage, base: StageContext, all: readonly PlannedUnit[], planned: readonly (PlannedUnit & { plan: StagePlan })[]): Promise<StageOutcome> {
   const { runDir, opts } = env;
-  const { name, seed } = { name: stage.name, seed: base.seed };
+  const { name } = stage;
+  const { seed } = base;
   const allIds = all.map((u) => u.id);
   const releases = planned.map((u) => lockFile(join(runDir, '.locks', `${unitDirName(u.id)}.lock`), {
     busy: (holder) => `unit ${u.id} of run folder ${runDir} is being run by another brain2music process (${holder}); wait for it to finish (brain2music status ${runDir}).`,
