@@ -15,7 +15,7 @@ import { readEmbeddings, rowsFor, createEmbedder } from '../src/embed/index.ts';
 import { averageWindows } from '../src/evaluate/index.ts';
 import { tuneGeneration } from '../src/generate/index.ts';
 import { readNpy } from '../src/io/index.ts';
-import { openLibrary } from '../src/library/index.ts';
+import { inMemoryLibrary, openLibrary } from '../src/library/index.ts';
 import { parseRunConfig, resolveRun, runPipeline } from '../src/pipeline/index.ts';
 import { arrangementOf } from '../src/pipeline/jobs/arrangementSpace.ts';
 import { clipEmbedding, createGenerationContext } from '../src/pipeline/jobs/generateSubject.ts';
@@ -52,7 +52,7 @@ const e = readEmbeddings(runPath(runDir, runLayout.embedding(run.target.name).np
 const truth = averageWindows(rowsFor(e, clipIds, 'a tuning clip'), clipIds.length, e.nWindows, e.dim);
 
 const store = await openLibrary(run.libraryDb);
-const library = await store.readAll();
+const library = inMemoryLibrary(await store.readAll());
 store.close();
 const embedder = await createEmbedder(run.target.name);
 const settings = { generator: 'builtin' as const, modelDir: undefined, samples: 1, rerank: 0, guidance: 1, temperature: 0, seed: 0, durationSec: GENERATE_DEFAULTS.durationSec };

@@ -64,6 +64,18 @@ export const RETRIEVE_DEFAULTS = {
   excerptSec: 15,
   /** Tracks per library commit: an interrupted build loses at most this many; each commit adds a fragment. */
   batch: 256,
+  /**
+   * How the pipeline searches the library: 'auto' uses the library's ANN index when it has one
+   * (see annMinTracks), else an exact search streamed through the table; 'exact' or 'ann' force one.
+   */
+  search: 'auto',
+  /**
+   * A library build with "ann": "auto" indexes (IVF_PQ) from this many tracks: below it an exact
+   * search of 60 test clips is fast enough (a few hundred ms) and has no recall loss.
+   */
+  annMinTracks: 100_000,
+  /** Library builds: the ANN index by size (true / false: always / never). */
+  ann: 'auto' as boolean | 'auto',
   /** ANN search: IVF partitions probed. */
   nprobes: 20,
   /**

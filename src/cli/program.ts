@@ -203,7 +203,8 @@ export function buildProgram(): Command {
     .option('--model-dir <DIR>', 'local model folder (clap, w2vbert)')
     .option('--metadata <TSV>', 'table with id and genre columns (default: library.tsv in or above --audio)')
     .option('--excerpt <sec>', d('seconds embedded from the start of each track', RETRIEVE_DEFAULTS.excerptSec), positiveSeconds('--excerpt'))
-    .option('--ann', 'also build an IVF_PQ index for approximate search (large libraries)')
+    .option('--ann', d('build the IVF_PQ index for approximate search (--no-ann: never)', `from ${RETRIEVE_DEFAULTS.annMinTracks.toLocaleString('en-US')} tracks`))
+    .option('--no-ann', 'never build the ANN index')
     .option('--batch <n>', d('tracks per commit (an interrupt loses at most this many)', RETRIEVE_DEFAULTS.batch), positiveInt('--batch'))
     .option('--shard <K/N>', 'embed only the K-th of N slices of the tracks into <db>/shards/ (N such jobs at once, then library merge)')
     .action(async (o: { audio: string; model: string; db: string; modelDir?: string; metadata?: string; excerpt?: number; ann?: boolean; batch?: number; shard?: string }) => {
@@ -214,7 +215,8 @@ export function buildProgram(): Command {
     .command('merge')
     .description("store the shards of 'library build --shard K/N' in the library in track order, compact it (and index it); the shard files are removed")
     .requiredOption('--db <DIR>', `${REQUIRED}library folder the shards were written for`)
-    .option('--ann', 'also build an IVF_PQ index for approximate search (large libraries)')
+    .option('--ann', d('build the IVF_PQ index for approximate search (--no-ann: never)', `from ${RETRIEVE_DEFAULTS.annMinTracks.toLocaleString('en-US')} tracks`))
+    .option('--no-ann', 'never build the ANN index')
     .action(async (o: { db: string; ann?: boolean }) => {
       const { runLibraryMerge } = await import('./commands/library.ts');
       await runLibraryMerge(o, await ui());

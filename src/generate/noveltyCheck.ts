@@ -1,4 +1,4 @@
-import { cosineTopK } from '../library/index.ts';
+import type { TopK } from '../library/index.ts';
 import { maxNormalisedCrossCorrelation } from './crossCorrelation.ts';
 
 /** How close generated music comes to the library it was learned from. */
@@ -16,17 +16,17 @@ export interface Novelty {
  * clip? Embedding cosine against the whole library, and the waveform cross-correlation (all lags)
  * against the `k` nearest clips; a copy, even shifted or rescaled, scores a cross-correlation
  * near 1, new music far below.
- * @param library clip-level vectors (N × dim) with their ids
+ * @param library the library's ids and its cosine search (e.g. a SearchableLibrary)
  * @param loadAudio the library clip's samples at the generated audio's sample rate
  */
 export async function noveltyCheck(
   audio: Float32Array,
   embedding: Float32Array,
-  library: { ids: readonly string[]; vectors: Float32Array; dim: number },
+  library: { ids: readonly string[]; nearest(query: Float32Array, k: number): Promise<TopK> },
   loadAudio: (id: string) => Promise<Float32Array>,
   k = 3,
 ): Promise<Novelty> {
-  const top = cosineTopK(library.vectors, embedding, library.dim, Math.min(k, library.ids.length));
+  const top = await library.nearest(embedding, Math.min(k, library.ids.length));
   const nearest: Novelty['nearest'] = [];
   for (let j = 0; j < top.indices.length; j++) {
     const id = library.ids[top.indices[j]!]!;

@@ -14,7 +14,12 @@ export interface RetrievalEvalInput {
   clipGenres: readonly (string | null)[];
   /** Id of each test clip; a library track with the same id is left out of that clip's search. */
   clipIds?: readonly string[];
-  library: Pick<LibraryVectors, 'ids' | 'genres' | 'vectors'>;
+  /**
+   * The library's ids and genres, with either every vector (`vectors`, N × dim) or the vectors
+   * of the rows scored (`vectorOf`: see {@link retrievalRows}; then `retrieved` and
+   * `oracleRetrieved` must be given), so that a large library is never read whole.
+   */
+  library: Pick<LibraryVectors, 'ids' | 'genres'> & ({ vectors: Float32Array } | { vectorOf: (row: number) => Float32Array });
   dim: number;
   /** Tracks retrieved per clip (default 5). */
   k?: number;
@@ -90,44 +95,17 @@ export function evaluateRetrieval(input: RetrievalEvalInput): RetrievalEvaluatio
   const { predicted, truth, clipGenres, library, dim } = input;
   const k = input.k ?? 5;
   const n = clipGenres.length;
-  const N = library.ids.length;
-  if (predicted.length !== n * dim || truth.length !== n * dim) {
-    fail('MISMATCH', `evaluateRetrieval: ${n} clips of dim ${dim} need ${n * dim} values; predicted has ${predicted.length}, truth ${truth.length}.`);
-  }
-  if (library.vectors.length !== N * dim) fail('MISMATCH', `evaluateRetrieval: library has ${N} ids but ${library.vectors.length} values for dim ${dim}.`);
-  if (input.clipIds && input.clipIds.length !== n) fail('MISMATCH', `evaluateRetrieval: ${input.clipIds.length} clip ids for ${n} clips.`);
-  if (N < 2) fail('BAD_INPUT', `evaluateRetrieval: the library has ${N} track(s); retrieval needs at least 2.`);
-  const selfIndex = new Map(library.ids.map((id, i) => [id, i]));
-  // one extra candidate so that a clip's own track can be dropped
-  const extra = input.clipIds ? 1 : 0;
-  if (input.retrieved && (input.retrieved.nQueries !== n || input.retrieved.k < Math.min(k, N - extra))) {
-    fail('MISMATCH', `evaluateRetrieval: the given hits hold ${input.retrieved.k} per query for ${input.retrieved.nQueries} queries; ${n} queries need at least ${k} each (a clip's own track left out).`);
-  }
-  const topPred = input.retrieved ?? cosineTopK(library.vectors, predicted, dim, k + extra);
-  const topTrue = input.oracleRetrieved ?? cosineTopK(library.vectors, truth, dim, 1 + extra);
-  const rand = mulberry32(input.seed ?? 0);
+  const rows = retrievalRows({ ...input, library: { ids: library.ids, ...('vectors' in library ? { vectors: library.vectors } : {}) } });
+  const vectorOf = 'vectors' in library ? (i: number) => library.vectors.subarray(i * dim, (i + 1) * dim) : library.vectorOf;
   const match = (a: string | null, b: string | null): boolean | null => (a === null || b === null ? null : a === b);
 
   const perClip: ClipRetrieval[] = [];
   const retrievedVec = new Float32Array(n * dim);
   const oracleVec = new Float32Array(n * dim);
   const chanceVec = new Float32Array(n * dim);
-  /** The best `count` library rows of query q other than the clip's own track, with scores. */
-  const pick = (top: typeof topPred, q: number, count: number, self: number | undefined): { i: number; score: number }[] => {
-    const out: { i: number; score: number }[] = [];
-    for (let j = 0; j < top.k && out.length < count; j++) {
-      const i = top.indices[q * top.k + j]!;
-      if (i !== self) out.push({ i, score: top.scores[q * top.k + j]! });
-    }
-    return out;
-  };
   for (let q = 0; q < n; q++) {
-    const self = input.clipIds ? selfIndex.get(input.clipIds[q]!) : undefined;
-    const hits = pick(topPred, q, k, self);
+    const { hits, oracle, chance } = rows[q]!;
     const got = hits.map((h) => h.i);
-    const oracle = pick(topTrue, q, 1, self)[0]!.i;
-    let chance = Math.floor(rand() * N);
-    while (chance === self) chance = Math.floor(rand() * N);
     const g = clipGenres[q] ?? null;
     const topKMatches = got.map((i) => match(g, library.genres[i] ?? null)).filter((m): m is boolean => m !== null);
     perClip.push({
@@ -140,9 +118,9 @@ export function evaluateRetrieval(input: RetrievalEvalInput): RetrievalEvaluatio
       chanceId: library.ids[chance]!,
       chanceGenreMatch: match(g, library.genres[chance] ?? null),
     });
-    retrievedVec.set(library.vectors.subarray(got[0]! * dim, (got[0]! + 1) * dim), q * dim);
-    oracleVec.set(library.vectors.subarray(oracle * dim, (oracle + 1) * dim), q * dim);
-    chanceVec.set(library.vectors.subarray(chance * dim, (chance + 1) * dim), q * dim);
+    retrievedVec.set(vectorOf(got[0]!), q * dim);
+    oracleVec.set(vectorOf(oracle), q * dim);
+    chanceVec.set(vectorOf(chance), q * dim);
   }
 
   const rate = (xs: (boolean | null)[]) => {
@@ -176,6 +154,58 @@ export function evaluateRetrieval(input: RetrievalEvalInput): RetrievalEvaluatio
     identification: { predicted: ident(retrievedVec), oracle: ident(oracleVec), chance: ident(chanceVec), decoded: ident(predicted), ...identificationInterval(retrievedVec, truth, n, dim) },
     concentration: { predicted: retrievalConcentration(perClip.map((c) => c.retrievedIds[0]!)), oracle: retrievalConcentration(perClip.map((c) => c.oracleId)) },
   };
+}
+
+/** The library rows one test clip is scored with: its hits (best first), the oracle's top-1, the chance track. */
+export interface ClipRows {
+  hits: { i: number; score: number }[];
+  oracle: number;
+  chance: number;
+}
+
+/**
+ * The rows {@link evaluateRetrieval} scores for each clip, with the same checks and the same
+ * chance draws: whoever passes `vectorOf` reads exactly these rows' vectors first.
+ */
+export function retrievalRows(input: Omit<RetrievalEvalInput, 'library'> & { library: Pick<LibraryVectors, 'ids'> & { vectors?: Float32Array } }): ClipRows[] {
+  const { predicted, truth, clipGenres, library, dim } = input;
+  const k = input.k ?? 5;
+  const n = clipGenres.length;
+  const N = library.ids.length;
+  if (predicted.length !== n * dim || truth.length !== n * dim) {
+    fail('MISMATCH', `evaluateRetrieval: ${n} clips of dim ${dim} need ${n * dim} values; predicted has ${predicted.length}, truth ${truth.length}.`);
+  }
+  const full = library.vectors ?? null;
+  if (full && full.length !== N * dim) fail('MISMATCH', `evaluateRetrieval: library has ${N} ids but ${full.length} values for dim ${dim}.`);
+  if (!full && (!input.retrieved || !input.oracleRetrieved)) fail('BAD_INPUT', 'evaluateRetrieval: without the library\'s vectors, give the hits to score (retrieved and oracleRetrieved).');
+  if (input.clipIds && input.clipIds.length !== n) fail('MISMATCH', `evaluateRetrieval: ${input.clipIds.length} clip ids for ${n} clips.`);
+  if (N < 2) fail('BAD_INPUT', `evaluateRetrieval: the library has ${N} track(s); retrieval needs at least 2.`);
+  const selfIndex = new Map(library.ids.map((id, i) => [id, i]));
+  // one extra candidate so that a clip's own track can be dropped
+  const extra = input.clipIds ? 1 : 0;
+  if (input.retrieved && (input.retrieved.nQueries !== n || input.retrieved.k < Math.min(k, N - extra))) {
+    fail('MISMATCH', `evaluateRetrieval: the given hits hold ${input.retrieved.k} per query for ${input.retrieved.nQueries} queries; ${n} queries need at least ${k} each (a clip's own track left out).`);
+  }
+  const topPred = input.retrieved ?? cosineTopK(full!, predicted, dim, k + extra);
+  const topTrue = input.oracleRetrieved ?? cosineTopK(full!, truth, dim, 1 + extra);
+  const rand = mulberry32(input.seed ?? 0);
+  /** The best `count` library rows of query q other than the clip's own track, with scores. */
+  const pick = (top: TopK, q: number, count: number, self: number | undefined): { i: number; score: number }[] => {
+    const out: { i: number; score: number }[] = [];
+    for (let j = 0; j < top.k && out.length < count; j++) {
+      const i = top.indices[q * top.k + j]!;
+      if (i !== self) out.push({ i, score: top.scores[q * top.k + j]! });
+    }
+    return out;
+  };
+  return Array.from({ length: n }, (_, q) => {
+    const self = input.clipIds ? selfIndex.get(input.clipIds[q]!) : undefined;
+    const hits = pick(topPred, q, k, self);
+    const oracle = pick(topTrue, q, 1, self)[0]!.i;
+    let chance = Math.floor(rand() * N);
+    while (chance === self) chance = Math.floor(rand() * N);
+    return { hits, oracle, chance };
+  });
 }
 
 /** The interval and p of the retrieved tracks' identification (nothing below 2 clips). */

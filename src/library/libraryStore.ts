@@ -4,8 +4,8 @@ import type * as lancedb from '@lancedb/lancedb';
 import { RETRIEVE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { writeJsonAtomic } from '../io/index.ts';
+import type { TopK } from './cosineTopK.ts';
 import { cosineTopKGemm } from './cosineTopKGemm.ts';
-
 
 /** The table that holds the tracks inside the LanceDB folder. */
 export const TRACKS_TABLE = 'tracks';
@@ -44,6 +44,12 @@ export interface LibraryVectors {
   dim: number;
 }
 
+/** Every track's id, path and genre without its vector, in storage order: row i is storage offset i. */
+export type LibraryCatalog = Omit<LibraryVectors, 'vectors'>;
+
+/** Search modes that return library rows ({@link LibraryStore.topK}): 'flat' is the CLI's check of LanceDB itself. */
+export type RowSearchMode = 'exact' | 'ann';
+
 /** One search result: `score` is the cosine similarity (1 = same direction). */
 export interface SearchHit {
   id: string;
@@ -74,6 +80,14 @@ export interface SearchOptions {
   refineFactor?: number;
   /** 'ann' only: queries sent to LanceDB in one vector query (default 32). */
   queryBatch?: number;
+}
+
+/** Whether a library build makes the ANN index: always, never, or 'auto' (from RETRIEVE_DEFAULTS.annMinTracks tracks). */
+export type AnnChoice = boolean | 'auto';
+
+/** Whether a library of `tracks` tracks gets an ANN index under `choice`. */
+export function wantsAnnIndex(choice: AnnChoice | undefined, tracks: number): boolean {
+  return choice === true || (choice === 'auto' && tracks >= RETRIEVE_DEFAULTS.annMinTracks);
 }
 
 /** Options of the ANN index. */
@@ -149,27 +163,103 @@ export class LibraryStore {
     else this.table = await this.db.createTable(TRACKS_TABLE, rows);
   }
 
-  /** Every track with its vector, in storage order. */
+  /** Every track with its vector, in storage order (N × dim floats in memory: see {@link topK} for large libraries). */
   async readAll(): Promise<LibraryVectors> {
     const dim = this.info?.dim ?? 0;
     if (!this.table) return { ids: [], paths: [], genres: [], vectors: new Float32Array(0), dim };
     const t = await this.table.query().select(['id', 'path', 'genre', 'vector']).toArrow();
     const n = t.numRows;
-    const ids = Array.from(t.getChild('id')!.toArray() as Iterable<string>);
-    const paths = Array.from(t.getChild('path')!.toArray() as Iterable<string>);
-    const genres = Array.from(t.getChild('genre')!.toArray() as Iterable<string>, (g) => (g === '' ? null : g));
     const col = t.getChild('vector')!;
     const d = n > 0 ? col.get(0)!.length : dim;
-    const vectors = new Float32Array(n * d);
-    let row = 0;
-    for (const chunk of col.data) {
-      const child = chunk.children[0]!;
-      const values = child.values as Float32Array;
-      const start = (chunk.offset + child.offset) * d;
-      vectors.set(values.subarray(start, start + chunk.length * d), row * d);
-      row += chunk.length;
+    return { ...catalogOf(t), vectors: vectorRows(col, d, n), dim: d };
+  }
+
+  /** Every track's id, path and genre, without the vectors (a 1M-track library's are 2 GB at 512-d). */
+  async catalog(): Promise<LibraryCatalog> {
+    const dim = this.info?.dim ?? 0;
+    if (!this.table) return { ids: [], paths: [], genres: [], dim };
+    return { ...catalogOf(await this.table.query().select(['id', 'path', 'genre']).toArrow()), dim };
+  }
+
+  /** The vectors of some rows (storage offsets of `catalog`), read alone: a few hits scored without reading the library. */
+  async vectorsAt(rows: Iterable<number>, catalog: LibraryCatalog): Promise<Map<number, Float32Array>> {
+    const wanted = [...new Set(rows)];
+    const out = new Map<number, Float32Array>();
+    if (!this.table || wanted.length === 0) return out;
+    const at = new Map(catalog.ids.map((id, i) => [id, i]));
+    // takeOffsets returns its rows in storage order, once each: matched back by id (ids are unique)
+    const t = await this.table.takeOffsets(wanted).select(['id', 'vector']).toArrow();
+    const vectors = vectorRows(t.getChild('vector')!, catalog.dim, t.numRows);
+    const ids = t.getChild('id')!.toArray() as ArrayLike<string>;
+    for (let r = 0; r < t.numRows; r++) out.set(at.get(ids[r]!)!, vectors.slice(r * catalog.dim, (r + 1) * catalog.dim));
+    for (const row of wanted) if (!out.has(row)) fail('NOT_FOUND', `library ${this.dir}: row ${row} is not in the table (it changed while it was read); rerun.`);
+    return out;
+  }
+
+  /**
+   * Exact top-k library rows by cosine for each query, the table read in blocks of `blockRows`
+   * vectors (memory bounded by a block, not the library); equal to `cosineTopKGemm` over readAll's
+   * vectors (ties to the lower row).
+   */
+  async exactTopK(queries: Float32Array, k: number, opts: { blockRows?: number } = {}): Promise<TopK> {
+    const dim = this.requireDim(queries);
+    const Q = queries.length / dim;
+    const blockRows = Math.max(1, opts.blockRows ?? 65536);
+    const best: { i: number; c: number }[][] = Array.from({ length: Q }, () => []);
+    const block = new Float32Array(blockRows * dim);
+    let filled = 0;
+    let first = 0;
+    const flush = async () => {
+      if (filled === 0) return;
+      const top = await cosineTopKGemm(block.subarray(0, filled * dim), queries, dim, k);
+      for (let q = 0; q < Q; q++) {
+        const merged = best[q]!;
+        for (let j = 0; j < top.k; j++) merged.push({ i: first + top.indices[q * top.k + j]!, c: top.scores[q * top.k + j]! });
+        merged.sort((a, b) => b.c - a.c || a.i - b.i);
+        merged.length = Math.min(merged.length, k);
+      }
+      first += filled;
+      filled = 0;
+    };
+    for await (const batch of this.table!.query().select(['vector'])) {
+      const rows = vectorRows(batch.getChild('vector')!, dim, batch.numRows);
+      for (let r0 = 0; r0 < batch.numRows;) {
+        const take = Math.min(blockRows - filled, batch.numRows - r0);
+        block.set(rows.subarray(r0 * dim, (r0 + take) * dim), filled * dim);
+        filled += take;
+        r0 += take;
+        if (filled === blockRows) await flush();
+      }
     }
-    return { ids, paths, genres, vectors, dim: d };
+    await flush();
+    const kk = Math.min(k, ...best.map((b) => b.length));
+    const indices = new Int32Array(Q * kk);
+    const scores = new Float64Array(Q * kk);
+    best.forEach((b, q) => b.slice(0, kk).forEach((h, j) => { indices[q * kk + j] = h.i; scores[q * kk + j] = h.c; }));
+    return { nQueries: Q, k: kk, indices, scores };
+  }
+
+  /**
+   * Top-k library rows per query through the store: 'exact' streams the table ({@link exactTopK}),
+   * 'ann' asks the index (ids mapped to rows of `catalog`). What the pipeline's retrieval scores.
+   */
+  async topK(queries: Float32Array, k: number, mode: RowSearchMode, catalog: LibraryCatalog, opts: Omit<SearchOptions, 'k' | 'mode'> = {}): Promise<TopK> {
+    if (mode === 'exact') return this.exactTopK(queries, k);
+    const hits = await this.search(queries, { ...opts, k, mode });
+    const at = new Map(catalog.ids.map((id, i) => [id, i]));
+    const kk = Math.min(...hits.map((h) => h.length));
+    const indices = new Int32Array(hits.length * kk);
+    const scores = new Float64Array(hits.length * kk);
+    hits.forEach((h, q) => h.slice(0, kk).forEach((x, j) => { indices[q * kk + j] = at.get(x.id)!; scores[q * kk + j] = x.score; }));
+    return { nQueries: hits.length, k: kk, indices, scores };
+  }
+
+  /** The library's dim, checked against the queries (an empty library is an error). */
+  private requireDim(queries: Float32Array): number {
+    const dim = this.info?.dim ?? 0;
+    if (!this.table || dim === 0) fail('NOT_FOUND', `library ${this.dir} is empty; build it first with 'brain2music library build --db ${this.dir}'.`);
+    if (queries.length % dim !== 0) fail('MISMATCH', `queries have ${queries.length} values, not a multiple of the library's dim ${dim} (model ${this.info?.model}); embed the queries with the same model.`);
+    return dim;
   }
 
   /**
@@ -180,13 +270,10 @@ export class LibraryStore {
   async search(queries: Float32Array, opts: SearchOptions = {}): Promise<SearchHit[][]> {
     const k = opts.k ?? 5;
     const mode = opts.mode ?? 'exact';
-    const dim = this.info?.dim ?? 0;
-    if (!this.table || dim === 0) fail('NOT_FOUND', `library ${this.dir} is empty; build it first with 'brain2music library build --db ${this.dir}'.`);
-    if (queries.length % dim !== 0) fail('MISMATCH', `queries have ${queries.length} values, not a multiple of the library's dim ${dim} (model ${this.info?.model}); embed the queries with the same model.`);
+    const dim = this.requireDim(queries);
     const Q = queries.length / dim;
     if (mode === 'exact') {
-      const lib = await this.readAll();
-      const top = await cosineTopKGemm(lib.vectors, queries, dim, k);
+      const [lib, top] = await Promise.all([this.catalog(), this.exactTopK(queries, k)]);
       return Array.from({ length: Q }, (_, q) => {
         const hits: SearchHit[] = [];
         for (let j = 0; j < top.k; j++) {
@@ -209,7 +296,7 @@ export class LibraryStore {
     const out: SearchHit[][] = Array.from({ length: Q }, () => []);
     for (let q0 = 0; q0 < Q; q0 += batch) {
       const q1 = Math.min(Q, q0 + batch);
-      let query = this.table.vectorSearch(queries.subarray(q0 * dim, (q0 + 1) * dim)).distanceType('cosine');
+      let query = this.table!.vectorSearch(queries.subarray(q0 * dim, (q0 + 1) * dim)).distanceType('cosine');
       for (let q = q0 + 1; q < q1; q++) query = query.addQueryVector(queries.subarray(q * dim, (q + 1) * dim));
       query = mode === 'flat' ? query.bypassVectorIndex() : query.nprobes(opts.nprobes ?? RETRIEVE_DEFAULTS.nprobes).refineFactor(opts.refineFactor ?? RETRIEVE_DEFAULTS.refineFactor);
       // LanceDB adds query_index to the rows of a query with several vectors (it cannot be selected)
@@ -259,6 +346,28 @@ export class LibraryStore {
     this.table?.close();
     this.db.close();
   }
+}
+
+/** The id, path and genre columns of a query's rows ('' genre: unknown). */
+function catalogOf(t: { getChild(name: string): { toArray(): unknown } | null }): Omit<LibraryCatalog, 'dim'> {
+  return {
+    ids: Array.from(t.getChild('id')!.toArray() as Iterable<string>),
+    paths: Array.from(t.getChild('path')!.toArray() as Iterable<string>),
+    genres: Array.from(t.getChild('genre')!.toArray() as Iterable<string>, (g) => (g === '' ? null : g)),
+  };
+}
+
+/** A FixedSizeList<Float32>[d] column's n rows as one n × d array (the column may come in chunks). */
+function vectorRows(col: { data: readonly { offset: number; length: number; children: readonly { offset: number; values: unknown }[] }[] }, d: number, n: number): Float32Array {
+  const vectors = new Float32Array(n * d);
+  let row = 0;
+  for (const chunk of col.data) {
+    const child = chunk.children[0]!;
+    const start = (chunk.offset + child.offset) * d;
+    vectors.set((child.values as Float32Array).subarray(start, start + chunk.length * d), row * d);
+    row += chunk.length;
+  }
+  return vectors;
 }
 
 /**

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fail } from '../errors.ts';
 import { DECODER_FORMS, EACH_SUBJECT_REFERENCE, parseDecoderChoice } from '../decode/index.ts';
 import { GENERATOR_NAMES } from '../generate/index.ts';
+import type { AnnChoice } from '../library/index.ts';
 import { ALIGN_DEFAULTS, DECODE_DEFAULTS, EMBED_DEFAULTS, ENCODE_DEFAULTS, GENERATE_DEFAULTS, RETRIEVE_DEFAULTS, RIDGE_DEFAULTS } from '../defaults.ts';
 import { bool, doc, either, int, list, num, obj, oneOf, optional, str, withDefault, withDefaults, type Field } from './configSchema.ts';
 import { STAGE_NAMES } from '../run/index.ts';
@@ -50,9 +51,9 @@ export interface RunConfig {
     trainRuns: number | undefined;
   };
   /** Music library to retrieve from: its audio (default: the simulated library), and a shared library folder outside the run (default: RUN/library). */
-  library: { audio: string | undefined; db: string | undefined; ann: boolean } | undefined;
+  library: { audio: string | undefined; db: string | undefined; ann: AnnChoice } | undefined;
   /** Retrieval: tracks per clip, hubness reduction of the scores. */
-  retrieve: { k: number; hubness: 'none' | 'center' | 'csls' };
+  retrieve: { k: number; hubness: 'none' | 'center' | 'csls'; search: 'auto' | 'exact' | 'ann' };
   /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
   generate: { name: 'builtin' | 'musicgen'; modelDir: string | undefined; samples: number; rerank: number; guidance: number; temperature: number } | undefined;
   /** Encoding: feature spaces (embedding names or 'genre'), FDR level, CV folds, null distribution. */
@@ -202,6 +203,8 @@ export const FIELDS = {
   decoder: decoderField(),
   topK: int(1, 1000),
   hubness: oneOf(['none', 'center', 'csls'] as const),
+  search: oneOf(['auto', 'exact', 'ann'] as const),
+  ann: annField(),
   alignMethod: oneOf(['ridge', 'srm', 'none'] as const),
   subjectId: subjectIdField(),
   alignReference: alignReferenceField(),
@@ -282,14 +285,15 @@ const schema = obj({
   library: doc(withDefault(nullable(obj({
     audio: doc(optional(str()), 'a folder of music (searched recursively; default: the simulated library)'),
     db: doc(optional(str()), 'a library folder shared between run folders (built once, tracks already there are not embedded again; a library of another model is refused); default: RUN/library'),
-    ann: doc(withDefault(bool(), false), "also build LanceDB's IVF_PQ index once the library is built, for 'brain2music retrieve --search ann' (worth it from about 100k tracks; at least 256 tracks)"),
-  })), () => ({ audio: undefined, db: undefined, ann: false })), 'the music library retrieved from; null switches library, retrieval and generation off'),
+    ann: doc(withDefault(FIELDS.ann, RETRIEVE_DEFAULTS.ann), `LanceDB's IVF_PQ index, built once the library is: true, false, or 'auto' (from ${RETRIEVE_DEFAULTS.annMinTracks.toLocaleString('en-US')} tracks; at least 256)`),
+  })), () => ({ audio: undefined, db: undefined, ann: RETRIEVE_DEFAULTS.ann })), 'the music library retrieved from; null switches library, retrieval and generation off'),
   retrieve: doc(withDefault(
     obj({
       k: doc(withDefault(FIELDS.topK, RETRIEVE_DEFAULTS.k), 'library tracks kept per test clip'),
       hubness: doc(withDefault(FIELDS.hubness, RETRIEVE_DEFAULTS.hubness), "scores: 'none' (cosine, as the paper), 'center' (the library's mean direction removed) or 'csls' (local scaling); hubs are tracks near every query"),
+      search: doc(withDefault(FIELDS.search, RETRIEVE_DEFAULTS.search), "'auto': the library's ANN index when it has one, else 'exact' (every track scored, read block by block); 'ann' needs the index and plain cosine"),
     }),
-    () => ({ k: RETRIEVE_DEFAULTS.k, hubness: RETRIEVE_DEFAULTS.hubness }),
+    () => ({ k: RETRIEVE_DEFAULTS.k, hubness: RETRIEVE_DEFAULTS.hubness, search: RETRIEVE_DEFAULTS.search }),
   ), 'retrieval from the music library (docs/retrieval.md)'),
   generate: doc(withDefault(
     nullable(
@@ -346,6 +350,11 @@ function nullable<T>(field: Field<T>): Field<T | undefined> {
 }
 
 /** A BIDS subject id such as "sub-001". */
+function annField(): Field<AnnChoice> {
+  const expected = "true, false or 'auto'";
+  return { expected, check: (v, p, s) => (typeof v === 'boolean' || v === 'auto' ? v : fail('BAD_INPUT', `${s}: '${p}' must be ${expected}, got ${JSON.stringify(v)}.`)) };
+}
+
 function subjectIdField(): Field<string> {
   const expected = 'a BIDS subject id like "sub-001"';
   return { expected, check: (v, p, s) => (typeof v === 'string' && /^sub-[A-Za-z0-9]+$/.test(v) ? v : fail('BAD_INPUT', `${s}: '${p}' must be ${expected}, got ${JSON.stringify(v)}.`)) };

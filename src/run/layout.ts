@@ -173,6 +173,8 @@ export interface RetrievalResult {
   identification?: ScoreWithChance;
   /** The scoring used ('none': plain cosine; 'center', 'csls': hubness reduced). */
   hubness?: string;
+  /** How the library was searched: 'exact' (every track scored, streamed through the table) or 'ann' (its IVF_PQ index, re-ranked). */
+  search?: 'exact' | 'ann';
   /** How concentrated the top-1 tracks are (distinct tracks, the largest hub's share; degenerate when one track is the top of > 25% of the clips). */
   concentration?: { predicted: RetrievalConcentrationRecord; oracle: RetrievalConcentrationRecord };
 }

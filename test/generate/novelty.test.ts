@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { noveltyCheck } from '../../src/generate/index.ts';
+import { inMemoryLibrary } from '../../src/library/index.ts';
 import { createRng } from '../../src/linalg/index.ts';
 
 test('noveltyCheck(audio, …) flags a shifted, quieter copy of a library clip and passes new audio', async () => {
   const rng = createRng(8);
   const clips = Array.from({ length: 4 }, () => Float32Array.from({ length: 2000 }, () => rng.normal()));
   const vectors = Float32Array.from({ length: 4 * 3 }, () => rng.normal());
-  const library = { ids: ['l0', 'l1', 'l2', 'l3'], vectors, dim: 3 };
+  const library = inMemoryLibrary({ ids: ['l0', 'l1', 'l2', 'l3'], vectors, dim: 3 });
   const load = async (id: string) => clips[Number(id.slice(1))]!;
 
   const copy = new Float32Array(2500);

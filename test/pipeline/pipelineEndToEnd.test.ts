@@ -242,6 +242,23 @@ test('one door per stage: brain2music library build stores what the pipeline\'s 
   assert.deepEqual(Buffer.from(b.all.vectors.buffer, b.all.vectors.byteOffset, b.all.vectors.byteLength), Buffer.from(a.all.vectors.buffer, a.all.vectors.byteOffset, a.all.vectors.byteLength));
 });
 
+test('pipeline retrieval through the library store equals the exact search of every vector in memory', async () => {
+  const { evaluateRetrieval, openLibrary } = await import('../../src/library/index.ts');
+  const { decodedAndTrue } = await import('../../src/pipeline/jobs/decodedAndTrue.ts');
+  const { resolveRun, stageSeed } = await import('../../src/pipeline/index.ts');
+  const got = json<{ search: string; librarySize: number; evaluation: unknown }>('retrieval/sub-001.json');
+  assert.equal(got.search, 'exact', 'a 20-track library has no ANN index: auto searches it exactly');
+  const lib = await openLibrary(run('library'));
+  const all = await lib.readAll();
+  lib.close();
+  const d = decodedAndTrue(config.out, 'sub-001', 'builtin');
+  const { genreOf } = resolveRun(config);
+  // the reference: the whole library in memory, brute-force cosine, as the stage did before it searched through the store
+  const ref = evaluateRetrieval({ predicted: d.predicted, truth: d.truth, clipIds: d.clipIds, clipGenres: d.clipIds.map(genreOf), library: all, dim: d.dim, k: config.retrieve.k, seed: stageSeed(config.seed, 'retrieve') });
+  assert.equal(got.librarySize, all.ids.length);
+  assert.deepEqual(got.evaluation, JSON.parse(JSON.stringify(ref)));
+});
+
 test('one door per stage: brain2music retrieve --run and generate --run rewrite the pipeline\'s retrieval and generated music byte for byte', async () => {
   const { runRetrieveRun } = await import('../../src/cli/commands/retrieve.ts');
   const { runGenerate } = await import('../../src/cli/commands/generate.ts');

@@ -60,7 +60,7 @@ export async function runGenerate(opts: GenerateOptions, ui: CliUi): Promise<Rec
   if (!existsSync(db)) fail('NOT_FOUND', `${opts.run} has no music library; run the library stage first.`);
   const res = await stagedWrite(opts.run, 'brain2music generate', (outDir) =>
     generateJob(
-      { runDir: opts.run, dataset: run.dataset(), subjects, model: run.target, db, libraryAudio: run.libraryAudio, settings: commandSettings(opts, manifest.config), responses: { load: run.load, ...config.align }, stimuliDir: run.stimuliDir },
+      { runDir: opts.run, dataset: run.dataset(), subjects, model: run.target, db, libraryAudio: run.libraryAudio, settings: commandSettings(opts, manifest.config), responses: { load: run.load, ...config.align }, stimuliDir: run.stimuliDir, search: run.config.retrieve.search },
       outDir,
       ui,
     ), (r) => r.outputs);

@@ -18,7 +18,7 @@ export interface LibraryBuildOptions {
   metadata?: string;
   /** Seconds embedded from the start of each track (default 15). */
   excerpt?: number;
-  /** Also build an IVF_PQ index for `retrieve --search ann` (worth it from about 100k tracks). */
+  /** The IVF_PQ index for `retrieve --search ann`: true, false, or by size when absent. */
   ann?: boolean;
   /** Tracks per commit (default 256). */
   batch?: number;

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Dataset } from '../../bids/index.ts';
 import { createEmbedder } from '../../embed/index.ts';
-import { openLibrary } from '../../library/index.ts';
+import { RETRIEVE_DEFAULTS } from '../../defaults.ts';
+import { openLibrary, searchableLibrary, type LibrarySearchChoice } from '../../library/index.ts';
 import type { Reporter } from '../../progress.ts';
 import { runLayout } from '../../run/index.ts';
 import {
@@ -23,6 +24,8 @@ export interface GenerateJobInput {
   responses: SubjectResponseSettings;
   /** The stimulus folder: a simulated one's `params.json` gives the second scoring space (the stimuli's arrangements). */
   stimuliDir?: string;
+  /** How the library is searched for neighbours and copies (default: RETRIEVE_DEFAULTS.search). */
+  search?: LibrarySearchChoice;
 }
 
 export interface GenerateJobResult {
@@ -51,13 +54,14 @@ export function generationSummaryLine(m: SubjectGenerationMetrics): string {
  */
 export async function generateJob(input: GenerateJobInput, outDir: string, reporter: Reporter): Promise<GenerateJobResult> {
   const store = await openLibrary(input.db);
-  const library = await store.readAll();
-  store.close();
   const m = input.model;
-  const embedder = await createEmbedder(m.name, { modelDir: m.modelDir, allowDownload: m.allowDownload, layer: m.layer });
   const metrics: Record<string, SubjectGenerationMetrics> = {};
   const summary: Record<string, string> = {};
+  let embedder: Awaited<ReturnType<typeof createEmbedder>> | undefined;
   try {
+    // the vectors stay in the store: neighbours and copies are searched through it
+    const library = await searchableLibrary(store, input.search ?? RETRIEVE_DEFAULTS.search);
+    embedder = await createEmbedder(m.name, { modelDir: m.modelDir, allowDownload: m.allowDownload, layer: m.layer });
     const ctx = await createGenerationContext(library, input.libraryAudio, input.settings, embedder, m, input.stimuliDir);
     for (const subject of input.subjects) {
       const bar = reporter.progress(`${subject} generating`);
@@ -70,7 +74,8 @@ export async function generateJob(input: GenerateJobInput, outDir: string, repor
       reporter.info(`${subject}: ${summary[subject]}`);
     }
   } finally {
-    await embedder.dispose?.();
+    await embedder?.dispose?.();
+    store.close();
   }
   return { metrics, outputs: input.subjects.map((s) => `${runLayout.generated}/${s}`), summary };
 }

@@ -13,7 +13,7 @@ import {
 } from '../../generate/index.ts';
 import { atRate, resample } from '../../dsp/index.ts';
 import { readAudio, writeJsonAtomic, writeWav } from '../../io/index.ts';
-import { cosineTopK, type LibraryVectors } from '../../library/index.ts';
+import type { SearchableLibrary } from '../../library/index.ts';
 import { GENRES, type Arrangement } from '../../music/index.ts';
 import { runLayout, runPath } from '../../run/index.ts';
 import type { EmbedModel } from './embed.ts';
@@ -37,7 +37,7 @@ export interface GenerateSettings {
 
 /** What the generators and scorers share for one run: the library, its parameter decoder, the embedder. */
 export interface GenerationContext {
-  library: LibraryVectors;
+  library: SearchableLibrary;
   decoder: ParameterDecoder | undefined;
   generator: Generator;
   embedder: Embedder;
@@ -76,9 +76,9 @@ function attributesFrom(decoder: ParameterDecoder) {
 }
 
 /** Genre words alone, voted by the 10 nearest library tracks (a library without generating parameters). */
-function attributesFromNeighbours(library: LibraryVectors) {
+function attributesFromNeighbours(library: SearchableLibrary) {
   return async (e: Float32Array): Promise<MusicAttributes> => {
-    const top = cosineTopK(library.vectors, e, library.dim, Math.min(10, library.ids.length));
+    const top = await library.nearest(e, Math.min(10, library.ids.length));
     const votes = new Map<string, number>();
     for (const i of top.indices) {
       const g = library.genres[i];
@@ -94,7 +94,7 @@ function attributesFromNeighbours(library: LibraryVectors) {
  * its generating parameters.
  */
 export async function createGenerationContext(
-  library: LibraryVectors, libraryAudio: string | undefined, settings: GenerateSettings, embedder: Embedder, model: GenerationContext['model'], stimuliDir?: string,
+  library: SearchableLibrary, libraryAudio: string | undefined, settings: GenerateSettings, embedder: Embedder, model: GenerationContext['model'], stimuliDir?: string,
 ): Promise<GenerationContext> {
   const paramsFile = libraryParamsFile(libraryAudio);
   let decoder: ParameterDecoder | undefined;
@@ -102,8 +102,9 @@ export async function createGenerationContext(
   if (paramsFile) {
     const params = JSON.parse(readFileSync(paramsFile, 'utf8')) as { clips: Record<string, Arrangement> };
     const known = library.ids.map((id, i) => [id, i] as const).filter(([id]) => params.clips[id]);
+    const rows = await library.vectorsAt(known.map(([, i]) => i));
     const vectors = new Float32Array(known.length * library.dim);
-    known.forEach(([, i], k) => vectors.set(library.vectors.subarray(i * library.dim, (i + 1) * library.dim), k * library.dim));
+    known.forEach(([, i], k) => vectors.set(rows.get(i)!, k * library.dim));
     decoder = await fitParameterDecoder(vectors, library.dim, known.map(([id]) => params.clips[id]!));
     const stimuli = stimuliDir ? stimulusArrangements(stimuliDir) : undefined;
     if (stimuli) secondSpace = { space: arrangementSpace(known.map(([id]) => params.clips[id]!)), stimuli };
@@ -118,7 +119,7 @@ export async function createGenerationContext(
   // Genre label of a clip-level embedding: the decoder's genre classifier, else the nearest library track's genre.
   const classify = decoder
     ? async (e: Float32Array) => likeliestGenre((await decodeParameters(decoder!, e, 1))[0]!)
-    : async (e: Float32Array) => library.genres[cosineTopK(library.vectors, e, library.dim, 1).indices[0]!] ?? 'unknown';
+    : async (e: Float32Array) => library.genres[(await library.nearest(e, 1)).indices[0]!] ?? 'unknown';
   return { ...embedding, library, decoder, generator, classify, oracleCache: new Map(), libraryAudioCache: new Map(), ...(secondSpace ? { secondSpace } : {}) };
 }
 

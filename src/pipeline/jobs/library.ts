@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { createEmbedder } from '../../embed/index.ts';
 import { atRate } from '../../dsp/index.ts';
 import { readAudio } from '../../io/index.ts';
+import { RETRIEVE_DEFAULTS } from '../../defaults.ts';
 import { fail } from '../../errors.ts';
-import { buildLibrary, embedTracks, excerptSettings, libraryInfoOf, listAudioTracks, openLibrary, readLibraryShard, storeLibraryShards, writeLibraryShard, type BuildLibraryResult, type LibraryEntry } from '../../library/index.ts';
+import { buildLibrary, embedTracks, excerptSettings, libraryInfoOf, listAudioTracks, openLibrary, readLibraryShard, storeLibraryShards, writeLibraryShard, wantsAnnIndex, type AnnChoice, type BuildLibraryResult, type LibraryEntry } from '../../library/index.ts';
 import { shardRange } from './shardRange.ts';
 import type { Reporter } from '../../progress.ts';
 import type { EmbedModel } from './embed.ts';
@@ -19,8 +20,8 @@ export interface LibraryJobInput {
   metadata?: string;
   /** Seconds embedded from the start of each track (default 15). */
   excerptSec?: number;
-  /** Also build an IVF_PQ index for approximate search. */
-  ann?: boolean;
+  /** The IVF_PQ index for approximate search: true, false, or 'auto' (default: by the library's size). */
+  ann?: AnnChoice;
   /** Tracks per commit (default 256). */
   batch?: number;
   /** Stops after the current batch is saved (a later build resumes). */
@@ -52,7 +53,7 @@ export async function libraryJob(input: LibraryJobInput, reporter: Reporter): Pr
       return res;
     }
     if (res.added > 0) await lib.optimize();
-    if (input.ann && (res.added > 0 || !(await lib.hasAnnIndex()))) {
+    if (wantsAnnIndex(input.ann ?? RETRIEVE_DEFAULTS.ann, await lib.count()) && (res.added > 0 || !(await lib.hasAnnIndex()))) {
       const t0 = Date.now();
       await lib.createAnnIndex();
       reporter.info(`built the IVF_PQ index in ${((Date.now() - t0) / 1000).toFixed(1)} s; search it with 'brain2music retrieve --search ann'.`);
@@ -104,14 +105,14 @@ export async function libraryShardJob(input: Omit<LibraryJobInput, 'db'> & { db?
  * The merge of a sharded library build: the shards' tracks stored in the library at `db` in
  * track order, in large commits, then compacted (`optimize()`) and, with `ann`, indexed.
  */
-export async function libraryMergeJob(input: { shards: readonly string[]; db: string; ann?: boolean }, reporter: Reporter): Promise<BuildLibraryResult> {
+export async function libraryMergeJob(input: { shards: readonly string[]; db: string; ann?: AnnChoice }, reporter: Reporter): Promise<BuildLibraryResult> {
   if (input.shards.length === 0) fail('INTERNAL', 'no library shards to merge.');
   const lib = await openLibrary(input.db);
   try {
     const res = await storeLibraryShards(lib, input.shards.map(readLibraryShard), MERGE_BATCH);
     reporter.info(`library ${input.db}: ${res.added} tracks added from ${input.shards.length} shards, ${res.skipped} already there, ${res.failed.length} unreadable; ${await lib.count()} in total.`);
     if (res.added > 0) await lib.optimize();
-    if (input.ann && (res.added > 0 || !(await lib.hasAnnIndex()))) await lib.createAnnIndex();
+    if (wantsAnnIndex(input.ann ?? RETRIEVE_DEFAULTS.ann, await lib.count()) && (res.added > 0 || !(await lib.hasAnnIndex()))) await lib.createAnnIndex();
     return res;
   } finally {
     lib.close();

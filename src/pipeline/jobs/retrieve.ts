@@ -1,7 +1,8 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { RETRIEVE_DEFAULTS } from '../../defaults.ts';
+import { fail } from '../../errors.ts';
 import { writeJsonAtomic } from '../../io/index.ts';
-import { evaluateRetrieval, hubnessTopK, openLibrary, type HubnessReduction } from '../../library/index.ts';
+import { evaluateRetrieval, hubnessTopK, openLibrary, retrievalRows, searchableLibrary, type HubnessReduction, type LibrarySearchChoice, type LibraryStore, type LibraryVectors, type TopK } from '../../library/index.ts';
 import type { Reporter } from '../../progress.ts';
 import { runLayout, type RetrievalResult } from '../../run/index.ts';
 import { decodedAndTrue } from './decodedAndTrue.ts';
@@ -21,6 +22,8 @@ export interface RetrieveJobInput {
   seed: number;
   /** Hubness reduction of the scores (default 'none': plain cosine, as the paper). */
   hubness?: HubnessReduction;
+  /** 'auto' (default): the library's ANN index when it has one, else exact; or force 'exact' / 'ann'. */
+  search?: LibrarySearchChoice;
 }
 
 export interface RetrieveJobResult {
@@ -39,8 +42,19 @@ export async function retrieveJob(input: RetrieveJobInput, outDir: string, repor
   const k = input.k ?? RETRIEVE_DEFAULTS.k;
   const hubness = input.hubness ?? RETRIEVE_DEFAULTS.hubness;
   const store = await openLibrary(input.db);
-  const library = await store.readAll();
-  store.close();
+  try {
+    return await retrieveSubjects(input, store, k, hubness, outDir, reporter);
+  } finally {
+    store.close();
+  }
+}
+
+async function retrieveSubjects(input: RetrieveJobInput, store: LibraryStore, k: number, hubness: HubnessReduction, outDir: string, reporter?: Reporter): Promise<RetrieveJobResult> {
+  const asked = input.search ?? RETRIEVE_DEFAULTS.search;
+  if (asked === 'ann' && hubness !== 'none') fail('BAD_INPUT', `retrieve.search "ann" cannot be combined with retrieve.hubness "${hubness}": hubness reduction scores every track; set one of them back to its default.`);
+  const library = await searchableLibrary(store, hubness === 'none' ? asked : 'exact');
+  // hubness reduction scores every track against the subject's queries: it needs every vector
+  let all: LibraryVectors | undefined;
   const rel = (p: string) => {
     const r = relative(input.runDir, p);
     return !r.startsWith('..') && !isAbsolute(r) ? r.split(sep).join('/') : p;
@@ -50,11 +64,16 @@ export async function retrieveJob(input: RetrieveJobInput, outDir: string, repor
     const { clipIds, predicted, truth, dim } = decodedAndTrue(input.runDir, subject, input.target);
     const clipGenres = clipIds.map(input.genreOf);
     // one extra candidate for a clip's own track, which is left out; the oracle is scored the same way
-    const scored = hubness === 'none' ? {} : {
-      retrieved: await hubnessTopK(library.vectors, predicted, dim, k + 1, hubness),
-      oracleRetrieved: await hubnessTopK(library.vectors, truth, dim, 2, hubness),
+    const top = async (queries: Float32Array, count: number): Promise<TopK> => {
+      if (hubness === 'none') return library.nearest(queries, count);
+      all ??= await store.readAll();
+      return hubnessTopK(all.vectors, queries, dim, count, hubness);
     };
-    const ev = evaluateRetrieval({ predicted, truth, clipGenres, clipIds, library, dim, k, seed: input.seed, ...scored });
+    const scored = { retrieved: await top(predicted, k + 1), oracleRetrieved: await top(truth, 2) };
+    const base = { predicted, truth, clipGenres, clipIds, dim, k, seed: input.seed, ...scored };
+    const rows = retrievalRows({ ...base, library });
+    const vectors = await library.vectorsAt(rows.flatMap((r) => [r.hits[0]!.i, r.oracle, r.chance]));
+    const ev = evaluateRetrieval({ ...base, library: { ...library, vectorOf: (row) => vectors.get(row)! } });
     const conc = ev.concentration.predicted;
     if (conc.degenerate) reporter?.warn(`${subject}: retrieval is concentrated on a hub: ${conc.largestHub.id} is the top track of ${conc.largestHub.count} of ${conc.n} test clips (${conc.distinct} distinct tracks retrieved)${hubness === 'none' ? '; try hubness reduction (retrieve.hubness "center" or "csls")' : ''}.`);
     const at = new Map(library.ids.map((id, i) => [id, i]));
@@ -73,6 +92,7 @@ export async function retrieveJob(input: RetrieveJobInput, outDir: string, repor
       genreAgreement: { value: ev.genreAgreement.predicted, chance: ev.genreAgreement.chanceExpected, oracle: ev.genreAgreement.oracle, ...(ev.genreAgreement.ci95 ? { ci95: ev.genreAgreement.ci95 } : {}), ...(ev.genreAgreement.p !== undefined ? { p: ev.genreAgreement.p, pNull: 'each top-1 track a random library track (exact Poisson-binomial over clips)' } : {}), unit: 'clips', split: 'test' },
       identification: { value: ev.identification.predicted, chance: 0.5, oracle: ev.identification.oracle, ...(ev.identification.ci95 ? { ci95: ev.identification.ci95 } : {}), ...(ev.identification.p !== undefined ? { p: ev.identification.p } : {}), unit: 'clips', split: 'test' },
       hubness,
+      search: library.search,
       concentration: ev.concentration,
       evaluation: ev,
     };

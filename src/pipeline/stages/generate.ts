@@ -43,7 +43,7 @@ export const generateStage: Stage = {
     const res = await generateJob(
       {
         runDir: ctx.runDir, dataset: run.dataset(), subjects: run.subjects(), model: run.target, db: run.libraryDb, libraryAudio: run.libraryAudio,
-        settings: generateSettings(run.config, ctx.seed), responses: { load: run.load, ...run.config.align }, stimuliDir: run.stimuliDir,
+        settings: generateSettings(run.config, ctx.seed), responses: { load: run.load, ...run.config.align }, stimuliDir: run.stimuliDir, search: run.config.retrieve.search,
       },
       ctx.outDir,
       ctx.ui,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { RETRIEVE_DEFAULTS } from '../../defaults.ts';
 import { writeJsonAtomic } from '../../io/index.ts';
 import { openLibrary, type BuildLibraryResult } from '../../library/index.ts';
 import { fail } from '../../errors.ts';
@@ -27,7 +28,7 @@ export const libraryStage: Stage = {
     const shared = config.library.db;
     if (!audio && !shared) return { skip: 'no library: set "library": { "audio": FOLDER } in the configuration' };
     if (!shared && 'simulate' in config.dataset && config.dataset.simulate.library === 0 && !config.library.audio) return { skip: 'the simulated library is empty ("library": 0)' };
-    const params = { model: run.target, ...(shared ? { db: shared } : {}), ...(config.library.ann ? { ann: true } : {}) };
+    const params = { model: run.target, ...(shared ? { db: shared } : {}), ...(config.library.ann !== RETRIEVE_DEFAULTS.ann ? { ann: config.library.ann } : {}) };
     if (scope?.shard) {
       const f = runLayout.libraryShard(scope.shard.index, scope.shard.count);
       return { inputs: [audio!], outputs: [f.npy, f.json], params: { ...params, shard: scope.shard } };

@@ -20,8 +20,8 @@ export const retrieveStage: Stage = {
   },
   async run(ctx) {
     const { run } = ctx;
-    const { k, hubness } = run.config.retrieve;
-    const res = await retrieveJob({ runDir: ctx.runDir, db: run.libraryDb, subjects: run.subjects(), target: run.target.name, genreOf: run.genreOf, k, hubness, seed: ctx.seed }, ctx.outDir, ctx.ui);
+    const { k, hubness, search } = run.config.retrieve;
+    const res = await retrieveJob({ runDir: ctx.runDir, db: run.libraryDb, subjects: run.subjects(), target: run.target.name, genreOf: run.genreOf, k, hubness, search, seed: ctx.seed }, ctx.outDir, ctx.ui);
     return res.summary;
   },
 };
