@@ -112,11 +112,11 @@ export function buildProgram(): Command {
     .description('embed the windows of every audio clip with one model: FILE.npy (clips × windows × dim, float32) + FILE.json (resumable: rerun to continue)')
     .option('--audio <DIR|FILES...>', 'a folder of audio files, or audio files (clip id = file name without extension); with --bids, the stimulus folder (GTZAN layouts)')
     .option('--bids <DIR>', "embed a dataset's clips: the excerpts its events name, cut from the tracks under --audio (default: <DIR>/stimuli)")
-    .requiredOption('--model <NAME>', `${REQUIRED}builtin | clap | clap-text | w2vbert | genre`)
+    .requiredOption('--model <NAME>', `${REQUIRED}builtin | clap | clap-text | muq | muq-text | w2vbert | genre`)
     .requiredOption('--out <FILE.npy>', `${REQUIRED}output array; FILE.json is written beside it`)
-    .option('--model-dir <PATH>', 'local model folder (clap, clap-text, w2vbert)')
+    .option('--model-dir <PATH>', 'local model folder (clap, clap-text, muq, muq-text, w2vbert)')
     .option('--allow-download', 'let transformers.js fetch --model-dir as a Hugging Face hub id when it is not a local folder')
-    .option('--captions <FILE>', "captions for clap-text: TSV (clip_id, caption) or the paper's CSV (ID, DescEN)")
+    .option('--captions <FILE>', "captions for clap-text and muq-text: TSV (clip_id, caption) or the paper's CSV (ID, DescEN)")
     .option('--clip-table <TSV>', 'clip table (clip_id, genre) for genre; default: genre from the clip id')
     .option('--layer <n>', d('w2v-BERT layer', 7), fieldParser('--layer', FIELDS.layer))
     .option('--window <sec>', "window length in seconds (default: the model's own: 10; w2vbert 5; clap-text 15)", positiveSeconds('--window'))
@@ -172,7 +172,8 @@ export function buildProgram(): Command {
       if (t > 60) return positiveSeconds('--duration (at most 60 s)')('-1');
       return t;
     })
-    .action(async (o: { run: string; subject?: string; generator?: 'builtin' | 'musicgen'; modelDir?: string; samples?: number; rerank?: number | boolean; guidance?: number; temperature?: number; seed?: number; duration?: number }) => {
+    .option('--tagger <DIR>', d('AudioSet tagger folder (a download of Xenova/ast-finetuned-audioset-10-10-0.4593): class agreement, top-2 genres, top-2 instruments, top-1 mood', "the run's, else not scored"))
+    .action(async (o: { run: string; subject?: string; generator?: 'builtin' | 'musicgen'; modelDir?: string; samples?: number; rerank?: number | boolean; guidance?: number; temperature?: number; seed?: number; duration?: number; tagger?: string }) => {
       const { runGenerate } = await import('./commands/generate.ts');
       await runGenerate({ ...o, subject: o.subject ?? 'all', durationSec: o.duration }, await ui());
     });
@@ -198,7 +199,7 @@ export function buildProgram(): Command {
     .command('build')
     .description('embed the first 15 s of every audio file in a folder and store the vectors (resumable: rerun to continue)')
     .requiredOption('--audio <DIR>', `${REQUIRED}folder of audio files (wav, mp3, flac, ogg, ...; searched recursively)`)
-    .requiredOption('--model <NAME>', `${REQUIRED}embedding model (builtin, clap, w2vbert, ...)`)
+    .requiredOption('--model <NAME>', `${REQUIRED}embedding model (builtin, clap, muq, w2vbert, ...)`)
     .requiredOption('--db <DIR>', `${REQUIRED}library folder (created if missing, resumed if it exists)`)
     .option('--model-dir <DIR>', 'local model folder (clap, w2vbert)')
     .option('--metadata <TSV>', 'table with id and genre columns (default: library.tsv in or above --audio)')

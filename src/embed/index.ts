@@ -11,4 +11,5 @@ export { fitProjection, applyProjection, type Projection } from './builtin/proje
 export { embedClips, type ClipAudio, type ClipSource, type EmbedClipsOptions, type EmbedClipsResult } from './embedClips.ts';
 export { checkClipWindows, clipWindowsLabel, rowsFor, type ClipWindows } from './clipWindows.ts';
 export { readEmbeddings, writeEmbeddings, concatEmbeddings, metaPathOf, type EmbeddingsFile, type EmbeddingsMeta, type ClipAudioSource } from './embeddingsFile.ts';
+export { createAstTagger, AST_FILES, AST_HUB_IDS, type AudioTagger } from './adapters/ast.ts';
 export { readCaptionsTable, parseCaptionsTable, captionKeyToClipId, requireCaptions } from './captionsTable.ts';

@@ -16,3 +16,4 @@ export { poissonBinomialTail } from './poissonBinomialTail.ts';
 export { drawListeningTrials, type ListeningCandidate } from './drawListeningTrials.ts';
 export { listenerPlan, type PlannedTrial } from './listenerPlan.ts';
 export { scoreListening, proportionScore, listenerAgreement, LISTENING_METHOD, type ListeningScore, type ListeningGroupScore, type ProportionScore, type ListenerAgreement } from './scoreListening.ts';
+export { classAgreement, audiosetBranches, audiosetClassSource, topClasses, classOverlap, CLASS_AGREEMENT_TOP, type ClassAgreement, type BranchAgreement, type AudioSetBranch } from './classAgreement.ts';

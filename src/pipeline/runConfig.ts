@@ -55,7 +55,7 @@ export interface RunConfig {
   /** Retrieval: tracks per clip, hubness reduction of the scores. */
   retrieve: { k: number; hubness: 'none' | 'center' | 'csls'; search: 'auto' | 'exact' | 'ann' };
   /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
-  generate: { name: 'builtin' | 'musicgen'; modelDir: string | undefined; samples: number; rerank: number; guidance: number; temperature: number } | undefined;
+  generate: { name: 'builtin' | 'musicgen'; modelDir: string | undefined; samples: number; rerank: number; guidance: number; temperature: number; tagger: string | undefined } | undefined;
   /** Encoding: feature spaces (embedding names or 'genre'), FDR level, CV folds, null distribution. */
   encode: { spaces: string[] | undefined; fdrQ: number; folds: number; null: 'gaussian' | 'block'; nPerm: number; pTail: 'gpd' | 'none' } | undefined;
   report: boolean;
@@ -129,7 +129,7 @@ export interface BidsDatasetConfig {
 }
 
 export interface EmbeddingConfig {
-  /** Registry name: builtin, clap, clap-text, w2vbert, genre. */
+  /** Registry name: builtin, clap, clap-text, muq, muq-text, w2vbert, genre. */
   name: string;
   modelDir: string | undefined;
   allowDownload: boolean;
@@ -213,8 +213,8 @@ export const FIELDS = {
 } as const;
 
 const embeddingField = obj({
-  name: doc(str(), 'registry name of the model: builtin, clap, clap-text, w2vbert, genre'),
-  modelDir: doc(optional(str()), 'local model folder (a Hugging Face download) for clap, clap-text and w2vbert'),
+  name: doc(str(), 'registry name of the model: builtin, clap, clap-text, muq, muq-text, w2vbert, genre'),
+  modelDir: doc(optional(str()), 'local model folder (a Hugging Face download) for clap, clap-text, muq, muq-text and w2vbert'),
   allowDownload: doc(withDefault(bool(), false), 'let transformers.js fetch modelDir as a hub id when it is not a local folder'),
   windowSec: doc(optional(FIELDS.windowSec), "window length in seconds (default: the model's own: 10; w2vbert 5; clap-text 15)"),
   hopSec: doc(withDefault(FIELDS.hopSec, EMBED_DEFAULTS.hopSec), 'window step in seconds (one TR)'),
@@ -254,7 +254,7 @@ const schema = obj({
     'bids',
   ), "the dataset: { \"bids\": DIR, … } for an existing one, or { \"simulate\": { … } }"),
   stimuli: doc(optional(str()), 'the stimulus audio folder: GTZAN (genres/<genre>/<id>.au), or the clips as <id>.wav (default: <dataset>/stimuli)'),
-  captions: doc(optional(str()), "captions of the stimuli for clap-text: TSV (clip_id, caption) or the paper's CSV (ID, DescEN)"),
+  captions: doc(optional(str()), "captions of the stimuli for clap-text and muq-text: TSV (clip_id, caption) or the paper's CSV (ID, DescEN)"),
   maxPadSec: doc(withDefault(FIELDS.maxPadSec, EMBED_DEFAULTS.maxPadSec), 'seconds of silence a short clip (or a track its excerpt runs past) may be padded with; longer shortfalls fail'),
   subjects: doc(withDefault(subjectsField(), 'all' as const), 'the subjects analysed'),
   embeddings: doc(withDefault(list(embeddingField, 1), () => [{ name: 'builtin', modelDir: undefined, allowDownload: false, windowSec: undefined, hopSec: EMBED_DEFAULTS.hopSec, layer: undefined }]), 'the embedding models; the first is decoded unless decode.target names another'),
@@ -304,9 +304,10 @@ const schema = obj({
         rerank: doc(withDefault(FIELDS.rerank, GENERATE_DEFAULTS.rerank), "candidates re-ranked by the subject's encoding model (0: none)"),
         guidance: doc(withDefault(FIELDS.guidance, GENERATE_DEFAULTS.guidance), 'draws per sample, the closest to the decoded embedding kept (1: none)'),
         temperature: doc(withDefault(FIELDS.temperature, GENERATE_DEFAULTS.temperature), 'sampling temperature (0: the most likely music)'),
+        tagger: doc(optional(str()), 'AudioSet tagger folder (a download of Xenova/ast-finetuned-audioset-10-10-0.4593): class agreement of the generated music, top-2 genres, top-2 instruments, top-1 mood'),
       }),
     ),
-    () => ({ name: 'builtin' as const, modelDir: undefined, samples: GENERATE_DEFAULTS.samples, rerank: GENERATE_DEFAULTS.rerank, guidance: GENERATE_DEFAULTS.guidance, temperature: GENERATE_DEFAULTS.temperature }),
+    () => ({ name: 'builtin' as const, modelDir: undefined, samples: GENERATE_DEFAULTS.samples, rerank: GENERATE_DEFAULTS.rerank, guidance: GENERATE_DEFAULTS.guidance, temperature: GENERATE_DEFAULTS.temperature, tagger: undefined }),
   ), 'music generated from the decoded embeddings; null switches it off'),
   encode: doc(withDefault(
     nullable(
@@ -410,7 +411,7 @@ export function parseRunConfig(value: unknown, source: string, baseDir: string):
     captions: absOpt(c.captions),
     embeddings: c.embeddings.map((e) => ({ ...e, modelDir: absOpt(e.modelDir) })),
     library: c.library && { audio: absOpt(c.library.audio), db: absOpt(c.library.db), ann: c.library.ann },
-    generate: c.generate && { ...c.generate, modelDir: absOpt(c.generate.modelDir) },
+    generate: c.generate && { ...c.generate, modelDir: absOpt(c.generate.modelDir), tagger: absOpt(c.generate.tagger) },
   };
 }
 

@@ -9,7 +9,7 @@ import { esc, fmt, pValue } from './html.ts';
 import { alignedWhat, alignmentComparison } from './alignmentComparison.ts';
 import { subjectResult, subjectSentence, summaryTable } from './resultSummary.ts';
 import { tsvLink, type TsvRow } from './tsvLink.ts';
-import { STAGE_NAMES, type ScoreWithChance } from '../run/index.ts';
+import { STAGE_NAMES, type ClassAgreementRecord, type ScoreWithChance } from '../run/index.ts';
 
 /** One playable clip in the report: where its audio and spectrogram are, relative to index.html. */
 export interface ClipMedia {
@@ -53,6 +53,12 @@ function withOracle(s: { value: number; chance: number } | undefined, oracle: { 
   return s && { ...s, oracle: oracle?.value };
 }
 
+/** The AudioSet class agreement of generated music: one row per branch (top-2 genres, top-2 instruments, top-1 mood). */
+function classAgreementRows(c: ClassAgreementRecord | undefined): [string, ScoreWithChance | undefined][] {
+  if (!c) return [];
+  return (['genre', 'instrument', 'mood'] as const).map((b) => [`generation: AudioSet ${b} top-${c[b].top} overlap, test (clips; ${c.classifier}; chance: random pairing)`, c[b]]);
+}
+
 function metricsTable(s: SubjectContents): string {
   const d = s.decode?.metrics;
   const scores: [string, ScoreWithChance | undefined][] = [
@@ -68,6 +74,7 @@ function metricsTable(s: SubjectContents): string {
     ['generation: identification of generated clips, test (clips)', withOracle(s.generationMetrics?.identification, s.generationMetrics?.oracle?.identification)],
     [`generation: identification in the ${s.generationMetrics?.secondSpace?.space ?? 'second space'} , test (clips; a space guidance never used)`, withOracle(s.generationMetrics?.secondSpace?.identification, s.generationMetrics?.secondSpace?.oracle)],
     ['generation: genre agrees, test (clips; library-fitted genre classifier)', withOracle(s.generationMetrics?.genreAgreement, s.generationMetrics?.oracle?.genreAgreement)],
+    ...classAgreementRows(s.generationMetrics?.classAgreement),
   ];
   const shown = scores.filter((x): x is [string, ScoreWithChance] => x[1] !== undefined);
   if (shown.length === 0) return notRun('decoding metrics', 'decode');

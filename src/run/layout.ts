@@ -194,10 +194,22 @@ export interface SummaryMetrics {
     {
       decode?: DecodeMetrics;
       retrieval?: { genreAgreement: ScoreWithChance; identification?: ScoreWithChance; concentration?: RetrievalConcentrationRecord };
-      generation?: { genreAgreement?: ScoreWithChance; identification?: ScoreWithChance; identificationSecondSpace?: ScoreWithChance & { space: string } };
+      generation?: { genreAgreement?: ScoreWithChance; identification?: ScoreWithChance; identificationSecondSpace?: ScoreWithChance & { space: string }; classAgreement?: ClassAgreementRecord };
       encode?: Record<string, { nSignificant: number; meanR: number; maxR: number }>;
     }
   >;
+}
+
+/**
+ * The paper's class agreement of generated music (`generated/<sub>/metrics.json`, without its
+ * per-clip labels): the overlap of an AudioSet tagger's top-2 genres, top-2 instruments and top-1
+ * mood between each original and its reconstruction, with the oracle's and chance (random pairing).
+ */
+export interface ClassAgreementRecord {
+  classifier: string;
+  genre: ScoreWithChance & { top: number };
+  instrument: ScoreWithChance & { top: number };
+  mood: ScoreWithChance & { top: number };
 }
 
 /** What a listening test compares with the original: the generated music or the retrieved library track. */

@@ -10,6 +10,8 @@ import { silentUi } from '../../src/cli/ui.ts';
 import { GENERATE_DEFAULTS } from '../../src/defaults.ts';
 import type { EncodingSummary } from '../../src/encode/index.ts';
 import type { SubjectGenerationMetrics } from '../../src/pipeline/jobs/generateSubject.ts';
+import { formatSummaryTable } from '../../src/cli/commands/run.ts';
+import { writeTinyAst } from '../embed/tinyAst.ts';
 
 // The whole pipeline on a reduced simulated dataset: 1 subject, 4 genres × (4 training + 2 test)
 // clips, ~700 voxels, a 20-track library (the fewest the builtin generator learns from), and a
@@ -26,7 +28,7 @@ before(async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'b2m-e2e-')), 'run');
   config = parseRunConfig(
     // 8 test clips are too few blocks for the block null to reach FDR significance: the paper's Gaussian null here
-    { out, dataset: { simulate: { preset: 'demo', subjects: 1, genres: GENRES, trainPerGenre: 4, testPerGenre: 2, targetVoxels: 700, library: 20, snr: { auditory: 4, higher: 2, informativeFraction: 0.9 } } }, encode: { null: 'gaussian' } },
+    { out, dataset: { simulate: { preset: 'demo', subjects: 1, genres: GENRES, trainPerGenre: 4, testPerGenre: 2, targetVoxels: 700, library: 20, snr: { auditory: 4, higher: 2, informativeFraction: 0.9 } } }, encode: { null: 'gaussian' }, generate: { tagger: writeTinyAst() } },
     'e2e',
     out,
   );
@@ -240,6 +242,23 @@ test('one door per stage: brain2music library build stores what the pipeline\'s 
   assert.deepEqual(b.info, a.info);
   assert.deepEqual([b.all.ids, b.all.genres, b.all.paths], [a.all.ids, a.all.genres, a.all.paths]);
   assert.deepEqual(Buffer.from(b.all.vectors.buffer, b.all.vectors.byteOffset, b.all.vectors.byteLength), Buffer.from(a.all.vectors.buffer, a.all.vectors.byteOffset, a.all.vectors.byteLength));
+});
+
+test('pipeline end to end: class agreement of the generated music by an AudioSet tagger (generate.tagger) in metrics.json, the summary table and the report', () => {
+  const a = json<SubjectGenerationMetrics>('generated/sub-001/metrics.json').classAgreement!;
+  assert.equal(a.classifier, 'ast:tiny-ast');
+  for (const b of ['genre', 'instrument', 'mood'] as const) {
+    for (const x of [a[b].value, a[b].chance, a[b].oracle!]) assert.ok(x >= 0 && x <= 1, `${b}: ${x}`);
+  }
+  assert.deepEqual([a.genre.top, a.instrument.top, a.mood.top], [2, 2, 1]);
+  assert.equal(a.perClip.length, GENRES.length * 2);
+  assert.equal(a.perClip[0]!.original.genre.length, 2);
+  const m = json<SummaryMetrics>('metrics.json').subjects['sub-001']!.generation!.classAgreement!;
+  assert.deepEqual(m, { classifier: a.classifier, genre: a.genre, instrument: a.instrument, mood: a.mood });
+  assert.match(formatSummaryTable(config.out).join('\n'), /sub-001: class agreement of generated music \(ast:tiny-ast; value \(oracle, chance\)\): genre top-2 [0-9.]+ \([0-9.]+, [0-9.]+\), instrument top-2 .*, mood top-1 /);
+  const html = readFileSync(run('report/index.html'), 'utf8');
+  for (const b of ['genre top-2', 'instrument top-2', 'mood top-1']) assert.ok(html.includes(`generation: AudioSet ${b} overlap, test (clips; ast:tiny-ast; chance: random pairing)`), b);
+  assert.ok(html.includes('generation: genre agrees, test (clips; library-fitted genre classifier)'), 'the library classifier stays, labelled as such');
 });
 
 test('pipeline retrieval through the library store equals the exact search of every vector in memory', async () => {

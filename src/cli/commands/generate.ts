@@ -26,6 +26,8 @@ export interface GenerateOptions {
   seed?: number;
   /** Seconds of music per sample (default 15, the stimuli's length). */
   durationSec?: number;
+  /** AudioSet tagger (AST) folder: class agreement of the generated music (default: the run's). */
+  tagger?: string;
 }
 
 /** The settings of a generate command: its flags, else the run's configuration, else the defaults. */
@@ -40,6 +42,7 @@ export function commandSettings(opts: GenerateOptions, config: RunConfig): Gener
     temperature: opts.temperature ?? g?.temperature ?? GENERATE_DEFAULTS.temperature,
     seed: opts.seed ?? stageSeed(config.seed, 'generate'),
     durationSec: opts.durationSec ?? GENERATE_DEFAULTS.durationSec,
+    ...(opts.tagger ?? g?.tagger ? { tagger: opts.tagger ?? g?.tagger } : {}),
   };
 }
 

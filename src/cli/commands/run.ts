@@ -118,11 +118,17 @@ export function formatSummaryTable(runDir: string): string[] {
     const e = s.encode!.summary;
     return `  ${s.id}: significant voxels (${e.null} null, BH q ≤ ${e.fdr}): ${Object.entries(e.models).map(([n, m]) => `${n} ${m.nSignificant}`).join(', ')} of ${e.nVoxels}`;
   });
+  const classes = c.subjects.filter((s) => s.generationMetrics?.classAgreement).map((s) => {
+    const a = s.generationMetrics!.classAgreement!;
+    const one = (name: string, x: ScoreWithChance & { top: number }) => `${name} top-${x.top} ${withRef(x.value, x.oracle, x.chance)}`;
+    return `  ${s.id}: class agreement of generated music (${a.classifier}; value (oracle, chance)): ${one('genre', a.genre)}, ${one('instrument', a.instrument)}, ${one('mood', a.mood)}`;
+  });
   const withIntervals = intervals.some((r) => r.slice(1).some((x) => x !== '–' && x !== ''));
   return [
     ...alignColumns(SUMMARY_COLUMNS, rows),
     ...pooledNote,
     ...(withIntervals ? ['  95% intervals: bootstrap over test clips; p vs chance: random pairings (retrieval: random tracks)', ...alignColumns(INTERVAL_COLUMNS, intervals)] : []),
+    ...classes,
     ...encoding,
   ];
 }

@@ -23,9 +23,9 @@ export interface ModelSource {
  * files and the hub ids to fetch. With `allowDownload`, a `modelDir` that is not a local folder is
  * taken as a Hugging Face hub id (e.g. `Xenova/clap-htsat-unfused`) and fetched by transformers.js.
  */
-export async function resolveModelSource(kind: string, modelDir: string | undefined, allowDownload: boolean | undefined, expected: readonly string[], hubIds: readonly string[]): Promise<ModelSource> {
-  const how = `Download one of ${hubIds.join(', ')} on a connected machine (README, "Music embeddings") and pass its folder with --model-dir, or add --allow-download.`;
-  if (!modelDir) fail('BAD_INPUT', `the ${kind} embedder needs a model folder (--model-dir) holding ${expected.join(', ')}. ${how}`);
+export async function resolveModelSource(kind: string, modelDir: string | undefined, allowDownload: boolean | undefined, expected: readonly string[], hubIds: readonly string[], flag = '--model-dir'): Promise<ModelSource> {
+  const how = `Download one of ${hubIds.join(', ')} on a connected machine (README, "Music embeddings") and pass its folder with ${flag}${flag === '--model-dir' ? ', or add --allow-download' : ''}.`;
+  if (!modelDir) fail('BAD_INPUT', `the ${kind} model needs a model folder (${flag}) holding ${expected.join(', ')}. ${how}`);
   const dir = resolve(modelDir);
   const local = existsSync(dir) && statSync(dir).isDirectory();
   if (!local && !allowDownload) {

@@ -79,6 +79,12 @@ export function fileClips(inputs: readonly string[]): StimulusClip[] {
 /** A file within this of the excerpt's length is the excerpt itself (a prepared clip), not the track it was cut from. */
 const EXCERPT_FILE_TOLERANCE_SEC = 0.5;
 
+/** A stimulus clip's audio at `sampleRate`, read as the embed stage read it (the excerpt, with its fades). */
+export async function readStimulusAudio(id: string, source: ClipAudioSource, sampleRate: number, maxPadSec = EMBED_DEFAULTS.maxPadSec): Promise<Float32Array> {
+  const loaded = await clipSource({ id, audio: source }, maxPadSec).load(sampleRate);
+  return loaded instanceof Float32Array ? loaded : loaded.samples;
+}
+
 /**
  * Reads a clip's audio: an excerpt is cut from a longer file (with its fades; a track that ends a
  * little early is padded, up to `maxPadSec`); a file that already is the clip is used as it is.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { EncodingSummary } from '../../encode/index.ts';
 import type { GenerationEvaluation } from '../../generate/index.ts';
 import { writeJsonAtomic } from '../../io/index.ts';
-import { readRunJson, runLayout, runPath, type DecodeMetrics, type RetrievalResult, type ScoreWithChance, type SummaryMetrics } from '../../run/index.ts';
+import { readRunJson, runLayout, runPath, type ClassAgreementRecord, type DecodeMetrics, type RetrievalResult, type ScoreWithChance, type SummaryMetrics } from '../../run/index.ts';
 
 /** Which stages' outputs the summary gathers. */
 export interface EvaluateParts {
@@ -53,8 +53,11 @@ export function evaluateJob(runDir: string, subjects: readonly string[], parts: 
     }
     const r = parts.retrieve ? readRunJson<RetrievalResult>(p(runLayout.retrievalFile(subject))) : undefined;
     if (r) row.retrieval = { genreAgreement: r.genreAgreement, identification: r.identification, ...(r.concentration ? { concentration: r.concentration.predicted } : {}) };
-    const g = parts.generate ? readRunJson<GenerationEvaluation & { secondSpace?: { space: string; identification: ScoreWithChance } }>(p(`${runLayout.generated}/${subject}/metrics.json`)) : undefined;
-    if (g) row.generation = { genreAgreement: g.genreAgreement, identification: g.identification, ...(g.secondSpace ? { identificationSecondSpace: { ...g.secondSpace.identification, space: g.secondSpace.space } } : {}) };
+    const g = parts.generate ? readRunJson<GenerationEvaluation & { secondSpace?: { space: string; identification: ScoreWithChance }; classAgreement?: ClassAgreementRecord & { perClip?: unknown } }>(p(`${runLayout.generated}/${subject}/metrics.json`)) : undefined;
+    if (g) {
+      const classes = g.classAgreement && { classifier: g.classAgreement.classifier, genre: g.classAgreement.genre, instrument: g.classAgreement.instrument, mood: g.classAgreement.mood };
+      row.generation = { genreAgreement: g.genreAgreement, identification: g.identification, ...(g.secondSpace ? { identificationSecondSpace: { ...g.secondSpace.identification, space: g.secondSpace.space } } : {}), ...(classes ? { classAgreement: classes } : {}) };
+    }
     const e = parts.encode ? readRunJson<EncodingSummary>(p(`${runLayout.encodeDir(subject)}/summary.json`)) : undefined;
     if (e) row.encode = Object.fromEntries(Object.entries(e.models).map(([n, m]) => [n, { nSignificant: m.nSignificant, meanR: m.meanR, maxR: m.maxR }]));
     out.subjects[subject] = row;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Dataset } from '../../bids/index.ts';
-import { createEmbedder } from '../../embed/index.ts';
+import { createAstTagger, createEmbedder, type AudioTagger } from '../../embed/index.ts';
 import { RETRIEVE_DEFAULTS } from '../../defaults.ts';
 import { openLibrary, searchableLibrary, type LibrarySearchChoice } from '../../library/index.ts';
 import type { Reporter } from '../../progress.ts';
@@ -58,11 +58,13 @@ export async function generateJob(input: GenerateJobInput, outDir: string, repor
   const metrics: Record<string, SubjectGenerationMetrics> = {};
   const summary: Record<string, string> = {};
   let embedder: Awaited<ReturnType<typeof createEmbedder>> | undefined;
+  let tagger: AudioTagger | undefined;
   try {
     // the vectors stay in the store: neighbours and copies are searched through it
     const library = await searchableLibrary(store, input.search ?? RETRIEVE_DEFAULTS.search);
     embedder = await createEmbedder(m.name, { modelDir: m.modelDir, allowDownload: m.allowDownload, layer: m.layer });
-    const ctx = await createGenerationContext(library, input.libraryAudio, input.settings, embedder, m, input.stimuliDir);
+    if (input.settings.tagger) tagger = await createAstTagger({ modelDir: input.settings.tagger });
+    const ctx = await createGenerationContext(library, input.libraryAudio, input.settings, embedder, m, input.stimuliDir, tagger);
     for (const subject of input.subjects) {
       const bar = reporter.progress(`${subject} generating`);
       try {
@@ -75,6 +77,7 @@ export async function generateJob(input: GenerateJobInput, outDir: string, repor
     }
   } finally {
     await embedder?.dispose?.();
+    await tagger?.dispose();
     store.close();
   }
   return { metrics, outputs: input.subjects.map((s) => `${runLayout.generated}/${s}`), summary };

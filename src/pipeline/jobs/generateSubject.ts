@@ -4,7 +4,7 @@ import { alignWindows } from '../../align/index.ts';
 import { loadResponses, type Dataset, type LoadResponsesOptions } from '../../bids/index.ts';
 import { cutWindows, embedderInfo, readEmbeddings, rowsFor, windowStarts, type Embedder } from '../../embed/index.ts';
 import { fail } from '../../errors.ts';
-import { averageWindows, identificationWithUncertainty, type ScoreWithUncertainty } from '../../evaluate/index.ts';
+import { averageWindows, identificationWithUncertainty, type ClassAgreement, type ScoreWithUncertainty } from '../../evaluate/index.ts';
 import {
   decodeParameters, evaluateGeneration, fitParameterDecoder, fitResponsePredictor, generateClips, generatorInfo, GM_FAMILIES, likeliestGenre,
   noveltyCheck, PITCHED_PARTS, withEmbeddingGuidance,
@@ -19,6 +19,7 @@ import { runLayout, runPath } from '../../run/index.ts';
 import type { EmbedModel } from './embed.ts';
 import { arrangementOf, arrangementSpace, stimulusArrangements, type ArrangementSpace } from './arrangementSpace.ts';
 import { decodedAndTrue } from './decodedAndTrue.ts';
+import { generationClassAgreement, type TaggerContext } from './generationClasses.ts';
 
 /** How the generate stage (and `brain2music generate`) runs. */
 export interface GenerateSettings {
@@ -33,6 +34,8 @@ export interface GenerateSettings {
   temperature: number;
   seed: number;
   durationSec: number;
+  /** AudioSet tagger folder (AST): class agreement of the generated music with the stimuli (absent: not scored). */
+  tagger?: string;
 }
 
 /** What the generators and scorers share for one run: the library, its parameter decoder, the embedder. */
@@ -52,6 +55,8 @@ export interface GenerationContext {
   libraryAudioCache: Map<string, Float32Array>;
   /** windows × dim embedding of each generated clip's audio: guidance, re-ranking and scoring embed the same clip once. */
   clipEmbeddingCache: WeakMap<Float32Array, Float32Array>;
+  /** The AudioSet tagger of class agreement, when the run names one. */
+  tagger?: TaggerContext;
 }
 
 /** Rate of the waveform copy check: a copy at 22 kHz is still a copy at 8 kHz, at a tenth of the FFT cost. */
@@ -94,7 +99,7 @@ function attributesFromNeighbours(library: SearchableLibrary) {
  * its generating parameters.
  */
 export async function createGenerationContext(
-  library: SearchableLibrary, libraryAudio: string | undefined, settings: GenerateSettings, embedder: Embedder, model: GenerationContext['model'], stimuliDir?: string,
+  library: SearchableLibrary, libraryAudio: string | undefined, settings: GenerateSettings, embedder: Embedder, model: GenerationContext['model'], stimuliDir?: string, tagger?: TaggerContext['tagger'],
 ): Promise<GenerationContext> {
   const paramsFile = libraryParamsFile(libraryAudio);
   let decoder: ParameterDecoder | undefined;
@@ -120,7 +125,7 @@ export async function createGenerationContext(
   const classify = decoder
     ? async (e: Float32Array) => likeliestGenre((await decodeParameters(decoder!, e, 1))[0]!)
     : async (e: Float32Array) => library.genres[(await library.nearest(e, 1)).indices[0]!] ?? 'unknown';
-  return { ...embedding, library, decoder, generator, classify, oracleCache: new Map(), libraryAudioCache: new Map(), ...(secondSpace ? { secondSpace } : {}) };
+  return { ...embedding, library, decoder, generator, classify, oracleCache: new Map(), libraryAudioCache: new Map(), ...(secondSpace ? { secondSpace } : {}), ...(tagger ? { tagger: { tagger, cache: new Map() } } : {}) };
 }
 
 /** Embeds one generated clip into `windows × dim` with the stimuli's windows. */
@@ -186,7 +191,12 @@ export interface SubjectGenerationMetrics {
   settings: Omit<GenerateSettings, 'modelDir'>;
   /** Generated from the decoded embeddings (re-ranked when settings.rerank > 0). */
   identification: GenerationEvaluation['identification'];
+  /** Genre agreement by the library-fitted genre classifier (the fallback of `classAgreement`). */
   genreAgreement: GenerationEvaluation['genreAgreement'];
+  /** What labelled `genreAgreement`. */
+  genreClassifier: 'library-fitted';
+  /** The paper's class agreement, by an AudioSet tagger (generate.tagger), with the oracle's and chance. */
+  classAgreement?: ClassAgreement;
   decoded: GenerationEvaluation;
   /** The same draws without re-ranking (the first candidate of each clip), when re-ranked. */
   withoutRerank?: GenerationEvaluation;
@@ -262,6 +272,8 @@ export async function generateSubject(
     settings: shown,
     identification: decoded.identification,
     genreAgreement: decoded.genreAgreement,
+    genreClassifier: 'library-fitted',
+    ...(ctx.tagger ? { classAgreement: await generationClassAgreement(ctx.tagger, runDir, ctx.model.name, d.clipIds, gens.map((g) => g.clips[0]!), d.clipIds.map((_, i) => ctx.oracleCache.get(oracleKey(i))!.clip), d.clipIds.map((_, i) => oracleKey(i))) } : {}),
     decoded,
     withoutRerank: rerank ? await evaluate(first) : undefined,
     oracle: await evaluate(oracle),

@@ -10,7 +10,7 @@ import type { Stage } from '../stage.ts';
 /** The generation settings of a run configuration with the stage's seed. */
 export function generateSettings(config: RunConfig, seed: number): GenerateSettings {
   const g = config.generate!;
-  return { generator: g.name, modelDir: g.modelDir, samples: g.samples, rerank: g.rerank, guidance: g.guidance, temperature: g.temperature, seed, durationSec: GENERATE_DEFAULTS.durationSec };
+  return { generator: g.name, modelDir: g.modelDir, samples: g.samples, rerank: g.rerank, guidance: g.guidance, temperature: g.temperature, seed, durationSec: GENERATE_DEFAULTS.durationSec, ...(g.tagger ? { tagger: g.tagger } : {}) };
 }
 
 /** generate: the generate job (see `jobs/generate.ts`) with the run's settings and the stage's seed. */
