@@ -82,3 +82,34 @@ export function requireCaptions(captions: ReadonlyMap<string, string>, clipIds: 
   const shown = missing.slice(0, 20).join(', ');
   fail('NOT_FOUND', `${source} has no caption for ${missing.length} of ${new Set(clipIds).size} clips: ${shown}${missing.length > 20 ? ` and ${missing.length - 20} more` : ''}. Add a row per clip (keys such as blues.00017 or, in the Brain2Music CSV, blues.00017_15s).`);
 }
+
+/** A text tower's captions (`--captions`), read once; a model named `model` without them is refused. */
+export function textTowerCaptions(model: string, captions: string | undefined): { source: string; captions: Map<string, string> } {
+  if (!captions) fail('BAD_INPUT', `${model} needs a captions table (--captions FILE: a TSV with columns clip_id, caption, or the Brain2Music captions CSV with ID, DescEN).`);
+  return { source: captions, captions: readCaptionsTable(captions) };
+}
+
+/**
+ * A text tower's embed(): every window gets its clip's caption vector, each caption embedded
+ * once (`embedTexts` returns one vector per caption, in order).
+ */
+export function captionWindows(
+  model: string, table: { source: string; captions: ReadonlyMap<string, string> }, dim: number, embedTexts: (texts: string[]) => Promise<Float32Array[]>,
+): (windows: Float32Array[], context?: { clipIds: string[] }) => Promise<Float32Array> {
+  const cache = new Map<string, Float32Array>();
+  return async (windows, context) => {
+    if (!context || context.clipIds.length !== windows.length) {
+      fail('BAD_INPUT', `${model} needs the clip id of every window (${windows.length} windows, ${context?.clipIds.length ?? 0} ids).`);
+    }
+    const pending = [...new Set(context.clipIds)].filter((id) => !cache.has(id));
+    requireCaptions(table.captions, pending, table.source);
+    if (pending.length > 0) (await embedTexts(pending.map((id) => table.captions.get(id) ?? ''))).forEach((v, i) => cache.set(pending[i]!, v));
+    const out = new Float32Array(context.clipIds.length * dim);
+    context.clipIds.forEach((id, i) => {
+      const v = cache.get(id)!;
+      if (v.length !== dim) fail('MISMATCH', `${model} returned ${v.length} values for a caption, not ${dim}.`);
+      out.set(v, i * dim);
+    });
+    return out;
+  };
+}

@@ -25,6 +25,9 @@ export const EMBEDDERS: Readonly<Record<string, EmbedderInfo>> = {
   clap: { create: async (o) => (await import('./adapters/clap.ts')).createClapAudioEmbedder(o), defaultWindowSec: 10, needsAudio: true, options: [] },
   // one window over the whole 15 s clip: a caption describes the clip, not a part of it
   'clap-text': { create: async (o) => (await import('./adapters/clap.ts')).createClapTextEmbedder(o), defaultWindowSec: 15, needsAudio: false, options: ['captions'] },
+  // MuQ-MuLan's towers from an ONNX export (onnxruntime-node, not transformers.js): 10 s at 24 kHz; a caption per clip
+  muq: { create: async (o) => (await import('./adapters/muq.ts')).createMuqAudioEmbedder(o), defaultWindowSec: 10, needsAudio: true, options: [] },
+  'muq-text': { create: async (o) => (await import('./adapters/muq.ts')).createMuqTextEmbedder(o), defaultWindowSec: 15, needsAudio: false, options: ['captions'] },
   w2vbert: { create: async (o) => (await import('./adapters/w2vbert.ts')).createW2vBertEmbedder(o), defaultWindowSec: 5, needsAudio: true, options: ['layer'] },
   genre: { create: async (o) => (await import('./adapters/genre.ts')).createGenreEmbedder({ genres: o.genres, clipGenres: o.clipGenres }), defaultWindowSec: 10, needsAudio: false, options: ['clipGenres'] },
 };

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../../errors.ts';
-import { readCaptionsTable, requireCaptions } from '../captionsTable.ts';
-import type { Embedder, EmbedContext, EmbedderOptions } from '../embedder.ts';
+import { captionWindows, textTowerCaptions } from '../captionsTable.ts';
+import type { Embedder, EmbedderOptions } from '../embedder.ts';
 import { checkModelType, loadStep, resolveModelSource, type ModelSource } from './modelFolder.ts';
 import { floatOutput, type AudioFeatureExtractorLike, type ModelLike, type TokenizerLike } from './transformersTypes.ts';
 
@@ -88,15 +88,12 @@ export async function createClapAudioEmbedder(opts: EmbedderOptions): Promise<Em
  * clip's caption embedding (use `--window 15` for one per clip).
  */
 export async function createClapTextEmbedder(opts: EmbedderOptions): Promise<Embedder> {
-  if (!opts.captions) fail('BAD_INPUT', 'clap-text needs a captions table (--captions FILE: a TSV with columns clip_id, caption, or the Brain2Music captions CSV with ID, DescEN).');
-  const source = opts.captions;
-  const captions = readCaptionsTable(source);
+  const table = textTowerCaptions('clap-text', opts.captions);
   const src = await resolveModelSource('clap-text', opts.modelDir, opts.allowDownload, CLAP_TEXT_FILES, CLAP_HUB_IDS);
   checkModelType(src, ['clap'], 'CLAP');
   const tokenizer = (await loadStep('CLAP', src, 'tokenizer', () => src.tf.AutoTokenizer.from_pretrained(src.id, src.options))) as unknown as TokenizerLike;
   const model = (await loadStep('CLAP', src, 'text model (onnx/text_model.onnx)', () =>
     src.tf.ClapTextModelWithProjection.from_pretrained(src.id, src.options))) as unknown as ModelLike;
-  const cache = new Map<string, Float32Array>();
   const embedTexts = async (texts: string[]): Promise<{ d: number; data: Float32Array }> => {
     const out = floatOutput(await model(tokenizer(texts, { padding: true, truncation: true })), 'text_embeds', 'the CLAP text model');
     return { d: out.dims[out.dims.length - 1], data: out.data };
@@ -108,18 +105,10 @@ export async function createClapTextEmbedder(opts: EmbedderOptions): Promise<Emb
     dim,
     sampleRate: 48000,
     windowSec: 0,
-    async embed(windows: Float32Array[], context?: EmbedContext): Promise<Float32Array> {
-      if (!context || context.clipIds.length !== windows.length) {
-        fail('BAD_INPUT', `clap-text needs the clip id of every window (${windows.length} windows, ${context?.clipIds.length ?? 0} ids).`);
-      }
-      const pending = [...new Set(context.clipIds)].filter((id) => !cache.has(id));
-      requireCaptions(captions, pending, source);
-      if (pending.length > 0) {
-        const { d, data } = await embedTexts(pending.map((id) => captions.get(id) ?? ''));
-        pending.forEach((id, i) => cache.set(id, data.slice(i * d, (i + 1) * d)));
-      }
-      return stack(context.clipIds.map((id) => cache.get(id) as Float32Array), dim);
-    },
+    embed: captionWindows('clap-text', table, dim, async (texts) => {
+      const { d, data } = await embedTexts(texts);
+      return texts.map((_, i) => data.slice(i * d, (i + 1) * d));
+    }),
     dispose: async () => { await model.dispose(); },
   };
 }

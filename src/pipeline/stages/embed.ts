@@ -53,10 +53,10 @@ export const embedStage: Stage = {
     }
     const ds = run.dataset();
     const [c0, c1] = scope?.shard ? shardRange(ds.clips.length, scope.shard, 'shards.embed (clips of the dataset)') : [0, ds.clips.length];
-    const reads = (names: string[]) => models.some((e) => names.includes(e.name));
+    const readsCaptions = models.some((e) => embedderInfo(e.name).options.includes('captions'));
     const shard = scope?.shard;
     return {
-      inputs: [...(models.some((e) => embedderInfo(e.name).needsAudio) ? [run.stimuliDir] : []), ...(reads(['clap-text']) && run.config.captions ? [run.config.captions] : [])],
+      inputs: [...(models.some((e) => embedderInfo(e.name).needsAudio) ? [run.stimuliDir] : []), ...(readsCaptions && run.config.captions ? [run.config.captions] : [])],
       outputs: shard ? models.flatMap((e) => { const f = runLayout.embeddingShard(e.name, shard.index, shard.count); return [f.npy, f.json]; }) : models.flatMap(embeddingOutputs),
       params: { embeddings: models, clips: ds.clips.slice(c0, c1).map((c) => [c.id, c.start, c.end]), maxPadSec: run.config.maxPadSec },
     };
