@@ -89,6 +89,10 @@ export const RETRIEVE_DEFAULTS = {
 
 /** Music generation from decoded embeddings. */
 export const GENERATE_DEFAULTS = {
+  /** Retrieval-guided prompts: how decoded embeddings reach the caption bank's text space ('auto': directly for a joint model's music tower, else the linear map). */
+  guideMap: 'auto' as 'auto' | 'identity' | 'linear',
+  /** Retrieval-guided prompts: bank captions joined into one prompt. */
+  guideTop: 1,
   samples: 1,
   /** Candidates re-ranked by the encoding model (0: none). */
   rerank: 0,

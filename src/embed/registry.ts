@@ -13,6 +13,8 @@ export interface EmbedderInfo {
   needsAudio: boolean;
   /** The options it reads beyond `modelDir`/`allowDownload`. */
   options: readonly ('captions' | 'layer' | 'clipGenres')[];
+  /** A joint music/text model's text tower (same model folder): its vectors share this model's space. */
+  textTower?: string;
 }
 
 /**
@@ -22,11 +24,11 @@ export interface EmbedderInfo {
 export const EMBEDDERS: Readonly<Record<string, EmbedderInfo>> = {
   // on the thread budget's cores: each call's windows split between worker threads
   builtin: { create: async () => (await import('./builtin/parallelBuiltinEmbedder.ts')).createParallelBuiltinEmbedder(), defaultWindowSec: 10, needsAudio: true, options: [] },
-  clap: { create: async (o) => (await import('./adapters/clap.ts')).createClapAudioEmbedder(o), defaultWindowSec: 10, needsAudio: true, options: [] },
+  clap: { create: async (o) => (await import('./adapters/clap.ts')).createClapAudioEmbedder(o), defaultWindowSec: 10, needsAudio: true, options: [], textTower: 'clap-text' },
   // one window over the whole 15 s clip: a caption describes the clip, not a part of it
   'clap-text': { create: async (o) => (await import('./adapters/clap.ts')).createClapTextEmbedder(o), defaultWindowSec: 15, needsAudio: false, options: ['captions'] },
   // MuQ-MuLan's towers from an ONNX export (onnxruntime-node, not transformers.js): 10 s at 24 kHz; a caption per clip
-  muq: { create: async (o) => (await import('./adapters/muq.ts')).createMuqAudioEmbedder(o), defaultWindowSec: 10, needsAudio: true, options: [] },
+  muq: { create: async (o) => (await import('./adapters/muq.ts')).createMuqAudioEmbedder(o), defaultWindowSec: 10, needsAudio: true, options: [], textTower: 'muq-text' },
   'muq-text': { create: async (o) => (await import('./adapters/muq.ts')).createMuqTextEmbedder(o), defaultWindowSec: 15, needsAudio: false, options: ['captions'] },
   w2vbert: { create: async (o) => (await import('./adapters/w2vbert.ts')).createW2vBertEmbedder(o), defaultWindowSec: 5, needsAudio: true, options: ['layer'] },
   genre: { create: async (o) => (await import('./adapters/genre.ts')).createGenreEmbedder({ genres: o.genres, clipGenres: o.clipGenres }), defaultWindowSec: 10, needsAudio: false, options: ['clipGenres'] },

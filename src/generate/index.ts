@@ -18,3 +18,4 @@ export { generateClips, type ClipGeneration, type RerankOptions } from './genera
 export { evaluateGeneration, type GenerationEvaluation, type Scored } from './evaluateGeneration.ts';
 export { noveltyCheck, type Novelty } from './noveltyCheck.ts';
 export { tuneGeneration, type GenerationSetting, type SettingScore, type TuneGenerationInput } from './tuneGeneration.ts';
+export { chooseCaptions, checkBankLeakage, fitTextMap, captionNamesGenre, type CaptionBank, type CaptionChoice } from './captionGuide.ts';

@@ -1,5 +1,6 @@
 import { fail } from '../errors.ts';
 import type { MusicAttributes } from './attributes.ts';
+import type { CaptionChoice } from './captionGuide.ts';
 import type { Generator } from './generator.ts';
 import type { ParameterDecoder } from './parameterDecoder.ts';
 
@@ -17,6 +18,8 @@ export interface GeneratorFactoryOptions {
   decoder?: ParameterDecoder;
   /** Musical attributes of a decoded embedding, for generators conditioned on text (the prompt is built from them). */
   describe?: (embedding: Float32Array) => MusicAttributes | Promise<MusicAttributes>;
+  /** Retrieval-guided prompting: the prompt chosen from a caption bank for a decoded embedding (replaces the attribute prompt). */
+  prompt?: (embedding: Float32Array) => Promise<CaptionChoice>;
 }
 
 /** What is known of a generator before it is built: what it needs and the options it reads. */
@@ -47,9 +50,9 @@ export const GENERATORS: Readonly<Record<GeneratorName, GeneratorInfo>> = {
   },
   musicgen: {
     create: async (o) => (await import('./adapters/musicgen.ts')).createMusicgenGenerator({
-      modelDir: required(o.modelDir, 'musicgen', 'modelDir'), describe: required(o.describe, 'musicgen', 'describe'), allowDownload: o.allowDownload,
+      modelDir: required(o.modelDir, 'musicgen', 'modelDir'), describe: required(o.describe, 'musicgen', 'describe'), allowDownload: o.allowDownload, prompt: o.prompt,
     }),
-    needsParameters: false, needsModelDir: true, modelHint: 'a download of Xenova/musicgen-small', options: ['modelDir', 'allowDownload', 'describe'],
+    needsParameters: false, needsModelDir: true, modelHint: 'a download of Xenova/musicgen-small', options: ['modelDir', 'allowDownload', 'describe', 'prompt'],
   },
 };
 

@@ -55,7 +55,7 @@ export interface RunConfig {
   /** Retrieval: tracks per clip, hubness reduction of the scores. */
   retrieve: { k: number; hubness: 'none' | 'center' | 'csls'; search: 'auto' | 'exact' | 'ann' };
   /** Generation: the generator, samples kept per clip, candidates re-ranked by the encoding model (0: none), sampling temperature. */
-  generate: { name: 'builtin' | 'musicgen'; modelDir: string | undefined; samples: number; rerank: number; guidance: number; temperature: number; tagger: string | undefined } | undefined;
+  generate: { name: 'builtin' | 'musicgen'; modelDir: string | undefined; samples: number; rerank: number; guidance: number; temperature: number; guide: { bank: string; model: 'clap-text' | 'muq-text'; modelDir: string; map: 'auto' | 'identity' | 'linear'; top: number } | undefined; tagger: string | undefined } | undefined;
   /** Encoding: feature spaces (embedding names or 'genre'), FDR level, CV folds, null distribution. */
   encode: { spaces: string[] | undefined; fdrQ: number; folds: number; null: 'gaussian' | 'block'; nPerm: number; pTail: 'gpd' | 'none' } | undefined;
   report: boolean;
@@ -304,10 +304,17 @@ const schema = obj({
         rerank: doc(withDefault(FIELDS.rerank, GENERATE_DEFAULTS.rerank), "candidates re-ranked by the subject's encoding model (0: none)"),
         guidance: doc(withDefault(FIELDS.guidance, GENERATE_DEFAULTS.guidance), 'draws per sample, the closest to the decoded embedding kept (1: none)'),
         temperature: doc(withDefault(FIELDS.temperature, GENERATE_DEFAULTS.temperature), 'sampling temperature (0: the most likely music)'),
+        guide: doc(optional(obj({
+          bank: doc(str(), "captions the prompts are chosen from: TSV (clip_id, caption) or the paper's CSV (ID, DescEN); never the test clips' (refused)"),
+          model: doc(oneOf(['clap-text', 'muq-text'] as const), 'the text tower the bank is embedded with'),
+          modelDir: doc(str(), "the text tower's model folder"),
+          map: doc(withDefault(oneOf(['auto', 'identity', 'linear'] as const), GENERATE_DEFAULTS.guideMap), "'identity' (the decoded embedding is the text tower's own music space: clap with clap-text, muq with muq-text), 'linear' (ridge from the decoded embedding's space, fitted on the training clips and the run's captions), 'auto' (identity when it is)"),
+          top: doc(withDefault(int(1, 10), GENERATE_DEFAULTS.guideTop), 'captions joined into one prompt, best first'),
+        })), 'retrieval-guided generation: the caption bank prompt nearest the decoded embedding conditions MusicGen (instead of the attribute prompt), and is scored by whether it names the clip\'s genre'),
         tagger: doc(optional(str()), 'AudioSet tagger folder (a download of Xenova/ast-finetuned-audioset-10-10-0.4593): class agreement of the generated music, top-2 genres, top-2 instruments, top-1 mood'),
       }),
     ),
-    () => ({ name: 'builtin' as const, modelDir: undefined, samples: GENERATE_DEFAULTS.samples, rerank: GENERATE_DEFAULTS.rerank, guidance: GENERATE_DEFAULTS.guidance, temperature: GENERATE_DEFAULTS.temperature, tagger: undefined }),
+    () => ({ name: 'builtin' as const, modelDir: undefined, samples: GENERATE_DEFAULTS.samples, rerank: GENERATE_DEFAULTS.rerank, guidance: GENERATE_DEFAULTS.guidance, temperature: GENERATE_DEFAULTS.temperature, guide: undefined, tagger: undefined }),
   ), 'music generated from the decoded embeddings; null switches it off'),
   encode: doc(withDefault(
     nullable(
@@ -411,7 +418,7 @@ export function parseRunConfig(value: unknown, source: string, baseDir: string):
     captions: absOpt(c.captions),
     embeddings: c.embeddings.map((e) => ({ ...e, modelDir: absOpt(e.modelDir) })),
     library: c.library && { audio: absOpt(c.library.audio), db: absOpt(c.library.db), ann: c.library.ann },
-    generate: c.generate && { ...c.generate, modelDir: absOpt(c.generate.modelDir), tagger: absOpt(c.generate.tagger) },
+    generate: c.generate && { ...c.generate, modelDir: absOpt(c.generate.modelDir), tagger: absOpt(c.generate.tagger), guide: c.generate.guide && { ...c.generate.guide, bank: abs(c.generate.guide.bank), modelDir: abs(c.generate.guide.modelDir) } },
   };
 }
 

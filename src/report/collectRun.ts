@@ -70,7 +70,7 @@ export interface SubjectContents {
   /** Generated samples by clip id, sample 0 (the first, or best when re-ranked) first. */
   generated?: Map<string, GeneratedSample[]>;
   /** generated/<sub>/metrics.json: the generated music scored against the originals, with the oracle (true embeddings) where recorded. */
-  generationMetrics?: Partial<GenerationEvaluation> & Pick<GenerationEvaluation, 'identification' | 'genreAgreement'> & { oracle?: GenerationEvaluation; decoded?: GenerationEvaluation; secondSpace?: { space: string; identification: ScoreWithChance; oracle: ScoreWithChance }; classAgreement?: ClassAgreementRecord };
+  generationMetrics?: Partial<GenerationEvaluation> & Pick<GenerationEvaluation, 'identification' | 'genreAgreement'> & { oracle?: GenerationEvaluation; decoded?: GenerationEvaluation; secondSpace?: { space: string; identification: ScoreWithChance; oracle: ScoreWithChance }; classAgreement?: ClassAgreementRecord; promptGuide?: { map: string; bankSize: number; genreNamed: ScoreWithChance } };
 }
 
 /** What the report reads of the configuration recorded in run.json (the dataset it describes). */

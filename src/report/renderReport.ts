@@ -75,6 +75,7 @@ function metricsTable(s: SubjectContents): string {
     [`generation: identification in the ${s.generationMetrics?.secondSpace?.space ?? 'second space'} , test (clips; a space guidance never used)`, withOracle(s.generationMetrics?.secondSpace?.identification, s.generationMetrics?.secondSpace?.oracle)],
     ['generation: genre agrees, test (clips; library-fitted genre classifier)', withOracle(s.generationMetrics?.genreAgreement, s.generationMetrics?.oracle?.genreAgreement)],
     ...classAgreementRows(s.generationMetrics?.classAgreement),
+    [`generation: the caption prompt chosen from the bank names the clip's genre, test (clips; ${s.generationMetrics?.promptGuide?.map ?? ''} map, ${s.generationMetrics?.promptGuide?.bankSize ?? 0} captions; chance: a random bank caption)`, s.generationMetrics?.promptGuide?.genreNamed],
   ];
   const shown = scores.filter((x): x is [string, ScoreWithChance] => x[1] !== undefined);
   if (shown.length === 0) return notRun('decoding metrics', 'decode');

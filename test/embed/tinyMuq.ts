@@ -12,7 +12,7 @@ export const MUQ_DIM = 512;
 export const MUQ_SAMPLES = 240000;
 /** The audio tower: the mean |x| of 100 blocks of 2,400 samples (0.1 s), times W, L2-normalised. */
 export const MUQ_BLOCKS = 100;
-export const MUQ_PIECES = ['<s>', '<pad>', '</s>', '<unk>', '▁', '▁a', '▁calm', '▁jazz', '▁piano', '▁loud', '▁rock', '▁guitar', '▁song', '▁blues', '▁metal'];
+export const MUQ_PIECES = ['<s>', '<pad>', '</s>', '<unk>', '▁', '▁a', '▁calm', '▁jazz', '▁piano', '▁loud', '▁rock', '▁guitar', '▁song', '▁blues', '▁metal', '▁classical', '▁reggae', '▁with', '▁strings', '▁drums'];
 export const MUQ_W = { audio: seededWeights(MUQ_BLOCKS * MUQ_DIM, 401, 1), text: seededWeights(MUQ_PIECES.length * MUQ_DIM, 402, 1) };
 
 function audioModel(input: string, output: string): Uint8Array {

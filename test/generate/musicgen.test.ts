@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMusicgenGenerator, promptFromAttributes, type MusicAttributes } from '../../src/generate/index.ts';
+import { chooseCaptions, createMusicgenGenerator, promptFromAttributes, type MusicAttributes } from '../../src/generate/index.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
 import { TINY, writeTinyMusicgen } from './tinyMusicgen.ts';
 
@@ -44,6 +44,20 @@ test('createMusicgenGenerator(tiny folder) generates seeded audio of the request
     assert.notDeepEqual(a.samples, b.samples, 'different seeds give different music');
     const [again] = await gen.generate(embedding, { samples: 1, seed: 7, temperature: 1, durationSec });
     assert.deepEqual(again!.samples, a.samples, 'the same seed gives the same music');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('createMusicgenGenerator({ prompt }) conditions on the caption the bank chose (retrieval-guided), not on the attribute prompt', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'b2m-musicgen-'));
+  try {
+    const dir = writeTinyMusicgen(join(root, 'tiny-musicgen'));
+    const bank = { ids: ['blues.00001', 'rock.00002'], captions: ['a slow blues with guitar', 'loud rock with drums'], vectors: new Float32Array([1, 0, 0, 1]), dim: 2 };
+    const gen = await createMusicgenGenerator({ modelDir: dir, describe, prompt: async (e) => chooseCaptions(bank, e.subarray(0, 2)) });
+    const [a] = await gen.generate(new Float32Array([0.1, 2, 3, 0, 1, 1, 0, 0]), { samples: 1, seed: 7, temperature: 1, durationSec: 20 / (TINY.sampleRate / TINY.hop) });
+    assert.equal(a!.conditioning.prompt, 'loud rock with drums');
+    assert.deepEqual((a!.conditioning as { captions?: unknown }).captions, [{ id: 'rock.00002', caption: 'loud rock with drums', score: 2 / Math.hypot(Math.fround(0.1), 2) }]);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

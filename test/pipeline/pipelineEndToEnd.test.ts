@@ -12,6 +12,9 @@ import type { EncodingSummary } from '../../src/encode/index.ts';
 import type { SubjectGenerationMetrics } from '../../src/pipeline/jobs/generateSubject.ts';
 import { formatSummaryTable } from '../../src/cli/commands/run.ts';
 import { writeTinyAst } from '../embed/tinyAst.ts';
+import { writeTinyMuq } from '../embed/tinyMuq.ts';
+import { clipId } from '../../src/simulate/index.ts';
+import { writeFileSync } from 'node:fs';
 
 // The whole pipeline on a reduced simulated dataset: 1 subject, 4 genres × (4 training + 2 test)
 // clips, ~700 voxels, a 20-track library (the fewest the builtin generator learns from), and a
@@ -24,11 +27,28 @@ let secondSeconds: number;
 const run = (rel: string) => join(config.out, rel);
 const json = <T>(rel: string): T => JSON.parse(readFileSync(run(rel), 'utf8')) as T;
 
+/**
+ * Captions of every clip (the run's table) and a bank of the training clips' only, for the
+ * retrieval-guided prompts: each caption names its clip's genre, and no two are the same text.
+ */
+function writeCaptions(dir: string): { captions: string; bank: string } {
+  const extras = ['with strings', 'with drums', 'with piano', 'with guitar'];
+  const rows = GENRES.flatMap((g) => Array.from({ length: 6 }, (_, t) => ({ id: clipId(g as 'blues', t), test: t >= 4, caption: `a ${g} song ${extras[t % 4]} ${t}` })));
+  const tsv = (rs: typeof rows) => 'clip_id\tcaption\n' + rs.map((r) => `${r.id}\t${r.caption}`).join('\n') + '\n';
+  const captions = join(dir, 'captions.tsv');
+  const bank = join(dir, 'bank.tsv');
+  writeFileSync(captions, tsv(rows));
+  writeFileSync(bank, tsv(rows.filter((r) => !r.test)));
+  return { captions, bank };
+}
+
 before(async () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'b2m-e2e-')), 'run');
+  const root = mkdtempSync(join(tmpdir(), 'b2m-e2e-'));
+  const out = join(root, 'run');
+  const { captions, bank } = writeCaptions(root);
   config = parseRunConfig(
     // 8 test clips are too few blocks for the block null to reach FDR significance: the paper's Gaussian null here
-    { out, dataset: { simulate: { preset: 'demo', subjects: 1, genres: GENRES, trainPerGenre: 4, testPerGenre: 2, targetVoxels: 700, library: 20, snr: { auditory: 4, higher: 2, informativeFraction: 0.9 } } }, encode: { null: 'gaussian' }, generate: { tagger: writeTinyAst() } },
+    { out, dataset: { simulate: { preset: 'demo', subjects: 1, genres: GENRES, trainPerGenre: 4, testPerGenre: 2, targetVoxels: 700, library: 20, snr: { auditory: 4, higher: 2, informativeFraction: 0.9 } } }, encode: { null: 'gaussian' }, captions, generate: { tagger: writeTinyAst(), guide: { bank, model: 'muq-text', modelDir: writeTinyMuq() } } },
     'e2e',
     out,
   );
@@ -261,6 +281,24 @@ test('pipeline end to end: class agreement of the generated music by an AudioSet
   assert.ok(html.includes('generation: genre agrees, test (clips; library-fitted genre classifier)'), 'the library classifier stays, labelled as such');
 });
 
+test('pipeline end to end: retrieval-guided prompts (generate.guide) chosen by the decoded embedding name the clip\'s genre far more often than chance, from a bank without the test clips', async () => {
+  const g = json<SubjectGenerationMetrics>('generated/sub-001/metrics.json').promptGuide!;
+  assert.equal(g.map, 'linear', 'the builtin embedding is not a text tower\'s space: the ridge map fitted on the training clips');
+  assert.equal(g.bankSize, GENRES.length * 4);
+  assert.ok(Math.abs(g.genreNamed.chance - 0.25) < 1e-12, 'a random bank caption names the clip\'s genre 1 time in 4');
+  assert.ok(g.genreNamed.value >= 2 * g.genreNamed.chance, `decoded prompts name the genre ${g.genreNamed.value} (oracle ${g.genreNamed.oracle}, chance ${g.genreNamed.chance})`);
+  const testIds = new Set(json<{ clipIds: string[] }>('subjects/sub-001/decode/predictions.json').clipIds);
+  for (const c of g.perClip) assert.ok(![...testIds].some((id) => c.prompt.endsWith(` ${Number(id.split('.')[1])}`) && c.prompt.includes(id.split('.')[0]!)), `${c.clipId}: the prompt is no test clip's caption (${c.prompt})`);
+  const line = String(first.find((o) => o.name === 'generate')!.summary!['sub-001']);
+  console.log(`retrieval-guided prompts, sub-001: ${JSON.stringify(g.genreNamed)}`);
+  // a bank with the test clips' captions (here: the run's whole captions table) is refused before anything is embedded
+  const { buildCaptionGuide } = await import('../../src/pipeline/jobs/captionGuide.ts');
+  const { resolveRun } = await import('../../src/pipeline/index.ts');
+  const guide = config.generate!.guide!;
+  await assert.rejects(buildCaptionGuide({ ...guide, bank: config.captions! }, resolveRun(config).dataset(), config.out, 'builtin', config.captions), /holds 8 caption\(s\) of test clips: blues\.00004, blues\.00005/);
+  assert.match(line, /caption prompts \(linear map, 16 captions\) name the clip's genre [0-9.]+ \(oracle [0-9.]+, chance 0\.250\)/);
+});
+
 test('pipeline retrieval through the library store equals the exact search of every vector in memory', async () => {
   const { evaluateRetrieval, openLibrary } = await import('../../src/library/index.ts');
   const { decodedAndTrue } = await import('../../src/pipeline/jobs/decodedAndTrue.ts');
@@ -331,7 +369,7 @@ test('brain2music generate refuses a run folder another live process holds (RUN/
   }
 });
 
-test('brain2music generate --generator musicgen (tiny model folder) writes each clip\'s audio and the prompt built from its decoded embedding', async () => {
+test('brain2music generate --generator musicgen (tiny model folder) writes each clip\'s audio and the prompt the run\'s caption bank chose for its decoded embedding', async () => {
   const { runGenerate } = await import('../../src/cli/commands/generate.ts');
   const { writeTinyMusicgen, TINY } = await import('../generate/tinyMusicgen.ts');
   const { readAudio } = await import('../../src/io/index.ts');
@@ -340,9 +378,13 @@ test('brain2music generate --generator musicgen (tiny model folder) writes each 
   assert.equal(res['sub-001']!.generator, 'musicgen');
   const clips = json<{ clipIds: string[] }>('subjects/sub-001/decode/predictions.json').clipIds;
   for (const c of clips) {
-    const cond = json<{ generator: string; prompt: string }>(`generated/sub-001/${c}_0.json`);
+    const cond = json<{ generator: string; prompt: string; captions: { id: string; caption: string }[] }>(`generated/sub-001/${c}_0.json`);
     assert.equal(cond.generator, 'musicgen');
-    assert.match(cond.prompt, /(blues|classical|metal|reggae|country|disco|hiphop|jazz|pop|rock)( and \w+)? track/);
+    // the run's generate.guide: MusicGen is prompted with the bank caption (a training clip's) nearest the decoded embedding
+    assert.equal(cond.captions.length, 1);
+    assert.equal(cond.prompt, cond.captions[0]!.caption);
+    assert.ok(!clips.includes(cond.captions[0]!.id), `${cond.captions[0]!.id} is a training clip`);
+    assert.match(cond.prompt, /^a (blues|classical|metal|reggae) song with \w+ [0-3]$/);
     const audio = await readAudio(run(`generated/sub-001/${c}_0.wav`));
     assert.equal(audio.sampleRate, TINY.sampleRate);
     assert.equal(audio.samples.length, (25 - TINY.codebooks + 1) * TINY.hop, '0.5 s at 50 codec frames per second');

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Brain2MusicError } from '../../errors.ts';
 import { threadBudget } from '../../threads.ts';
 import { promptFromAttributes, type MusicAttributes } from '../attributes.ts';
+import type { CaptionChoice } from '../captionGuide.ts';
 import type { GeneratedClip, GenerationOptions, Generator } from '../generator.ts';
 
 /** Files a MusicGen folder exported for transformers.js must hold (Xenova/musicgen-small layout, fp32). */
@@ -23,6 +24,8 @@ export interface MusicgenOptions {
   allowDownload?: boolean;
   /** Reads musical attributes off a decoded embedding; the text prompt is built from them. */
   describe: (embedding: Float32Array) => MusicAttributes | Promise<MusicAttributes>;
+  /** Retrieval-guided prompting: the caption-bank prompt of an embedding, used instead of the attribute prompt. */
+  prompt?: (embedding: Float32Array) => Promise<CaptionChoice>;
   /** Classifier-free guidance scale (MusicGen's default is 3). */
   guidanceScale?: number;
 }
@@ -70,8 +73,9 @@ export async function createMusicgenGenerator(opts: MusicgenOptions): Promise<Ge
   return {
     name: 'musicgen',
     async generate(embedding: Float32Array, o: GenerationOptions): Promise<GeneratedClip[]> {
-      const attributes = await opts.describe(embedding);
-      const prompt = promptFromAttributes(attributes);
+      const guided = opts.prompt ? await opts.prompt(embedding) : undefined;
+      const attributes = guided ? undefined : await opts.describe(embedding);
+      const prompt = guided ? guided.prompt : promptFromAttributes(attributes!);
       const inputs = tokenizer(prompt);
       const out: GeneratedClip[] = [];
       for (let k = 0; k < o.samples; k++) {
@@ -86,7 +90,7 @@ export async function createMusicgenGenerator(opts: MusicgenOptions): Promise<Ge
         out.push({
           samples: Float32Array.from(audio.data as Float32Array),
           sampleRate,
-          conditioning: { generator: 'musicgen', prompt, attributes, seed: o.seed + k, temperature: o.temperature, guidanceScale },
+          conditioning: { generator: 'musicgen', prompt, ...(guided ? { captions: guided.captions } : { attributes }), seed: o.seed + k, temperature: o.temperature, guidanceScale },
         });
       }
       return out;

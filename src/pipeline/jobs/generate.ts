@@ -8,6 +8,7 @@ import { runLayout } from '../../run/index.ts';
 import {
   createGenerationContext, generateSubject, type GenerateSettings, type GenerationContext, type SubjectGenerationMetrics, type SubjectResponseSettings,
 } from './generateSubject.ts';
+import { buildCaptionGuide } from './captionGuide.ts';
 
 export interface GenerateJobInput {
   /** The run folder holding the decoded predictions and the target's embeddings. */
@@ -24,6 +25,8 @@ export interface GenerateJobInput {
   responses: SubjectResponseSettings;
   /** The stimulus folder: a simulated one's `params.json` gives the second scoring space (the stimuli's arrangements). */
   stimuliDir?: string;
+  /** The run's captions table (the linear text map of generate.guide is fitted on the training clips' captions). */
+  captions?: string;
   /** How the library is searched for neighbours and copies (default: RETRIEVE_DEFAULTS.search). */
   search?: LibrarySearchChoice;
 }
@@ -40,7 +43,9 @@ export function generationSummaryLine(m: SubjectGenerationMetrics): string {
   const f = (x: number) => x.toFixed(3);
   const rr = m.withoutRerank ? `; without re-ranking ${f(m.withoutRerank.identification.value)}, ${f(m.withoutRerank.genreAgreement.value)}` : '';
   const second = m.secondSpace ? `, in the ${m.secondSpace.space} ${f(m.secondSpace.identification.value)} (oracle ${f(m.secondSpace.oracle.value)})` : '';
-  return `identification ${f(m.identification.value)} (oracle ${f(m.oracle.identification.value)}, chance 0.5)${second}, genre agreement ${f(m.genreAgreement.value)} (oracle ${f(m.oracle.genreAgreement.value)}, chance ${f(m.genreAgreement.chance)})${rr}; nearest library clip: cosine ≤ ${f(m.novelty.maxCosine)}, cross-correlation ≤ ${f(m.novelty.maxCrossCorrelation)}`;
+  const g = m.promptGuide?.genreNamed;
+  const guide = g ? `; caption prompts (${m.promptGuide!.map} map, ${m.promptGuide!.bankSize} captions) name the clip's genre ${f(g.value)} (oracle ${f(g.oracle)}, chance ${f(g.chance)})` : '';
+  return `identification ${f(m.identification.value)} (oracle ${f(m.oracle.identification.value)}, chance 0.5)${second}, genre agreement ${f(m.genreAgreement.value)} (oracle ${f(m.oracle.genreAgreement.value)}, chance ${f(m.genreAgreement.chance)})${rr}${guide}; nearest library clip: cosine ≤ ${f(m.novelty.maxCosine)}, cross-correlation ≤ ${f(m.novelty.maxCrossCorrelation)}`;
 }
 
 /**
@@ -64,7 +69,8 @@ export async function generateJob(input: GenerateJobInput, outDir: string, repor
     const library = await searchableLibrary(store, input.search ?? RETRIEVE_DEFAULTS.search);
     embedder = await createEmbedder(m.name, { modelDir: m.modelDir, allowDownload: m.allowDownload, layer: m.layer });
     if (input.settings.tagger) tagger = await createAstTagger({ modelDir: input.settings.tagger });
-    const ctx = await createGenerationContext(library, input.libraryAudio, input.settings, embedder, m, input.stimuliDir, tagger);
+    const guide = input.settings.guide ? await buildCaptionGuide(input.settings.guide, input.dataset, input.runDir, m.name, input.captions) : undefined;
+    const ctx = await createGenerationContext(library, input.libraryAudio, input.settings, embedder, m, input.stimuliDir, tagger, guide);
     for (const subject of input.subjects) {
       const bar = reporter.progress(`${subject} generating`);
       try {

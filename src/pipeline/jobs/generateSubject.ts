@@ -20,6 +20,7 @@ import type { EmbedModel } from './embed.ts';
 import { arrangementOf, arrangementSpace, stimulusArrangements, type ArrangementSpace } from './arrangementSpace.ts';
 import { decodedAndTrue } from './decodedAndTrue.ts';
 import { generationClassAgreement, type TaggerContext } from './generationClasses.ts';
+import { scorePromptGuide, type CaptionGuide, type CaptionGuideSettings, type PromptGuideMetrics } from './captionGuide.ts';
 
 /** How the generate stage (and `brain2music generate`) runs. */
 export interface GenerateSettings {
@@ -36,6 +37,8 @@ export interface GenerateSettings {
   durationSec: number;
   /** AudioSet tagger folder (AST): class agreement of the generated music with the stimuli (absent: not scored). */
   tagger?: string;
+  /** Retrieval-guided prompts from a caption bank (absent: prompts written from attributes). */
+  guide?: CaptionGuideSettings;
 }
 
 /** What the generators and scorers share for one run: the library, its parameter decoder, the embedder. */
@@ -57,6 +60,8 @@ export interface GenerationContext {
   clipEmbeddingCache: WeakMap<Float32Array, Float32Array>;
   /** The AudioSet tagger of class agreement, when the run names one. */
   tagger?: TaggerContext;
+  /** The caption bank prompts are chosen from, when the run names one. */
+  guide?: CaptionGuide;
 }
 
 /** Rate of the waveform copy check: a copy at 22 kHz is still a copy at 8 kHz, at a tenth of the FFT cost. */
@@ -99,7 +104,7 @@ function attributesFromNeighbours(library: SearchableLibrary) {
  * its generating parameters.
  */
 export async function createGenerationContext(
-  library: SearchableLibrary, libraryAudio: string | undefined, settings: GenerateSettings, embedder: Embedder, model: GenerationContext['model'], stimuliDir?: string, tagger?: TaggerContext['tagger'],
+  library: SearchableLibrary, libraryAudio: string | undefined, settings: GenerateSettings, embedder: Embedder, model: GenerationContext['model'], stimuliDir?: string, tagger?: TaggerContext['tagger'], guide?: CaptionGuide,
 ): Promise<GenerationContext> {
   const paramsFile = libraryParamsFile(libraryAudio);
   let decoder: ParameterDecoder | undefined;
@@ -119,13 +124,13 @@ export async function createGenerationContext(
   const info = generatorInfo(name);
   if (info.needsParameters && !decoder) fail('BAD_INPUT', `the ${name} generator learns from a library with generating parameters (params.json beside ${libraryAudio ?? 'the library audio'}), which this library lacks; use "generate": {"name": "musicgen", "modelDir": …} or switch generation off ("generate": null).`);
   if (info.needsModelDir && !settings.modelDir) fail('BAD_INPUT', `the ${name} generator needs a model folder: set "generate.modelDir" (or --model-dir) to ${info.modelHint ?? 'its model folder'}.`);
-  const made = await info.create({ modelDir: settings.modelDir, decoder, describe: decoder ? attributesFrom(decoder) : attributesFromNeighbours(library) });
+  const made = await info.create({ modelDir: settings.modelDir, decoder, describe: decoder ? attributesFrom(decoder) : attributesFromNeighbours(library), ...(guide ? { prompt: guide.choose } : {}) });
   const generator = withEmbeddingGuidance(made, { candidates: settings.guidance, embed: (clip) => clipEmbedding(embedding, clip) });
   // Genre label of a clip-level embedding: the decoder's genre classifier, else the nearest library track's genre.
   const classify = decoder
     ? async (e: Float32Array) => likeliestGenre((await decodeParameters(decoder!, e, 1))[0]!)
     : async (e: Float32Array) => library.genres[(await library.nearest(e, 1)).indices[0]!] ?? 'unknown';
-  return { ...embedding, library, decoder, generator, classify, oracleCache: new Map(), libraryAudioCache: new Map(), ...(secondSpace ? { secondSpace } : {}), ...(tagger ? { tagger: { tagger, cache: new Map() } } : {}) };
+  return { ...embedding, library, decoder, generator, classify, oracleCache: new Map(), libraryAudioCache: new Map(), ...(secondSpace ? { secondSpace } : {}), ...(tagger ? { tagger: { tagger, cache: new Map() } } : {}), ...(guide ? { guide } : {}) };
 }
 
 /** Embeds one generated clip into `windows × dim` with the stimuli's windows. */
@@ -197,6 +202,8 @@ export interface SubjectGenerationMetrics {
   genreClassifier: 'library-fitted';
   /** The paper's class agreement, by an AudioSet tagger (generate.tagger), with the oracle's and chance. */
   classAgreement?: ClassAgreement;
+  /** Retrieval-guided prompts (generate.guide): how often the prompt chosen by the decoded embedding names the clip's genre. */
+  promptGuide?: PromptGuideMetrics;
   decoded: GenerationEvaluation;
   /** The same draws without re-ranking (the first candidate of each clip), when re-ranked. */
   withoutRerank?: GenerationEvaluation;
@@ -273,6 +280,7 @@ export async function generateSubject(
     identification: decoded.identification,
     genreAgreement: decoded.genreAgreement,
     genreClassifier: 'library-fitted',
+    ...(ctx.guide ? { promptGuide: await scorePromptGuide(ctx.guide, d.clipIds, d.clipIds.map((id) => ds.clips.find((c) => c.id === id)?.genre ?? ''), d.predicted, d.truth, d.dim) } : {}),
     ...(ctx.tagger ? { classAgreement: await generationClassAgreement(ctx.tagger, runDir, ctx.model.name, d.clipIds, gens.map((g) => g.clips[0]!), d.clipIds.map((_, i) => ctx.oracleCache.get(oracleKey(i))!.clip), d.clipIds.map((_, i) => oracleKey(i))) } : {}),
     decoded,
     withoutRerank: rerank ? await evaluate(first) : undefined,

@@ -10,7 +10,7 @@ import type { Stage } from '../stage.ts';
 /** The generation settings of a run configuration with the stage's seed. */
 export function generateSettings(config: RunConfig, seed: number): GenerateSettings {
   const g = config.generate!;
-  return { generator: g.name, modelDir: g.modelDir, samples: g.samples, rerank: g.rerank, guidance: g.guidance, temperature: g.temperature, seed, durationSec: GENERATE_DEFAULTS.durationSec, ...(g.tagger ? { tagger: g.tagger } : {}) };
+  return { generator: g.name, modelDir: g.modelDir, samples: g.samples, rerank: g.rerank, guidance: g.guidance, temperature: g.temperature, seed, durationSec: GENERATE_DEFAULTS.durationSec, ...(g.tagger ? { tagger: g.tagger } : {}), ...(g.guide ? { guide: g.guide } : {}) };
 }
 
 /** generate: the generate job (see `jobs/generate.ts`) with the run's settings and the stage's seed. */
@@ -43,7 +43,7 @@ export const generateStage: Stage = {
     const res = await generateJob(
       {
         runDir: ctx.runDir, dataset: run.dataset(), subjects: run.subjects(), model: run.target, db: run.libraryDb, libraryAudio: run.libraryAudio,
-        settings: generateSettings(run.config, ctx.seed), responses: { load: run.load, ...run.config.align }, stimuliDir: run.stimuliDir, search: run.config.retrieve.search,
+        settings: generateSettings(run.config, ctx.seed), responses: { load: run.load, ...run.config.align }, stimuliDir: run.stimuliDir, search: run.config.retrieve.search, captions: run.config.captions,
       },
       ctx.outDir,
       ctx.ui,
