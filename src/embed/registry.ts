@@ -30,6 +30,8 @@ export const EMBEDDERS: Readonly<Record<string, EmbedderInfo>> = {
   // MuQ-MuLan's towers from an ONNX export (onnxruntime-node, not transformers.js): 10 s at 24 kHz; a caption per clip
   muq: { create: async (o) => (await import('./adapters/muq.ts')).createMuqAudioEmbedder(o), defaultWindowSec: 10, needsAudio: true, options: [], textTower: 'muq-text' },
   'muq-text': { create: async (o) => (await import('./adapters/muq.ts')).createMuqTextEmbedder(o), defaultWindowSec: 15, needsAudio: false, options: ['captions'] },
+  // a neural codec's latent frames averaged over 1.5 s windows (10 per clip): the open stand-in for SoundStream-avg
+  codec: { create: async (o) => (await import('./adapters/codec.ts')).createCodecEmbedder(o), defaultWindowSec: 1.5, needsAudio: true, options: [] },
   w2vbert: { create: async (o) => (await import('./adapters/w2vbert.ts')).createW2vBertEmbedder(o), defaultWindowSec: 5, needsAudio: true, options: ['layer'] },
   genre: { create: async (o) => (await import('./adapters/genre.ts')).createGenreEmbedder({ genres: o.genres, clipGenres: o.clipGenres }), defaultWindowSec: 10, needsAudio: false, options: ['clipGenres'] },
 };

@@ -129,7 +129,7 @@ export interface BidsDatasetConfig {
 }
 
 export interface EmbeddingConfig {
-  /** Registry name: builtin, clap, clap-text, muq, muq-text, w2vbert, genre. */
+  /** Registry name: builtin, clap, clap-text, muq, muq-text, codec, w2vbert, genre. */
   name: string;
   modelDir: string | undefined;
   allowDownload: boolean;
@@ -213,8 +213,8 @@ export const FIELDS = {
 } as const;
 
 const embeddingField = obj({
-  name: doc(str(), 'registry name of the model: builtin, clap, clap-text, muq, muq-text, w2vbert, genre'),
-  modelDir: doc(optional(str()), 'local model folder (a Hugging Face download) for clap, clap-text, muq, muq-text and w2vbert'),
+  name: doc(str(), 'registry name of the model: builtin, clap, clap-text, muq, muq-text, codec, w2vbert, genre'),
+  modelDir: doc(optional(str()), 'local model folder (a Hugging Face download) for clap, clap-text, muq, muq-text, codec and w2vbert'),
   allowDownload: doc(withDefault(bool(), false), 'let transformers.js fetch modelDir as a hub id when it is not a local folder'),
   windowSec: doc(optional(FIELDS.windowSec), "window length in seconds (default: the model's own: 10; w2vbert 5; clap-text 15)"),
   hopSec: doc(withDefault(FIELDS.hopSec, EMBED_DEFAULTS.hopSec), 'window step in seconds (one TR)'),

@@ -60,7 +60,7 @@ test('brain2music embed --model genre writes the one-hot control; an unknown mod
   assert.equal(e.data[1 * 100 + 9 * 10 + 6], 1); // metal, last window
   const bad = spawnSync(process.execPath, ['bin/brain2music.js', 'embed', '--audio', dir, '--model', 'mulan', '--out', out], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /unknown --model 'mulan'; known models: builtin, clap, clap-text, muq, muq-text, w2vbert, genre/);
+  assert.match(bad.stderr, /unknown --model 'mulan'; known models: builtin, clap, clap-text, muq, muq-text, codec, w2vbert, genre/);
   const noDir = spawnSync(process.execPath, ['bin/brain2music.js', 'embed', '--audio', dir, '--model', 'clap', '--model-dir', join(dir, 'nope'), '--out', out], { encoding: 'utf8' });
   assert.equal(noDir.status, 4);
   assert.match(noDir.stderr, /onnx\/audio_model\.onnx/);

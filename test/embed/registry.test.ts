@@ -4,13 +4,13 @@ import { createEmbedder, embedderNames } from '../../src/embed/index.ts';
 import { genreOfClipId, GTZAN_GENRES } from '../../src/bids/index.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
 
-test('embedderNames() lists builtin, clap, clap-text, muq, muq-text, w2vbert, genre', () => {
-  assert.deepEqual(embedderNames(), ['builtin', 'clap', 'clap-text', 'muq', 'muq-text', 'w2vbert', 'genre']);
+test('embedderNames() lists builtin, clap, clap-text, muq, muq-text, codec, w2vbert, genre', () => {
+  assert.deepEqual(embedderNames(), ['builtin', 'clap', 'clap-text', 'muq', 'muq-text', 'codec', 'w2vbert', 'genre']);
 });
 
 test('createEmbedder(unknown) fails with BAD_INPUT listing the known names', async () => {
   await assert.rejects(createEmbedder('mulan'), (e: unknown) =>
-    e instanceof Brain2MusicError && e.code === 'BAD_INPUT' && /'mulan'/.test(e.message) && /builtin, clap, clap-text, muq, muq-text, w2vbert, genre/.test(e.message));
+    e instanceof Brain2MusicError && e.code === 'BAD_INPUT' && /'mulan'/.test(e.message) && /builtin, clap, clap-text, muq, muq-text, codec, w2vbert, genre/.test(e.message));
   await assert.rejects(createEmbedder('toString'), Brain2MusicError);
 });
 

@@ -12,7 +12,7 @@ export interface EmbedOptions {
   audio?: string[];
   /** A dataset whose clips are embedded: the excerpts its events name, cut from the tracks under `audio` (default `<bids>/stimuli`). */
   bids?: string;
-  /** builtin | clap | clap-text | muq | muq-text | w2vbert | genre */
+  /** builtin | clap | clap-text | muq | muq-text | codec | w2vbert | genre */
   model: string;
   /** Output `FILE.npy` (FILE.json is written beside it). */
   out: string;

@@ -1,11 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { fail } from '../../errors.ts';
-import { threadBudget } from '../../threads.ts';
 import { captionWindows, textTowerCaptions } from '../captionsTable.ts';
 import type { Embedder, EmbedderOptions } from '../embedder.ts';
-import { stack } from './clap.ts';
+import { onnxModelFolder, oneWindowAtATime, openOnnxSession } from './onnxFolder.ts';
 
 /** The MuQ-MuLan ONNX export this adapter targets (OpenMuQ/MuQ-MuLan-large; CC BY-NC 4.0, so a user-supplied folder). */
 export const MUQ_HUB_IDS = ['YvanM/MuQ-MuLan-large-onnx'] as const;
@@ -17,27 +16,9 @@ export const MUQ_WINDOW_SEC = 10;
 /** The text tower reads at most this many tokens. */
 export const MUQ_MAX_TOKENS = 64;
 
-type Ort = typeof import('onnxruntime-node');
-
-/** The folder, checked for `files`, or NOT_FOUND naming what is missing and the export to download. */
-function modelFolder(kind: string, modelDir: string | undefined, files: readonly string[]): string {
-  const how = `Download ${MUQ_HUB_IDS.join(' or ')} on a connected machine (README, "Music embeddings"; licence CC BY-NC 4.0) and pass its folder with --model-dir.`;
-  if (!modelDir) fail('BAD_INPUT', `the ${kind} embedder needs a model folder (--model-dir) holding ${files.join(', ')}. ${how}`);
-  const dir = resolve(modelDir);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) fail('NOT_FOUND', `${kind} model folder '${dir}' does not exist; expected a folder with ${files.join(', ')}. ${how}`);
-  const missing = files.filter((f) => !existsSync(join(dir, f)));
-  if (missing.length > 0) fail('NOT_FOUND', `${kind} model folder '${dir}' is missing ${missing.join(', ')}; expected ${files.join(', ')}. ${how}`);
-  return dir;
-}
-
-async function openSession(path: string): Promise<{ ort: Ort; session: InferenceSession }> {
-  const ort: Ort = await import('onnxruntime-node');
-  try {
-    return { ort, session: await ort.InferenceSession.create(path, { intraOpNumThreads: threadBudget(), interOpNumThreads: 1 }) };
-  } catch (err) {
-    return fail('BAD_FILE', `could not load ${path} with ONNX Runtime: ${(err as Error).message}. Re-download ${MUQ_HUB_IDS[0]}.`, err);
-  }
-}
+const MUQ_HOW = `Download ${MUQ_HUB_IDS.join(' or ')} on a connected machine (README, "Music embeddings"; licence CC BY-NC 4.0) and pass its folder with --model-dir.`;
+const modelFolder = (kind: string, modelDir: string | undefined, files: readonly string[]) => onnxModelFolder(kind, modelDir, files, MUQ_HOW);
+const openSession = (path: string) => openOnnxSession(path, `Re-download ${MUQ_HUB_IDS[0]}.`);
 
 /** The one float output of a run, as a vector (the exports return [1, 512], L2-normalised). */
 function vectorOf(outputs: Record<string, Tensor>, session: InferenceSession, path: string): Float32Array {
@@ -73,11 +54,7 @@ export async function createMuqAudioEmbedder(opts: EmbedderOptions): Promise<Emb
     dim,
     sampleRate: MUQ_SAMPLE_RATE,
     windowSec: MUQ_WINDOW_SEC,
-    async embed(windows: Float32Array[]): Promise<Float32Array> {
-      const rows: Float32Array[] = [];
-      for (const w of windows) rows.push(await embedOne(w));
-      return stack(rows, dim);
-    },
+    embed: oneWindowAtATime(embedOne, dim),
     dispose: async () => { await session.release(); },
   };
 }
