@@ -59,6 +59,15 @@ function classAgreementRows(c: ClassAgreementRecord | undefined): [string, Score
   return (['genre', 'instrument', 'mood'] as const).map((b) => [`generation: AudioSet ${b} top-${c[b].top} overlap, test (clips; ${c.classifier}; chance: random pairing)`, c[b]]);
 }
 
+/** How concentrated the retrieved tracks are (hubness), decoded and oracle, with the warning the retrieve stage prints. */
+function concentrationNote(s: SubjectContents): string {
+  const c = s.retrieval?.concentration;
+  if (!c) return '';
+  const one = (x: typeof c.predicted) => `${x.distinct} distinct top tracks for ${x.n} test clips; the most retrieved, ${esc(x.largestHub.id)}, is the top track of ${x.largestHub.count} (${fmt(100 * x.largestHub.share, 0)}%)`;
+  const warn = c.predicted.degenerate ? ` <strong>Degenerate: one track is the top of more than a quarter of the clips; retrieval scores are not informative. Try retrieve.hubness "center" or "csls".</strong>` : '';
+  return `<p class="table-foot">Retrieval concentration (scores: ${esc(s.retrieval?.hubness ?? 'none')}; search: ${esc(s.retrieval?.search ?? 'exact')}): decoded, ${one(c.predicted)}; oracle, ${one(c.oracle)}.${warn}</p>`;
+}
+
 function metricsTable(s: SubjectContents): string {
   const d = s.decode?.metrics;
   const scores: [string, ScoreWithChance | undefined][] = [
@@ -280,7 +289,7 @@ function subjectSection(v: SubjectView): string {
   const genres = s.decode?.metrics.perGenre;
   const genreBars: Bar[] = genres ? Object.entries(genres).map(([g, a]) => ({ label: g, value: a, chance: 0.5 })) : [];
   return `<section class="subject" id="${esc(id)}"><h2>${esc(id)}</h2>
-<h3>Metrics</h3>${metricsTable(s)}
+<h3>Metrics</h3>${metricsTable(s)}${concentrationNote(s)}
 <div class="row"><div><h3>Identification</h3>${identificationFigure(s)}</div>
 <div><h3>Accuracy per genre</h3>${genreBars.length ? figure(barChartSvg(genreBars, { title: 'identification accuracy per genre (test)', min: 0, max: 1 }), `${id}-per-genre`) : notRun('per-genre accuracy', 'decode')}</div></div>
 <h3>Where music lives: encoding maps</h3>${s.encode ? (s.encode.summary.noVolume ? voxelMapsSummary(v) : brainViewer(v)) + encodeTable(s) : ''}

@@ -55,6 +55,15 @@ test('pipeline configuration: muq, muq-text and codec embed the stimuli, muq is 
   assert.deepEqual(Object.keys(e.models), ['muq', 'muq-text', 'codec', 'genre']);
 });
 
+test('pipeline configuration: decode.target muq-text and codec decode the other two (the embeddings reused)', async () => {
+  for (const target of ['muq-text', 'codec']) {
+    const again = await runConfigured({ ...config, decode: { ...config.decode, target } }, undefined, silentUi);
+    const status = Object.fromEntries(again.outcomes.map((o) => [o.name, o.status]));
+    assert.deepEqual([status.embed, status.decode], ['reused', 'ran'], target);
+    assert.equal(json<DecodeMetrics>('subjects/sub-001/decode/metrics.json').target, target);
+  }
+});
+
 test('the CLI: embed --model muq, --model muq-text --captions and --model codec write the pipeline\'s bytes; decode and encode run on each', async () => {
   for (const model of ['muq', 'muq-text', 'codec']) {
     const out = join(root, 'cli', `${model}.npy`);

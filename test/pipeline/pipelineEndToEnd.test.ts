@@ -314,6 +314,8 @@ test('pipeline retrieval through the library store equals the exact search of ev
   const ref = evaluateRetrieval({ predicted: d.predicted, truth: d.truth, clipIds: d.clipIds, clipGenres: d.clipIds.map(genreOf), library: all, dim: d.dim, k: config.retrieve.k, seed: stageSeed(config.seed, 'retrieve') });
   assert.equal(got.librarySize, all.ids.length);
   assert.deepEqual(got.evaluation, JSON.parse(JSON.stringify(ref)));
+  const c = ref.concentration.predicted;
+  assert.ok(readFileSync(run('report/index.html'), 'utf8').includes(`Retrieval concentration (scores: none; search: exact): decoded, ${c.distinct} distinct top tracks for ${c.n} test clips`), 'the report shows how concentrated the retrieved tracks are');
 });
 
 test('one door per stage: brain2music retrieve --run and generate --run rewrite the pipeline\'s retrieval and generated music byte for byte', async () => {

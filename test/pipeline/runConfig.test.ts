@@ -25,7 +25,7 @@ test('parseRunConfig(minimal) fills every default and resolves paths against the
   assert.deepEqual(c.decode, { target: undefined, topRois: 6, folds: 5, cvScore: 'inner', voxels: undefined, alignment: undefined, trainRuns: undefined });
   assert.equal(c.captions, undefined);
   assert.deepEqual(c.encode, { spaces: undefined, fdrQ: 0.05, folds: 5, null: 'block', nPerm: 10_000, pTail: 'gpd' });
-  assert.deepEqual(c.generate, { name: 'builtin', modelDir: undefined, samples: 1, rerank: 0, guidance: 1, temperature: 0 });
+  assert.deepEqual(c.generate, { name: 'builtin', modelDir: undefined, samples: 1, rerank: 0, guidance: 1, temperature: 0, guide: undefined, tagger: undefined });
   assert.equal(c.report, true);
 });
 
