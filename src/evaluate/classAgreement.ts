@@ -57,7 +57,7 @@ export function classOverlap(a: readonly number[], b: readonly number[]): number
 /** One branch's agreement: the mean overlap, what random pairings give, and (when given) the oracle's. */
 export interface BranchAgreement {
   value: number;
-  /** Mean overlap of each original with the reconstructions of the other clips (random pairing, exact). */
+  /** Mean overlap of each original with the reconstructions of the other clips (random pairing, exact; NaN for one clip). */
   chance: number;
   /** The same for reconstructions from the true embeddings. */
   oracle?: number;
@@ -91,7 +91,7 @@ export function classAgreement(input: {
   if (input.original.length !== n || input.reconstruction.length !== n || (input.oracle && input.oracle.length !== n)) {
     fail('MISMATCH', `classAgreement: ${n} clips but ${input.original.length} original, ${input.reconstruction.length} reconstructed${input.oracle ? ` and ${input.oracle.length} oracle` : ''} label sets.`);
   }
-  if (n < 2) fail('BAD_INPUT', `classAgreement: ${n} clip(s); chance needs at least 2.`);
+  if (n < 1) fail('BAD_INPUT', 'classAgreement: no clips to score.');
   const branches = audiosetBranches(input.labels);
   const tops = (scores: readonly ArrayLike<number>[]) => scores.map((s) => Object.fromEntries(BRANCHES.map((b) => [b, topClasses(s, branches[b], CLASS_AGREEMENT_TOP[b])])) as Record<AudioSetBranch, number[]>);
   const orig = tops(input.original);
@@ -103,7 +103,7 @@ export function classAgreement(input: {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) pairs.push(classOverlap(orig[i]![b], rec[j]![b]));
     return {
       value: mean(orig.map((o, i) => classOverlap(o[b], rec[i]![b]))),
-      chance: mean(pairs),
+      chance: pairs.length ? mean(pairs) : Number.NaN,
       ...(ora ? { oracle: mean(orig.map((o, i) => classOverlap(o[b], ora[i]![b]))) } : {}),
       top: CLASS_AGREEMENT_TOP[b], unit: 'clips', split: 'test',
     };

@@ -1,3 +1,4 @@
+import { GENERATE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { cosineTopK } from '../library/index.ts';
 import { fitRidgeCV, logspace, predictRidge } from '../ridge/index.ts';
@@ -20,7 +21,7 @@ export interface CaptionChoice {
  * Retrieval-guided prompting: the `top` bank captions nearest (cosine) to an embedding already in
  * the text tower's space, joined into one prompt, best first.
  */
-export function chooseCaptions(bank: CaptionBank, query: Float32Array, top = 1): CaptionChoice {
+export function chooseCaptions(bank: CaptionBank, query: Float32Array, top: number = GENERATE_DEFAULTS.guideTop): CaptionChoice {
   if (query.length !== bank.dim) fail('MISMATCH', `a ${query.length}-d query cannot be compared with the caption bank's ${bank.dim}-d text vectors; map it into the text space first.`);
   const hits = cosineTopK(bank.vectors, query, bank.dim, Math.min(top, bank.ids.length));
   const captions = Array.from(hits.indices, (i, j) => ({ id: bank.ids[i]!, caption: bank.captions[i]!, score: hits.scores[j]! }));

@@ -2,9 +2,12 @@ import { fail } from '../errors.ts';
 import { matmul } from '../linalg/index.ts';
 import type { TopK } from './cosineTopK.ts';
 
+/** Library rows per matrix product: bounds memory to nQueries × this many scores (and, streamed, this many vectors). */
+export const SEARCH_BLOCK_ROWS = 65536;
+
 /** Options of {@link cosineTopKGemm}. */
 export interface CosineTopKGemmOptions {
-  /** Library rows per matrix product (default 65536): bounds memory to nQueries × blockRows floats. */
+  /** Library rows per matrix product (default SEARCH_BLOCK_ROWS): bounds memory to nQueries × blockRows floats. */
   blockRows?: number;
   /** Extra float32 candidates per query that are re-scored in float64 (default 16). */
   margin?: number;
@@ -34,7 +37,7 @@ export async function cosineTopKGemm(
   if (queries.length % dim !== 0) fail('MISMATCH', `cosineTopKGemm: queries have ${queries.length} values, not a multiple of dim = ${dim}; the query dimension must match the library's.`);
   const N = library.length / dim;
   const Q = queries.length / dim;
-  const blockRows = Math.max(1, opts.blockRows ?? 65536);
+  const blockRows = Math.max(1, opts.blockRows ?? SEARCH_BLOCK_ROWS);
   const margin = Math.max(0, opts.margin ?? 16);
 
   const invNorm = rowInvNorms(library, N, dim);

@@ -1,7 +1,7 @@
 import { fail } from '../errors.ts';
 import { matmul } from '../linalg/index.ts';
 import type { TopK } from './cosineTopK.ts';
-import { cosineTopKGemm } from './cosineTopKGemm.ts';
+import { cosineTopKGemm, SEARCH_BLOCK_ROWS } from './cosineTopKGemm.ts';
 
 /**
  * How library tracks are scored against a query. In high-dimensional embedding spaces a few
@@ -71,7 +71,7 @@ export async function hubnessTopK(
   const kt = Math.max(1, Math.min(opts.cslsK ?? 10, N));
   const lib = unitRows(library, N, dim);
   const qs = unitRows(queries, Q, dim);
-  const blockRows = Math.max(1, opts.blockRows ?? 65536);
+  const blockRows = Math.max(1, opts.blockRows ?? SEARCH_BLOCK_ROWS);
   // pass 1: r(t) for every track (its k nearest queries), r(q) for every query (its k nearest tracks)
   const rTrack = new Float32Array(N);
   const qBest = Array.from({ length: Q }, () => new Float32Array(0));

@@ -5,7 +5,7 @@ import { RETRIEVE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { writeJsonAtomic } from '../io/index.ts';
 import type { TopK } from './cosineTopK.ts';
-import { cosineTopKGemm } from './cosineTopKGemm.ts';
+import { cosineTopKGemm, SEARCH_BLOCK_ROWS } from './cosineTopKGemm.ts';
 
 /** The table that holds the tracks inside the LanceDB folder. */
 export const TRACKS_TABLE = 'tracks';
@@ -201,10 +201,10 @@ export class LibraryStore {
    * vectors (memory bounded by a block, not the library); equal to `cosineTopKGemm` over readAll's
    * vectors (ties to the lower row).
    */
-  async exactTopK(queries: Float32Array, k: number, opts: { blockRows?: number } = {}): Promise<TopK> {
+  async exactTopK(queries: Float32Array, k: number, opts: { blockRows?: number; catalog?: LibraryCatalog } = {}): Promise<TopK> {
     const dim = this.requireDim(queries);
     const Q = queries.length / dim;
-    const blockRows = Math.max(1, opts.blockRows ?? 65536);
+    const blockRows = Math.max(1, Math.min(opts.blockRows ?? SEARCH_BLOCK_ROWS, await this.count()));
     const best: { i: number; c: number }[][] = Array.from({ length: Q }, () => []);
     const block = new Float32Array(blockRows * dim);
     let filled = 0;
@@ -221,7 +221,16 @@ export class LibraryStore {
       first += filled;
       filled = 0;
     };
-    for await (const batch of this.table!.query().select(['vector'])) {
+    let scanned = 0;
+    for await (const batch of this.table!.query().select(['id', 'vector'])) {
+      // rows are numbered in scan order: checked against the catalog they will be named from
+      if (opts.catalog) {
+        const ids = batch.getChild('id')!.toArray() as ArrayLike<string>;
+        for (let r = 0; r < batch.numRows; r++) {
+          if (ids[r] !== opts.catalog.ids[scanned + r]) fail('MISMATCH', `library ${this.dir}: row ${scanned + r} is ${ids[r]} in this scan but ${opts.catalog.ids[scanned + r]} in the catalog (the table changed while it was searched); rerun.`);
+        }
+      }
+      scanned += batch.numRows;
       const rows = vectorRows(batch.getChild('vector')!, dim, batch.numRows);
       for (let r0 = 0; r0 < batch.numRows;) {
         const take = Math.min(blockRows - filled, batch.numRows - r0);
@@ -243,10 +252,10 @@ export class LibraryStore {
    * Top-k library rows per query through the store: 'exact' streams the table ({@link exactTopK}),
    * 'ann' asks the index (ids mapped to rows of `catalog`). What the pipeline's retrieval scores.
    */
-  async topK(queries: Float32Array, k: number, mode: RowSearchMode, catalog: LibraryCatalog, opts: Omit<SearchOptions, 'k' | 'mode'> = {}): Promise<TopK> {
-    if (mode === 'exact') return this.exactTopK(queries, k);
+  async topK(queries: Float32Array, k: number, mode: RowSearchMode, catalog: LibraryCatalog, opts: Omit<SearchOptions, 'k' | 'mode'> & { rowOf?: ReadonlyMap<string, number> } = {}): Promise<TopK> {
+    if (mode === 'exact') return this.exactTopK(queries, k, { catalog });
     const hits = await this.search(queries, { ...opts, k, mode });
-    const at = new Map(catalog.ids.map((id, i) => [id, i]));
+    const at = opts.rowOf ?? new Map(catalog.ids.map((id, i) => [id, i]));
     const kk = Math.min(...hits.map((h) => h.length));
     const indices = new Int32Array(hits.length * kk);
     const scores = new Float64Array(hits.length * kk);

@@ -1,3 +1,4 @@
+import { RETRIEVE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import type { TopK } from './cosineTopK.ts';
 import { cosineTopKGemm } from './cosineTopKGemm.ts';
@@ -21,18 +22,21 @@ export interface SearchableLibrary extends LibraryCatalog {
 
 /**
  * The library in `store`, searched through LanceDB: 'ann' asks its IVF_PQ index (re-ranked with
- * the full vectors), 'exact' scores every track block by block. The store must stay open while
- * the result is used.
+ * the full vectors), 'exact' scores every track, from memory below `RETRIEVE_DEFAULTS.annMinTracks`
+ * tracks (read once: the generate stage searches one embedding at a time) and above it block by
+ * block from the table (never held whole). The store must stay open while the result is used.
  */
-export async function searchableLibrary(store: LibraryStore, choice: LibrarySearchChoice): Promise<SearchableLibrary> {
+export async function searchableLibrary(store: LibraryStore, choice: LibrarySearchChoice, opts: { inMemoryBelow?: number } = {}): Promise<SearchableLibrary> {
   const indexed = await store.hasAnnIndex();
   if (choice === 'ann' && !indexed) fail('NOT_FOUND', `retrieve.search is "ann" but library ${store.dir} has no ANN index; build it with "library": {"ann": true} (or 'brain2music library build --ann'), or set retrieve.search to "auto".`);
   const search: RowSearchMode = choice === 'auto' ? (indexed ? 'ann' : 'exact') : choice;
+  if (search === 'exact' && (await store.count()) < (opts.inMemoryBelow ?? RETRIEVE_DEFAULTS.annMinTracks)) return inMemoryLibrary(await store.readAll());
   const catalog = await store.catalog();
+  const rowOf = new Map(catalog.ids.map((id, i) => [id, i]));
   return {
     ...catalog,
     search,
-    nearest: (queries, k) => store.topK(queries, k, search, catalog),
+    nearest: (queries, k) => store.topK(queries, k, search, catalog, { rowOf }),
     vectorsAt: (rows) => store.vectorsAt(rows, catalog),
   };
 }

@@ -47,5 +47,7 @@ test('classAgreement on a hand-worked example: genre top-2, instrument top-2, mo
     reconstruction: { genre: ['Jazz', 'Rock music'], instrument: ['Piano', 'Drum kit'], mood: ['Sad music'] },
     oracle: { genre: ['Jazz', 'Blues'], instrument: ['Piano', 'Drum kit'], mood: ['Happy music'] },
   });
-  assert.throws(() => classAgreement({ classifier: 'test', labels: LABELS, clipIds: ['c0'], original: [original[0]!], reconstruction: [reconstruction[0]!] }), /chance needs at least 2/);
+  const one = classAgreement({ classifier: 'test', labels: LABELS, clipIds: ['c0'], original: [original[0]!], reconstruction: [reconstruction[0]!] });
+  assert.deepEqual([one.genre.value, one.genre.chance], [0.5, Number.NaN], 'one clip: its overlap, and no random pairing to compare with');
+  assert.throws(() => classAgreement({ classifier: 'test', labels: LABELS, clipIds: [], original: [], reconstruction: [] }), /no clips/);
 });

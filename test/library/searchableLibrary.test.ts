@@ -69,6 +69,12 @@ test('searchableLibrary(store, choice): auto is exact without an index and the i
     try {
       const exact = await searchableLibrary(lib, 'auto');
       assert.equal(exact.search, 'exact');
+      // below annMinTracks the vectors are read once into memory; above, the table is read block by block: the same hits
+      const streamed = await searchableLibrary(lib, 'auto', { inMemoryBelow: 0 });
+      const probe = Float32Array.from({ length: 12 * DIM }, (_, i) => Math.sin(i));
+      assert.deepEqual(await streamed.nearest(probe, 9), await exact.nearest(probe, 9));
+      assert.deepEqual(await streamed.vectorsAt([5, 77]), await exact.vectorsAt([5, 77]));
+      assert.deepEqual([streamed.ids, streamed.genres, streamed.paths], [exact.ids, exact.genres, exact.paths]);
       await assert.rejects(searchableLibrary(lib, 'ann'), /no ANN index; build it with "library": \{"ann": true\}/);
       const rand = mulberry32(9);
       const queries = Float32Array.from({ length: 40 * DIM }, () => rand() - 0.5);

@@ -295,7 +295,12 @@ test('pipeline end to end: retrieval-guided prompts (generate.guide) chosen by t
   const { buildCaptionGuide } = await import('../../src/pipeline/jobs/captionGuide.ts');
   const { resolveRun } = await import('../../src/pipeline/index.ts');
   const guide = config.generate!.guide!;
-  await assert.rejects(buildCaptionGuide({ ...guide, bank: config.captions! }, resolveRun(config).dataset(), config.out, 'builtin', config.captions), /holds 8 caption\(s\) of test clips: blues\.00004, blues\.00005/);
+  // the bank, the text tower, the run's captions and the tagger are inputs of the stage: editing one reruns it
+  const { generateStage } = await import('../../src/pipeline/stages/generate.ts');
+  const plan = await generateStage.plan({ runDir: config.out, config, run: resolveRun(config), seed: 0, previous: {} } as unknown as Parameters<typeof generateStage.plan>[0]);
+  assert.ok(!('skip' in plan));
+  for (const f of [guide.bank, guide.modelDir, config.captions!, config.generate!.tagger!]) assert.ok(plan.inputs.includes(f), f);
+  await assert.rejects(buildCaptionGuide({ ...guide, bank: config.captions! }, resolveRun(config).dataset(), config.out, { name: 'builtin' }, config.captions), /holds 8 caption\(s\) of test clips: blues\.00004, blues\.00005/);
   assert.match(line, /caption prompts \(linear map, 16 captions\) name the clip's genre [0-9.]+ \(oracle [0-9.]+, chance 0\.250\)/);
 });
 

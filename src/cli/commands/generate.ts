@@ -64,7 +64,7 @@ export async function runGenerate(opts: GenerateOptions, ui: CliUi): Promise<Rec
   if (!existsSync(db)) fail('NOT_FOUND', `${opts.run} has no music library; run the library stage first.`);
   const res = await stagedWrite(opts.run, 'brain2music generate', (outDir) =>
     generateJob(
-      { runDir: opts.run, dataset: run.dataset(), subjects, model: run.target, db, libraryAudio: run.libraryAudio, settings: commandSettings(opts, manifest.config), responses: { load: run.load, ...config.align }, stimuliDir: run.stimuliDir, search: run.config.retrieve.search, captions: run.config.captions },
+      { runDir: opts.run, dataset: run.dataset(), subjects, model: run.target, db, libraryAudio: run.libraryAudio, settings: commandSettings(opts, manifest.config), responses: { load: run.load, ...config.align }, stimuliDir: run.stimuliDir, search: run.config.retrieve.search, captions: run.config.captions, maxPadSec: run.config.maxPadSec },
       outDir,
       ui,
     ), (r) => r.outputs);

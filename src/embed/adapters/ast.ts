@@ -27,6 +27,8 @@ interface AstPreprocessorConfig {
   num_mel_bins: number;
 }
 
+const TAGGER_FLAG = '--tagger (generate.tagger)';
+
 // ASTFeatureExtractor's frames: 25 ms (400 samples at 16 kHz) every 10 ms (160), not centred
 const FRAME = 400;
 const HOP = 160;
@@ -40,15 +42,18 @@ const HOP = 160;
  * mean sigmoid outputs.
  */
 export async function createAstTagger(opts: { modelDir?: string; allowDownload?: boolean }): Promise<AudioTagger> {
-  const src = await resolveModelSource('AST tagger', opts.modelDir, opts.allowDownload, AST_FILES, AST_HUB_IDS, '--tagger (generate.tagger)');
-  const config = checkModelType(src, ['audio-spectrogram-transformer'], 'AST');
+  const src = await resolveModelSource('AST tagger', opts.modelDir, opts.allowDownload, AST_FILES, AST_HUB_IDS, TAGGER_FLAG);
+  const config = checkModelType(src, ['audio-spectrogram-transformer'], 'AST', TAGGER_FLAG);
   const fe = await loadStep('AST', src, 'feature extractor', () => src.tf.ASTFeatureExtractor.from_pretrained(src.id, src.options));
   const pre = (src.dir ? readPreprocessor(src.dir) : (fe as unknown as { config: AstPreprocessorConfig }).config);
   const extract = fe as unknown as AudioFeatureExtractorLike;
   const model = (await loadStep('AST', src, 'model (onnx/model.onnx)', () => src.tf.ASTForAudioClassification.from_pretrained(src.id, src.options))) as unknown as ModelLike;
   const id2label = ((config ?? (model as unknown as { config: Record<string, unknown> }).config).id2label ?? {}) as Record<string, string>;
   const labels = Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k]!);
-  if (labels.length === 0) fail('BAD_FILE', `${join(src.dir ?? src.id, 'config.json')} has no id2label; it is not an AST classifier's config. Download ${AST_HUB_IDS[0]}.`);
+  if (labels.length === 0) {
+    await model.dispose();
+    fail('BAD_FILE', `${join(src.dir ?? src.id, 'config.json')} has no id2label; it is not an AST classifier's config. Download ${AST_HUB_IDS[0]}.`);
+  }
   const windowSamples = FRAME + (pre.max_length - 1) * HOP;
   const tagWindow = async (w: Float32Array): Promise<Float32Array> => {
     const feats = await extract(w);

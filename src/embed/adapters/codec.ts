@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Tensor } from 'onnxruntime-node';
 import { fail } from '../../errors.ts';
 import type { Embedder, EmbedderOptions } from '../embedder.ts';
-import { onnxModelFolder, oneWindowAtATime, openOnnxSession } from './onnxFolder.ts';
+import { onnxModelFolder, oneWindowAtATime, openOnnxSession, releasingOnError } from './onnxFolder.ts';
 
 /** A neural codec's encoder folder in the transformers.js layout (onnx-community/dac_*-ONNX). */
 export const CODEC_FILES = ['config.json', 'preprocessor_config.json', 'onnx/encoder_model.onnx'] as const;
@@ -40,32 +40,34 @@ export async function createCodecEmbedder(opts: EmbedderOptions): Promise<Embedd
   if (!(sampleRate > 0)) fail('BAD_FILE', `${join(dir, 'preprocessor_config.json')} states no sampling_rate.`);
   const path = join(dir, 'onnx', 'encoder_model.onnx');
   const { ort, session } = await openOnnxSession(path, how);
-  const input = session.inputNames.includes('input_values') ? 'input_values' : session.inputNames[0]!;
-  const latentOf = (outputs: Record<string, Tensor>): Tensor => {
-    const t = session.outputNames.map((n) => outputs[n]!).find((x) => x.type === 'float32' && x.dims.length === 3);
-    if (!t) fail('UNSUPPORTED', `${path} returns ${session.outputNames.map((n) => `${n} (${outputs[n]!.type}, [${outputs[n]!.dims.join(', ')}])`).join(', ')}: discrete codes, not latent frames. ${how}`);
-    return t;
-  };
-  const embedOne = async (w: Float32Array): Promise<Float32Array> => {
-    const t = latentOf(await session.run({ [input]: new ort.Tensor('float32', Float32Array.from(w), [1, 1, w.length]) }));
-    const [, D, frames] = t.dims as [number, number, number];
-    const data = t.data as Float32Array;
-    const out = new Float32Array(D);
-    for (let d = 0; d < D; d++) {
-      let s = 0;
-      for (let f = 0; f < frames; f++) s += data[d * frames + f]!;
-      out[d] = s / frames;
-    }
-    return out;
-  };
-  const dim = (await embedOne(new Float32Array(Math.round(CODEC_WINDOW_SEC * sampleRate)))).length;
-  return {
-    name: 'codec',
-    version: `codec:${String(config.model_type)}:${dir.split('/').pop()}`,
-    dim,
-    sampleRate,
-    windowSec: CODEC_WINDOW_SEC,
-    embed: oneWindowAtATime(embedOne, dim),
-    dispose: async () => { await session.release(); },
-  };
+  return releasingOnError(session, async () => {
+    const input = session.inputNames.includes('input_values') ? 'input_values' : session.inputNames[0]!;
+    const latentOf = (outputs: Record<string, Tensor>): Tensor => {
+      const t = session.outputNames.map((n) => outputs[n]!).find((x) => x.type === 'float32' && x.dims.length === 3);
+      if (!t) fail('UNSUPPORTED', `${path} returns ${session.outputNames.map((n) => `${n} (${outputs[n]!.type}, [${outputs[n]!.dims.join(', ')}])`).join(', ')}: discrete codes, not latent frames. ${how}`);
+      return t;
+    };
+    const embedOne = async (w: Float32Array): Promise<Float32Array> => {
+      const t = latentOf(await session.run({ [input]: new ort.Tensor('float32', Float32Array.from(w), [1, 1, w.length]) }));
+      const [, D, frames] = t.dims as [number, number, number];
+      const data = t.data as Float32Array;
+      const out = new Float32Array(D);
+      for (let d = 0; d < D; d++) {
+        let s = 0;
+        for (let f = 0; f < frames; f++) s += data[d * frames + f]!;
+        out[d] = s / frames;
+      }
+      return out;
+    };
+    const dim = (await embedOne(new Float32Array(Math.round(CODEC_WINDOW_SEC * sampleRate)))).length;
+    return {
+      name: 'codec',
+      version: `codec:${String(config.model_type)}:${dir.split('/').pop()}`,
+      dim,
+      sampleRate,
+      windowSec: CODEC_WINDOW_SEC,
+      embed: oneWindowAtATime(embedOne, dim),
+      dispose: async () => { await session.release(); },
+    };
+  });
 }

@@ -45,7 +45,7 @@ export async function resolveModelSource(kind: string, modelDir: string | undefi
 }
 
 /** Reads and checks `config.json`'s `model_type` (local folders only). */
-export function checkModelType(src: ModelSource, accepted: readonly string[], kind: string): Record<string, unknown> | null {
+export function checkModelType(src: ModelSource, accepted: readonly string[], kind: string, flag = '--model-dir'): Record<string, unknown> | null {
   if (!src.dir) return null;
   const path = join(src.dir, 'config.json');
   let config: Record<string, unknown>;
@@ -55,7 +55,7 @@ export function checkModelType(src: ModelSource, accepted: readonly string[], ki
     return fail('BAD_FILE', `cannot parse ${path}: ${(err as Error).message}. Re-download the ${kind} model folder.`, err);
   }
   if (!accepted.includes(String(config.model_type))) {
-    fail('MISMATCH', `${path} has model_type '${String(config.model_type)}', but the ${kind} embedder needs ${accepted.join(' or ')}; point --model-dir at a ${kind} model folder.`);
+    fail('MISMATCH', `${path} has model_type '${String(config.model_type)}', but the ${kind} model needs ${accepted.join(' or ')}; point ${flag} at a ${kind} model folder.`);
   }
   return config;
 }

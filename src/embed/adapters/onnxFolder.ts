@@ -35,3 +35,13 @@ export function oneWindowAtATime(embedOne: (w: Float32Array) => Promise<Float32A
     return stack(rows, dim);
   };
 }
+
+/** Runs the rest of an adapter's set-up, releasing the session when it fails (a refused folder holds no native memory). */
+export async function releasingOnError<T>(session: InferenceSession, setUp: () => Promise<T>): Promise<T> {
+  try {
+    return await setUp();
+  } catch (err) {
+    await session.release();
+    throw err;
+  }
+}

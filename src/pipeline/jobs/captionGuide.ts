@@ -1,6 +1,7 @@
 import type { Dataset } from '../../bids/index.ts';
 import { createEmbedder, embedderInfo, readCaptionsTable, readEmbeddings, rowsFor, type Embedder } from '../../embed/index.ts';
-import { fail } from '../../errors.ts';
+import { resolve } from 'node:path';
+import { Brain2MusicError, fail } from '../../errors.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import { captionNamesGenre, checkBankLeakage, chooseCaptions, fitTextMap, type CaptionBank, type CaptionChoice } from '../../generate/index.ts';
 import { runLayout, runPath } from '../../run/index.ts';
@@ -44,7 +45,18 @@ async function embedCaptions(model: string, modelDir: string, captions: string, 
  * `target` reach the text space directly (a joint model) or by the linear map fitted on the
  * training clips' embeddings and captions (`captions`, the run's table).
  */
-export async function buildCaptionGuide(s: CaptionGuideSettings, ds: Dataset, runDir: string, target: string, captions: string | undefined): Promise<CaptionGuide> {
+export async function buildCaptionGuide(s: CaptionGuideSettings, ds: Dataset, runDir: string, targetModel: { name: string; modelDir?: string }, captions: string | undefined): Promise<CaptionGuide> {
+  try {
+    return await buildGuide(s, ds, runDir, targetModel, captions);
+  } catch (err) {
+    // the text tower's own errors name --model-dir and --captions: say which settings they mean here
+    if (err instanceof Brain2MusicError) throw new Brain2MusicError(err.code, `generate.guide (model ${s.model}, modelDir ${s.modelDir}, bank ${s.bank}): ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+async function buildGuide(s: CaptionGuideSettings, ds: Dataset, runDir: string, targetModel: { name: string; modelDir?: string }, captions: string | undefined): Promise<CaptionGuide> {
+  const target = targetModel.name;
   const info = embedderInfo(s.model);
   if (!info.options.includes('captions')) fail('BAD_INPUT', `generate.guide.model '${s.model}' is not a text tower; use clap-text or muq-text.`);
   const table = readCaptionsTable(s.bank);
@@ -55,7 +67,10 @@ export async function buildCaptionGuide(s: CaptionGuideSettings, ds: Dataset, ru
   checkBankLeakage({ ids, captions: ids.map((id) => table.get(id)!) }, test.map((c) => ({ id: c.id, caption: runTable?.get(c.id) })), s.bank);
   const vectors = await embedCaptions(s.model, s.modelDir, s.bank, ids);
   const bank: CaptionBank = { ids, captions: ids.map((id) => table.get(id)!), vectors, dim: vectors.length / ids.length };
-  const map = s.map === 'auto' ? (embedderInfo(target).textTower === s.model ? 'identity' : 'linear') : s.map;
+  // the same space only when the text tower is the target's own: its pair, from the same model folder
+  const joint = embedderInfo(target).textTower === s.model && targetModel.modelDir !== undefined && resolve(targetModel.modelDir) === resolve(s.modelDir);
+  const map = s.map === 'auto' ? (joint ? 'identity' : 'linear') : s.map;
+  if (map === 'identity' && !joint) fail('BAD_INPUT', `generate.guide.map "identity" needs the decoded embedding to be ${s.model}'s own music tower from the same folder (${embedderInfo(target).textTower ?? 'no text tower'} of ${target}${targetModel.modelDir ? ` in ${targetModel.modelDir}` : ''}); use "linear" (or "auto").`);
   let toText: CaptionGuide['toText'];
   if (map === 'identity') {
     const e = readEmbeddings(runPath(runDir, runLayout.embedding(target).npy));
@@ -94,6 +109,7 @@ export async function scorePromptGuide(guide: CaptionGuide, clipIds: readonly st
   let hit = 0, oracleHit = 0, chance = 0;
   for (let i = 0; i < clipIds.length; i++) {
     const g = genres[i]!;
+    if (!g) continue; // a clip of unknown genre cannot be scored (every caption would "name" the empty genre)
     const p = await guide.choose(decoded.subarray(i * dim, (i + 1) * dim));
     const o = await guide.choose(truth.subarray(i * dim, (i + 1) * dim));
     hit += Number(captionNamesGenre(p.prompt, g));
@@ -101,6 +117,7 @@ export async function scorePromptGuide(guide: CaptionGuide, clipIds: readonly st
     chance += atLeastOneOf(guide.bank.captions.length, guide.bank.captions.filter((c) => captionNamesGenre(c, g)).length, Math.min(guide.top, guide.bank.captions.length));
     perClip.push({ clipId: clipIds[i]!, genre: g, prompt: p.prompt, oraclePrompt: o.prompt });
   }
-  const n = clipIds.length;
+  const n = perClip.length;
+  if (n === 0) fail('BAD_INPUT', 'generate.guide: no test clip has a known genre, so the prompts cannot be scored.');
   return { map: guide.map, top: guide.top, bankSize: guide.bank.ids.length, genreNamed: { value: hit / n, chance: chance / n, oracle: oracleHit / n, unit: 'clips', split: 'test' }, perClip };
 }

@@ -80,7 +80,7 @@ export function fileClips(inputs: readonly string[]): StimulusClip[] {
 const EXCERPT_FILE_TOLERANCE_SEC = 0.5;
 
 /** A stimulus clip's audio at `sampleRate`, read as the embed stage read it (the excerpt, with its fades). */
-export async function readStimulusAudio(id: string, source: ClipAudioSource, sampleRate: number, maxPadSec = EMBED_DEFAULTS.maxPadSec): Promise<Float32Array> {
+export async function readStimulusAudio(id: string, source: ClipAudioSource, sampleRate: number, maxPadSec: number = EMBED_DEFAULTS.maxPadSec): Promise<Float32Array> {
   const loaded = await clipSource({ id, audio: source }, maxPadSec).load(sampleRate);
   return loaded instanceof Float32Array ? loaded : loaded.samples;
 }

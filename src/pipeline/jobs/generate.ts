@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { Dataset } from '../../bids/index.ts';
 import { createAstTagger, createEmbedder, type AudioTagger } from '../../embed/index.ts';
+import { audiosetBranches } from '../../evaluate/index.ts';
+import { generatorInfo } from '../../generate/index.ts';
 import { RETRIEVE_DEFAULTS } from '../../defaults.ts';
 import { openLibrary, searchableLibrary, type LibrarySearchChoice } from '../../library/index.ts';
 import type { Reporter } from '../../progress.ts';
@@ -27,6 +29,8 @@ export interface GenerateJobInput {
   stimuliDir?: string;
   /** The run's captions table (the linear text map of generate.guide is fitted on the training clips' captions). */
   captions?: string;
+  /** Seconds a short stimulus may be padded when class agreement reads it (the run's maxPadSec, as the embed stage). */
+  maxPadSec?: number;
   /** How the library is searched for neighbours and copies (default: RETRIEVE_DEFAULTS.search). */
   search?: LibrarySearchChoice;
 }
@@ -68,9 +72,15 @@ export async function generateJob(input: GenerateJobInput, outDir: string, repor
     // the vectors stay in the store: neighbours and copies are searched through it
     const library = await searchableLibrary(store, input.search ?? RETRIEVE_DEFAULTS.search);
     embedder = await createEmbedder(m.name, { modelDir: m.modelDir, allowDownload: m.allowDownload, layer: m.layer });
-    if (input.settings.tagger) tagger = await createAstTagger({ modelDir: input.settings.tagger });
-    const guide = input.settings.guide ? await buildCaptionGuide(input.settings.guide, input.dataset, input.runDir, m.name, input.captions) : undefined;
-    const ctx = await createGenerationContext(library, input.libraryAudio, input.settings, embedder, m, input.stimuliDir, tagger, guide);
+    if (input.settings.tagger) {
+      tagger = await createAstTagger({ modelDir: input.settings.tagger });
+      audiosetBranches(tagger.labels); // a tagger without AudioSet's music classes fails now, not after the music is made
+    }
+    if (input.settings.guide && !generatorInfo(input.settings.generator).options.includes('prompt')) {
+      reporter.warn(`generate.guide: the ${input.settings.generator} generator is not conditioned on text, so the chosen captions are scored but do not steer the music; use "name": "musicgen".`);
+    }
+    const guide = input.settings.guide ? await buildCaptionGuide(input.settings.guide, input.dataset, input.runDir, m, input.captions) : undefined;
+    const ctx = await createGenerationContext(library, input.libraryAudio, input.settings, embedder, m, input.stimuliDir, tagger && { tagger, maxPadSec: input.maxPadSec }, guide);
     for (const subject of input.subjects) {
       const bar = reporter.progress(`${subject} generating`);
       try {

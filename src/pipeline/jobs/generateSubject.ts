@@ -104,7 +104,7 @@ function attributesFromNeighbours(library: SearchableLibrary) {
  * its generating parameters.
  */
 export async function createGenerationContext(
-  library: SearchableLibrary, libraryAudio: string | undefined, settings: GenerateSettings, embedder: Embedder, model: GenerationContext['model'], stimuliDir?: string, tagger?: TaggerContext['tagger'], guide?: CaptionGuide,
+  library: SearchableLibrary, libraryAudio: string | undefined, settings: GenerateSettings, embedder: Embedder, model: GenerationContext['model'], stimuliDir?: string, tagger?: Omit<TaggerContext, 'cache'>, guide?: CaptionGuide,
 ): Promise<GenerationContext> {
   const paramsFile = libraryParamsFile(libraryAudio);
   let decoder: ParameterDecoder | undefined;
@@ -130,7 +130,7 @@ export async function createGenerationContext(
   const classify = decoder
     ? async (e: Float32Array) => likeliestGenre((await decodeParameters(decoder!, e, 1))[0]!)
     : async (e: Float32Array) => library.genres[(await library.nearest(e, 1)).indices[0]!] ?? 'unknown';
-  return { ...embedding, library, decoder, generator, classify, oracleCache: new Map(), libraryAudioCache: new Map(), ...(secondSpace ? { secondSpace } : {}), ...(tagger ? { tagger: { tagger, cache: new Map() } } : {}), ...(guide ? { guide } : {}) };
+  return { ...embedding, library, decoder, generator, classify, oracleCache: new Map(), libraryAudioCache: new Map(), ...(secondSpace ? { secondSpace } : {}), ...(tagger ? { tagger: { ...tagger, cache: new Map() } } : {}), ...(guide ? { guide } : {}) };
 }
 
 /** Embeds one generated clip into `windows × dim` with the stimuli's windows. */

@@ -9,6 +9,8 @@ import { readStimulusAudio } from './embed.ts';
 /** The AudioSet tagger of a run and what it has labelled (the stimuli and the oracle music are the same for every subject). */
 export interface TaggerContext {
   tagger: AudioTagger;
+  /** The run's maxPadSec: a stimulus is read exactly as the embed stage read it. */
+  maxPadSec?: number;
   /** Class probabilities by `original:<clip>` and `oracle:<oracle key>`. */
   cache: Map<string, Float32Array>;
 }
@@ -34,7 +36,7 @@ export async function generationClassAgreement(
   for (const id of clipIds) {
     original.push(await cached(`original:${id}`, async () => {
       const src = sources[id] ?? fail('NOT_FOUND', `class agreement tags the stimuli's audio, but ${embeddings} records no audio for clip ${id} (the ${model} model read none); decode a model that embeds the audio, or leave generate.tagger out.`);
-      return t.tagger.tag(await readStimulusAudio(id, src, sr));
+      return t.tagger.tag(await readStimulusAudio(id, src, sr, t.maxPadSec));
     }));
   }
   const reconstruction: Float32Array[] = [];

@@ -1,4 +1,4 @@
-import { GENERATE_DEFAULTS } from '../../defaults.ts';
+import { GENERATE_DEFAULTS, RETRIEVE_DEFAULTS } from '../../defaults.ts';
 import { generatorInfo } from '../../generate/index.ts';
 import { runLayout, runPath } from '../../run/index.ts';
 import { stimulusParamsFile } from '../jobs/arrangementSpace.ts';
@@ -33,9 +33,16 @@ export const generateStage: Stage = {
         ...Object.values(runLayout.embedding(run.target.name)).map((p) => runPath(runDir, p)),
         ...subjects.map((s) => runPath(runDir, runLayout.decodeDir(s))),
         ...(g.rerank > 0 ? run.responseInputs : []),
+        // class agreement tags the stimuli's audio; the guide embeds its bank (and, mapped linearly, the run's captions)
+        ...(g.tagger ? [g.tagger, run.stimuliDir] : []),
+        ...(g.guide ? [g.guide.bank, g.guide.modelDir, ...(run.config.captions ? [run.config.captions] : [])] : []),
       ],
       outputs: subjects.map((s) => `${runLayout.generated}/${s}`),
-      params: { settings: generateSettings(run.config, seed), align: run.config.align },
+      params: {
+        settings: generateSettings(run.config, seed), align: run.config.align,
+        ...(run.config.retrieve.search !== RETRIEVE_DEFAULTS.search ? { search: run.config.retrieve.search } : {}),
+        ...(g.tagger ? { maxPadSec: run.config.maxPadSec } : {}),
+      },
     };
   },
   async run(ctx) {
@@ -43,7 +50,7 @@ export const generateStage: Stage = {
     const res = await generateJob(
       {
         runDir: ctx.runDir, dataset: run.dataset(), subjects: run.subjects(), model: run.target, db: run.libraryDb, libraryAudio: run.libraryAudio,
-        settings: generateSettings(run.config, ctx.seed), responses: { load: run.load, ...run.config.align }, stimuliDir: run.stimuliDir, search: run.config.retrieve.search, captions: run.config.captions,
+        settings: generateSettings(run.config, ctx.seed), responses: { load: run.load, ...run.config.align }, stimuliDir: run.stimuliDir, search: run.config.retrieve.search, captions: run.config.captions, maxPadSec: run.config.maxPadSec,
       },
       ctx.outDir,
       ctx.ui,
