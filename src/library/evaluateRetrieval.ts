@@ -208,6 +208,19 @@ export function retrievalRows(input: Omit<RetrievalEvalInput, 'library'> & { lib
   });
 }
 
+/**
+ * {@link evaluateRetrieval} on a library whose vectors are not in memory: only the rows it scores
+ * (each clip's top hit, the oracle's and the chance track) are read, with `readRows`.
+ */
+export async function evaluateRetrievalReading(
+  input: Omit<RetrievalEvalInput, 'library'> & { library: Pick<LibraryVectors, 'ids' | 'genres'> },
+  readRows: (rows: number[]) => Promise<ReadonlyMap<number, Float32Array>>,
+): Promise<RetrievalEvaluation> {
+  const rows = retrievalRows(input);
+  const vectors = await readRows(rows.flatMap((r) => [r.hits[0]!.i, r.oracle, r.chance]));
+  return evaluateRetrieval({ ...input, library: { ...input.library, vectorOf: (row) => vectors.get(row)! } });
+}
+
 /** The interval and p of the retrieved tracks' identification (nothing below 2 clips). */
 function identificationInterval(retrieved: Float32Array, truth: Float32Array, n: number, dim: number): { ci95?: [number, number]; p?: number } {
   if (n < 2) return {};

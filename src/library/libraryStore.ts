@@ -255,12 +255,7 @@ export class LibraryStore {
   async topK(queries: Float32Array, k: number, mode: RowSearchMode, catalog: LibraryCatalog, opts: Omit<SearchOptions, 'k' | 'mode'> & { rowOf?: ReadonlyMap<string, number> } = {}): Promise<TopK> {
     if (mode === 'exact') return this.exactTopK(queries, k, { catalog });
     const hits = await this.search(queries, { ...opts, k, mode });
-    const at = opts.rowOf ?? new Map(catalog.ids.map((id, i) => [id, i]));
-    const kk = Math.min(...hits.map((h) => h.length));
-    const indices = new Int32Array(hits.length * kk);
-    const scores = new Float64Array(hits.length * kk);
-    hits.forEach((h, q) => h.slice(0, kk).forEach((x, j) => { indices[q * kk + j] = at.get(x.id)!; scores[q * kk + j] = x.score; }));
-    return { nQueries: hits.length, k: kk, indices, scores };
+    return hitsAsRows(hits, opts.rowOf ?? new Map(catalog.ids.map((id, i) => [id, i])));
   }
 
   /** The library's dim, checked against the queries (an empty library is an error). */
@@ -355,6 +350,15 @@ export class LibraryStore {
     this.table?.close();
     this.db.close();
   }
+}
+
+/** Hits named by id as library rows, best first: as many per query as the shortest list holds. */
+export function hitsAsRows(hits: readonly (readonly { id: string; score: number }[])[], rowOf: ReadonlyMap<string, number>): TopK {
+  const k = Math.min(...hits.map((h) => h.length));
+  const indices = new Int32Array(hits.length * k);
+  const scores = new Float64Array(hits.length * k);
+  hits.forEach((h, q) => h.slice(0, k).forEach((x, j) => { indices[q * k + j] = rowOf.get(x.id)!; scores[q * k + j] = x.score; }));
+  return { nQueries: hits.length, k, indices, scores };
 }
 
 /** The id, path and genre columns of a query's rows ('' genre: unknown). */

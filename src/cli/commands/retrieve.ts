@@ -4,7 +4,7 @@ import { fail } from '../../errors.ts';
 import { readEmbeddings, rowsFor } from '../../embed/index.ts';
 import { averageWindows } from '../../evaluate/index.ts';
 import { readNpy, writeJsonAtomic } from '../../io/index.ts';
-import { evaluateRetrieval, openLibrary, retrievalRows, type HubnessReduction, type RetrievalEvaluation, type SearchHit, type SearchMode } from '../../library/index.ts';
+import { evaluateRetrievalReading, hitsAsRows, openLibrary, type HubnessReduction, type RetrievalEvaluation, type SearchHit, type SearchMode } from '../../library/index.ts';
 import { retrieveJob, type RetrieveJobResult } from '../../pipeline/jobs/retrieve.ts';
 import { resolveRun, stageSeed, type RunConfig } from '../../pipeline/index.ts';
 import { readManifest, runLayout, runPath, stagedWrite } from '../../run/index.ts';
@@ -152,20 +152,14 @@ async function evaluateAgainstTruth(
   const aligned = averageWindows(rowsFor(truth, clipIds), clipIds.length, truth.nWindows, dim);
   const library = await lib.catalog();
   // score the hits that were listed (an approximate search's own), not a fresh exact search
-  const libraryRow = new Map(library.ids.map((id, i) => [id, i]));
-  const width = Math.min(...hits.map((h) => h.length));
-  const retrieved = { nQueries: hits.length, k: width, indices: new Int32Array(hits.length * width), scores: new Float64Array(hits.length * width) };
-  hits.forEach((h, q) => h.slice(0, width).forEach((x, j) => { retrieved.indices[q * width + j] = libraryRow.get(x.id)!; retrieved.scores[q * width + j] = x.score; }));
+  const retrieved = hitsAsRows(hits, new Map(library.ids.map((id, i) => [id, i])));
   const clipIdsOrSelf = opts.keepSelf ? undefined : clipIds;
   // the oracle is searched the same way as the queries were
   const oracleRetrieved = await lib.topK(aligned, 1 + (clipIdsOrSelf ? 1 : 0), opts.search === 'ann' ? 'ann' : 'exact', library, { nprobes: opts.nprobes, refineFactor: opts.refine });
-  const input = {
+  const ev = await evaluateRetrievalReading({
     predicted: queries, truth: aligned, dim, k: opts.k ?? 5, seed: opts.seed ?? 0, retrieved, oracleRetrieved,
-    clipGenres: clipIds.map(gtzanGenre), clipIds: clipIdsOrSelf,
-  };
-  const rows = retrievalRows({ ...input, library });
-  const vectors = await lib.vectorsAt(rows.flatMap((r) => [r.hits[0]!.i, r.oracle, r.chance]), library);
-  const ev = evaluateRetrieval({ ...input, library: { ...library, vectorOf: (row) => vectors.get(row)! } });
+    clipGenres: clipIds.map(gtzanGenre), clipIds: clipIdsOrSelf, library,
+  }, (rows) => lib.vectorsAt(rows, library));
   const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
   const g = ev.genreAgreement, id = ev.identification;
   ui.info(`evaluation over ${ev.n} clips (items: clips; ${opts.keepSelf ? 'a clip may retrieve itself' : "a clip's own track is excluded"}):`);
