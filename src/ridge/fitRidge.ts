@@ -40,7 +40,7 @@ export async function fitRidge(X: Matrix, Y: Matrix, alphaOf: ArrayLike<number>,
   const dtype: WorkDtype = X.data instanceof Float64Array || Y.data instanceof Float64Array ? 'float64' : 'float32';
   const xMean = columnMeans64(X);
   const yMean = columnMeans64(Y);
-  const plan = await RIDGE_SOLVERS[solver]({ x: centredColumns(X, 0, p, xMean, 'float64'), folds: [], dtype });
+  const plan = await RIDGE_SOLVERS[solver]({ x: centredColumns(X, 0, p, xMean, 'float64'), folds: [], dtype, nTargets: T });
   // a batch holds p×b coefficients and n×b targets: bounded near 64 MiB of float32
   const batch = Math.max(1, Math.min(T, opts.targetBatch ?? Math.floor((1 << 24) / Math.max(p, n))));
   const coef = new Float32Array(p * T);

@@ -121,7 +121,7 @@ async function runRidgeCV(X: Matrix, Y: Matrix, opts: RidgeCVOptions, refit: boo
 
   const xMean = columnMeans64(X);
   const yMean = columnMeans64(Y);
-  const plan = await RIDGE_SOLVERS[solver]({ x: centredColumns(X, 0, p, xMean, 'float64'), folds, dtype, refit });
+  const plan = await RIDGE_SOLVERS[solver]({ x: centredColumns(X, 0, p, xMean, 'float64'), folds, dtype, refit, nTargets: T });
 
   const nA = alphas.length;
   const rMax = Math.max(...plan.spectra.map((s) => s.lambdas.length));

@@ -52,6 +52,8 @@ export interface SolverInput {
   dtype: WorkDtype;
   /** false: CV scores only, no all-sample eigendecomposition (`plan.refit` then fails). Default true. */
   refit?: boolean;
+  /** Targets the refit will see in all (the kernel solver picks its refit product by it); default: fewer than the features. */
+  nTargets?: number;
 }
 
 function noRefit(): never {
@@ -82,6 +84,14 @@ function spectralCutoff(v: Float64Array): Float64Array {
   return v.map((x) => (x > cut ? x : Number.POSITIVE_INFINITY));
 }
 
+/** x (float64) minus `mean` in every row. */
+function centredRows(x: Matrix, mean: Float64Array): Matrix {
+  const { rows, cols } = x;
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = x.data[i * cols + j] - mean[j];
+  return { rows, cols, data: out };
+}
+
 /** out = a (r×b, work dtype) scaled per column t and row k by 1/(λ_k + α_t). */
 function scaleForAlpha(a: Matrix, lambdas: Float64Array, alphaOf: Float64Array): Matrix {
   const { rows, cols } = a;
@@ -108,7 +118,7 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
   const sFull = (await matmul(x64, x64, { transA: true })).data as Float64Array;
   const xsum = columnSums(x64);
   // per fold: centred training Gram S_tr (for the eigendecomposition) and centred test Gram S_te
-  const grams: { sTr: Float64Array; sTeC: Float64Array; mux: Float64Array; xsumTe: Float64Array; xTe64: Matrix }[] = [];
+  const grams: { sTr: Float64Array; sTeC: Float64Array | null; mux: Float64Array; xsumTe: Float64Array; xTe64: Matrix }[] = [];
   for (const fold of folds) {
     const nTe = fold.test.length;
     const nTr = fold.train.length;
@@ -117,12 +127,13 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
     const xsumTe = columnSums(xTe64);
     const mux = Float64Array.from(xsum, (s, j) => (s - xsumTe[j]) / nTr);
     const sTr = new Float64Array(p * p);
-    const sTeC = new Float64Array(p * p);
+    // the centred test Gram only where the quadratic forms use it ('gram' mode: p ≤ n_test)
+    const sTeC = nTe < p ? null : new Float64Array(p * p);
     for (let i = 0; i < p; i++) {
       for (let j = 0; j < p; j++) {
         const ij = i * p + j;
         sTr[ij] = sFull[ij] - sTe[ij] - nTr * mux[i] * mux[j];
-        sTeC[ij] = sTe[ij] - mux[i] * xsumTe[j] - xsumTe[i] * mux[j] + nTe * mux[i] * mux[j];
+        if (sTeC) sTeC[ij] = sTe[ij] - mux[i] * xsumTe[j] - xsumTe[i] * mux[j] + nTe * mux[i] * mux[j];
       }
     }
     grams.push({ sTr, sTeC, mux, xsumTe, xTe64 });
@@ -138,8 +149,11 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
     const { values, vectors } = eig[f];
     const nTe = fold.test.length;
     const v64: Matrix = { rows: p, cols: p, data: vectors };
-    const vs = await matmul(v64, { rows: p, cols: p, data: sTeC }, { transA: true });
-    const g = await matmul(vs, v64); // Vᵀ S_te,c V = BᵀB
+    // B = X_te,c V (n_test×p): with fewer test rows than features, B itself ('norm', 2·n_te·p² flops)
+    // is cheaper to form and to use than BᵀB = Vᵀ S_te,c V ('gram', 4·p³)
+    const g = sTeC
+      ? await matmul(await matmul(v64, { rows: p, cols: p, data: sTeC }, { transA: true }), v64)
+      : await matmul(centredRows(xTe64, mux), v64);
     const xTeC1 = Float64Array.from(xsumTe, (s, j) => s - nTe * mux[j]);
     const bsum = (await matmul(v64, { rows: p, cols: 1, data: xTeC1 }, { transA: true })).data as Float64Array;
     const quad = both(g);
@@ -148,7 +162,7 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
       quad('float32');
       v('float32');
     }
-    spectra.push({ lambdas: spectralCutoff(values), quad, mode: 'gram', bsum: Float64Array.from(bsum), nTrain: fold.train.length, nTest: nTe });
+    spectra.push({ lambdas: spectralCutoff(values), quad, mode: sTeC ? 'gram' : 'norm', bsum: Float64Array.from(bsum), nTrain: fold.train.length, nTest: nTe });
     foldData.push({ v, mux, xsumTe, xTe: both(xTe64) });
   }
   const full = withRefit ? eig[folds.length] : null;
@@ -269,7 +283,10 @@ export async function prepareKernel(input: SolverInput): Promise<RidgePlan> {
   const uFull64: Matrix | null = full ? { rows: n, cols: n, data: full.vectors } : null;
   const uFull = uFull64 ? both(uFull64) : noRefit;
   const lambdasFull = full ? spectralCutoff(full.values) : new Float64Array(0);
-  const w = uFull64 ? both(await matmul(x64, uFull64, { transA: true })) : noRefit; // p×n: X_cᵀU
+  // coefficients X_cᵀ·(U·diag·UᵀY_c): with fewer targets than features this costs p·n·T against
+  // p·n² for precomputing X_cᵀU, so W = X_cᵀU is formed only when the fit has more targets than features
+  const nTargets = input.nTargets ?? 0;
+  const w = uFull64 && nTargets > x64.cols ? both(await matmul(x64, uFull64, { transA: true })) : null;
   const centre = (y: Matrix, rows: Int32Array, mean: Float64Array): Matrix => {
     const sub = rowsOf(y, rows);
     const b = y.cols;
@@ -294,7 +311,12 @@ export async function prepareKernel(input: SolverInput): Promise<RidgePlan> {
       const dt = dtypeOf(batch.y);
       const ymean = Float64Array.from(batch.ysum, (s) => s / n);
       const a = await matmul(uFull(dt), centre(batch.y, all, ymean), { transA: true });
-      return matmul(w(dt), scaleForAlpha(a, lambdasFull, alphaOf));
+      const scaled = scaleForAlpha(a, lambdasFull, alphaOf);
+      if (w) return matmul(w(dt), scaled);
+      // float64 throughout: the n×b dual and the p×b product are small next to X
+      const dual = await matmul(uFull('float64'), castTo(scaled, 'float64'));
+      const coef = await matmul(x64, dual, { transA: true });
+      return dt === 'float64' ? coef : castTo(coef, dt);
     },
   };
 }
