@@ -1,9 +1,10 @@
 import { DECODE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import type { RidgeFit } from '../ridge/index.ts';
-import { fitVoxelDecoder, type DecoderRidgeOptions } from './fitVoxelDecoder.ts';
+import type { DecoderRidgeOptions } from './fitVoxelDecoder.ts';
+import { fitRoiFits } from './roiFits.ts';
 import type { Roi } from './roiList.ts';
-import { fitStandardizer, selectStandardized, type Standardizer } from './standardizer.ts';
+import { fitStandardizer, type Standardizer } from './standardizer.ts';
 
 /** Training data for a decoder: aligned responses (rows = clip windows) and their embeddings. */
 export interface DecoderTrainingData {
@@ -53,8 +54,10 @@ export interface RoiEnsemble {
 export interface RoiEnsembleOptions extends DecoderRidgeOptions {
   /** ROIs kept (default 6, as in the paper). */
   k?: number;
-  /** Called after each ROI is fitted. */
+  /** Called after each ROI is fitted (in the order they finish). */
   onProgress?: (done: number, total: number) => void;
+  /** Worker threads for the ROI fits (see fitRoiFits): 'auto' by default. */
+  workers?: 'auto' | 'always' | 'never';
 }
 
 /**
@@ -63,7 +66,7 @@ export interface RoiEnsembleOptions extends DecoderRidgeOptions {
  * statistics, alphas, scores and the ROI choice all come from `train` only.
  *
  * With one candidate (a whole-cortex or given-mask decoder) pass `[roi]` and `k: 1`.
- * The fits run one after another: each ridge already uses the GEMM backend's threads.
+ * With two or more threads and enough work the ROI fits run side by side on worker threads (fitRoiFits).
  */
 export async function fitRoiEnsemble(train: DecoderTrainingData, rois: readonly Roi[], opts: RoiEnsembleOptions = {}): Promise<RoiEnsemble> {
   const k = opts.k ?? DECODE_DEFAULTS.topRois;
@@ -73,14 +76,8 @@ export async function fitRoiEnsemble(train: DecoderTrainingData, rois: readonly 
   if (rois.length < k) fail('BAD_INPUT', `asked to keep ${k} ROIs but only ${rois.length} are available; lower --rois.`);
   if (X.length !== n * V || Y.length !== n * T) fail('MISMATCH', `training data: ${n} rows, but X has ${X.length} values (V=${V}) and Y ${Y.length} (T=${T}).`);
   const standardizer = fitStandardizer(X, n, V);
-  const fitted: EnsembleMember[] = [];
-  for (let i = 0; i < rois.length; i++) {
-    const roi = rois[i];
-    const Xr = selectStandardized(X, n, V, roi.voxels, standardizer);
-    const res = await fitVoxelDecoder(Xr, roi.voxels.length, Y, T, groups, opts);
-    fitted.push({ roi, cvScore: res.cvScore, cvR: res.cvR, fit: res.fit });
-    opts.onProgress?.(i + 1, rois.length);
-  }
+  const fits = await fitRoiFits(train, rois, standardizer, { ridge: { alphas: opts.alphas, folds: opts.folds, cvScore: opts.cvScore }, workers: opts.workers, onProgress: opts.onProgress });
+  const fitted: EnsembleMember[] = fits.map((res, i) => ({ roi: rois[i], cvScore: res.cvScore, cvR: res.cvR, fit: res.fit }));
   const order = fitted.map((_, i) => i).sort((a, b) => fitted[b].cvScore - fitted[a].cvScore || fitted[a].roi.label - fitted[b].roi.label);
   const ranking = order.map((i, r) => ({
     label: fitted[i].roi.label,

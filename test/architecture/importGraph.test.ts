@@ -29,7 +29,7 @@ function importsOf(file: string): string[] {
 /** The top-level unit of a src path: its folder, or the file itself for src/*.ts. */
 const unitOf = (p: string) => (p.includes('/') ? p.split('/')[0]! : p.replace(/\.ts$/, ''));
 
-const GROUND = new Set(['errors', 'progress', 'defaults', 'threads']);
+const GROUND = new Set(['errors', 'progress', 'defaults', 'threads', 'workerPool']);
 const FORMATS = new Set(['io', 'linalg', 'dsp']);
 const SCIENCE = new Set(['bids', 'ridge', 'stats', 'embed', 'align', 'decode', 'encode', 'library', 'music', 'generate', 'evaluate', 'simulate']);
 /** Floor of each unit: an import must go to the same floor or one below. */

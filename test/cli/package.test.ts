@@ -92,7 +92,7 @@ describe('the packed tarball installed with production dependencies only', () =>
     for (const f of [
       'package.json', 'README.md', 'LICENSE', 'bin/brain2music.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js',
       'dist/report/assets/report.css', 'dist/report/assets/report.js', 'dist/embed/data/builtin-projection.json',
-      'dist/linalg/eighWorker.js', 'dist/linalg/wasm/kernelWorker.js', 'dist/music/renderWorker.js',
+      'dist/linalg/eighWorker.js', 'dist/linalg/wasm/kernelWorker.js', 'dist/music/renderWorker.js', 'dist/decode/roiFitWorker.js', 'dist/workerPool.js',
     ]) assert.ok(files.includes(f), `the tarball lacks ${f}`);
     const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|bin\/brain2music\.js|dist\/.+)$/.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.mjs'));
     assert.deepEqual(stray, []);
@@ -193,7 +193,7 @@ describe('the packed tarball installed with production dependencies only', () =>
     assert.deepEqual(res.coef, Array.from(readNpy(join(work, 'ridge', 'coef.npy')).data as Float32Array));
   });
 
-  test('from dist/: the report assets and builtin projection are found, the worker threads (eighMany, the WebAssembly kernels\' helper with its merge tasks, rendering, the builtin embedder) start without tsx, run.json versions are read', () => {
+  test('from dist/: the report assets and builtin projection are found, the worker threads (eighMany, the WebAssembly kernels\' helper with its merge tasks, rendering, the builtin embedder, the ROI fits) start without tsx, run.json versions are read', () => {
     // module files by URL: the package's "exports" offer only the curated index
     const out = nodeScript('dist.mjs', `
       import { existsSync } from 'node:fs';
@@ -229,6 +229,14 @@ describe('the packed tarball installed with production dependencies only', () =>
         w.once('message', (m) => { w.terminate(); resolve(Array.from(m.values ?? [m.error])); });
         w.postMessage({ id: 0, a: small, n: 64 });
       });
+      // ROI fits on worker threads (roiFitWorker.js through workerPool.js), against this thread's
+      const decode = await import(new URL('decode/index.js', dist));
+      const rows = 40;
+      const Xd = Float32Array.from({ length: rows * 6 }, (_, i) => Math.sin(i * 0.37) + (i % 6) * Math.cos(i));
+      const train = { X: Xd, nVoxels: 6, Y: Float32Array.from({ length: rows * 2 }, (_, i) => Math.sin(i * 0.91)), nTargets: 2, groups: Int32Array.from({ length: rows }, (_, i) => i >> 1) };
+      const roisD = [{ label: 1, name: 'a', voxels: Int32Array.of(0, 1, 2) }, { label: 2, name: 'b', voxels: Int32Array.of(3, 4, 5) }];
+      const fitsBy = async (workers) => (await decode.fitRoiEnsemble(train, roisD, { k: 2, workers, alphas: [1, 10] })).ranking.map((r) => [r.label, Math.round(r.cvScore * 1e5)]);
+      const roiFits = [await fitsBy('always'), await fitsBy('never')];
       const render = await new Promise((resolve, reject) => {
         const w = new Worker(new URL('music/renderWorker.js', dist), { workerData: { sampleRate: 22050 } });
         w.once('error', reject);
@@ -245,10 +253,10 @@ describe('the packed tarball installed with production dependencies only', () =>
         assets: ['report.css', 'report.js'].map((f) => existsSync(join(report.REPORT_ASSETS, f))),
         projectionDim: projection.loadProjection(embed.auditoryFeatureNames()).dim,
         eigh, here: Array.from(linalg.eigh(small, 64).values), helper: [kernels.parallel, kernels.parallelTasks], residual: res / norm,
-        render, versions: run.packageVersions(),
+        render, roiFits, versions: run.packageVersions(),
       }));
     `, 'dist');
-    const res = JSON.parse(out) as { embedded: [number, boolean]; assets: boolean[]; projectionDim: number; eigh: number[]; here: number[]; helper: boolean[]; residual: number; render: unknown; versions: { brain2music: string; packages: Record<string, string> } };
+    const res = JSON.parse(out) as { embedded: [number, boolean]; assets: boolean[]; projectionDim: number; eigh: number[]; here: number[]; helper: boolean[]; residual: number; render: unknown; roiFits: [number, number][][]; versions: { brain2music: string; packages: Record<string, string> } };
     assert.deepEqual(res.assets, [true, true]);
     assert.ok(res.projectionDim > 0);
     assert.deepEqual(res.embedded, [3 * res.projectionDim, true], 'the worker-thread builtin embedder runs from dist/ and gives the one-thread bits');
@@ -257,6 +265,7 @@ describe('the packed tarball installed with production dependencies only', () =>
     assert.equal(res.eigh.length, 64);
     assert.deepEqual(res.eigh, res.here, 'an eighMany worker (eighWorker.js) gives the bits of eigh on the main thread');
     assert.deepEqual(res.render, { ready: true });
+    assert.deepEqual(res.roiFits[0], res.roiFits[1], 'ROI fits on roiFitWorker.js threads rank and score as on the main thread');
     assert.equal(res.versions.brain2music, PKG.version);
     // found where npm hoisted them (the installing project's node_modules), at the locked versions
     const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> };
