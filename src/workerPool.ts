@@ -34,11 +34,7 @@ export function workerModule(base: string, name: string): URL {
  */
 export function startWorkerPool<T, R>(module: URL, size: number, data?: unknown): WorkerPool<T, R> {
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(module.href)}); });`;
-  const workers = Array.from({ length: size }, () => {
-    const w = module.pathname.endsWith('.ts') ? new Worker(boot, { eval: true, workerData: data }) : new Worker(module, { workerData: data });
-    w.unref();
-    return w;
-  });
+  const workers = Array.from({ length: size }, () => (module.pathname.endsWith('.ts') ? new Worker(boot, { eval: true, workerData: data }) : new Worker(module, { workerData: data })));
   const idle = [...workers];
   const queue: { task: T; transfer: ArrayBuffer[]; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   const pending = new Map<Worker, { id: number; resolve: (r: R) => void; reject: (e: unknown) => void }>();
@@ -75,6 +71,8 @@ export function startWorkerPool<T, R>(module: URL, size: number, data?: unknown)
     });
     w.on('error', (err) => fault(err));
     w.on('exit', (code) => { if (pending.has(w)) fault(new Error(`a worker thread exited (code ${code}) during its task`)); });
+    // after the listeners: adding a 'message' listener refs the worker's port again
+    w.unref();
   }
   return {
     size,

@@ -43,6 +43,8 @@ export function withEmbeddingGuidance(generator: Generator, opts: GuidanceOption
   if (k === 1) return generator;
   return {
     name: generator.name,
+    ...(generator.concurrency ? { concurrency: generator.concurrency } : {}),
+    ...(generator.dispose ? { dispose: () => generator.dispose!() } : {}),
     async generate(embedding: Float32Array, o: GenerationOptions): Promise<GeneratedClip[]> {
       const drawn = await generator.generate(embedding, { ...o, samples: o.samples * k });
       const dim = embedding.length;

@@ -41,13 +41,14 @@ export async function generateClips(
   const n = clipIds.length;
   if (predictions.length !== n * windows * dim) fail('MISMATCH', `generateClips: predictions hold ${predictions.length} values, expected ${n} clips × ${windows} windows × ${dim}.`);
   if (rerank && rerank.measured.length !== n) fail('MISMATCH', `generateClips: ${rerank.measured.length} measured responses for ${n} clips.`);
-  const out: ClipGeneration[] = [];
-  for (let c = 0; c < n; c++) {
+  let done = 0;
+  const generateOne = async (c: number): Promise<ClipGeneration> => {
     const mean = averageWindows(predictions.subarray(c * windows * dim, (c + 1) * windows * dim), 1, windows, dim);
     const seed = options.seed + 1000 * c;
+    let result: ClipGeneration;
     if (!rerank) {
       const clips = await generator.generate(mean, { ...options, seed });
-      out.push({ clipId: clipIds[c]!, clips, candidates: clips, candidateScores: [] });
+      result = { clipId: clipIds[c]!, clips, candidates: clips, candidateScores: [] };
     } else {
       const candidates = await generator.generate(mean, { ...options, seed, samples: Math.max(rerank.candidates, options.samples) });
       const scores: number[] = [];
@@ -58,9 +59,25 @@ export async function generateClips(
         scores.push(responseAgreement(predicted, rerank.measured[c]!));
       }
       const order = scores.map((s, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
-      out.push({ clipId: clipIds[c]!, clips: order.slice(0, options.samples).map((i) => candidates[i]!), candidates, candidateScores: scores });
+      result = { clipId: clipIds[c]!, clips: order.slice(0, options.samples).map((i) => candidates[i]!), candidates, candidateScores: scores };
     }
-    onProgress?.(c + 1, n);
-  }
+    onProgress?.(++done, n);
+    return result;
+  };
+  // clips are independent (each has its own seed), so up to the generator's concurrency run at once; results keep clip order
+  return mapConcurrent(Array.from({ length: n }, (_, c) => c), generator.concurrency ?? 1, generateOne);
+}
+
+/** mapConcurrent(items, limit, fn) → fn over every item, at most `limit` calls outstanding, results in item order. */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
   return out;
 }

@@ -27,6 +27,10 @@ export interface Generator {
   readonly name: string;
   /** `embedding`: one clip's decoded embedding, length = the embedding model's dimension. */
   generate(embedding: Float32Array, options: GenerationOptions): Promise<GeneratedClip[]>;
+  /** How many `generate` calls may run at once and gain from it (absent: 1, one after another). */
+  readonly concurrency?: number;
+  /** Releases what the generator holds (worker threads, model sessions). */
+  dispose?(): Promise<void>;
 }
 
 export const DEFAULT_GENERATION: GenerationOptions = { samples: GENERATE_DEFAULTS.samples, seed: 0, temperature: GENERATE_DEFAULTS.temperature, durationSec: GENERATE_DEFAULTS.durationSec };

@@ -1,5 +1,5 @@
 import type { TopK } from '../library/index.ts';
-import { maxNormalisedCrossCorrelation } from './crossCorrelation.ts';
+import { maxNormalisedCrossCorrelations } from './crossCorrelation.ts';
 
 /** How close generated music comes to the library it was learned from. */
 export interface Novelty {
@@ -27,11 +27,11 @@ export async function noveltyCheck(
   k = 3,
 ): Promise<Novelty> {
   const top = await library.nearest(embedding, Math.min(k, library.ids.length));
-  const nearest: Novelty['nearest'] = [];
-  for (let j = 0; j < top.indices.length; j++) {
-    const id = library.ids[top.indices[j]!]!;
-    nearest.push({ id, cosine: top.scores[j]!, maxCrossCorrelation: maxNormalisedCrossCorrelation(audio, await loadAudio(id)) });
-  }
+  const ids = [...top.indices].map((i) => library.ids[i]!);
+  const clips: Float32Array[] = [];
+  for (const id of ids) clips.push(await loadAudio(id));
+  const correlations = maxNormalisedCrossCorrelations(audio, clips);
+  const nearest: Novelty['nearest'] = ids.map((id, j) => ({ id, cosine: top.scores[j]!, maxCrossCorrelation: correlations[j]! }));
   return {
     nearest,
     maxCosine: nearest[0]?.cosine ?? 0,

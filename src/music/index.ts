@@ -13,5 +13,6 @@ export { renderArrangement, SAMPLE_RATE, type RenderOptions } from './renderArra
 export { limitPeak, TARGET_RMS } from './limitPeak.ts';
 export { acousticFeatures, clipAudioSummary, ACOUSTIC_FEATURES, type AcousticFeatures } from './acousticFeatures.ts';
 export { renderClips, type RenderClipsOptions } from './renderClips.ts';
+export { createArrangementRenderer, type ArrangementRenderer } from './arrangementRenderer.ts';
 export { type RenderJob, type RenderJobResult } from './renderJob.ts';
 export { genreSeparability } from './genreSeparability.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  arrangementFromParameters, createBuiltinGenerator, decodeParameters, fitParameterDecoder, likeliestGenre,
+  arrangementFromParameters, createBuiltinGenerator, decodeParameters, fitParameterDecoder, generateClips, likeliestGenre, mapConcurrent,
 } from '../../src/generate/index.ts';
 import { createRng } from '../../src/linalg/index.ts';
 import { GENRES, sampleArrangement, type Arrangement } from '../../src/music/index.ts';
@@ -92,6 +92,44 @@ test('createBuiltinGenerator(decoder).generate renders new, seeded music of the 
   assert.notDeepEqual(clips[0]!.samples, clips[1]!.samples);
   const [again] = await gen.generate(e, { samples: 1, seed: 11, temperature: 0.5, durationSec: 5 });
   assert.deepEqual(again!.samples, clips[0]!.samples);
+});
+
+test('createBuiltinGenerator renders the same samples on worker threads as in this thread, and generateClips keeps clip order at any concurrency', async () => {
+  const train = library(60, 5);
+  const decoder = await fitParameterDecoder(embed(train, 6), DIM, train);
+  const local = createBuiltinGenerator({ decoder, threads: 1 });
+  const pooled = createBuiltinGenerator({ decoder, threads: 2 });
+  assert.equal(local.concurrency, 1);
+  assert.equal(pooled.concurrency, 2);
+  const queries = embed(['rock', 'jazz', 'disco'].map((g, i) => sampleArrangement(g as Arrangement['genre'], createRng(20 + i), { durationSec: 5 })), 9);
+  const opts = { samples: 2, seed: 4, temperature: 0.7, durationSec: 5 };
+  try {
+    const a = await generateClips(local, queries, ['c0', 'c1', 'c2'], 1, DIM, opts);
+    const b = await generateClips(pooled, queries, ['c0', 'c1', 'c2'], 1, DIM, opts);
+    assert.deepEqual(b.map((g) => g.clipId), ['c0', 'c1', 'c2']);
+    for (const [i, g] of b.entries()) {
+      assert.equal(g.clips.length, 2);
+      for (const [k, clip] of g.clips.entries()) {
+        assert.deepEqual(clip.conditioning, a[i]!.clips[k]!.conditioning);
+        assert.ok(clip.samples.length === 5 * 22050 && clip.samples.every((x, t) => x === a[i]!.clips[k]!.samples[t]), `clip ${i} sample ${k}: bit-identical to the in-thread render`);
+      }
+    }
+  } finally {
+    await pooled.dispose?.();
+  }
+});
+
+test('mapConcurrent(items, limit, fn) keeps item order and never has more than limit calls outstanding', async () => {
+  let outstanding = 0;
+  let most = 0;
+  const out = await mapConcurrent([5, 1, 4, 2, 3], 2, async (x) => {
+    most = Math.max(most, ++outstanding);
+    await new Promise((r) => setTimeout(r, x * 3));
+    outstanding--;
+    return x * 10;
+  });
+  assert.deepEqual(out, [50, 10, 40, 20, 30]);
+  assert.equal(most, 2);
 });
 
 test('createBuiltinGenerator(decoder).generate with nearby seeds draws unrelated samples, not the same ones reordered', async () => {

@@ -1,5 +1,5 @@
 import { createRng, deriveSeed, type Rng } from '../../linalg/index.ts';
-import { GENRES, GENRE_STYLES, renderArrangement, sampleArrangement, SAMPLE_RATE, type Arrangement, type Genre, type PartRole } from '../../music/index.ts';
+import { createArrangementRenderer, GENRES, GENRE_STYLES, sampleArrangement, SAMPLE_RATE, type Arrangement, type Genre, type PartRole } from '../../music/index.ts';
 import type { GeneratedClip, GenerationOptions, Generator } from '../generator.ts';
 import { familyGivenGenre } from '../familyPrior.ts';
 import { decodeParameters, PITCHED_PARTS, type DecodedParameters, type ParameterDecoder } from '../parameterDecoder.ts';
@@ -98,6 +98,8 @@ export interface BuiltinGeneratorOptions {
   decoder: ParameterDecoder;
   /** A SoundFont other than the bundled FluidR3Mono. */
   soundFont?: string;
+  /** Render threads (default: the thread budget); the same samples with any number. */
+  threads?: number;
 }
 
 /**
@@ -108,22 +110,20 @@ export interface BuiltinGeneratorOptions {
  * alone, seed ^ k collided: seeds 0–3 drew the same four arrangements in another order).
  */
 export function createBuiltinGenerator(opts: BuiltinGeneratorOptions): Generator {
+  const renderer = createArrangementRenderer(opts.threads);
   return {
     name: 'builtin',
+    concurrency: renderer.threads,
     async generate(embedding: Float32Array, o: GenerationOptions): Promise<GeneratedClip[]> {
       const [params] = await decodeParameters(opts.decoder, embedding, 1);
-      const out: GeneratedClip[] = [];
-      for (let k = 0; k < o.samples; k++) {
-        const rng = createRng(deriveSeed(o.seed, SAMPLE_STREAM, k));
-        const arrangement = arrangementFromParameters(params!, rng, o.temperature, o.durationSec);
-        const samples = await renderArrangement(arrangement, { soundFont: opts.soundFont });
-        out.push({
-          samples,
-          sampleRate: SAMPLE_RATE,
-          conditioning: { generator: 'builtin', seed: o.seed, sample: k, temperature: o.temperature, arrangement },
-        });
-      }
-      return out;
+      const arrangements = Array.from({ length: o.samples }, (_, k) => arrangementFromParameters(params!, createRng(deriveSeed(o.seed, SAMPLE_STREAM, k)), o.temperature, o.durationSec));
+      const rendered = await Promise.all(arrangements.map((a) => renderer.render(a, { soundFont: opts.soundFont })));
+      return arrangements.map((arrangement, k) => ({
+        samples: rendered[k]!,
+        sampleRate: SAMPLE_RATE,
+        conditioning: { generator: 'builtin', seed: o.seed, sample: k, temperature: o.temperature, arrangement },
+      }));
     },
+    dispose: () => renderer.close(),
   };
 }

@@ -68,6 +68,7 @@ export async function generateJob(input: GenerateJobInput, outDir: string, repor
   const summary: Record<string, string> = {};
   let embedder: Awaited<ReturnType<typeof createEmbedder>> | undefined;
   let tagger: AudioTagger | undefined;
+  let ctx: GenerationContext | undefined;
   try {
     // the vectors stay in the store: neighbours and copies are searched through it
     const library = await searchableLibrary(store, input.search ?? RETRIEVE_DEFAULTS.search);
@@ -80,11 +81,11 @@ export async function generateJob(input: GenerateJobInput, outDir: string, repor
       reporter.warn(`generate.guide: the ${input.settings.generator} generator is not conditioned on text, so the chosen captions are scored but do not steer the music; use "name": "musicgen".`);
     }
     const guide = input.settings.guide ? await buildCaptionGuide(input.settings.guide, input.dataset, input.runDir, m, input.captions) : undefined;
-    const ctx = await createGenerationContext(library, input.libraryAudio, input.settings, embedder, m, input.stimuliDir, tagger && { tagger, maxPadSec: input.maxPadSec }, guide);
+    ctx = await createGenerationContext(library, input.libraryAudio, input.settings, embedder, m, input.stimuliDir, tagger && { tagger, maxPadSec: input.maxPadSec }, guide);
     for (const subject of input.subjects) {
       const bar = reporter.progress(`${subject} generating`);
       try {
-        metrics[subject] = await generateSubject(input.dataset, subject, input.responses, input.runDir, ctx, input.settings, join(outDir, runLayout.generated, subject), bar.update);
+        metrics[subject] = await generateSubject(input.dataset, subject, input.responses, input.runDir, ctx!, input.settings, join(outDir, runLayout.generated, subject), bar.update);
       } finally {
         bar.end();
       }
@@ -92,6 +93,7 @@ export async function generateJob(input: GenerateJobInput, outDir: string, repor
       reporter.info(`${subject}: ${summary[subject]}`);
     }
   } finally {
+    await ctx?.generator.dispose?.();
     await embedder?.dispose?.();
     await tagger?.dispose();
     store.close();

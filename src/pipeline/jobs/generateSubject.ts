@@ -6,7 +6,7 @@ import { cutWindows, embedderInfo, readEmbeddings, rowsFor, windowStarts, type E
 import { fail } from '../../errors.ts';
 import { averageWindows, identificationWithUncertainty, type ClassAgreement, type ScoreWithUncertainty } from '../../evaluate/index.ts';
 import {
-  decodeParameters, evaluateGeneration, fitParameterDecoder, fitResponsePredictor, generateClips, generatorInfo, GM_FAMILIES, likeliestGenre,
+  decodeParameters, evaluateGeneration, fitParameterDecoder, fitResponsePredictor, generateClips, generatorInfo, GM_FAMILIES, likeliestGenre, mapConcurrent,
   noveltyCheck, PITCHED_PARTS, withEmbeddingGuidance,
   type ClipGeneration, type GeneratedClip, type GenerationEvaluation, type Generator, type GeneratorName, type MusicAttributes, type ParameterDecoder,
   type RerankOptions,
@@ -232,13 +232,13 @@ export async function generateSubject(
   const rerank = settings.rerank > 0 ? await rerankFor(ds, subject, responses, runDir, ctx, d.clipIds, settings.rerank) : undefined;
   const gens: ClipGeneration[] = await generateClips(ctx.generator, d.predictedWindows, d.clipIds, d.windows, d.dim, options, rerank, onProgress);
   const oracleKey = (i: number) => `${d.clipIds[i]}:${settings.seed}:${settings.temperature}`;
-  for (let i = 0; i < d.clipIds.length; i++) {
-    if (ctx.oracleCache.has(oracleKey(i))) continue;
+  const missing = d.clipIds.map((_, i) => i).filter((i) => !ctx.oracleCache.has(oracleKey(i)));
+  await mapConcurrent(missing, ctx.generator.concurrency ?? 1, async (i) => {
     // the seed generateClips gives clip i, so a cached oracle equals a fresh one
     const [g] = await generateClips(ctx.generator, d.truth.subarray(i * d.dim, (i + 1) * d.dim), [d.clipIds[i]!], 1, d.dim, { ...options, samples: 1, seed: options.seed + 1000 * i });
     const clip = g!.clips[0]!;
     ctx.oracleCache.set(oracleKey(i), { embedding: windowMeanOf(await embedWindows(ctx, clip), d.dim), clip });
-  }
+  });
 
   const n = d.clipIds.length;
   const kept = new Float32Array(n * d.dim);
