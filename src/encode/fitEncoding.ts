@@ -1,7 +1,7 @@
 import { ENCODE_DEFAULTS } from '../defaults.ts';
 import { fail } from '../errors.ts';
 import { fitRidgeCV, predictRidge } from '../ridge/index.ts';
-import { blockPermutationNull, fdrBh, gaussianNullP, noiseCeiling, type PTail } from '../stats/index.ts';
+import { blockPermutationNullOnThreads, fdrBh, gaussianNullP, noiseCeiling, type PTail } from '../stats/index.ts';
 import type { EncodingDesign } from './buildEncodingDesign.ts';
 import type { EncodingResponses } from './encodingResponses.ts';
 import { gatherMeanRows, gatherRepetitions, gatherRows } from './gatherRows.ts';
@@ -192,7 +192,7 @@ export async function fitEncodingVoxels(resp: EncodingResponses, design: Encodin
       out.r.set(r, c0);
       out.r2.set(r2, c0);
       if (block) {
-        const res = blockNullP(actual, predData, r, nTest, w, { blockLength: design.scansPerClip, skip, nPerm, seed: opts.seed ?? 0, pTail });
+        const res = await blockNullP(actual, predData, r, nTest, w, { blockLength: design.scansPerClip, skip, nPerm, seed: opts.seed ?? 0, pTail });
         out.p.set(res.p, c0);
         out.pEmpirical!.set(res.pEmpirical, c0);
         out.pSource!.set(res.pSource, c0);
@@ -260,7 +260,7 @@ interface BlockNullChunk {
  * clip-constant features, false-discovery proportion in noise ROIs 0.053 over 30 brains). The
  * scans from the largest delay on are predicted from their own clip alone (0.043).
  */
-function blockNullP(actual: Float32Array, pred: Float32Array, r: Float64Array, n: number, w: number, o: { blockLength: number; skip: number; nPerm: number; seed: number; pTail: PTail }): BlockNullChunk {
+async function blockNullP(actual: Float32Array, pred: Float32Array, r: Float64Array, n: number, w: number, o: { blockLength: number; skip: number; nPerm: number; seed: number; pTail: PTail }): Promise<BlockNullChunk> {
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (i % o.blockLength >= o.skip) rows.push(i);
   const m = rows.length;
@@ -275,7 +275,7 @@ function blockNullP(actual: Float32Array, pred: Float32Array, r: Float64Array, n
   for (let row = 0; row < m; row++) {
     for (let j = 0; j < k; j++) { a[row * k + j] = sa[row * w + keep[j]!]!; b[row * k + j] = sp[row * w + keep[j]!]!; }
   }
-  const res = blockPermutationNull({ rows: m, cols: k, data: a }, { rows: m, cols: k, data: b }, {
+  const res = await blockPermutationNullOnThreads({ rows: m, cols: k, data: a }, { rows: m, cols: k, data: b }, {
     method: 'block', blockLength: o.blockLength - o.skip, nPerm: o.nPerm, seed: o.seed, keepNull: false, pTail: o.pTail,
   });
   keep.forEach((v, j) => {

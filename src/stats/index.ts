@@ -3,6 +3,7 @@ export { fdrBh } from './fdrBh.ts';
 export { gaussianNullP } from './gaussianNullP.ts';
 export type { Tail } from './gaussianNullP.ts';
 export { blockPermutationNull } from './blockPermutationNull.ts';
+export { blockPermutationNullOnThreads } from './blockPermutationNullOnThreads.ts';
 export type { BlockPermutationOptions, PermutationNullResult } from './blockPermutationNull.ts';
 export { permutationP, P_SOURCE, PERMUTATION_P_DEFAULTS, type PermutationP, type PermutationPOptions, type PSource, type PTail } from './permutationP.ts';
 export { fitGpdTail, GPD_TAIL_QUANTILES, type GpdTailFit, type GpdTailOptions } from './fitGpdTail.ts';

@@ -92,7 +92,7 @@ describe('the packed tarball installed with production dependencies only', () =>
     for (const f of [
       'package.json', 'README.md', 'LICENSE', 'bin/brain2music.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js',
       'dist/report/assets/report.css', 'dist/report/assets/report.js', 'dist/embed/data/builtin-projection.json',
-      'dist/linalg/eighWorker.js', 'dist/linalg/wasm/kernelWorker.js', 'dist/music/renderWorker.js', 'dist/decode/roiFitWorker.js', 'dist/workerPool.js',
+      'dist/linalg/eighWorker.js', 'dist/linalg/wasm/kernelWorker.js', 'dist/music/renderWorker.js', 'dist/music/arrangementRenderWorker.js', 'dist/stats/blockNullWorker.js', 'dist/decode/roiFitWorker.js', 'dist/workerPool.js',
     ]) assert.ok(files.includes(f), `the tarball lacks ${f}`);
     const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|bin\/brain2music\.js|dist\/.+)$/.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.mjs'));
     assert.deepEqual(stray, []);
@@ -242,6 +242,21 @@ describe('the packed tarball installed with production dependencies only', () =>
         w.once('error', reject);
         w.once('message', (m) => { w.postMessage(null); resolve(m); });
       });
+      // the builtin generator's renders on arrangementRenderWorker.js threads, against this thread's
+      const music = await import(new URL('music/index.js', dist));
+      const song = music.sampleArrangement('rock', linalg.createRng(3), { durationSec: 5 });
+      const renderers = [music.createArrangementRenderer(2), music.createArrangementRenderer(1)];
+      const [onWorker, onMain] = await Promise.all(renderers.map((r) => r.render(song)));
+      await Promise.all(renderers.map((r) => r.close()));
+      const rendered = [onWorker.length, onWorker.every((x, i) => x === onMain[i])];
+      // the block null split between blockNullWorker.js threads, against this thread's
+      const stats = await import(new URL('stats/index.js', dist));
+      const obs = { rows: 40, cols: 30, data: Float32Array.from({ length: 1200 }, (_, i) => Math.sin(i * 0.7) + Math.cos(i * 0.013)) };
+      const prd = { rows: 40, cols: 30, data: Float32Array.from({ length: 1200 }, (_, i) => Math.sin(i * 0.7)) };
+      const nullOpts = { nPerm: 200, blockLength: 4, seed: 2 };
+      const nullHere = stats.blockPermutationNull(obs, prd, nullOpts).p;
+      const nullSplit = (await stats.blockPermutationNullOnThreads(obs, prd, nullOpts, { threads: 2, minNullValues: 0 })).p;
+      const blockNull = [nullSplit.length, nullSplit.every((x, i) => Object.is(x, nullHere[i]))];
       // the registry's builtin embedder splits a call's windows between builtinWorker.js threads
       const windows = [0.01, 0.02, 0.03].map((f) => Float32Array.from({ length: 22050 }, (_, i) => Math.sin(i * f)));
       const pooled = await embed.createEmbedder('builtin');
@@ -253,10 +268,10 @@ describe('the packed tarball installed with production dependencies only', () =>
         assets: ['report.css', 'report.js'].map((f) => existsSync(join(report.REPORT_ASSETS, f))),
         projectionDim: projection.loadProjection(embed.auditoryFeatureNames()).dim,
         eigh, here: Array.from(linalg.eigh(small, 64).values), helper: [kernels.parallel, kernels.parallelTasks], residual: res / norm,
-        render, roiFits, versions: run.packageVersions(),
+        render, rendered, blockNull, roiFits, versions: run.packageVersions(),
       }));
     `, 'dist');
-    const res = JSON.parse(out) as { embedded: [number, boolean]; assets: boolean[]; projectionDim: number; eigh: number[]; here: number[]; helper: boolean[]; residual: number; render: unknown; roiFits: [number, number][][]; versions: { brain2music: string; packages: Record<string, string> } };
+    const res = JSON.parse(out) as { embedded: [number, boolean]; assets: boolean[]; projectionDim: number; eigh: number[]; here: number[]; helper: boolean[]; residual: number; render: unknown; rendered: [number, boolean]; blockNull: [number, boolean]; roiFits: [number, number][][]; versions: { brain2music: string; packages: Record<string, string> } };
     assert.deepEqual(res.assets, [true, true]);
     assert.ok(res.projectionDim > 0);
     assert.deepEqual(res.embedded, [3 * res.projectionDim, true], 'the worker-thread builtin embedder runs from dist/ and gives the one-thread bits');
@@ -265,6 +280,8 @@ describe('the packed tarball installed with production dependencies only', () =>
     assert.equal(res.eigh.length, 64);
     assert.deepEqual(res.eigh, res.here, 'an eighMany worker (eighWorker.js) gives the bits of eigh on the main thread');
     assert.deepEqual(res.render, { ready: true });
+    assert.deepEqual(res.blockNull, [30, true], 'the block null on blockNullWorker.js threads gives the p-values of one thread');
+    assert.deepEqual(res.rendered, [5 * 22050, true], 'an arrangement rendered on arrangementRenderWorker.js threads has the bits of one rendered here');
     assert.deepEqual(res.roiFits[0], res.roiFits[1], 'ROI fits on roiFitWorker.js threads rank and score as on the main thread');
     assert.equal(res.versions.brain2music, PKG.version);
     // found where npm hoisted them (the installing project's node_modules), at the locked versions
