@@ -18,6 +18,8 @@ export interface SimulationHooks {
   info?: (line: string) => void;
   /** Worker threads for rendering (default: all cores). */
   workers?: number;
+  /** Called when the stimuli are rendered and the rest (the brain model) runs on this thread alone. */
+  onStimuliRendered?: () => void;
 }
 
 export interface SimulationSummary {
@@ -83,6 +85,7 @@ export async function simulateDataset(out: string, config: SimulationConfig, hoo
   });
   const renderSec = (performance.now() - t0) / 1000;
   info(`stimuli: ${jobs.length} clips (${rendered.filter((r) => r.rendered).length} rendered) in ${renderSec.toFixed(1)} s`);
+  hooks.onStimuliRendered?.();
 
   const t1 = performance.now();
   const FA = ACOUSTIC_FEATURES.length;

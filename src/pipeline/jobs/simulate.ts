@@ -45,12 +45,22 @@ export async function simulateJob(spec: SimulateSpec, out: string, reporter: Rep
   const { dataset: config, library: size } = simulationConfig(spec);
   reporter.info(`simulating the ${spec.preset} dataset into ${out}: ${config.subjects} subjects, ${config.genres.length} genres × (${config.trainPerGenre} training + ${config.testPerGenre} test) clips, about ${config.targetVoxels} voxels, seed ${config.seed}`);
   const onProgress = progressByTask(reporter);
-  const dataset = await simulateDataset(out, config, { workers: opts.workers, onProgress, info: (line) => reporter.info(line) });
-  reporter.info(`dataset written: stimuli ${dataset.seconds.render.toFixed(1)} s, brain ${dataset.seconds.brain.toFixed(1)} s`);
-  let library: SimulateJobResult['library'] = null;
-  if (size > 0) {
-    library = await simulateLibrary(join(out, 'library'), { size, seed: config.seed, genres: config.genres, workers: opts.workers, onProgress: (d, t) => onProgress('render library', d, t) });
-    reporter.info(`library: ${library.clips} clips (${library.rendered} rendered) in ${library.seconds.toFixed(1)} s`);
-  }
+  // The library renders while the brain model runs on this thread, once the stimuli (which need
+  // every core) are rendered; the files do not depend on the order.
+  let startLibrary!: () => void;
+  const stimuliRendered = new Promise<void>((resolve) => { startLibrary = resolve; });
+  const rendering = size > 0
+    ? stimuliRendered.then(() => simulateLibrary(join(out, 'library'), { size, seed: config.seed, genres: config.genres, workers: opts.workers, onProgress: (d, t) => onProgress('render library', d, t) }))
+    : Promise.resolve(null);
+  const [dataset, library] = await Promise.all([
+    simulateDataset(out, config, { workers: opts.workers, onProgress, info: (line) => reporter.info(line), onStimuliRendered: startLibrary }).then((d) => {
+      reporter.info(`dataset written: stimuli ${d.seconds.render.toFixed(1)} s, brain ${d.seconds.brain.toFixed(1)} s`);
+      return d;
+    }),
+    rendering.then((l) => {
+      if (l) reporter.info(`library: ${l.clips} clips (${l.rendered} rendered) in ${l.seconds.toFixed(1)} s`);
+      return l;
+    }),
+  ]);
   return { dataset, library };
 }
