@@ -105,3 +105,17 @@ export function serveWorkerTasks<T, R>(handle: (task: T, data: unknown) => Promi
     );
   });
 }
+
+/** mapConcurrent(items, limit, fn) → fn over every item, at most `limit` calls outstanding, results in item order. */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return out;
+}

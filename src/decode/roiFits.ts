@@ -1,5 +1,5 @@
 import { threadBudget } from '../threads.ts';
-import { startWorkerPool, workerModule, type WorkerPool } from '../workerPool.ts';
+import { mapConcurrent, startWorkerPool, workerModule, type WorkerPool } from '../workerPool.ts';
 import type { DecoderTrainingData } from './fitRoiEnsemble.ts';
 import { fitVoxelDecoder, type DecoderRidgeOptions, type VoxelDecoderFit } from './fitVoxelDecoder.ts';
 import type { Roi } from './roiList.ts';
@@ -62,15 +62,11 @@ export async function fitRoiFits(train: DecoderTrainingData, rois: readonly Roi[
   const pool: WorkerPool<RoiFitTask, VoxelDecoderFit> = startWorkerPool(workerModule(import.meta.url, 'roiFitWorker'), threads, shared);
   // largest first, so the last fits to finish are small ones; a ROI's responses are cut only when a worker takes it
   const order = rois.map((_, i) => i).sort((a, b) => rois[b].voxels.length - rois[a].voxels.length || a - b);
-  let next = 0;
   try {
-    await Promise.all(Array.from({ length: pool.size }, async () => {
-      while (next < order.length) {
-        const i = order[next++];
-        const Xr = selectStandardized(X, n, V, rois[i].voxels, standardizer);
-        finished(i, await pool.run({ X: Xr, p: rois[i].voxels.length }, [Xr.buffer as ArrayBuffer]));
-      }
-    }));
+    await mapConcurrent(order, pool.size, async (i) => {
+      const Xr = selectStandardized(X, n, V, rois[i].voxels, standardizer);
+      finished(i, await pool.run({ X: Xr, p: rois[i].voxels.length }, [Xr.buffer as ArrayBuffer]));
+    });
   } finally {
     await pool.close();
   }

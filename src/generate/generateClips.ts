@@ -1,4 +1,5 @@
 import { fail } from '../errors.ts';
+import { mapConcurrent } from '../workerPool.ts';
 import { averageWindows } from '../evaluate/index.ts';
 import type { GeneratedClip, GenerationOptions, Generator } from './generator.ts';
 import { predictResponses, responseAgreement, type ResponsePredictor } from './responsePredictor.ts';
@@ -68,16 +69,3 @@ export async function generateClips(
   return mapConcurrent(Array.from({ length: n }, (_, c) => c), generator.concurrency ?? 1, generateOne);
 }
 
-/** mapConcurrent(items, limit, fn) → fn over every item, at most `limit` calls outstanding, results in item order. */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  return out;
-}

@@ -14,7 +14,7 @@ export { withEmbeddingGuidance, closestCandidate, type GuidanceOptions } from '.
 export { createBuiltinGenerator, arrangementFromParameters, type BuiltinGeneratorOptions } from './adapters/builtin.ts';
 export { fitResponsePredictor, predictResponses, responseAgreement, type ResponsePredictor } from './responsePredictor.ts';
 export { maxNormalisedCrossCorrelation, maxNormalisedCrossCorrelations } from './crossCorrelation.ts';
-export { generateClips, mapConcurrent, type ClipGeneration, type RerankOptions } from './generateClips.ts';
+export { generateClips, type ClipGeneration, type RerankOptions } from './generateClips.ts';
 export { evaluateGeneration, type GenerationEvaluation, type Scored } from './evaluateGeneration.ts';
 export { noveltyCheck, type Novelty } from './noveltyCheck.ts';
 export { tuneGeneration, type GenerationSetting, type SettingScore, type TuneGenerationInput } from './tuneGeneration.ts';

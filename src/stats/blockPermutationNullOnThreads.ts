@@ -1,4 +1,4 @@
-import type { Matrix, MatrixData } from '../linalg/index.ts';
+import { sliceCols, type Matrix } from '../linalg/index.ts';
 import { threadBudget } from '../threads.ts';
 import { startWorkerPool, workerModule } from '../workerPool.ts';
 import { blockPermutationNull, type BlockPermutationOptions, type PermutationNullResult } from './blockPermutationNull.ts';
@@ -10,15 +10,6 @@ export interface BlockNullTask {
   observed: Matrix;
   predicted: Matrix;
   opts: Omit<BlockPermutationOptions, 'onProgress'>;
-}
-
-/** Columns [c0, c1) of a T × V matrix, copied. */
-function columns(m: Matrix, c0: number, c1: number): Matrix {
-  const { rows, cols, data } = m;
-  const w = c1 - c0;
-  const out = new (data.constructor as { new (n: number): MatrixData })(rows * w);
-  for (let t = 0; t < rows; t++) out.set(data.subarray(t * cols + c0, t * cols + c1), t * w);
-  return { rows, cols: w, data: out };
 }
 
 /**
@@ -39,7 +30,7 @@ export async function blockPermutationNullOnThreads(observed: Matrix, predicted:
   const pool = startWorkerPool<BlockNullTask, PermutationNullResult>(workerModule(import.meta.url, 'blockNullWorker'), parts);
   try {
     const results = await Promise.all(bounds.slice(0, -1).map((c0, i) => {
-      const task: BlockNullTask = { observed: columns(observed, c0, bounds[i + 1]!), predicted: columns(predicted, c0, bounds[i + 1]!), opts };
+      const task: BlockNullTask = { observed: sliceCols(observed, c0, bounds[i + 1]!), predicted: sliceCols(predicted, c0, bounds[i + 1]!), opts };
       return pool.run(task, [task.observed.data.buffer as ArrayBuffer, task.predicted.data.buffer as ArrayBuffer]);
     }));
     const keep = results[0]!.nullR !== null;

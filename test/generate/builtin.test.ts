@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  arrangementFromParameters, createBuiltinGenerator, decodeParameters, fitParameterDecoder, generateClips, likeliestGenre, mapConcurrent,
+  arrangementFromParameters, createBuiltinGenerator, decodeParameters, fitParameterDecoder, generateClips, likeliestGenre,
 } from '../../src/generate/index.ts';
 import { createRng } from '../../src/linalg/index.ts';
+import { mapConcurrent } from '../../src/workerPool.ts';
 import { GENRES, sampleArrangement, type Arrangement } from '../../src/music/index.ts';
 
 const DIM = 24;

@@ -85,7 +85,7 @@ export async function generateJob(input: GenerateJobInput, outDir: string, repor
     for (const subject of input.subjects) {
       const bar = reporter.progress(`${subject} generating`);
       try {
-        metrics[subject] = await generateSubject(input.dataset, subject, input.responses, input.runDir, ctx!, input.settings, join(outDir, runLayout.generated, subject), bar.update);
+        metrics[subject] = await generateSubject(input.dataset, subject, input.responses, input.runDir, ctx, input.settings, join(outDir, runLayout.generated, subject), bar.update);
       } finally {
         bar.end();
       }

@@ -6,7 +6,7 @@ import { cutWindows, embedderInfo, readEmbeddings, rowsFor, windowStarts, type E
 import { fail } from '../../errors.ts';
 import { averageWindows, identificationWithUncertainty, type ClassAgreement, type ScoreWithUncertainty } from '../../evaluate/index.ts';
 import {
-  decodeParameters, evaluateGeneration, fitParameterDecoder, fitResponsePredictor, generateClips, generatorInfo, GM_FAMILIES, likeliestGenre, mapConcurrent,
+  decodeParameters, evaluateGeneration, fitParameterDecoder, fitResponsePredictor, generateClips, generatorInfo, GM_FAMILIES, likeliestGenre,
   noveltyCheck, PITCHED_PARTS, withEmbeddingGuidance,
   type ClipGeneration, type GeneratedClip, type GenerationEvaluation, type Generator, type GeneratorName, type MusicAttributes, type ParameterDecoder,
   type RerankOptions,
@@ -16,6 +16,7 @@ import { readAudio, writeJsonAtomic, writeWav } from '../../io/index.ts';
 import type { SearchableLibrary } from '../../library/index.ts';
 import { GENRES, type Arrangement } from '../../music/index.ts';
 import { runLayout, runPath } from '../../run/index.ts';
+import { mapConcurrent } from '../../workerPool.ts';
 import type { EmbedModel } from './embed.ts';
 import { arrangementOf, arrangementSpace, stimulusArrangements, type ArrangementSpace } from './arrangementSpace.ts';
 import { decodedAndTrue } from './decodedAndTrue.ts';
