@@ -2,18 +2,10 @@ import { matmul, scaledQuadForms, type Matrix } from '../linalg/index.ts';
 import { alloc, type WorkDtype } from './arrays.ts';
 import { scoreFromSums, type RidgeScore } from './scores.ts';
 import type { RidgePlan, TargetBatch } from './solvers.ts';
-import { centredColumns, targetBatch } from './targets.ts';
+import { targetBatch } from './targets.ts';
 
 // The cross-validation machinery of fitRidgeCV (himalaya's _random_search role): CV scores of
 // every alpha from a prepared solver plan's per-fold spectra, and the choice of alpha per target.
-
-/** The listed columns of y minus their means, float64 (n×cols.length). */
-function centredColumnSubset(y: Matrix, cols: number[], mean: Float64Array): Matrix {
-  const b = cols.length;
-  const out = new Float64Array(y.rows * b);
-  for (let i = 0; i < y.rows; i++) for (let t = 0; t < b; t++) out[i * b + t] = y.data[i * y.cols + cols[t]] - mean[cols[t]];
-  return { rows: y.rows, cols: b, data: out };
-}
 
 /** In float32, a fold's SSE below this fraction of Σy² is rescored in float64 (cancellation). */
 const RESCORE_BELOW = 1e-2;
@@ -55,8 +47,10 @@ async function scoreBatch(plan: RidgePlan, tb: TargetBatch & { testSq: Float64Ar
       let minSse = Infinity;
       for (let al = 0; al < nA; al++) {
         const k = al * b + t;
-        scores.forEach((score, j) => { acc[j][k] += scoreFromSums(score, nTe, sy, syy, syh.data[k], sh ? sh.data[k] : 0, shh.data[k]); });
-        minSse = Math.min(minSse, syy - 2 * syh.data[k] + shh.data[k]);
+        const yh = syh.data[k];
+        const hh = shh.data[k];
+        for (let j = 0; j < scores.length; j++) acc[j][k] += scoreFromSums(scores[j], nTe, sy, syy, yh, sh ? sh.data[k] : 0, hh);
+        minSse = Math.min(minSse, syy - 2 * yh + hh);
       }
       if (minSse < RESCORE_BELOW * syy) nearPerfect[t] = true;
     }
@@ -83,11 +77,11 @@ export async function crossValidateBatch(
 ): Promise<BatchCv> {
   const nA = alphas.length;
   const folds = plan.folds;
-  const tb = targetBatch(centredColumns(Y, t0, b, yMean, dtype), folds);
+  const tb = targetBatch(Y, { t0, b }, yMean, dtype, folds);
   const { acc: accs, nearPerfect } = await scoreBatch(plan, tb, alphas, scores);
   if (dtype === 'float32' && nearPerfect.some(Boolean)) {
     const cols = nearPerfect.flatMap((flag, t) => (flag ? [t] : []));
-    const exact = await scoreBatch(plan, targetBatch(centredColumnSubset(Y, cols.map((t) => t0 + t), yMean), folds), alphas, scores);
+    const exact = await scoreBatch(plan, targetBatch(Y, cols.map((t) => t0 + t), yMean, 'float64', folds), alphas, scores);
     accs.forEach((acc, s) => cols.forEach((t, j) => {
       for (let al = 0; al < nA; al++) acc[al * b + t] = exact.acc[s][al * cols.length + j];
     }));

@@ -2,7 +2,7 @@ import { fail } from '../errors.ts';
 import type { Matrix } from '../linalg/index.ts';
 import type { WorkDtype } from './arrays.ts';
 import { RIDGE_SOLVERS, resolveSolver, type SolverName } from './solvers.ts';
-import { centredColumns, checkFinite, columnMeans64, targetBatch } from './targets.ts';
+import { centredColumns, finiteColumnMeans, targetBatch } from './targets.ts';
 
 /** Coefficients of a ridge fit without cross-validation (see {@link fitRidge}). */
 export interface RidgeCoefficients {
@@ -34,19 +34,17 @@ export async function fitRidge(X: Matrix, Y: Matrix, alphaOf: ArrayLike<number>,
   alphas.forEach((a, t) => {
     if (!Number.isFinite(a) || a <= 0) fail('BAD_INPUT', `alpha of target ${t} is ${a}; every alpha must be a finite number > 0.`);
   });
-  checkFinite(X, 'X');
-  checkFinite(Y, 'Y');
   const solver = resolveSolver(opts.solver, p, n, []);
   const dtype: WorkDtype = X.data instanceof Float64Array || Y.data instanceof Float64Array ? 'float64' : 'float32';
-  const xMean = columnMeans64(X);
-  const yMean = columnMeans64(Y);
+  const xMean = finiteColumnMeans(X, 'X');
+  const yMean = finiteColumnMeans(Y, 'Y');
   const plan = await RIDGE_SOLVERS[solver]({ x: centredColumns(X, 0, p, xMean, 'float64'), folds: [], dtype, nTargets: T });
   // a batch holds p×b coefficients and n×b targets: bounded near 64 MiB of float32
   const batch = Math.max(1, Math.min(T, opts.targetBatch ?? Math.floor((1 << 24) / Math.max(p, n))));
   const coef = new Float32Array(p * T);
   for (let t0 = 0; t0 < T; t0 += batch) {
     const b = Math.min(batch, T - t0);
-    const w = await plan.refit(targetBatch(centredColumns(Y, t0, b, yMean, dtype), []), alphas.subarray(t0, t0 + b));
+    const w = await plan.refit(targetBatch(Y, { t0, b }, yMean, dtype, []), alphas.subarray(t0, t0 + b));
     for (let i = 0; i < p; i++) for (let t = 0; t < b; t++) coef[i * T + t0 + t] = w.data[i * b + t];
   }
   return { coef, xMean, yMean, solver };

@@ -4,6 +4,7 @@ import { matmul, type Matrix } from '../../src/linalg/index.ts';
 import { createRng, scaledQuadForms } from '../../src/linalg/index.ts';
 import { Brain2MusicError } from '../../src/errors.ts';
 import { gemmBackends } from '../helpers/gemmBackends.ts';
+import { createOnnxBackend } from '../../src/linalg/backends/onnx.ts';
 
 function randomMatrix(rows: number, cols: number, dtype: 'float32' | 'float64', seed: number): Matrix {
   const rng = createRng(seed);
@@ -127,3 +128,31 @@ for (const { name, skip } of await gemmBackends()) {
     }
   });
 }
+
+test('the ONNX backend runs scaledQuadForms over many columns in blocks (4 runs here) with the same results as one run', async (t) => {
+  let blocked;
+  let whole;
+  try {
+    // 4 alphas × 19 rows × 16 columns per run
+    blocked = await createOnnxBackend({ threads: 1, quadBlockFloats: 4 * 19 * 16 });
+    whole = await createOnnxBackend({ threads: 1 });
+  } catch (err) {
+    t.skip(`onnxruntime-node cannot start here: ${(err as Error).message.split('\n')[0]}`);
+    return;
+  }
+  try {
+    for (const mode of ['gram', 'norm'] as const) {
+      const m = randomMatrix(19, 19, 'float32', 8);
+      const g = mode === 'gram' ? await matmul(m, m, { transA: true, backend: 'js' }) : m;
+      const a = randomMatrix(19, 50, 'float32', 9); // blocks of 16, 16, 16 and 2 columns
+      const d = randomMatrix(4, 19, 'float32', 10);
+      const got = await blocked.scaledQuadForms!(g, a, d, mode);
+      const want = await whole.scaledQuadForms!(g, a, d, mode);
+      assert.deepEqual([got.rows, got.cols], [4, 50]);
+      assert.ok(maxRelErr(got.data, Float64Array.from(want.data)) < 1e-6, mode);
+    }
+  } finally {
+    await blocked.dispose?.();
+    await whole.dispose?.();
+  }
+});
