@@ -52,6 +52,8 @@ function counting(make: () => GemmBackend | Promise<GemmBackend>): () => Promise
         flops += 2 * d.rows * m.rows * m.cols * a.cols;
         return inner.scaledQuadForms ? inner.scaledQuadForms(m, a, d, mode) : scaledQuadFormsJs(m, a, d, mode);
       },
+      // fused graphs report the flops of their products
+      ...(inner.runGraph ? { runGraph: (key: string, model: () => Uint8Array, feeds: Parameters<NonNullable<GemmBackend['runGraph']>>[2], f: number) => { flops += f; return inner.runGraph!(key, model, feeds, f); } } : {}),
       dispose: inner.dispose,
     };
   };

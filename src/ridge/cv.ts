@@ -1,7 +1,8 @@
-import { matmul, scaledQuadForms, type Matrix } from '../linalg/index.ts';
+import { forcedBackend, getBackend, matmul, scaledQuadForms, SMALL_GEMM_FLOPS, type GraphBackend, type Matrix } from '../linalg/index.ts';
 import { alloc, type WorkDtype } from './arrays.ts';
 import { scoreFromSums, type RidgeScore } from './scores.ts';
 import type { RidgePlan, TargetBatch } from './solvers.ts';
+import { targetBatchOnGraph } from './targetBatchGraph.ts';
 import { targetBatch } from './targets.ts';
 
 // The cross-validation machinery of fitRidgeCV (himalaya's _random_search role): CV scores of
@@ -32,12 +33,10 @@ async function scoreBatch(plan: RidgePlan, tb: TargetBatch & { testSq: Float64Ar
       db[a * r + k] = spec.bsum[k] / (spec.lambdas[k] + alphas[a]);
     }
     const dm: Matrix = { rows: nA, cols: r, data: d };
-    const { a, c } = await plan.foldTerms(f, tb);
-    const ca = alloc(r * b, dtype);
-    for (let i = 0; i < r * b; i++) ca[i] = c.data[i] * a.data[i];
-    const syh = await matmul(dm, { rows: r, cols: b, data: ca }); // nA×b: Σ y·ŷ
-    const shh = await scaledQuadForms(spec.quad(dtype), a, dm, spec.mode); // nA×b: Σ ŷ²
-    const sh = scores.includes('r') ? await matmul({ rows: nA, cols: r, data: db }, a) : null; // nA×b: Σ ŷ
+    const dbm: Matrix = { rows: nA, cols: r, data: db };
+    const withSum = scores.includes('r');
+    const graph = plan.foldSums ? await graphBackend(nA * spec.quad(dtype).rows * r * b) : null;
+    const { syh, shh, sh } = graph && plan.foldSums ? await plan.foldSums(f, tb, dm, dbm, withSum, graph) : await foldSumsByProducts(plan, f, tb, dm, dbm, withSum);
     const nTe = spec.nTest;
     const mu = tb.trainMean[f];
     for (let t = 0; t < b; t++) {
@@ -56,6 +55,24 @@ async function scoreBatch(plan: RidgePlan, tb: TargetBatch & { testSq: Float64Ar
     }
   }
   return { acc, nearPerfect };
+}
+
+/** Σyŷ, Σŷ² and (withSum) Σŷ of fold f, nA×b each, from the solver's fold terms through separate products. */
+async function foldSumsByProducts(plan: RidgePlan, f: number, tb: TargetBatch, dm: Matrix, dbm: Matrix, withSum: boolean): Promise<{ syh: Matrix; shh: Matrix; sh: Matrix | null }> {
+  const spec = plan.spectra[f];
+  const { a, c } = await plan.foldTerms(f, tb);
+  const ca = alloc(a.data.length, a.data instanceof Float64Array ? 'float64' : 'float32');
+  for (let i = 0; i < ca.length; i++) ca[i] = c.data[i] * a.data[i];
+  const syh = await matmul(dm, { rows: a.rows, cols: a.cols, data: ca }); // Σ y·ŷ
+  const shh = await scaledQuadForms(spec.quad(a.data instanceof Float64Array ? 'float64' : 'float32'), a, dm, spec.mode); // Σ ŷ²
+  const sh = withSum ? await matmul(dbm, a) : null; // Σ ŷ
+  return { syh, shh, sh };
+}
+
+/** The backend for a fused graph of `flops` work, when it runs graphs (the size rule of matmul and scaledQuadForms). */
+async function graphBackend(flops: number): Promise<GraphBackend | null> {
+  const backend = await getBackend(forcedBackend() ?? (flops < SMALL_GEMM_FLOPS ? 'js' : undefined));
+  return backend.runGraph ? (backend as GraphBackend) : null;
 }
 
 /** One target batch cross-validated: its targets as the solver sees them and the mean CV scores. */
@@ -77,7 +94,9 @@ export async function crossValidateBatch(
 ): Promise<BatchCv> {
   const nA = alphas.length;
   const folds = plan.folds;
-  const tb = targetBatch(Y, { t0, b }, yMean, dtype, folds);
+  const sameDtype = (Y.data instanceof Float64Array) === (dtype === 'float64');
+  const graph = sameDtype ? await graphBackend(folds.length * Y.rows * b) : null;
+  const tb = graph ? await targetBatchOnGraph(graph, Y, t0, b, yMean, dtype, folds) : targetBatch(Y, { t0, b }, yMean, dtype, folds);
   const { acc: accs, nearPerfect } = await scoreBatch(plan, tb, alphas, scores);
   if (dtype === 'float32' && nearPerfect.some(Boolean)) {
     const cols = nearPerfect.flatMap((flag, t) => (flag ? [t] : []));

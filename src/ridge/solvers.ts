@@ -1,7 +1,8 @@
 import { fail } from '../errors.ts';
-import { eighMany, matmul, type Matrix, type QuadFormMode } from '../linalg/index.ts';
+import { eighMany, matmul, type GraphBackend, type Matrix, type QuadFormMode } from '../linalg/index.ts';
 import { alloc, castTo, columnSums, rowsOf, type WorkDtype } from './arrays.ts';
 import type { Fold } from './folds.ts';
+import { primalFoldSums } from './primalFoldGraph.ts';
 
 /** Targets of one batch, as the solvers see them. */
 export interface TargetBatch {
@@ -40,6 +41,12 @@ export interface RidgePlan {
   spectra: FoldSpectrum[];
   /** A and C for fold f of a target batch (r×b each, in the dtype of `batch.y`). */
   foldTerms(f: number, batch: TargetBatch): Promise<{ a: Matrix; c: Matrix }>;
+  /**
+   * Optional fused scoring of fold f on a backend that runs graphs: Σyŷ, Σŷ² and (withSum) Σŷ
+   * of every alpha, nA×b, from d = 1/(λ+α) and db = Bᵀ1/(λ+α) (nA×r, the batch's dtype); the
+   * same sums as from {@link foldTerms}.
+   */
+  foldSums?(f: number, batch: TargetBatch, d: Matrix, db: Matrix, withSum: boolean, backend: GraphBackend): Promise<{ syh: Matrix; shh: Matrix; sh: Matrix | null }>;
   /** p×b coefficients refit on all samples, with ridge parameter `alphaOf[t]` for target t (not with `refit: false`). */
   refit(batch: TargetBatch, alphaOf: Float64Array): Promise<Matrix>;
 }
@@ -204,6 +211,16 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
       const a = await matmul(fd.v(dt), { rows: p, cols: b, data: mTr }, { transA: true });
       const c = await matmul(fd.v(dt), { rows: p, cols: b, data: pC }, { transA: true });
       return { a, c };
+    },
+    async foldSums(f, batch, d, db, withSum, backend) {
+      const dt = dtypeOf(batch.y);
+      const fd = foldData[f];
+      const fold = folds[f];
+      const spec = spectra[f];
+      return primalFoldSums(backend, {
+        xTe: fd.xTe(dt), yTe: rowsOf(batch.y, fold.test), xty: await xty(batch), v: fd.v(dt), quad: spec.quad(dt), mode: spec.mode, d, db,
+        mux: fd.mux, xsumTe: fd.xsumTe, muy: batch.trainMean[f], testSum: batch.testSum[f], nTrain: fold.train.length, nTest: fold.test.length, withSum,
+      }, dt);
     },
     async refit(batch, alphaOf) {
       const dt = dtypeOf(batch.y);

@@ -26,6 +26,10 @@ for (const { name: backend, skip } of await gemmBackends()) {
             assert.equal(fit.solver, solver);
             const cv = bruteForceCv(X, Y, ALPHAS, folds, 'r2');
             assert.ok(maxRelErr(fit.cvScores, cv) <= tol, `${n}×${p}: CV scores rel err ${maxRelErr(fit.cvScores, cv)}`);
+            // the Pearson score also needs Σŷ (on ONNX Runtime the primal form's fused fold graph computes it)
+            const fitR = await fitRidgeCV(X, Y, { alphas: ALPHAS, folds, solver, score: 'r' });
+            const cvR = bruteForceCv(X, Y, ALPHAS, folds, 'r');
+            assert.ok(maxRelErr(fitR.cvScores, cvR) <= tol, `${n}×${p}: CV r rel err ${maxRelErr(fitR.cvScores, cvR)}`);
             for (let t = 0; t < 3; t++) {
               const ref = closedForm(X, Y, fit.bestAlphas[t]!);
               const got = Float64Array.from({ length: p }, (_, j) => fit.coef[j * 3 + t]!);

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Brain2MusicError } from '../../src/errors.ts';
-import { createRng } from '../../src/linalg/index.ts';
+import { createRng, getBackend, type GraphBackend } from '../../src/linalg/index.ts';
+import { targetBatchOnGraph } from '../../src/ridge/targetBatchGraph.ts';
 import { kFold, type Fold } from '../../src/ridge/folds.ts';
 import { finiteColumnMeans, targetBatch } from '../../src/ridge/targets.ts';
 
@@ -70,4 +71,42 @@ test('finiteColumnMeans(m, name) gives float64 column means, names the first NaN
   assert.throws(() => finiteColumnMeans(withNaN, 'Y'), (e: unknown) => e instanceof Brain2MusicError && e.code === 'BAD_INPUT' && /Y has a non-finite value \(NaN\) at row 1, column 1/.test(e.message));
   const huge = { rows: 2, cols: 1, data: Float64Array.of(1.5e308, 1.7e308) };
   assert.equal(finiteColumnMeans(huge, 'Y')[0], 1.6e308);
+});
+
+test('targetBatchOnGraph (ONNX Runtime) gives the batch targetBatch gives: K-fold and overlapping explicit folds, float32 and float64', async (t) => {
+  let backend: GraphBackend;
+  try {
+    const b = await getBackend('onnx');
+    if (!b.runGraph) return t.skip('the onnx backend runs no graphs');
+    backend = b as GraphBackend;
+  } catch (err) {
+    return t.skip(`onnxruntime-node cannot start here: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const n = 23;
+  const overlapping: Fold[] = [
+    { train: Int32Array.from({ length: 15 }, (_, i) => i + 8), test: Int32Array.from({ length: 8 }, (_, i) => i) },
+    { train: Int32Array.from({ length: 17 }, (_, i) => (i < 4 ? i : i + 6)), test: Int32Array.from({ length: 6 }, (_, i) => i + 4) },
+  ];
+  for (const dtype of ['float32', 'float64'] as const) {
+    const Y32 = randomY(n, 9, 2);
+    const Y = dtype === 'float32' ? Y32 : { ...Y32, data: Float64Array.from(Y32.data) };
+    const mean = finiteColumnMeans(Y, 'Y');
+    for (const [name, folds] of [['K-fold', kFold(n, 4)], ['overlapping', overlapping]] as const) {
+      const got = await targetBatchOnGraph(backend, Y, 2, 5, mean, dtype, folds);
+      const want = targetBatch(Y, { t0: 2, b: 5 }, mean, dtype, folds);
+      assert.equal(got.y.data.constructor, want.y.data.constructor, `${dtype} ${name}`);
+      const tol = dtype === 'float32' ? 1e-5 : 1e-12;
+      const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
+        assert.equal(a.length, b.length, what);
+        for (let i = 0; i < b.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= tol * (1 + Math.abs(b[i])), `${dtype} ${name} ${what}[${i}]: ${a[i]} vs ${b[i]}`);
+      };
+      close(got.y.data, want.y.data, 'y');
+      close(got.ysum, want.ysum, 'ysum');
+      folds.forEach((_, f) => {
+        close(got.testSum[f], want.testSum[f], `testSum ${f}`);
+        close(got.testSq[f], want.testSq[f], `testSq ${f}`);
+        close(got.trainMean[f], want.trainMean[f], `trainMean ${f}`);
+      });
+    }
+  }
 });

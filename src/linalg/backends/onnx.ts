@@ -1,6 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { threadBudget } from '../../threads.ts';
-import type { GemmBackend, GemmOptions, QuadFormMode } from '../backend.ts';
+import type { GemmBackend, GemmOptions, GraphFeed, QuadFormMode } from '../backend.ts';
 import { sliceCols, type Matrix } from '../matrix.ts';
 import { buildOnnxModel, ONNX_DOUBLE, ONNX_FLOAT } from './onnxModel.ts';
 
@@ -116,6 +116,15 @@ export async function createOnnxBackend(opts: { threads?: number; quadBlockFloat
         for (let i = 0; i < d.rows; i++) q.set(qc.subarray(i * w, (i + 1) * w), i * b + c0);
       }
       return { rows: d.rows, cols: b, data: q };
+    },
+    async runGraph(key: string, model: () => Uint8Array, feeds: Record<string, GraphFeed>): Promise<Record<string, Float32Array | Float64Array>> {
+      const s = await cached(`graph:${key}`, model);
+      const tensors: Record<string, InstanceType<Ort['Tensor']>> = {};
+      for (const [name, f] of Object.entries(feeds)) tensors[name] = new ort.Tensor(f.data instanceof BigInt64Array ? 'int64' : f.data instanceof Float64Array ? 'float64' : 'float32', f.data, f.dims);
+      const out = await s.run(tensors);
+      const result: Record<string, Float32Array | Float64Array> = {};
+      for (const [name, t] of Object.entries(out)) result[name] = t.data as Float32Array | Float64Array;
+      return result;
     },
     async dispose() {
       for (const s of sessions.values()) await (await s).release();

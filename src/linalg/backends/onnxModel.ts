@@ -8,6 +8,7 @@
 /** ONNX TensorProto.DataType codes used here. */
 export const ONNX_FLOAT = 1;
 export const ONNX_DOUBLE = 11;
+export const ONNX_INT64 = 7;
 
 class ProtoWriter {
   private bytes: number[] = [];
