@@ -1,8 +1,9 @@
-// `npm run bench:ridge [-- --targets 10000 --ts-targets 40,120 --himalaya DIR | --no-himalaya] [--coretype SkylakeX|auto|…]`
+// `npm run bench:ridge [-- --targets 10000 --rounds 5 --ts-targets 40,120 --himalaya DIR | --no-himalaya] [--coretype SkylakeX|auto|…]`
 // The encoding-sized ridge workload: n = 3840 samples, p = 512 features, T targets, 20 alphas
 // (logspace(-2, 8, 20)), 5-fold CV, float32, seeded synthetic Y = X·W/√p + 2·noise (X, Y centred).
 // Prints wall time, targets/s and effective GFLOP/s (GEMM flops actually issued ÷ wall time) for
-// the ONNX Runtime backend and the pure-TypeScript backend in the same run. The TypeScript
+// the ONNX Runtime backend (`--rounds` fits, each beside the backend's GEMM peak measured right
+// before and after it) and the pure-TypeScript backend in the same run. The TypeScript
 // backend runs two small target subsets and is extrapolated linearly to T (said in the output).
 // With a himalaya checkout (--himalaya DIR or HIMALAYA_PATH), runs himalaya's RidgeCV on the same
 // data and compares time, best alphas and coefficients.
@@ -118,24 +119,45 @@ console.log(`data generated in ${((performance.now() - tGen) / 1000).toFixed(1)}
 
 useBackend('onnx');
 await timed(X, columns(Y, Math.min(T, 64))); // warm-up: sessions, JIT
-const onnx = await timed(X, Y);
-const onnxRss = process.resourceUsage().maxRSS * 1024;
-console.log(`onnx backend:       ${onnx.seconds.toFixed(2)} s wall (${onnx.cpu.toFixed(2)} s CPU, all threads), ${(T / onnx.seconds).toFixed(0)} targets/s, ${onnx.gflop.toFixed(0)} GFLOP issued, ${(onnx.gflop / onnx.seconds).toFixed(1)} GFLOP/s effective; peak RSS so far ${gib(onnxRss)}`);
-// the same backend's GEMM peak in this run: a 2,000³ float32 MatMul, best of 5 after a warm-up
-{
-  const m = 2000;
+
+/**
+ * The same backend's GEMM peak now: a 2,000³ float32 MatMul, best of 3. This 2-vCPU machine's
+ * speed moves by up to 2× within minutes (its peak reads 190-390 GFLOP/s), so the peak is taken
+ * right before and after every fit and each fit is compared with the higher of the two.
+ */
+const peakMatrix: Matrix = (() => {
   const rng = createRng(7);
-  const A: Matrix = { rows: m, cols: m, data: Float32Array.from({ length: m * m }, () => rng.normal()) };
-  await matmul(A, A);
+  return { rows: 2000, cols: 2000, data: Float32Array.from({ length: 2000 * 2000 }, () => rng.normal()) };
+})();
+async function gemmPeak(): Promise<number> {
   let best = Infinity;
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    await matmul(A, A);
+    await matmul(peakMatrix, peakMatrix);
     best = Math.min(best, (performance.now() - t0) / 1000);
   }
-  const peak = (2 * m ** 3) / best / 1e9;
-  console.log(`onnx GEMM peak (2000³ float32 MatMul, best of 5): ${peak.toFixed(1)} GFLOP/s; the ridge ran at ${((100 * onnx.gflop) / onnx.seconds / peak).toFixed(0)}% of it`);
+  return (2 * 2000 ** 3) / best / 1e9;
 }
+await gemmPeak(); // warm-up
+const rounds = Math.max(1, Number(arg('rounds', '5')));
+const peaks = [await gemmPeak()];
+const onnx = await timed(X, Y);
+peaks.push(await gemmPeak());
+// later fits keep only their timings (not their coefficients)
+const fits: { seconds: number; gflop: number }[] = [onnx];
+for (let r = 1; r < rounds; r++) {
+  const { seconds, gflop } = await timed(X, Y);
+  fits.push({ seconds, gflop });
+  peaks.push(await gemmPeak());
+}
+const onnxRss = process.resourceUsage().maxRSS * 1024;
+console.log(`onnx backend:       ${onnx.seconds.toFixed(2)} s wall (${onnx.cpu.toFixed(2)} s CPU, all threads), ${(T / onnx.seconds).toFixed(0)} targets/s, ${onnx.gflop.toFixed(0)} GFLOP issued, ${(onnx.gflop / onnx.seconds).toFixed(1)} GFLOP/s effective; peak RSS so far ${gib(onnxRss)}`);
+const ratios = fits.map((f, r) => f.gflop / f.seconds / Math.max(peaks[r], peaks[r + 1]));
+fits.forEach((f, r) => console.log(`  fit ${r + 1}/${rounds}: ${f.seconds.toFixed(2)} s, ${(f.gflop / f.seconds).toFixed(1)} GFLOP/s; GEMM peak before/after ${peaks[r].toFixed(0)}/${peaks[r + 1].toFixed(0)} GFLOP/s (2000³ float32 MatMul, best of 3) -> ${(100 * ratios[r]).toFixed(0)}% of the higher`));
+const sorted = [...ratios].sort((a, b) => a - b);
+const median = rounds % 2 ? sorted[(rounds - 1) / 2] : (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2;
+const bestRate = Math.max(...fits.map((f) => f.gflop / f.seconds));
+console.log(`the ridge ran at ${(100 * median).toFixed(0)}% of the measured GEMM peak (median of ${rounds} fits, range ${(100 * sorted[0]).toFixed(0)}-${(100 * sorted[rounds - 1]).toFixed(0)}%); fastest fit against highest peak: ${(100 * bestRate / Math.max(...peaks)).toFixed(0)}%`);
 
 let tsSeconds = NaN;
 if (!flag('no-ts')) {

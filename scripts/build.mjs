@@ -17,10 +17,10 @@ const DIST = join(ROOT, 'dist');
 
 /**
  * Non-TypeScript files under src/ that exist only for the tsx route and must not ship: the worker
- * entries that register tsx before loading their TypeScript body (eighWorker.ts, builtinWorker.ts;
+ * entries that register tsx before loading their TypeScript body (builtinWorker.ts;
  * dist loads the compiled .js).
  */
-const TSX_ONLY = new Set(['linalg/eighWorker.mjs', 'embed/builtin/builtinWorker.mjs']);
+const TSX_ONLY = new Set(['embed/builtin/builtinWorker.mjs']);
 
 /** Every file under `dir`, as paths relative to src/ with '/' separators. */
 function listFiles(dir) {

@@ -1,65 +1,79 @@
-import { Worker } from 'node:worker_threads';
+import { Brain2MusicError } from '../errors.ts';
 import { threadBudget } from '../threads.ts';
+import { startWorkerPool, workerModule, type WorkerPool } from '../workerPool.ts';
 import { eigh, type EighResult } from './eigh.ts';
 
+/** One matrix of an {@link eighMany} batch, as a worker receives it. */
+export interface EighTask {
+  a: Float64Array;
+  n: number;
+}
+
 /**
- * Worker threads only pay for batches with at least this much work (Σ n³): each worker starts
- * the TypeScript loader (0.3 s idle, seconds on a loaded machine), while eigh itself already
- * runs its large products on two threads. Measured with the load average at 14: 6 × n = 500 took
- * 5.9 s on workers against 0.66 s one after the other; 6 × n = 1000, 17 s against 7.8 s.
+ * Batches with at least this much work (Σ n³) start the pool of eigensolver threads, and run on
+ * it once it is up: below n ≈ 1,000 eigh gains little from its kernel helper thread (n = 512:
+ * 62 ms on one thread, 55-62 ms on two), so whole decompositions on separate threads go nearly
+ * twice as fast. The pool is started once per process (0.3 s from the sources: each worker loads
+ * the TypeScript loader) and kept; its idle threads never keep the process alive.
  */
-const WORKER_MIN_WORK = 2 * 2000 ** 3;
+const POOL_MIN_WORK = 4 * 400 ** 3;
+
+let pool: { size: number; workers: WorkerPool<EighTask, EighResult>; ready: boolean; broken: boolean } | null = null;
+
+/** The pool of `size` eigensolver threads, started (without waiting) on first use; null while it is starting or when it failed. */
+function readyPool(size: number): WorkerPool<EighTask, EighResult> | null {
+  if (pool && pool.size !== size && !pool.broken) {
+    void pool.workers.close();
+    pool = null;
+  }
+  if (!pool) {
+    let workers: WorkerPool<EighTask, EighResult>;
+    try {
+      workers = startWorkerPool<EighTask, EighResult>(workerModule(import.meta.url, 'eighWorker'), size);
+    } catch {
+      pool = { size, workers: null as never, ready: false, broken: true };
+      return null;
+    }
+    const started = { size, workers, ready: false, broken: false };
+    pool = started;
+    // one tiny task per worker: the pool is ready once every worker has answered
+    Promise.all(Array.from({ length: size }, () => workers.run({ a: Float64Array.of(1), n: 1 }))).then(
+      () => { started.ready = true; },
+      () => { started.broken = true; },
+    );
+    return null;
+  }
+  return pool.ready && !pool.broken ? pool.workers : null;
+}
 
 /**
  * Eigendecompositions of several symmetric matrices (see {@link eigh}): one after the other on
- * this thread (eigh splitting its large products with its helper thread), or for very large
- * batches on up to `threads` worker threads (default: the number of cores) with one thread
- * each; `workers` forces the choice ('auto' by default). Results are identical either way.
+ * this thread (eigh splitting its large products with its helper thread), or, for batches of
+ * enough work, on a pool of `threads` worker threads (default: the thread budget) with one
+ * thread each, once that pool is up (the first such batch starts it and runs here). `workers`
+ * forces the choice ('always' waits for the pool); results are identical either way.
  */
-export async function eighMany(mats: { a: Float64Array; n: number }[], opts: { threads?: number; workers?: 'auto' | 'always' | 'never' } = {}): Promise<EighResult[]> {
-  const threads = Math.min(opts.threads ?? threadBudget(), mats.length);
+export async function eighMany(mats: EighTask[], opts: { threads?: number; workers?: 'auto' | 'always' | 'never' } = {}): Promise<EighResult[]> {
+  const poolSize = opts.threads ?? threadBudget();
+  const threads = Math.min(poolSize, mats.length);
   const work = mats.reduce((s, m) => s + m.n ** 3, 0);
   const mode = opts.workers ?? 'auto';
-  if (threads < 2 || mode === 'never' || (mode === 'auto' && work < WORKER_MIN_WORK)) return mats.map((m) => eigh(m.a, m.n, { threads: opts.threads }));
-  let workers: Worker[];
-  try {
-    // Compiled (dist/), the worker body is plain eighWorker.js. From the sources, the .mjs entry
-    // registers the tsx loader in the worker (it does not inherit it), then loads eighWorker.ts.
-    const entry = import.meta.url.endsWith('.js') ? './eighWorker.js' : './eighWorker.mjs';
-    workers = Array.from({ length: threads }, () => new Worker(new URL(entry, import.meta.url)));
-  } catch {
-    return mats.map((m) => eigh(m.a, m.n));
+  const here = () => mats.map((m) => eigh(m.a, m.n, { threads: opts.threads }));
+  if (threads < 2 || mode === 'never' || (mode === 'auto' && work < POOL_MIN_WORK)) return here();
+  let workers = readyPool(poolSize);
+  if (!workers && mode === 'always') {
+    for (let i = 0; i < 200 && !workers && !pool?.broken; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      workers = readyPool(poolSize);
+    }
   }
-  const results = new Array<EighResult>(mats.length);
-  let next = 0;
+  if (!workers) return here();
   try {
-    await Promise.all(
-      workers.map(async (w) => {
-        while (next < mats.length) {
-          const id = next++;
-          const { a, n } = mats[id];
-          results[id] = await new Promise<EighResult>((resolve, reject) => {
-            const onMessage = (msg: { id: number; values?: Float64Array; vectors?: Float64Array; error?: string }) => {
-              w.off('error', onError);
-              if (msg.error !== undefined || !msg.values || !msg.vectors) reject(new Error(msg.error ?? 'no result'));
-              else resolve({ values: msg.values, vectors: msg.vectors });
-            };
-            const onError = (err: Error) => {
-              w.off('message', onMessage);
-              reject(err);
-            };
-            w.once('message', onMessage);
-            w.once('error', onError);
-            w.postMessage({ id, a, n });
-          });
-        }
-      }),
-    );
-  } catch {
-    // a worker that cannot start or crashes: do the work here (a bad matrix then throws eigh's own error)
-    return mats.map((m) => eigh(m.a, m.n));
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    return await Promise.all(mats.map((m) => workers.run(m)));
+  } catch (err) {
+    // a bad matrix fails on the worker with eigh's own error; a dead pool: the work is done here
+    if (err instanceof Brain2MusicError) throw err;
+    if (pool?.workers === workers) pool.broken = true;
+    return here();
   }
-  return results;
 }

@@ -7,13 +7,13 @@ import type { WorkDtype } from './arrays.ts';
 
 /** Inputs of one fold and target batch; see {@link primalFoldSums}. */
 export interface PrimalFoldInputs {
-  /** Test rows of X (centred over all samples), n_te×p, and of the batch's targets, n_te×b. */
-  xTe: Matrix;
+  /** Test rows of X (centred over all samples), transposed (p×n_te), and of the batch's targets (n_te×b). */
+  xTeT: Matrix;
   yTe: Matrix;
   /** XᵀY of the batch over all samples, p×b. */
   xty: Matrix;
-  /** The fold's eigenvectors V (p×r), and G = BᵀB (r×r, 'gram') or B (n_te×r, 'norm'). */
-  v: Matrix;
+  /** The fold's eigenvectors, transposed (Vᵀ, r×p), and G = BᵀB (r×r, 'gram') or B (n_te×r, 'norm'). */
+  vT: Matrix;
   quad: Matrix;
   mode: QuadFormMode;
   /** 1/(λ+α) and Bᵀ1/(λ+α), nA×r. */
@@ -38,15 +38,15 @@ export interface PrimalFoldInputs {
  * the same sums the solver's fold terms give through separate products.
  */
 export async function primalFoldSums(backend: GraphBackend, inp: PrimalFoldInputs, dtype: WorkDtype): Promise<{ syh: Matrix; shh: Matrix; sh: Matrix | null }> {
-  const { xTe, yTe, xty, v, quad, d, db, mode, withSum } = inp;
+  const { xTeT, yTe, xty, vT, quad, d, db, mode, withSum } = inp;
   const p = xty.rows;
   const b = xty.cols;
-  const r = v.cols;
+  const r = vT.rows;
   const s = d.rows;
   const vec = (n: number, f: (i: number) => number): Float32Array | Float64Array => (dtype === 'float64' ? Float64Array.from({ length: n }, (_, i) => f(i)) : Float32Array.from({ length: n }, (_, i) => f(i)));
   const m = (x: Matrix): GraphFeed => ({ data: x.data, dims: [x.rows, x.cols] });
   const feeds: Record<string, GraphFeed> = {
-    Xte: m(xTe), Yte: m(yTe), M: m(xty), V: m(v), Q: m(quad), D: m(d),
+    XteT: m(xTeT), Yte: m(yTe), M: m(xty), VT: m(vT), Q: m(quad), D: m(d),
     NMux: { data: vec(p, (i) => inp.nTrain * inp.mux[i]), dims: [p, 1] },
     Muy: { data: vec(b, (t) => inp.muy[t]), dims: [1, b] },
     MuxXs: { data: vec(2 * p, (i) => (i % 2 === 0 ? inp.mux[i >> 1] : inp.xsumTe[i >> 1])), dims: [p, 2] },
@@ -55,7 +55,7 @@ export async function primalFoldSums(backend: GraphBackend, inp: PrimalFoldInput
     Axis2: { data: BigInt64Array.of(2n), dims: [1] },
     ...(withSum ? { Db: m(db) } : {}),
   };
-  const nTe = xTe.rows;
+  const nTe = xTeT.cols;
   const q = quad.rows;
   const flops = 2 * b * (nTe * p + 2 * p * r + 3 * p + s * r + s * q * r + (withSum ? s * r : 0));
   const out = await backend.runGraph(`ridge-primal-fold:${dtype}:${mode}:${withSum ? 'sum' : 'nosum'}`, () => primalFoldModel(dtype, mode, withSum), feeds, flops);
@@ -67,16 +67,15 @@ export async function primalFoldSums(backend: GraphBackend, inp: PrimalFoldInput
 export function primalFoldModel(dtype: WorkDtype, mode: QuadFormMode, withSum: boolean): Uint8Array {
   const elemType = dtype === 'float32' ? ONNX_FLOAT : ONNX_DOUBLE;
   const node = (opType: string, inputs: string[], output: string, attributes?: OnnxNode['attributes']): OnnxNode => ({ opType, inputs, outputs: [output], ...(attributes ? { attributes } : {}) });
-  const transA = [{ name: 'transA', int: 1 }];
   const nodes: OnnxNode[] = [
-    node('Gemm', ['Xte', 'Yte'], 'PTe', transA),
+    node('MatMul', ['XteT', 'Yte'], 'PTe'),
     node('Sub', ['M', 'PTe'], 'MP'),
     node('MatMul', ['NMux', 'Muy'], 'R1'),
     node('Sub', ['MP', 'R1'], 'MTr'),
     node('MatMul', ['MuxXs', 'EMuy'], 'R2'),
     node('Sub', ['PTe', 'R2'], 'PC'),
-    node('Gemm', ['V', 'MTr'], 'A', transA),
-    node('Gemm', ['V', 'PC'], 'C', transA),
+    node('MatMul', ['VT', 'MTr'], 'A'),
+    node('MatMul', ['VT', 'PC'], 'C'),
     node('Mul', ['C', 'A'], 'CA'),
     node('MatMul', ['D', 'CA'], 'SYH'),
     node('Unsqueeze', ['D', 'Axis2'], 'D3'),
@@ -92,7 +91,7 @@ export function primalFoldModel(dtype: WorkDtype, mode: QuadFormMode, withSum: b
     name: `ridge_primal_fold_${dtype}_${mode}`,
     nodes,
     inputs: [
-      v('Xte', ['nte', 'p']), v('Yte', ['nte', 'b']), v('M', ['p', 'b']), v('V', ['p', 'r']), v('Q', ['q', 'r']), v('D', ['s', 'r']),
+      v('XteT', ['p', 'nte']), v('Yte', ['nte', 'b']), v('M', ['p', 'b']), v('VT', ['r', 'p']), v('Q', ['q', 'r']), v('D', ['s', 'r']),
       v('NMux', ['p', 1]), v('Muy', [1, 'b']), v('MuxXs', ['p', 2]), v('EMuy', [2, 'b']), axis('Axis1'), axis('Axis2'),
       ...(withSum ? [v('Db', ['s', 'r'])] : []),
     ],

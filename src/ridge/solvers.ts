@@ -1,5 +1,5 @@
 import { fail } from '../errors.ts';
-import { eighMany, matmul, type GraphBackend, type Matrix, type QuadFormMode } from '../linalg/index.ts';
+import { eighMany, matmul, transpose, type GraphBackend, type Matrix, type QuadFormMode } from '../linalg/index.ts';
 import { alloc, castTo, columnSums, rowsOf, type WorkDtype } from './arrays.ts';
 import type { Fold } from './folds.ts';
 import { primalFoldSums } from './primalFoldGraph.ts';
@@ -99,6 +99,24 @@ function centredRows(x: Matrix, mean: Float64Array): Matrix {
   return { rows, cols, data: out };
 }
 
+/**
+ * A fold's centred training Gram S_tr = S − S_te − n_tr·μμᵀ and (withTest) centred test Gram
+ * from the uncentred full and test Grams (p×p), the training means μ and the test column sums.
+ */
+function centredFoldGrams(sFull: Float64Array, sTe: Float64Array, mux: Float64Array, xsumTe: Float64Array, nTr: number, nTe: number, withTest: boolean): { sTr: Float64Array; sTeC: Float64Array | null } {
+  const p = mux.length;
+  const sTr = new Float64Array(p * p);
+  const sTeC = withTest ? new Float64Array(p * p) : null;
+  for (let i = 0; i < p; i++) {
+    const mi = mux[i];
+    const xi = xsumTe[i];
+    const row = i * p;
+    for (let j = 0; j < p; j++) sTr[row + j] = sFull[row + j] - sTe[row + j] - nTr * mi * mux[j];
+    if (sTeC) for (let j = 0; j < p; j++) sTeC[row + j] = sTe[row + j] - mi * xsumTe[j] - xi * mux[j] + nTe * mi * mux[j];
+  }
+  return { sTr, sTeC };
+}
+
 /** out = a (r×b, work dtype) scaled per column t and row k by 1/(λ_k + α_t). */
 function scaleForAlpha(a: Matrix, lambdas: Float64Array, alphaOf: Float64Array): Matrix {
   const { rows, cols } = a;
@@ -121,7 +139,8 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
   const withRefit = input.refit ?? true;
   const n = x64.rows;
   const p = x64.cols;
-  const x = both(x64);
+  // transposed copies: products with them run 10-25% faster than Gemm's transA (MLAS, p = 512)
+  const xT = both(transpose(x64));
   const sFull = (await matmul(x64, x64, { transA: true })).data as Float64Array;
   const xsum = columnSums(x64);
   // per fold: centred training Gram S_tr (for the eigendecomposition) and centred test Gram S_te
@@ -133,24 +152,17 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
     const sTe = (await matmul(xTe64, xTe64, { transA: true })).data as Float64Array;
     const xsumTe = columnSums(xTe64);
     const mux = Float64Array.from(xsum, (s, j) => (s - xsumTe[j]) / nTr);
-    const sTr = new Float64Array(p * p);
     // the centred test Gram only where the quadratic forms use it ('gram' mode: p ≤ n_test)
-    const sTeC = nTe < p ? null : new Float64Array(p * p);
-    for (let i = 0; i < p; i++) {
-      for (let j = 0; j < p; j++) {
-        const ij = i * p + j;
-        sTr[ij] = sFull[ij] - sTe[ij] - nTr * mux[i] * mux[j];
-        if (sTeC) sTeC[ij] = sTe[ij] - mux[i] * xsumTe[j] - xsumTe[i] * mux[j] + nTe * mux[i] * mux[j];
-      }
-    }
+    const { sTr, sTeC } = centredFoldGrams(sFull, sTe, mux, xsumTe, nTr, nTe, nTe >= p);
     grams.push({ sTr, sTeC, mux, xsumTe, xTe64 });
   }
   // full-data Gram for the refit (x is centred, so XᵀX is the centred Gram up to rounding)
   const xmean = Float64Array.from(xsum, (s) => s / n);
-  const sC = Float64Array.from(sFull, (s, ij) => s - n * xmean[Math.floor(ij / p)] * xmean[ij % p]);
+  const sC = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) sC[i * p + j] = sFull[i * p + j] - n * xmean[i] * xmean[j];
   const eig = await eighMany([...grams.map((g) => ({ a: g.sTr, n: p })), ...(withRefit ? [{ a: sC, n: p }] : [])]);
   const spectra: FoldSpectrum[] = [];
-  const foldData: { v: (d: WorkDtype) => Matrix; mux: Float64Array; xsumTe: Float64Array; xTe: (d: WorkDtype) => Matrix }[] = [];
+  const foldData: { vT: (d: WorkDtype) => Matrix; mux: Float64Array; xsumTe: Float64Array; xTeT: (d: WorkDtype) => Matrix }[] = [];
   for (const [f, fold] of folds.entries()) {
     const { sTeC, mux, xsumTe, xTe64 } = grams[f];
     const { values, vectors } = eig[f];
@@ -164,21 +176,22 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
     const xTeC1 = Float64Array.from(xsumTe, (s, j) => s - nTe * mux[j]);
     const bsum = (await matmul(v64, { rows: p, cols: 1, data: xTeC1 }, { transA: true })).data as Float64Array;
     const quad = both(g);
-    const v = both(v64);
+    const vT = both(transpose(v64));
     if (dtype === 'float32') {
       quad('float32');
-      v('float32');
+      vT('float32');
     }
     spectra.push({ lambdas: spectralCutoff(values), quad, mode: sTeC ? 'gram' : 'norm', bsum: Float64Array.from(bsum), nTrain: fold.train.length, nTest: nTe });
-    foldData.push({ v, mux, xsumTe, xTe: both(xTe64) });
+    foldData.push({ vT, mux, xsumTe, xTeT: both(transpose(xTe64)) });
   }
   const full = withRefit ? eig[folds.length] : null;
   const vFull = full ? both({ rows: p, cols: p, data: full.vectors }) : noRefit;
+  const vFullT = full ? both(transpose({ rows: p, cols: p, data: full.vectors })) : noRefit;
   const lambdasFull = full ? spectralCutoff(full.values) : new Float64Array(0);
   // XᵀY over all samples is shared by every fold and the refit of a batch
   let cache: { y: Matrix; m: Matrix } | null = null;
   const xty = async (batch: TargetBatch): Promise<Matrix> => {
-    if (cache?.y !== batch.y) cache = { y: batch.y, m: await matmul(x(dtypeOf(batch.y)), batch.y, { transA: true }) };
+    if (cache?.y !== batch.y) cache = { y: batch.y, m: await matmul(xT(dtypeOf(batch.y)), batch.y) };
     return cache.m;
   };
   return {
@@ -192,7 +205,7 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
       const fold = folds[f];
       const nTr = fold.train.length;
       const nTe = fold.test.length;
-      const pTe = await matmul(fd.xTe(dt), rowsOf(batch.y, fold.test), { transA: true }); // p×b
+      const pTe = await matmul(fd.xTeT(dt), rowsOf(batch.y, fold.test)); // p×b
       const b = batch.y.cols;
       const muy = batch.trainMean[f];
       const sTe = batch.testSum[f];
@@ -208,8 +221,8 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
           pC[r + t] = pv - mx * sTe[t] - xs * muy[t] + nTe * mx * muy[t];
         }
       }
-      const a = await matmul(fd.v(dt), { rows: p, cols: b, data: mTr }, { transA: true });
-      const c = await matmul(fd.v(dt), { rows: p, cols: b, data: pC }, { transA: true });
+      const a = await matmul(fd.vT(dt), { rows: p, cols: b, data: mTr });
+      const c = await matmul(fd.vT(dt), { rows: p, cols: b, data: pC });
       return { a, c };
     },
     async foldSums(f, batch, d, db, withSum, backend) {
@@ -218,7 +231,7 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
       const fold = folds[f];
       const spec = spectra[f];
       return primalFoldSums(backend, {
-        xTe: fd.xTe(dt), yTe: rowsOf(batch.y, fold.test), xty: await xty(batch), v: fd.v(dt), quad: spec.quad(dt), mode: spec.mode, d, db,
+        xTeT: fd.xTeT(dt), yTe: rowsOf(batch.y, fold.test), xty: await xty(batch), vT: fd.vT(dt), quad: spec.quad(dt), mode: spec.mode, d, db,
         mux: fd.mux, xsumTe: fd.xsumTe, muy: batch.trainMean[f], testSum: batch.testSum[f], nTrain: fold.train.length, nTest: fold.test.length, withSum,
       }, dt);
     },
@@ -231,7 +244,7 @@ export async function preparePrimal(input: SolverInput): Promise<RidgePlan> {
         const r = i * b;
         for (let t = 0; t < b; t++) mc[r + t] = m.data[r + t] - xmean[i] * batch.ysum[t];
       }
-      const a = await matmul(vFull(dt), { rows: p, cols: b, data: mc }, { transA: true });
+      const a = await matmul(vFullT(dt), { rows: p, cols: b, data: mc });
       return matmul(vFull(dt), scaleForAlpha(a, lambdasFull, alphaOf));
     },
   };

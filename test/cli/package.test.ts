@@ -226,8 +226,8 @@ describe('the packed tarball installed with production dependencies only', () =>
       const eigh = await new Promise((resolve, reject) => {
         const w = new Worker(new URL('linalg/eighWorker.js', dist));
         w.once('error', reject);
-        w.once('message', (m) => { w.terminate(); resolve(Array.from(m.values ?? [m.error])); });
-        w.postMessage({ id: 0, a: small, n: 64 });
+        w.once('message', (m) => { w.terminate(); resolve(Array.from(m.value?.values ?? [m.error?.message])); });
+        w.postMessage({ id: 0, task: { a: small, n: 64 } });
       });
       // ROI fits on worker threads (roiFitWorker.js through workerPool.js), against this thread's
       const decode = await import(new URL('decode/index.js', dist));

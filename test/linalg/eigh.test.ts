@@ -164,6 +164,14 @@ test('eighMany(mats) on worker threads returns exactly what eigh returns for eac
   });
 });
 
+test('eighMany on its worker pool fails with eigh\'s own error for a bad matrix, and the pool keeps working', async () => {
+  const bad = { a: Float64Array.of(1, NaN, NaN, 1), n: 2 };
+  const good = { a: Float64Array.of(2, 1, 1, 2), n: 2 };
+  await assert.rejects(eighMany([good, bad], { threads: 2, workers: 'always' }), (e: unknown) => e instanceof Brain2MusicError && e.code === 'BAD_INPUT' && /non-finite entry at \(0, 1\)/.test(e.message));
+  const [res] = await eighMany([good, good], { threads: 2, workers: 'always' });
+  assert.deepEqual(res.values, eigh(good.a, good.n).values, 'eigenvalues 1 and 3, the bits of eigh here');
+});
+
 test('eigh(X·Xᵀ) of a large rank-deficient Gram matrix (600 × 600, rank 480, norm ~1e6) converges with a small residual', () => {
   // A ridge kernel of an ROI with more voxels than training rows: 120 zero eigenvalues. The QL
   // deflation test must be relative to the matrix norm, or the zero cluster never converges.

@@ -1,6 +1,0 @@
-// Entry of an eighMany worker thread: workers do not inherit the tsx loader registered by
-// bin/brain2music.js, so register it here before loading the TypeScript worker body.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('./eighWorker.ts');
