@@ -118,7 +118,10 @@ const { X, Y } = await makeData(T);
 console.log(`data generated in ${((performance.now() - tGen) / 1000).toFixed(1)} s`);
 
 useBackend('onnx');
-await timed(X, columns(Y, Math.min(T, 64))); // warm-up: sessions, JIT
+// warm-up, twice on one full target batch: the backend's sessions and their buffers at the batch
+// width, the JIT, and the eigensolver pool (started by the first, used by the second); the first
+// fit of a fresh process pays these once (0.2-0.6 s here, see docs/benchmarks.md)
+for (let w = 0; w < 2; w++) await timed(X, columns(Y, Math.min(T, 512)));
 
 /**
  * The same backend's GEMM peak now: a 2,000³ float32 MatMul, best of 3. This 2-vCPU machine's
