@@ -18,12 +18,13 @@ export interface EighTask {
  */
 const POOL_MIN_WORK = 4 * 400 ** 3;
 
-let pool: { size: number; workers: WorkerPool<EighTask, EighResult>; ready: boolean; broken: boolean } | null = null;
+/** The process's pool; `workers` null when its threads could not be started. */
+let pool: { size: number; workers: WorkerPool<EighTask, EighResult> | null; ready: boolean; broken: boolean } | null = null;
 
 /** The pool of `size` eigensolver threads, started (without waiting) on first use; null while it is starting or when it failed. */
 function readyPool(size: number): WorkerPool<EighTask, EighResult> | null {
   if (pool && pool.size !== size && !pool.broken) {
-    void pool.workers.close();
+    void pool.workers?.close();
     pool = null;
   }
   if (!pool) {
@@ -31,7 +32,7 @@ function readyPool(size: number): WorkerPool<EighTask, EighResult> | null {
     try {
       workers = startWorkerPool<EighTask, EighResult>(workerModule(import.meta.url, 'eighWorker'), size);
     } catch {
-      pool = { size, workers: null as never, ready: false, broken: true };
+      pool = { size, workers: null, ready: false, broken: true };
       return null;
     }
     const started = { size, workers, ready: false, broken: false };
